@@ -1,0 +1,113 @@
+// The platform-neutral chat model: what services and commands produce and what adapters render.
+// Nothing here knows about Slack, Discord or the terminal.
+
+export const PLATFORMS = ['slack', 'discord', 'shell'] as const;
+export type Platform = (typeof PLATFORMS)[number];
+
+/** Someone acting through a chat platform, as the adapter saw them. */
+export interface ChatActor {
+  platform: Platform;
+  userId: string;
+  displayName: string;
+  /** The platform's own locale for this user, when it tells us. */
+  locale?: string;
+}
+
+export type ButtonStyle = 'primary' | 'danger';
+
+export interface ChatButton {
+  /** Routes the click: `<capability>.<action>`, e.g. `fault.ack`. */
+  actionId: string;
+  /** The record the click is about, e.g. `INC-4`. */
+  value: string;
+  label: string;
+  style?: ButtonStyle;
+}
+
+export type CardColor = 'red' | 'orange' | 'yellow' | 'grey' | 'green' | 'blue';
+
+export interface ChatField {
+  label: string;
+  value: string;
+}
+
+export interface ChatMessage {
+  /** Plain-text summary used for notifications and platforms without rich layout. */
+  fallback: string;
+  title?: string;
+  color?: CardColor;
+  body?: string;
+  fields?: ChatField[];
+  context?: string[];
+  buttons?: ChatButton[];
+}
+
+export interface FormOption {
+  value: string;
+  label: string;
+}
+
+export type FormFieldKind = 'text' | 'textarea' | 'select' | 'user';
+
+export interface FormField {
+  id: string;
+  label: string;
+  kind: FormFieldKind;
+  required: boolean;
+  hint?: string;
+  maxLength?: number;
+  options?: FormOption[];
+  initial?: string;
+}
+
+export interface ChatForm {
+  /** Routes the submission: `<capability>.<form>`, e.g. `fault.resolve`. */
+  formId: string;
+  title: string;
+  submitLabel: string;
+  fields: FormField[];
+  /** Opaque context returned with the submission (a record id, for instance). */
+  context: string;
+}
+
+/** Where a message goes: a channel, or a direct message to a user, on one platform. */
+export interface ChatTarget {
+  platform: Platform;
+  kind: 'channel' | 'dm';
+  id: string;
+}
+
+interface InboundBase {
+  actor: ChatActor;
+  /** The channel the interaction happened in, when there is one. */
+  channelId?: string;
+}
+
+export interface CommandEvent extends InboundBase {
+  type: 'command';
+  command: string;
+  /** Slack-style text after the command; Discord adapters rebuild it from typed options. */
+  text: string;
+}
+
+export interface ButtonEvent extends InboundBase {
+  type: 'button';
+  actionId: string;
+  value: string;
+}
+
+export interface FormSubmitEvent extends InboundBase {
+  type: 'formSubmit';
+  formId: string;
+  context: string;
+  values: Record<string, string>;
+}
+
+export type InboundEvent = CommandEvent | ButtonEvent | FormSubmitEvent;
+
+/** What the runtime answers to one inbound event; the adapter turns it into the platform's response. */
+export type ChatReply =
+  | { type: 'private'; message: ChatMessage }
+  | { type: 'form'; form: ChatForm }
+  | { type: 'fieldErrors'; errors: Record<string, string> }
+  | { type: 'done' };

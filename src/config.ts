@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import { PLATFORMS } from './chat/model.js';
+import { LOCALES } from './chat/i18n/catalog.js';
+
+const platformRef = z
+  .string()
+  .regex(new RegExp(`^(${PLATFORMS.join('|')}):[A-Za-z0-9_.-]+$`), 'expected platform:id, e.g. slack:C123 or discord:789');
+
+const optional = (schema: z.ZodString) =>
+  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
+
+const optionalUrl = z.preprocess(
+  (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+  z.url({ message: 'expected a URL such as http://127.0.0.1:4000/api/' }).optional(),
+);
+
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const configSchema = z
+  .object({
+    DATABASE_URL: z
+      .string()
+      .default('sqlite:./data/opsdesk.db')
+      .refine((v) => /^sqlite:.+/.test(v) || /^postgres(ql)?:\/\/.+/.test(v), 'expected sqlite:PATH or postgres://...'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    TZ_NAME: z.string().default('UTC').refine(isTimeZone, 'expected an IANA time zone such as Europe/Berlin'),
+    DEFAULT_LOCALE: z.enum(LOCALES).default('en'),
+    ADMIN_USERS: z
+      .string()
+      .default('')
+      .transform((v) => v.split(',').map((s) => s.trim()).filter((s) => s.length > 0))
+      .pipe(z.array(platformRef)),
+    SLACK_BOT_TOKEN: optional(z.string().startsWith('xoxb-', 'expected a bot token starting with xoxb-')),
+    SLACK_SIGNING_SECRET: optional(z.string().min(8, 'expected the signing secret from the Slack app settings')),
+    SLACK_APP_TOKEN: optional(z.string().startsWith('xapp-', 'expected an app-level token starting with xapp-')),
+    SLACK_API_URL: optionalUrl,
+    WEBHOOK_TOKEN: optional(z.string().min(16, 'expected at least 16 characters')),
+    FAULT_CHANNEL: optional(platformRef),
+    CHANGE_CHANNEL: optional(platformRef),
+    FEEDBACK_CHANNEL: optional(platformRef),
+    MANAGEMENT_CHANNEL: optional(platformRef),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .superRefine((c, ctx) => {
+    if (c.SLACK_BOT_TOKEN && !c.SLACK_SIGNING_SECRET && !c.SLACK_APP_TOKEN) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SLACK_SIGNING_SECRET'],
+        message: 'required with SLACK_BOT_TOKEN for HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)',
+      });
+    }
+    if (!c.SLACK_BOT_TOKEN && (c.SLACK_SIGNING_SECRET || c.SLACK_APP_TOKEN)) {
+      ctx.addIssue({ code: 'custom', path: ['SLACK_BOT_TOKEN'], message: 'required when other SLACK_* variables are set' });
+    }
+  });
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.join('\n')}`);
+  }
+}
+
+/** Parses the environment; every problem becomes one line naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const result = configSchema.safeParse(env);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const name = issue.path.join('.') || 'environment';
+    const value = typeof issue.path[0] === 'string' ? env[issue.path[0]] : undefined;
+    const shown = value === undefined || /TOKEN|SECRET/.test(name) ? '' : ` (got "${value}")`;
+    return `${name}: ${issue.message}${shown}`;
+  });
+  throw new ConfigError(problems);
+}
+
+export function hasSlack(config: Config): boolean {
+  return Boolean(config.SLACK_BOT_TOKEN);
+}

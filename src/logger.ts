@@ -1,0 +1,20 @@
+import { pino, type Logger } from 'pino';
+
+export type { Logger };
+
+// Secrets can reach a log line through a config object or an HTTP request; pino removes them.
+const REDACT = [
+  '*.SLACK_BOT_TOKEN',
+  '*.SLACK_SIGNING_SECRET',
+  '*.SLACK_APP_TOKEN',
+  '*.WEBHOOK_TOKEN',
+  '*.token',
+  '*.authorization',
+  'req.headers.authorization',
+  'req.headers["x-slack-signature"]',
+];
+
+export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
+  const options = { level, redact: { paths: REDACT, censor: '[redacted]' }, base: { app: 'opsdesk' } };
+  return destination ? pino(options, destination) : pino(options, pino.destination(2));
+}

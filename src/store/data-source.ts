@@ -1,0 +1,49 @@
+import 'reflect-metadata';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DataSource } from 'typeorm';
+import { ENTITIES } from './entities/index.js';
+import { MIGRATIONS } from '../../migrations/index.js';
+
+export type DatabaseKind = 'sqlite' | 'postgres';
+
+export function databaseKind(url: string): DatabaseKind {
+  return url.startsWith('sqlite:') ? 'sqlite' : 'postgres';
+}
+
+/** Builds (but does not open) the DataSource for `sqlite:PATH` or `postgres://...`. */
+export function createDataSource(url: string): DataSource {
+  if (databaseKind(url) === 'sqlite') {
+    const path = url.slice('sqlite:'.length);
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    return new DataSource({
+      type: 'better-sqlite3',
+      database: path,
+      entities: ENTITIES,
+      migrations: MIGRATIONS,
+      synchronize: false,
+      // Several bot processes may share one file: wait for a lock rather than fail.
+      timeout: 10_000,
+      prepareDatabase: (db: { pragma: (sql: string) => unknown }) => {
+        db.pragma('journal_mode = WAL');
+        db.pragma('busy_timeout = 10000');
+        db.pragma('foreign_keys = ON');
+      },
+    });
+  }
+  return new DataSource({
+    type: 'postgres',
+    url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    synchronize: false,
+  });
+}
+
+/** Opens the database and brings its schema up to date. */
+export async function openDatabase(url: string): Promise<DataSource> {
+  const dataSource = createDataSource(url);
+  await dataSource.initialize();
+  await dataSource.runMigrations({ transaction: 'each' });
+  return dataSource;
+}
