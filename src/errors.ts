@@ -1,4 +1,8 @@
-import type { MessageKey, TranslateParams } from './chat/i18n/catalog.js';
+import type { MessageKey } from './chat/i18n/catalog.js';
+
+/** A parameter is plain text, a number, or a catalog key translated in the reader's language. */
+export type ErrorParam = string | number | { key: MessageKey };
+export type ErrorParams = Record<string, ErrorParam>;
 
 /**
  * Errors a user can do something about. Each carries a catalog key and parameters; the runtime
@@ -9,7 +13,7 @@ export abstract class UserError extends Error {
 
   constructor(
     readonly messageKey: MessageKey,
-    readonly params: TranslateParams = {},
+    readonly params: ErrorParams = {},
     /** For form submissions: the field the problem belongs to. */
     readonly field?: string,
   ) {
@@ -31,4 +35,11 @@ export class InvalidInputError extends UserError {
 
 export class ConflictError extends UserError {
   readonly kind = 'conflict';
+}
+
+/** Problems with fields of a submitted form, each shown next to its field. */
+export class FieldErrors extends Error {
+  constructor(readonly errors: Record<string, { key: MessageKey; params?: ErrorParams }>) {
+    super(`invalid fields: ${Object.keys(errors).join(', ')}`);
+  }
 }

@@ -1,9 +1,29 @@
-import { en, type MessageKey } from './en.js';
-import { zhCN } from './zh-CN.js';
+import * as core from './core-messages.js';
+import * as faults from '../../faults/messages.js';
+import * as people from '../../people/messages.js';
+import * as settings from '../../settings/messages.js';
+import * as slack from '../../platforms/slack/messages.js';
+import * as shell from '../../platforms/shell/messages.js';
+import * as outbox from '../../outbox/messages.js';
+import * as jobs from '../../jobs/messages.js';
 
 export const LOCALES = ['en', 'zh-CN'] as const;
 export type Locale = (typeof LOCALES)[number];
-export type { MessageKey };
+
+// Each area keeps its own text beside its code; the compiler checks that every area's zh-CN
+// has every key of its en, and test/unit/i18n.test.ts checks the merged catalogs.
+const en = { ...core.en, ...faults.en, ...people.en, ...settings.en, ...slack.en, ...shell.en, ...outbox.en, ...jobs.en };
+export type MessageKey = keyof typeof en;
+const zhCN: Record<MessageKey, string> = {
+  ...core.zhCN,
+  ...faults.zhCN,
+  ...people.zhCN,
+  ...settings.zhCN,
+  ...slack.zhCN,
+  ...shell.zhCN,
+  ...outbox.zhCN,
+  ...jobs.zhCN,
+};
 
 export const catalogs: Record<Locale, Record<MessageKey, string>> = { en, 'zh-CN': zhCN };
 
@@ -11,7 +31,7 @@ export type TranslateParams = Record<string, string | number>;
 export type Translate = (key: MessageKey, params?: TranslateParams) => string;
 
 /** Maps a platform locale (`zh-CN`, `zh_CN`, `zh-Hans`, `en-US`) onto a supported one. */
-export function matchLocale(platformLocale: string | undefined): Locale | undefined {
+export function matchLocale(platformLocale: string | undefined | null): Locale | undefined {
   if (!platformLocale) return undefined;
   const lower = platformLocale.toLowerCase().replace('_', '-');
   if (lower.startsWith('zh')) return 'zh-CN';
@@ -19,7 +39,7 @@ export function matchLocale(platformLocale: string | undefined): Locale | undefi
   return undefined;
 }
 
-export function resolveLocale(platformLocale: string | undefined, fallback: Locale): Locale {
+export function resolveLocale(platformLocale: string | undefined | null, fallback: Locale): Locale {
   return matchLocale(platformLocale) ?? fallback;
 }
 

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { defineCommand, subcommand } from '../src/chat/command-def.js';
+import { reportForm } from '../src/faults/forms.js';
+import { LIST_SCOPES } from '../src/faults/queries.js';
+import { formatFaultId, parseFaultId } from '../src/faults/rules.js';
+import { faultDetailMessage, faultListMessage } from '../src/faults/views.js';
+import { NotFoundError } from '../src/errors.js';
+
+/** `/fault`: report a fault (policy 4.1), list, show and search them. */
+export default defineCommand({
+  name: 'fault',
+  description: 'faults.command.description',
+  bare: 'report',
+  subcommands: [
+    subcommand({
+      name: 'report',
+      description: 'faults.command.report',
+      role: 'requester',
+      options: {},
+      run: async (ctx) => ({ type: 'form', form: reportForm(ctx.t) }),
+    }),
+    subcommand({
+      name: 'list',
+      description: 'faults.command.list',
+      role: 'requester',
+      options: { scope: { kind: 'choice', choices: LIST_SCOPES, schema: z.enum(LIST_SCOPES).default('open'), description: 'faults.option.scope' } },
+      run: async (ctx, { scope }) => {
+        const page = await ctx.services.faultQueries.list(ctx.actor, scope);
+        return { type: 'private', message: faultListMessage(page, ctx.t(`faults.list.title.${scope}`), ctx.clock.now(), ctx.t) };
+      },
+    }),
+    subcommand({
+      name: 'show',
+      description: 'faults.command.show',
+      role: 'requester',
+      options: { id: { kind: 'string', schema: z.string().regex(/^inc-\d{1,9}$/i), description: 'faults.option.id' } },
+      run: async (ctx, { id }) => {
+        const number = parseFaultId(id);
+        if (number === undefined) throw new NotFoundError('faults.error.notFound', { id });
+        const { fault, timeline, people } = await ctx.services.faultQueries.detail(number);
+        const message = faultDetailMessage(fault, timeline, { t: ctx.t, platform: ctx.chatActor.platform, timeZone: ctx.timeZone, people });
+        return { type: 'private', message: { ...message, fallback: `${formatFaultId(fault.id)} ${fault.title}` } };
+      },
+    }),
+    subcommand({
+      name: 'search',
+      description: 'faults.command.search',
+      role: 'requester',
+      options: { text: { kind: 'string', rest: true, schema: z.string().trim().min(2).max(200), description: 'faults.option.text' } },
+      run: async (ctx, { text }) => {
+        const page = await ctx.services.faultQueries.search(text);
+        return { type: 'private', message: faultListMessage(page, ctx.t('faults.list.title.search', { text }), ctx.clock.now(), ctx.t) };
+      },
+    }),
+  ],
+});

@@ -1,0 +1,115 @@
+import { z } from 'zod';
+import { defineCommand, subcommand, type CommandDef } from '../src/chat/command-def.js';
+import { usageOf } from '../src/chat/command-router.js';
+import type { CommandContext } from '../src/chat/context.js';
+import { privateText } from '../src/chat/interactions.js';
+import type { ChatReply } from '../src/chat/model.js';
+import { GRANTABLE_ROLES, hasRole } from '../src/people/roles.js';
+import { SETTING_KEYS } from '../src/settings/service.js';
+
+const user = z.string().min(1).max(64);
+
+/** `/ops help` lists what the reader may run; it needs the full command list, given by index.ts. */
+export function helpReply(ctx: CommandContext, commands: readonly CommandDef[]): ChatReply {
+  const lines: string[] = [];
+  for (const command of commands) {
+    for (const sub of command.subcommands) {
+      if (!hasRole(ctx.actor.roles, sub.role)) continue;
+      lines.push(ctx.t('core.help.line', { usage: usageOf(command, sub), description: ctx.t(sub.description) }));
+    }
+  }
+  const title = ctx.t('core.help.title');
+  return { type: 'private', message: { fallback: title, title, body: lines.join('\n'), context: [ctx.t('core.help.footer')] } };
+}
+
+/** `/ops`: administration. Help for everyone, roles and settings for admins. */
+export function opsCommand(allCommands: () => readonly CommandDef[]): CommandDef {
+  return defineCommand({
+    name: 'ops',
+    description: 'core.command.ops',
+    bare: 'help',
+    subcommands: [
+      subcommand({
+        name: 'help',
+        description: 'core.command.help',
+        role: 'requester',
+        options: {},
+        run: async (ctx) => helpReply(ctx, allCommands()),
+      }),
+      subcommand({
+        group: 'role',
+        name: 'add',
+        description: 'people.command.roleAdd',
+        role: 'admin',
+        options: {
+          user: { kind: 'user', schema: user, description: 'people.option.user' },
+          role: { kind: 'choice', choices: GRANTABLE_ROLES, schema: z.enum(GRANTABLE_ROLES), description: 'people.option.role' },
+        },
+        run: async (ctx, args) => {
+          const { person, added } = await ctx.services.people.grant(ctx.actor, { platform: ctx.chatActor.platform, userId: args.user }, args.role);
+          const params = { person: person.displayName, role: ctx.t(`people.role.${args.role}`) };
+          return privateText(ctx.t(added ? 'people.role.added' : 'people.role.alreadyHad', params));
+        },
+      }),
+      subcommand({
+        group: 'role',
+        name: 'remove',
+        description: 'people.command.roleRemove',
+        role: 'admin',
+        options: {
+          user: { kind: 'user', schema: user, description: 'people.option.user' },
+          role: { kind: 'choice', choices: GRANTABLE_ROLES, schema: z.enum(GRANTABLE_ROLES), description: 'people.option.role' },
+        },
+        run: async (ctx, args) => {
+          const { person, removed } = await ctx.services.people.revoke(ctx.actor, { platform: ctx.chatActor.platform, userId: args.user }, args.role);
+          const params = { person: person.displayName, role: ctx.t(`people.role.${args.role}`) };
+          return privateText(ctx.t(removed ? 'people.role.removed' : 'people.role.notHeld', params));
+        },
+      }),
+      subcommand({
+        group: 'role',
+        name: 'list',
+        description: 'people.command.roleList',
+        role: 'admin',
+        options: {},
+        run: async (ctx) => {
+          const holders = await ctx.services.people.listRoleHolders();
+          if (holders.length === 0) return privateText(ctx.t('people.role.listEmpty'));
+          const lines = holders.map((h) =>
+            ctx.t('people.role.listLine', { person: h.displayName, roles: h.roles.map((r) => ctx.t(`people.role.${r}`)).join(', ') }),
+          );
+          const title = ctx.t('people.role.listTitle');
+          return { type: 'private', message: { fallback: title, title, body: lines.join('\n') } };
+        },
+      }),
+      subcommand({
+        group: 'config',
+        name: 'set',
+        description: 'settings.command.set',
+        role: 'admin',
+        options: {
+          key: { kind: 'choice', choices: SETTING_KEYS, schema: z.enum(SETTING_KEYS), description: 'settings.option.key' },
+          value: { kind: 'string', rest: true, schema: z.string().trim().min(1).max(120), description: 'settings.option.value' },
+        },
+        run: async (ctx, args) => {
+          const { key, value } = await ctx.services.settings.set(ctx.actor, args.key, args.value);
+          return privateText(ctx.t('settings.set', { key, value }));
+        },
+      }),
+      subcommand({
+        group: 'config',
+        name: 'get',
+        description: 'settings.command.get',
+        role: 'admin',
+        options: { key: { kind: 'choice', choices: SETTING_KEYS, schema: z.enum(SETTING_KEYS).optional(), description: 'settings.option.key' } },
+        run: async (ctx, args) => {
+          const all = await ctx.services.settings.all();
+          const keys = args.key ? [args.key] : SETTING_KEYS;
+          const lines = keys.map((key) => ctx.t('settings.line', { key, value: all[key] ?? ctx.t('settings.unset') }));
+          const title = ctx.t('settings.title');
+          return { type: 'private', message: { fallback: lines.join('\n'), title, body: lines.join('\n') } };
+        },
+      }),
+    ],
+  });
+}

@@ -1,0 +1,76 @@
+import type { CommandDef, OptionSpec, SubcommandDef } from './command-def.js';
+import { parseUserRef, tokenize } from './parse-text.js';
+import { InvalidInputError } from '../errors.js';
+
+export interface RoutedCommand {
+  sub: SubcommandDef;
+  args: Record<string, unknown>;
+}
+
+export function isRequired(option: OptionSpec): boolean {
+  return !option.schema.safeParse(undefined).success;
+}
+
+/** `/fault list [mine|open|all]`, built from the definition so that help never goes stale. */
+export function usageOf(command: CommandDef, sub: SubcommandDef): string {
+  const words = [`/${command.name}`];
+  if (sub.group) words.push(sub.group);
+  if (!(command.bare === sub.name && !sub.group && Object.keys(sub.options).length === 0)) words.push(sub.name);
+  for (const [name, option] of Object.entries(sub.options)) {
+    const shown = option.choices ? option.choices.join('|') : option.kind === 'user' ? '@user' : name.toUpperCase();
+    words.push(isRequired(option) ? `<${shown}>` : `[${shown}]`);
+  }
+  return words.join(' ');
+}
+
+function usageError(command: CommandDef, sub?: SubcommandDef): InvalidInputError {
+  const subs = sub ? [sub] : command.subcommands;
+  return new InvalidInputError('core.error.usage', { usage: subs.map((s) => usageOf(command, s)).join('\n') });
+}
+
+function findSub(command: CommandDef, words: string[]): { sub: SubcommandDef; consumed: number } | undefined {
+  const first = words[0]?.toLowerCase();
+  if (first === undefined) {
+    const bare = command.subcommands.find((s) => !s.group && s.name === command.bare);
+    return bare ? { sub: bare, consumed: 0 } : undefined;
+  }
+  const grouped = command.subcommands.filter((s) => s.group === first);
+  if (grouped.length > 0) {
+    const second = words[1]?.toLowerCase();
+    const sub = grouped.find((s) => s.name === second);
+    return sub ? { sub, consumed: 2 } : undefined;
+  }
+  const sub = command.subcommands.find((s) => !s.group && s.name === first);
+  return sub ? { sub, consumed: 1 } : undefined;
+}
+
+/** Reads the subcommand and its options from command text, validating each option with its schema. */
+export function routeCommand(command: CommandDef, text: string): RoutedCommand {
+  const { words, named } = tokenize(text);
+  const found = findSub(command, words);
+  if (!found) throw usageError(command);
+  const { sub } = found;
+  const positional = words.slice(found.consumed);
+  const args: Record<string, unknown> = {};
+  for (const [name, option] of Object.entries(sub.options)) {
+    let raw: string | undefined = named[name.toLowerCase()];
+    if (raw === undefined && positional.length > 0) {
+      raw = option.rest ? positional.splice(0).join(' ') : positional.shift();
+    }
+    if (raw !== undefined && option.kind === 'user') {
+      const userId = parseUserRef(raw);
+      if (!userId) throw new InvalidInputError('core.error.badUser', { value: raw.slice(0, 80), usage: usageOf(command, sub) });
+      raw = userId;
+    }
+    if (raw !== undefined && option.kind === 'choice') raw = raw.toLowerCase();
+    const parsed = option.schema.safeParse(raw);
+    if (!parsed.success) {
+      if (raw === undefined) throw new InvalidInputError('core.error.missingOption', { option: name, usage: usageOf(command, sub) });
+      throw new InvalidInputError('core.error.badOption', { option: name, value: raw.slice(0, 80), usage: usageOf(command, sub) });
+    }
+    args[name] = parsed.data;
+  }
+  const known = new Set(Object.keys(sub.options).map((n) => n.toLowerCase()));
+  if (positional.length > 0 || Object.keys(named).some((key) => !known.has(key))) throw usageError(command, sub);
+  return { sub, args };
+}

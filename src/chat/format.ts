@@ -1,0 +1,45 @@
+import type { Platform } from './model.js';
+import type { Translate } from './i18n/catalog.js';
+
+/** A person as cards show them: a mention where they have an account on the platform, else the name. */
+export interface PersonView {
+  displayName: string;
+  accounts: { platform: string; userId: string }[];
+}
+
+export function mention(person: PersonView | undefined, platform: Platform): string {
+  if (!person) return '—';
+  const account = person.accounts.find((a) => a.platform === platform);
+  if (!account) return person.displayName;
+  return platform === 'shell' ? `@${account.userId}` : `<@${account.userId}>`;
+}
+
+/** `2026-11-27 09:14` in the configured time zone: unambiguous in every language. */
+export function formatTime(date: Date, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(date);
+  const get = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
+}
+
+/** A short age such as `5 min`, `3 h`, `2 d`. */
+export function formatAge(from: Date, now: Date, t: Translate): string {
+  const minutes = Math.max(0, Math.floor((now.getTime() - from.getTime()) / 60_000));
+  if (minutes < 60) return t('core.age.minutes', { n: minutes });
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return t('core.age.hours', { n: hours });
+  return t('core.age.days', { n: Math.floor(hours / 24) });
+}
+
+/** Cuts text to `max` characters, ending with an ellipsis when something was cut. */
+export function truncate(text: string, max: number): string {
+  if (text.length <= max) return text;
+  return `${text.slice(0, Math.max(0, max - 1)).trimEnd()}…`;
+}

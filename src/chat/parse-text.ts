@@ -1,0 +1,29 @@
+/**
+ * Splits Slack-style command text into words: `"quoted text"` stays one word, `key=value` and
+ * `key="quoted value"` become named values, mentions (`<@U123|name>`) stay whole.
+ */
+export interface ParsedText {
+  words: string[];
+  named: Record<string, string>;
+}
+
+const TOKEN = /(\w+)=(?:"([^"]*)"|(\S+))|"([^"]*)"|(<[^>]+>|\S+)/g;
+
+export function tokenize(text: string): ParsedText {
+  const words: string[] = [];
+  const named: Record<string, string> = {};
+  for (const match of text.matchAll(TOKEN)) {
+    const [, key, quotedValue, plainValue, quoted, word] = match;
+    if (key !== undefined) named[key.toLowerCase()] = quotedValue ?? plainValue ?? '';
+    else words.push(quoted ?? word ?? '');
+  }
+  return { words, named };
+}
+
+/** A user as typed: `<@U123|name>` / `<@U123>` (Slack), `<@123>` / `<@!123>` (Discord), `@name` (shell). */
+export function parseUserRef(word: string): string | undefined {
+  const mention = /^<@!?([A-Za-z0-9]+)(\|[^>]*)?>$/.exec(word);
+  if (mention?.[1]) return mention[1];
+  const plain = /^@?([A-Za-z0-9_.-]{1,64})$/.exec(word);
+  return plain?.[1];
+}

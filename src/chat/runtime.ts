@@ -1,0 +1,133 @@
+import { randomBytes } from 'node:crypto';
+import type { CommandDef } from './command-def.js';
+import { routeCommand } from './command-router.js';
+import type { CommandContext } from './context.js';
+import { resolveLocale, translator, type Locale, type Translate } from './i18n/catalog.js';
+import { privateText, type ButtonHandler, type FormHandler } from './interactions.js';
+import type { ChatReply, InboundEvent } from './model.js';
+import { FieldErrors, ForbiddenError, UserError, type ErrorParams } from '../errors.js';
+import type { Clock } from '../clock.js';
+import type { Metrics } from '../http/metrics.js';
+import type { Logger } from '../logger.js';
+import { hasRole } from '../people/roles.js';
+import type { EventHandler } from '../platforms/port.js';
+import type { Services } from '../services.js';
+
+export interface RuntimeDeps {
+  services: Services;
+  commands: CommandDef[];
+  buttons: ButtonHandler[];
+  forms: FormHandler[];
+  defaultLocale: Locale;
+  clock: Clock;
+  timeZone: string;
+  logger: Logger;
+  metrics: Metrics;
+}
+
+type Outcome = 'ok' | 'user_error' | 'error';
+
+function translateParams(params: ErrorParams, t: Translate): Record<string, string | number> {
+  const result: Record<string, string | number> = {};
+  for (const [name, value] of Object.entries(params)) result[name] = typeof value === 'object' ? t(value.key) : value;
+  return result;
+}
+
+/** A short id shown to the user and written in the log line, to find one failure among many. */
+function referenceId(): string {
+  return randomBytes(4).toString('hex');
+}
+
+/**
+ * The platform-neutral heart of the bot: resolves the person, routes the event to a command,
+ * button or form handler, checks roles, and turns every error into one private, translated reply.
+ */
+export class ChatRuntime implements EventHandler {
+  private readonly commands: Map<string, CommandDef>;
+  private readonly buttons: Map<string, ButtonHandler>;
+  private readonly forms: Map<string, FormHandler>;
+
+  constructor(private readonly deps: RuntimeDeps) {
+    this.commands = new Map(deps.commands.map((c) => [c.name, c]));
+    this.buttons = new Map(deps.buttons.map((b) => [b.actionId, b]));
+    this.forms = new Map(deps.forms.map((f) => [f.formId, f]));
+  }
+
+  async handle(event: InboundEvent): Promise<ChatReply> {
+    let t = translator(resolveLocale(event.actor.locale, this.deps.defaultLocale));
+    const name = event.type === 'command' ? event.command : event.type === 'button' ? event.actionId : event.formId;
+    let outcome: Outcome = 'ok';
+    try {
+      const ctx = await this.context(event);
+      t = ctx.t;
+      return await this.dispatch(ctx, event);
+    } catch (error) {
+      outcome = error instanceof UserError || error instanceof FieldErrors ? 'user_error' : 'error';
+      return this.renderError(error, event, t);
+    } finally {
+      const labels = { platform: event.actor.platform, outcome };
+      if (event.type === 'command') this.deps.metrics.commands.inc({ ...labels, command: name });
+      else this.deps.metrics.actions.inc({ ...labels, action: name });
+    }
+  }
+
+  private async context(event: InboundEvent): Promise<CommandContext> {
+    const actor = await this.deps.services.people.resolve(event.actor);
+    const locale = resolveLocale(event.actor.locale, this.deps.defaultLocale);
+    return {
+      actor,
+      chatActor: event.actor,
+      ...(event.channelId ? { channelId: event.channelId } : {}),
+      locale,
+      t: translator(locale),
+      services: this.deps.services,
+      clock: this.deps.clock,
+      timeZone: this.deps.timeZone,
+    };
+  }
+
+  private async dispatch(ctx: CommandContext, event: InboundEvent): Promise<ChatReply> {
+    switch (event.type) {
+      case 'command': {
+        const command = this.commands.get(event.command.replace(/^\//, '').toLowerCase());
+        if (!command) throw new ForbiddenError('core.error.unknownCommand', { command: event.command.slice(0, 40) });
+        const { sub, args } = routeCommand(command, event.text);
+        if (!hasRole(ctx.actor.roles, sub.role)) {
+          throw new ForbiddenError('core.error.roleRequired', { role: { key: `people.role.${sub.role}` }, command: `/${command.name}` });
+        }
+        return sub.run(ctx, args);
+      }
+      case 'button': {
+        const handler = this.buttons.get(event.actionId);
+        if (!handler) throw new ForbiddenError('core.error.unknownAction');
+        return handler.run(ctx, event.value);
+      }
+      case 'formSubmit': {
+        const handler = this.forms.get(event.formId);
+        if (!handler) throw new ForbiddenError('core.error.unknownAction');
+        return handler.run(ctx, event.context, event.values);
+      }
+    }
+  }
+
+  private renderError(error: unknown, event: InboundEvent, t: Translate): ChatReply {
+    const inForm = event.type === 'formSubmit';
+    if (error instanceof FieldErrors) {
+      const errors: Record<string, string> = {};
+      for (const [field, problem] of Object.entries(error.errors)) errors[field] = t(problem.key, translateParams(problem.params ?? {}, t));
+      if (inForm) return { type: 'fieldErrors', errors };
+      return privateText(Object.values(errors).join('\n'));
+    }
+    if (error instanceof UserError) {
+      const text = t(error.messageKey, translateParams(error.params, t));
+      if (inForm && error.field) return { type: 'fieldErrors', errors: { [error.field]: text } };
+      return privateText(text);
+    }
+    const ref = referenceId();
+    this.deps.logger.error(
+      { err: error, ref, event: { type: event.type, platform: event.actor.platform, user: event.actor.userId } },
+      'unexpected error while handling an event',
+    );
+    return privateText(t('core.error.unexpected', { ref }));
+  }
+}

@@ -1,0 +1,91 @@
+import { formatFaultId, isOpen, type FaultState, type Priority } from './rules.js';
+import { formatTime, mention, type PersonView } from '../chat/format.js';
+import type { Translate } from '../chat/i18n/catalog.js';
+import type { CardColor, ChatButton, ChatMessage, Platform } from '../chat/model.js';
+import type { Fault } from '../store/entities/index.js';
+
+/** How a card is shown: for which platform (mentions), in which language and time zone. */
+export interface CardView {
+  t: Translate;
+  platform: Platform;
+  timeZone: string;
+  people: Map<number, PersonView>;
+}
+
+const PRIORITY_STYLE: Record<Priority, { emoji: string; color: CardColor }> = {
+  P1: { emoji: '🔴', color: 'red' },
+  P2: { emoji: '🟠', color: 'orange' },
+  P3: { emoji: '🟡', color: 'yellow' },
+  P4: { emoji: '⚪', color: 'grey' },
+};
+
+export function stateLabel(state: FaultState, t: Translate): string {
+  return t(`faults.state.${state}`);
+}
+
+export function faultTitle(fault: Fault): string {
+  const done = !isOpen(fault.state);
+  const emoji = done ? '✅' : PRIORITY_STYLE[fault.priority].emoji;
+  return `${emoji} ${formatFaultId(fault.id)} · ${fault.priority} · ${fault.title}`;
+}
+
+function buttonsFor(fault: Fault, t: Translate): ChatButton[] {
+  const id = formatFaultId(fault.id);
+  const button = (action: string, label: Parameters<Translate>[0], style?: ChatButton['style']): ChatButton => ({
+    actionId: `fault.${action}`,
+    value: id,
+    label: t(label),
+    ...(style ? { style } : {}),
+  });
+  switch (fault.state) {
+    case 'reported':
+      return [button('ack', 'faults.button.acknowledge', 'primary'), button('resolve', 'faults.button.resolve'), button('reassign', 'faults.button.reassign')];
+    case 'acknowledged':
+      return [
+        button('start', 'faults.button.start', 'primary'),
+        button('resolve', 'faults.button.resolve'),
+        button('wait', 'faults.button.wait'),
+        button('reassign', 'faults.button.reassign'),
+      ];
+    case 'in_progress':
+      return [button('resolve', 'faults.button.resolve', 'primary'), button('wait', 'faults.button.wait'), button('reassign', 'faults.button.reassign')];
+    case 'waiting_on_user':
+      return [button('resume', 'faults.button.resume', 'primary'), button('resolve', 'faults.button.resolve'), button('reassign', 'faults.button.reassign')];
+    case 'resolved':
+    case 'closed':
+      return [];
+  }
+}
+
+/** The fault card: posted once to the fault channel and edited in place on every change. */
+export function faultCard(fault: Fault, view: CardView): ChatMessage {
+  const { t, platform, timeZone, people } = view;
+  const person = (id: number | null) => (id === null ? t('faults.field.unassigned') : mention(people.get(id), platform));
+  const style = PRIORITY_STYLE[fault.priority];
+  const fields = [
+    { label: t('faults.field.status'), value: stateLabel(fault.state, t) },
+    { label: t('faults.field.priority'), value: t('faults.priorityDetail', { priority: fault.priority, impact: fault.impact, urgency: fault.urgency }) },
+    { label: t('faults.field.category'), value: t(`faults.category.${fault.category}`) },
+    { label: t('faults.field.reporter'), value: person(fault.reporterId) },
+    { label: t('faults.field.assignee'), value: person(fault.assigneeId) },
+    { label: t('faults.field.affectedSystem'), value: fault.affectedSystem ?? '—' },
+  ];
+  if (fault.rootCause) fields.push({ label: t('faults.field.rootCause'), value: fault.rootCause });
+  if (fault.resolutionSteps) fields.push({ label: t('faults.field.resolutionSteps'), value: fault.resolutionSteps });
+
+  const context = [t('faults.context.reported', { time: formatTime(fault.createdAt, timeZone), source: t(`faults.source.${fault.source === 'alert' ? 'alert' : 'chat'}`) })];
+  if (fault.acknowledgedAt && fault.assigneeId !== null) {
+    context.push(t('faults.context.acknowledged', { person: person(fault.assigneeId), time: formatTime(fault.acknowledgedAt, timeZone) }));
+  }
+  if (fault.resolvedAt) context.push(t('faults.context.resolved', { time: formatTime(fault.resolvedAt, timeZone) }));
+
+  return {
+    fallback: `${formatFaultId(fault.id)} ${fault.priority} ${fault.title} (${stateLabel(fault.state, t)})`,
+    title: faultTitle(fault),
+    color: isOpen(fault.state) ? style.color : 'green',
+    body: fault.description,
+    fields,
+    context,
+    buttons: buttonsFor(fault, t),
+  };
+}

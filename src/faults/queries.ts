@@ -1,0 +1,69 @@
+import { Brackets } from 'typeorm';
+import { formatFaultId } from './rules.js';
+import type { PersonView } from '../chat/format.js';
+import { NotFoundError } from '../errors.js';
+import type { Actor } from '../people/actor.js';
+import { peopleViews } from '../people/views.js';
+import { Fault, FaultEvent } from '../store/entities/index.js';
+import type { Store } from '../store/store.js';
+
+export const LIST_SCOPES = ['mine', 'open', 'all'] as const;
+export type ListScope = (typeof LIST_SCOPES)[number];
+
+export const PAGE_SIZE = 10;
+
+export interface FaultPage {
+  faults: Fault[];
+  total: number;
+}
+
+export interface FaultDetail {
+  fault: Fault;
+  timeline: { event: FaultEvent; actor: string | null }[];
+  people: Map<number, PersonView>;
+}
+
+const CLOSED_STATES = ['resolved', 'closed'];
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** Read-only views over faults: lists and search, newest first, one page at a time. */
+export class FaultQueries {
+  constructor(private readonly store: Store) {}
+
+  async list(actor: Actor, scope: ListScope): Promise<FaultPage> {
+    const query = this.store.manager.createQueryBuilder(Fault, 'f').orderBy('f.id', 'DESC').take(PAGE_SIZE);
+    if (scope === 'mine') {
+      query.where(new Brackets((q) => q.where('f.reporter_id = :me', { me: actor.personId }).orWhere('f.assignee_id = :me', { me: actor.personId })));
+    } else if (scope === 'open') {
+      query.where('f.state NOT IN (:...closed)', { closed: CLOSED_STATES });
+    }
+    const [faults, total] = await query.getManyAndCount();
+    return { faults, total };
+  }
+
+  async search(text: string): Promise<FaultPage> {
+    const pattern = `%${escapeLike(text.trim().toLowerCase())}%`;
+    const [faults, total] = await this.store.manager
+      .createQueryBuilder(Fault, 'f')
+      .where(new Brackets((q) => q.where("LOWER(f.title) LIKE :pattern ESCAPE '\\'", { pattern }).orWhere("LOWER(f.description) LIKE :pattern ESCAPE '\\'", { pattern })))
+      .orderBy('f.id', 'DESC')
+      .take(PAGE_SIZE)
+      .getManyAndCount();
+    return { faults, total };
+  }
+
+  /** A fault with its whole timeline and the people it mentions. */
+  async detail(id: number): Promise<FaultDetail> {
+    const manager = this.store.manager;
+    const fault = await manager.findOne(Fault, { where: { id } });
+    if (!fault) throw new NotFoundError('faults.error.notFound', { id: formatFaultId(id) });
+    const events = await manager.find(FaultEvent, { where: { faultId: id }, order: { id: 'ASC' } });
+    const ids = [fault.reporterId, fault.assigneeId, ...events.map((e) => e.actorId)].filter((v): v is number => v !== null);
+    const { views } = await peopleViews(manager, ids);
+    const timeline = events.map((event) => ({ event, actor: event.actorId === null ? null : views.get(event.actorId)?.displayName ?? null }));
+    return { fault, timeline, people: views };
+  }
+}

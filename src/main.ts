@@ -1,0 +1,152 @@
+import { randomUUID } from 'node:crypto';
+import { COMMANDS } from '../commands/index.js';
+import { ChatRuntime } from './chat/runtime.js';
+import { systemClock } from './clock.js';
+import { ConfigError, hasSlack, loadConfig, type Config } from './config.js';
+import { faultButtons, faultForms } from './faults/interactions.js';
+import { addHealthRoutes } from './http/health.js';
+import { Metrics } from './http/metrics.js';
+import { HttpServer } from './http/server.js';
+import { scheduleJobs } from './jobs/schedule.js';
+import { JobScheduler } from './jobs/scheduler.js';
+import { createLogger, type Logger } from './logger.js';
+import { OutboxDispatcher } from './outbox/dispatcher.js';
+import type { PlatformAdapter } from './platforms/port.js';
+import { createShellAdapter } from './platforms/shell/adapter.js';
+import { createSlackAdapter } from './platforms/slack/adapter.js';
+import { createServices } from './services.js';
+import type { SettingKey } from './settings/service.js';
+import { openDatabase } from './store/data-source.js';
+import { Store } from './store/store.js';
+
+/** With no chat platform configured the bot runs in the terminal, and channels live there too. */
+function channelDefaults(config: Config, shellMode: boolean): Partial<Record<SettingKey, string>> {
+  const pick = (value: string | undefined, shellName: string) => value ?? (shellMode ? `shell:${shellName}` : undefined);
+  const defaults: Partial<Record<SettingKey, string>> = {};
+  const entries: [SettingKey, string | undefined, string][] = [
+    ['fault_channel', config.FAULT_CHANNEL, 'faults'],
+    ['change_channel', config.CHANGE_CHANNEL, 'changes'],
+    ['feedback_channel', config.FEEDBACK_CHANNEL, 'feedback'],
+    ['management_channel', config.MANAGEMENT_CHANNEL, 'management'],
+  ];
+  for (const [key, value, shellName] of entries) {
+    const chosen = pick(value, shellName);
+    if (chosen) defaults[key] = chosen;
+  }
+  return defaults;
+}
+
+async function listenOrWarn(http: HttpServer, port: number, shellMode: boolean, logger: Logger): Promise<void> {
+  try {
+    const bound = await http.listen(port);
+    logger.info({ port: bound }, 'http server listening');
+  } catch (error) {
+    // In the terminal the HTTP server only serves health checks; a busy port must not stop a tryout.
+    if (!shellMode) throw error;
+    logger.warn({ err: error, port }, 'http server not started');
+  }
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`opsdesk cannot start, the configuration has problems:\n${error.problems.map((p) => `  ${p}`).join('\n')}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.LOG_LEVEL);
+  const holder = `${process.pid}-${randomUUID().slice(0, 8)}`;
+  const clock = systemClock;
+  const shellMode = !hasSlack(config);
+
+  const dataSource = await openDatabase(config.DATABASE_URL);
+  const store = new Store(dataSource, config.DATABASE_URL);
+  const metrics = new Metrics();
+  const http = new HttpServer(logger);
+
+  let dispatcher: OutboxDispatcher | undefined;
+  const services = createServices({
+    store,
+    clock,
+    timeZone: config.TZ_NAME,
+    defaultLocale: config.DEFAULT_LOCALE,
+    bootstrapAdmins: config.ADMIN_USERS,
+    channelDefaults: channelDefaults(config, shellMode),
+    onOutbox: () => dispatcher?.kick(),
+  });
+  const runtime = new ChatRuntime({
+    services,
+    commands: COMMANDS,
+    buttons: faultButtons,
+    forms: faultForms,
+    defaultLocale: config.DEFAULT_LOCALE,
+    clock,
+    timeZone: config.TZ_NAME,
+    logger,
+    metrics,
+  });
+
+  let stopping: Promise<void> | undefined;
+  const adapters: PlatformAdapter[] = [];
+  const scheduler = new JobScheduler({ store, clock, logger, metrics, holder, timezone: config.TZ_NAME });
+  const shutdown = (code: number): Promise<void> => {
+    stopping ??= (async () => {
+      logger.info('shutting down');
+      for (const adapter of adapters) await adapter.stop().catch((err: unknown) => logger.error({ err }, 'adapter stop failed'));
+      scheduler.stop();
+      await dispatcher?.stop();
+      await http.close();
+      await store.close();
+      process.exit(code);
+    })();
+    return stopping;
+  };
+
+  if (hasSlack(config)) adapters.push(createSlackAdapter({ config, handler: runtime, http, logger, metrics }));
+  if (shellMode) {
+    adapters.push(
+      createShellAdapter({
+        handler: runtime,
+        input: process.stdin,
+        output: process.stdout,
+        locale: config.DEFAULT_LOCALE,
+        // Piped input ends the session: deliver what is queued, then stop.
+        onClose: () => void (async () => {
+          await dispatcher?.drain();
+          await shutdown(0);
+        })(),
+      }),
+    );
+  }
+  dispatcher = new OutboxDispatcher({
+    store,
+    deliverers: new Map(adapters.map((a) => [a.platform, a.deliverer])),
+    clock,
+    logger,
+    metrics,
+    holder,
+  });
+  scheduleJobs(scheduler, services);
+
+  addHealthRoutes(http, metrics, [
+    { name: 'database', check: async () => (await dataSource.query('SELECT 1')).length === 1 },
+    ...adapters.map((a) => ({ name: a.platform, check: () => a.isReady() })),
+  ]);
+  await listenOrWarn(http, config.PORT, shellMode, logger);
+  for (const adapter of adapters) await adapter.start();
+  dispatcher.start();
+  scheduler.start();
+  logger.info({ adapters: adapters.map((a) => a.platform), database: store.kind }, 'opsdesk started');
+
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`opsdesk failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

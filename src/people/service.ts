@@ -1,0 +1,175 @@
+import type { EntityManager } from 'typeorm';
+import type { Actor } from './actor.js';
+import { GRANTABLE_ROLES, hasRole, isRole, type GrantableRole, type Role } from './roles.js';
+import { appendAudit } from '../audit/chain.js';
+import type { ChatActor, ChatTarget, Platform } from '../chat/model.js';
+import type { Clock } from '../clock.js';
+import { ForbiddenError, InvalidInputError } from '../errors.js';
+import type { Store } from '../store/store.js';
+import { Identity, Person, RoleGrant } from '../store/entities/index.js';
+
+/** A platform account named in a command (`<@U123>`) or a form (a user picker). */
+export interface AccountRef {
+  platform: Platform;
+  userId: string;
+  displayName?: string;
+}
+
+export interface RoleHolder {
+  personId: number;
+  displayName: string;
+  roles: Role[];
+}
+
+export class PeopleService {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    /** `platform:userId` accounts that become admins the first time they are seen. */
+    private readonly bootstrapAdmins: readonly string[],
+  ) {}
+
+  /** The person behind a platform account, created on first sight, with their roles. */
+  async resolve(chat: ChatActor): Promise<Actor> {
+    const existing = await this.findIdentity(this.store.manager, chat.platform, chat.userId);
+    const person = existing ?? (await this.store.transaction((m) => this.findOrCreate(m, chat)));
+    let roles = await this.rolesOf(this.store.manager, person.id);
+    if (this.bootstrapAdmins.includes(`${chat.platform}:${chat.userId}`) && !roles.includes('admin')) {
+      await this.store.transaction((m) => this.bootstrapAdmin(m, person.id));
+      roles = await this.rolesOf(this.store.manager, person.id);
+    }
+    return { personId: person.id, displayName: person.displayName, roles, platform: chat.platform, userId: chat.userId };
+  }
+
+  async rolesOf(manager: EntityManager, personId: number): Promise<Role[]> {
+    const grants = await manager.find(RoleGrant, { where: { personId } });
+    return grants.map((g) => g.role).filter(isRole);
+  }
+
+  async person(personId: number): Promise<Person | null> {
+    return this.store.manager.findOne(Person, { where: { id: personId } });
+  }
+
+  async identities(personIds: number[]): Promise<Identity[]> {
+    if (personIds.length === 0) return [];
+    return this.store.manager
+      .createQueryBuilder(Identity, 'i')
+      .where('i.person_id IN (:...ids)', { ids: personIds })
+      .orderBy('i.id', 'ASC')
+      .getMany();
+  }
+
+  /** Where to send a person a direct message: their first account. */
+  async dmTarget(manager: EntityManager, personId: number): Promise<ChatTarget | undefined> {
+    const identity = await manager.findOne(Identity, { where: { personId }, order: { id: 'ASC' } });
+    if (!identity) return undefined;
+    return { platform: identity.platform as Platform, kind: 'dm', id: identity.userId };
+  }
+
+  /** The person behind an account named by someone else; created so that roles can be given ahead. */
+  async personFor(manager: EntityManager, ref: AccountRef): Promise<Person> {
+    return this.findOrCreate(manager, { platform: ref.platform, userId: ref.userId, displayName: ref.displayName ?? ref.userId });
+  }
+
+  async grant(actor: Actor, ref: AccountRef, role: string): Promise<{ person: Person; added: boolean }> {
+    requireAdmin(actor);
+    const grantable = parseGrantable(role);
+    return this.store.transaction(async (manager) => {
+      const person = await this.personFor(manager, ref);
+      const existing = await manager.findOne(RoleGrant, { where: { personId: person.id, role: grantable } });
+      if (existing) return { person, added: false };
+      const now = this.clock.now();
+      await manager.save(RoleGrant, manager.create(RoleGrant, { personId: person.id, role: grantable, grantedBy: actor.personId, createdAt: now }));
+      await appendAudit(manager, now, {
+        actorId: actor.personId,
+        actorLabel: actor.displayName,
+        action: 'role.grant',
+        recordType: 'person',
+        recordId: String(person.id),
+        before: null,
+        after: { role: grantable },
+      });
+      return { person, added: true };
+    });
+  }
+
+  async revoke(actor: Actor, ref: AccountRef, role: string): Promise<{ person: Person; removed: boolean }> {
+    requireAdmin(actor);
+    const grantable = parseGrantable(role);
+    return this.store.transaction(async (manager) => {
+      const person = await this.personFor(manager, ref);
+      if (grantable === 'admin' && person.id === actor.personId) {
+        throw new InvalidInputError('people.error.cannotRevokeOwnAdmin');
+      }
+      const existing = await manager.findOne(RoleGrant, { where: { personId: person.id, role: grantable } });
+      if (!existing) return { person, removed: false };
+      await manager.delete(RoleGrant, { id: existing.id });
+      await appendAudit(manager, this.clock.now(), {
+        actorId: actor.personId,
+        actorLabel: actor.displayName,
+        action: 'role.revoke',
+        recordType: 'person',
+        recordId: String(person.id),
+        before: { role: grantable },
+        after: null,
+      });
+      return { person, removed: true };
+    });
+  }
+
+  async listRoleHolders(): Promise<RoleHolder[]> {
+    const grants = await this.store.manager.find(RoleGrant, { relations: { person: true }, order: { personId: 'ASC' } });
+    const byPerson = new Map<number, RoleHolder>();
+    for (const grant of grants) {
+      if (!isRole(grant.role) || !grant.person) continue;
+      const holder = byPerson.get(grant.personId) ?? { personId: grant.personId, displayName: grant.person.displayName, roles: [] };
+      holder.roles.push(grant.role);
+      byPerson.set(grant.personId, holder);
+    }
+    return [...byPerson.values()];
+  }
+
+  private async findIdentity(manager: EntityManager, platform: Platform, userId: string): Promise<Person | null> {
+    const identity = await manager.findOne(Identity, { where: { platform, userId }, relations: { person: true } });
+    return identity?.person ?? null;
+  }
+
+  private async findOrCreate(manager: EntityManager, chat: ChatActor): Promise<Person> {
+    const found = await this.findIdentity(manager, chat.platform, chat.userId);
+    if (found) return found;
+    const now = this.clock.now();
+    const person = await manager.save(
+      Person,
+      manager.create(Person, { displayName: chat.displayName.slice(0, 120) || chat.userId, locale: chat.locale ?? null, createdAt: now }),
+    );
+    await manager.save(Identity, manager.create(Identity, { personId: person.id, platform: chat.platform, userId: chat.userId, createdAt: now }));
+    return person;
+  }
+
+  /** ADMIN_USERS are admins whenever they act, so that a fresh installation has someone to grant roles. */
+  private async bootstrapAdmin(manager: EntityManager, personId: number): Promise<void> {
+    if (await manager.findOne(RoleGrant, { where: { personId, role: 'admin' } })) return;
+    const now = this.clock.now();
+    await manager.save(RoleGrant, manager.create(RoleGrant, { personId, role: 'admin', grantedBy: null, createdAt: now }));
+    await appendAudit(manager, now, {
+      actorId: null,
+      actorLabel: 'ADMIN_USERS',
+      action: 'role.grant',
+      recordType: 'person',
+      recordId: String(personId),
+      before: null,
+      after: { role: 'admin' },
+    });
+  }
+}
+
+function requireAdmin(actor: Actor): void {
+  if (!hasRole(actor.roles, 'admin')) throw new ForbiddenError('people.error.adminOnly');
+}
+
+function parseGrantable(role: string): GrantableRole {
+  const lower = role.toLowerCase();
+  const match = GRANTABLE_ROLES.find((r) => r === lower);
+  if (!match) throw new InvalidInputError('people.error.unknownRole', { role, roles: GRANTABLE_ROLES.join(', ') });
+  return match;
+}

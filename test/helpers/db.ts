@@ -1,0 +1,44 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ManualClock } from '../../src/clock.js';
+import type { ChatActor } from '../../src/chat/model.js';
+import type { Actor } from '../../src/people/actor.js';
+import { createServices, type Services } from '../../src/services.js';
+import { openDatabase } from '../../src/store/data-source.js';
+import { Store } from '../../src/store/store.js';
+
+export function tempSqliteUrl(prefix = 'opsdesk-test-'): string {
+  return `sqlite:${join(mkdtempSync(join(tmpdir(), prefix)), 'opsdesk.db')}`;
+}
+
+/** A fresh SQLite file with the real migrations. */
+export async function openTestStore(url = tempSqliteUrl()): Promise<Store> {
+  return new Store(await openDatabase(url), url);
+}
+
+export interface TestWorld {
+  store: Store;
+  clock: ManualClock;
+  services: Services;
+  /** Resolves (creating on first use) a shell person by name. */
+  actor(name: string): Promise<Actor>;
+}
+
+export async function openTestWorld(options: { admins?: string[]; faultChannel?: string } = {}): Promise<TestWorld> {
+  const store = await openTestStore();
+  const clock = new ManualClock(new Date('2026-11-23T09:00:00Z'));
+  const services = createServices({
+    store,
+    clock,
+    timeZone: 'Europe/Berlin',
+    defaultLocale: 'en',
+    bootstrapAdmins: options.admins ?? ['shell:admin'],
+    channelDefaults: { fault_channel: options.faultChannel ?? 'slack:CFAULTS' },
+  });
+  const actor = (name: string) => {
+    const chat: ChatActor = { platform: 'shell', userId: name, displayName: name };
+    return services.people.resolve(chat);
+  };
+  return { store, clock, services, actor };
+}

@@ -1,0 +1,160 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { verifyChain } from '../../src/audit/chain.js';
+import { ConflictError, ForbiddenError, InvalidInputError } from '../../src/errors.js';
+import { AuditEntry, FaultEvent, OutboxMessage } from '../../src/store/entities/index.js';
+import { openTestWorld, type TestWorld } from '../helpers/db.js';
+
+const report = {
+  title: 'Mail server unreachable',
+  description: 'Since 08:50 nobody on floor 3 can send mail.',
+  category: 'network' as const,
+  impact: 1 as const,
+  urgency: 2 as const,
+  affectedSystem: 'mail-01',
+};
+
+describe('fault lifecycle on SQLite with the real migrations', () => {
+  let world: TestWorld;
+  beforeEach(async () => {
+    world = await openTestWorld();
+    const admin = await world.actor('admin');
+    await world.services.people.grant(admin, { platform: 'shell', userId: 'li.wei' }, 'engineer');
+    await world.services.people.grant(admin, { platform: 'shell', userId: 'sam' }, 'engineer');
+  });
+  afterEach(async () => world.store.close());
+
+  async function outbox() {
+    return world.store.manager.find(OutboxMessage, { order: { id: 'ASC' } });
+  }
+
+  it('runs report -> acknowledge -> start -> resolve -> reopen -> resolve -> close with timeline, audit and messages', async () => {
+    const { services, clock } = world;
+    const anna = await world.actor('anna');
+    const engineer = await world.actor('li.wei');
+
+    const fault = await services.faults.report(anna, report);
+    expect(fault.id).toBe(1);
+    expect(fault.priority).toBe('P2');
+    expect(fault.state).toBe('reported');
+    let messages = await outbox();
+    expect(messages.map((m) => [m.platform, m.targetKind, m.targetId, m.messageKey])).toEqual([
+      ['slack', 'channel', 'CFAULTS', 'fault:1:announcement'],
+      ['shell', 'dm', 'anna', null],
+    ]);
+
+    clock.advance(5 * 60_000);
+    const acked = await services.faults.acknowledge(engineer, 1);
+    expect(acked.state).toBe('acknowledged');
+    expect(acked.assigneeId).toBe(engineer.personId);
+    expect(acked.acknowledgedAt?.toISOString()).toBe('2026-11-23T09:05:00.000Z');
+
+    await services.faults.start(engineer, 1);
+    const resolved = await services.faults.resolve(engineer, 1, { rootCause: 'Expired TLS certificate', resolutionSteps: 'Renewed and reloaded' });
+    expect(resolved.state).toBe('resolved');
+    expect(resolved.rootCause).toBe('Expired TLS certificate');
+
+    const reopened = await services.faults.reopen(anna, 1);
+    expect(reopened.state).toBe('in_progress');
+    expect(reopened.resolvedAt).toBeNull();
+    await services.faults.resolve(engineer, 1, { rootCause: 'Second certificate expired too', resolutionSteps: 'Renewed the intermediate' });
+    const closed = await services.faults.close(anna, 1);
+    expect(closed.state).toBe('closed');
+
+    const events = await world.store.manager.find(FaultEvent, { where: { faultId: 1 }, order: { id: 'ASC' } });
+    expect(events.map((e) => e.kind)).toEqual(['reported', 'acknowledge', 'start', 'resolve', 'reopen', 'resolve', 'close']);
+    expect(events.map((e) => e.toState)).toEqual(['reported', 'acknowledged', 'in_progress', 'resolved', 'in_progress', 'resolved', 'closed']);
+
+    const audit = await world.store.manager.find(AuditEntry, { where: { recordType: 'fault' }, order: { id: 'ASC' } });
+    expect(audit.map((a) => a.action)).toEqual([
+      'fault.reported',
+      'fault.acknowledge',
+      'fault.start',
+      'fault.resolve',
+      'fault.reopen',
+      'fault.resolve',
+      'fault.close',
+    ]);
+    expect(JSON.parse(audit[1]?.before ?? '{}')).toMatchObject({ state: 'reported' });
+    expect(JSON.parse(audit[1]?.after ?? '{}')).toMatchObject({ state: 'acknowledged', assigneeId: engineer.personId });
+
+    // Every change re-renders the channel card and DMs the reporter, except what the reporter did.
+    messages = await outbox();
+    const cardUpdates = messages.filter((m) => m.messageKey === 'fault:1:announcement');
+    const reporterDms = messages.filter((m) => m.targetKind === 'dm' && m.targetId === 'anna');
+    expect(cardUpdates).toHaveLength(7);
+    expect(reporterDms).toHaveLength(5);
+    const lastCard = JSON.parse(cardUpdates.at(-1)?.payload ?? '{}');
+    expect(lastCard.title).toContain('✅ INC-1 · P2 · Mail server unreachable');
+    expect(lastCard.buttons).toEqual([]);
+    const resolvedDm = JSON.parse(reporterDms[3]?.payload ?? '{}');
+    expect(resolvedDm.buttons.map((b: { actionId: string }) => b.actionId)).toEqual(['fault.close', 'fault.reopen']);
+  });
+
+  it('lets only engineers acknowledge, resolve and reassign; a requester changes nothing', async () => {
+    const anna = await world.actor('anna');
+    const bob = await world.actor('bob');
+    await world.services.faults.report(anna, report);
+    const before = await outbox();
+    await expect(world.services.faults.acknowledge(bob, 1)).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(world.services.faults.resolve(anna, 1, { rootCause: 'x', resolutionSteps: 'y' })).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(world.services.faults.reassign(anna, 1, { platform: 'shell', userId: 'li.wei' })).rejects.toBeInstanceOf(ForbiddenError);
+    expect((await world.services.faults.get(1)).state).toBe('reported');
+    expect(await outbox()).toHaveLength(before.length);
+  });
+
+  it('acknowledges once when clicked twice, and says who was first', async () => {
+    const anna = await world.actor('anna');
+    const liWei = await world.actor('li.wei');
+    const sam = await world.actor('sam');
+    await world.services.faults.report(anna, report);
+    const results = await Promise.allSettled([world.services.faults.acknowledge(liWei, 1), world.services.faults.acknowledge(sam, 1), world.services.faults.acknowledge(liWei, 1)]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason);
+    expect(refused).toHaveLength(2);
+    for (const reason of refused) {
+      expect(reason).toBeInstanceOf(ConflictError);
+      expect((reason as ConflictError).messageKey).toBe('faults.error.alreadyAcknowledged');
+      expect((reason as ConflictError).params.person).toBe('li.wei');
+    }
+    const acks = await world.store.manager.count(FaultEvent, { where: { faultId: 1, kind: 'acknowledge' } });
+    expect(acks).toBe(1);
+  });
+
+  it('reassigns only to engineers and DMs the new assignee', async () => {
+    const anna = await world.actor('anna');
+    const liWei = await world.actor('li.wei');
+    await world.services.faults.report(anna, report);
+    await world.services.faults.acknowledge(liWei, 1);
+    await expect(world.services.faults.reassign(liWei, 1, { platform: 'shell', userId: 'anna' })).rejects.toBeInstanceOf(InvalidInputError);
+    const fault = await world.services.faults.reassign(liWei, 1, { platform: 'shell', userId: 'sam' });
+    const sam = await world.actor('sam');
+    expect(fault.assigneeId).toBe(sam.personId);
+    const dms = (await outbox()).filter((m) => m.targetKind === 'dm' && m.targetId === 'sam');
+    expect(dms).toHaveLength(1);
+    expect(JSON.parse(dms[0]?.payload ?? '{}').buttons.map((b: { actionId: string }) => b.actionId)).toContain('fault.resolve');
+  });
+
+  it('refuses reopening by someone who is neither reporter nor engineer', async () => {
+    const anna = await world.actor('anna');
+    const bob = await world.actor('bob');
+    const liWei = await world.actor('li.wei');
+    await world.services.faults.report(anna, report);
+    await world.services.faults.resolve(liWei, 1, { rootCause: 'a', resolutionSteps: 'b' });
+    await expect(world.services.faults.reopen(bob, 1)).rejects.toBeInstanceOf(ForbiddenError);
+    expect((await world.services.faults.get(1)).state).toBe('resolved');
+  });
+
+  it('keeps an audit chain that verifies, and detects an edited row', async () => {
+    const anna = await world.actor('anna');
+    const liWei = await world.actor('li.wei');
+    await world.services.faults.report(anna, report);
+    await world.services.faults.acknowledge(liWei, 1);
+    const verdict = await verifyChain(world.store.manager);
+    expect(verdict.ok).toBe(true);
+    expect(verdict.entries).toBeGreaterThanOrEqual(4);
+
+    const target = await world.store.manager.findOneOrFail(AuditEntry, { where: { action: 'fault.reported' } });
+    await world.store.manager.query(`UPDATE audit_log SET after = ? WHERE id = ?`, ['{"state":"closed"}', target.id]);
+    expect(await verifyChain(world.store.manager)).toEqual({ ok: false, entries: target.id - 1, brokenAt: target.id });
+  });
+});
