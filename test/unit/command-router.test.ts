@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { COMMANDS } from '../../commands/index.js';
+import { routeCommand, usageOf } from '../../src/chat/command-router.js';
+import { tokenize } from '../../src/chat/parse-text.js';
+import { InvalidInputError } from '../../src/errors.js';
+
+const command = (name: string) => {
+  const found = COMMANDS.find((c) => c.name === name);
+  if (!found) throw new Error(`no command ${name}`);
+  return found;
+};
+
+describe('command text parsing', () => {
+  it('keeps quoted text, key=value and mentions whole', () => {
+    expect(tokenize('search "mail server" scope=all <@U1|li wei>')).toEqual({ words: ['search', 'mail server', '<@U1|li wei>'], named: { scope: 'all' } });
+  });
+
+  it('routes a bare command to its form subcommand', () => {
+    expect(routeCommand(command('fault'), '').sub.name).toBe('report');
+    expect(routeCommand(command('fault'), 'report').sub.name).toBe('report');
+  });
+
+  it('applies option defaults and validates choices', () => {
+    expect(routeCommand(command('fault'), 'list').args).toEqual({ scope: 'open' });
+    expect(routeCommand(command('fault'), 'list MINE').args).toEqual({ scope: 'mine' });
+    expect(() => routeCommand(command('fault'), 'list everything')).toThrow(InvalidInputError);
+  });
+
+  it('takes the rest of the text for search', () => {
+    expect(routeCommand(command('fault'), 'search printer on floor 3').args).toEqual({ text: 'printer on floor 3' });
+  });
+
+  it('reads grouped subcommands and Slack mentions', () => {
+    const routed = routeCommand(command('ops'), 'role add <@U123|li.wei> engineer');
+    expect(routed.sub.group).toBe('role');
+    expect(routed.sub.name).toBe('add');
+    expect(routed.args).toEqual({ user: 'U123', role: 'engineer' });
+  });
+
+  it('refuses unknown subcommands, extra words and unknown keys with the usage', () => {
+    for (const text of ['frobnicate', 'show INC-1 extra', 'list scope=open colour=red']) {
+      try {
+        routeCommand(command('fault'), text);
+        expect.unreachable(`"${text}" should be refused`);
+      } catch (error) {
+        expect(error).toBeInstanceOf(InvalidInputError);
+        expect(String((error as InvalidInputError).params.usage)).toContain('/fault');
+      }
+    }
+    expect(() => routeCommand(command('fault'), 'show 42')).toThrow(InvalidInputError);
+    expect(() => routeCommand(command('ops'), 'role add engineer')).toThrow(InvalidInputError);
+  });
+
+  it('builds usage lines from the definitions', () => {
+    const fault = command('fault');
+    const list = fault.subcommands.find((s) => s.name === 'list');
+    expect(list && usageOf(fault, list)).toBe('/fault list [mine|open|all]');
+  });
+});

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+describe('configuration', () => {
+  it('has working defaults for a fresh machine', () => {
+    const config = loadConfig({});
+    expect(config.DATABASE_URL).toBe('sqlite:./data/opsdesk.db');
+    expect(config.PORT).toBe(3000);
+    expect(config.TZ_NAME).toBe('UTC');
+    expect(config.DEFAULT_LOCALE).toBe('en');
+    expect(config.ADMIN_USERS).toEqual([]);
+  });
+
+  it('parses ADMIN_USERS and channels', () => {
+    const config = loadConfig({ ADMIN_USERS: 'slack:U1, discord:42', FAULT_CHANNEL: 'slack:C9' });
+    expect(config.ADMIN_USERS).toEqual(['slack:U1', 'discord:42']);
+    expect(config.FAULT_CHANNEL).toBe('slack:C9');
+  });
+
+  it('reports one line per problem, naming the variable, never echoing secrets', () => {
+    try {
+      loadConfig({ PORT: 'eighty', TZ_NAME: 'Mars/Base', DEFAULT_LOCALE: 'fr', SLACK_BOT_TOKEN: 'xoxp-secret-value', FAULT_CHANNEL: 'C123' });
+      expect.unreachable('bad configuration must throw');
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      const problems = (error as ConfigError).problems;
+      expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['DEFAULT_LOCALE', 'FAULT_CHANNEL', 'PORT', 'SLACK_BOT_TOKEN', 'TZ_NAME']);
+      expect(problems.join('\n')).not.toContain('xoxp-secret-value');
+    }
+  });
+
+  it('needs a signing secret or an app token with the Slack bot token', () => {
+    expect(() => loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1' })).toThrow(/SLACK_SIGNING_SECRET: required with SLACK_BOT_TOKEN/);
+    expect(loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' }).SLACK_APP_TOKEN).toBe('xapp-1');
+  });
+});
