@@ -12,7 +12,7 @@ export function databaseKind(url: string): DatabaseKind {
 }
 
 /** Builds (but does not open) the DataSource for `sqlite:PATH` or `postgres://...`. */
-export function createDataSource(url: string): DataSource {
+export function createDataSource(url: string, options: { schema?: string } = {}): DataSource {
   if (databaseKind(url) === 'sqlite') {
     const path = url.slice('sqlite:'.length);
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -34,6 +34,7 @@ export function createDataSource(url: string): DataSource {
   return new DataSource({
     type: 'postgres',
     url,
+    ...(options.schema ? { schema: options.schema } : {}),
     entities: ENTITIES,
     migrations: MIGRATIONS,
     synchronize: false,
@@ -41,8 +42,8 @@ export function createDataSource(url: string): DataSource {
 }
 
 /** Opens the database and brings its schema up to date. */
-export async function openDatabase(url: string): Promise<DataSource> {
-  const dataSource = createDataSource(url);
+export async function openDatabase(url: string, options: { schema?: string } = {}): Promise<DataSource> {
+  const dataSource = createDataSource(url, options);
   await dataSource.initialize();
   await dataSource.runMigrations({ transaction: 'each' });
   return dataSource;
