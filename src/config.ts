@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { PLATFORMS } from './chat/model.js';
 import { LOCALES } from './chat/i18n/catalog.js';
@@ -84,4 +85,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
 export function hasSlack(config: Config): boolean {
   return Boolean(config.SLACK_BOT_TOKEN);
+}
+
+/** Reads `.env` from the working directory when there is one; real environment variables win. */
+export function loadDotEnv(path = '.env'): void {
+  if (existsSync(path)) process.loadEnvFile(path);
 }

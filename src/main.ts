@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { COMMANDS } from '../commands/index.js';
 import { ChatRuntime } from './chat/runtime.js';
 import { systemClock } from './clock.js';
-import { ConfigError, hasSlack, loadConfig, type Config } from './config.js';
+import { ConfigError, hasSlack, loadConfig, loadDotEnv, type Config } from './config.js';
 import { faultButtons, faultForms } from './faults/interactions.js';
 import { addHealthRoutes } from './http/health.js';
 import { Metrics } from './http/metrics.js';
@@ -50,6 +50,7 @@ async function listenOrWarn(http: HttpServer, port: number, shellMode: boolean, 
 async function main(): Promise<void> {
   let config: Config;
   try {
+    loadDotEnv();
     config = loadConfig();
   } catch (error) {
     if (error instanceof ConfigError) {

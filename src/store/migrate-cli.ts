@@ -1,8 +1,9 @@
-import { ConfigError, loadConfig } from '../config.js';
+import { ConfigError, loadConfig, loadDotEnv } from '../config.js';
 import { createDataSource } from './data-source.js';
 
 /** `npm run migrate`: brings the configured database's schema up to date and lists what ran. */
 async function migrate(): Promise<void> {
+  loadDotEnv();
   const config = loadConfig();
   const dataSource = createDataSource(config.DATABASE_URL);
   await dataSource.initialize();
