@@ -7,12 +7,13 @@ import { faultButtons, faultForms } from './faults/interactions.js';
 import { addHealthRoutes } from './http/health.js';
 import { Metrics } from './http/metrics.js';
 import { HttpServer } from './http/server.js';
-import { scheduleJobs } from './jobs/schedule.js';
+import { auditJobs } from './audit/jobs.js';
+import { faultJobs } from './faults/jobs.js';
 import { JobScheduler } from './jobs/scheduler.js';
 import { createLogger, type Logger } from './logger.js';
 import { OutboxDispatcher } from './outbox/dispatcher.js';
 import type { PlatformAdapter } from './platforms/port.js';
-import { createShellAdapter } from './platforms/shell/adapter.js';
+import { createShellAdapter } from './platforms/shell/index.js';
 import { createSlackAdapter } from './platforms/slack/adapter.js';
 import { createServices } from './services.js';
 import type { SettingKey } from './settings/service.js';
@@ -98,7 +99,7 @@ async function main(): Promise<void> {
     stopping ??= (async () => {
       logger.info('shutting down');
       for (const adapter of adapters) await adapter.stop().catch((err: unknown) => logger.error({ err }, 'adapter stop failed'));
-      scheduler.stop();
+      await scheduler.stop();
       await dispatcher?.stop();
       await http.close();
       await store.close();
@@ -117,7 +118,7 @@ async function main(): Promise<void> {
         locale: config.DEFAULT_LOCALE,
         // Piped input ends the session: deliver what is queued, then stop.
         onClose: () => void (async () => {
-          await dispatcher?.drain();
+          while (dispatcher && (await dispatcher.runOnce()) > 0);
           await shutdown(0);
         })(),
       }),
@@ -131,7 +132,7 @@ async function main(): Promise<void> {
     metrics,
     holder,
   });
-  scheduleJobs(scheduler, services);
+  for (const job of [...faultJobs(services.faults, logger), ...auditJobs(store, logger)]) scheduler.add(job);
 
   addHealthRoutes(http, metrics, [
     { name: 'database', check: async () => (await dataSource.query('SELECT 1')).length === 1 },

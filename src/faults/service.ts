@@ -32,7 +32,7 @@ export const faultReportSchema = z.object({
     .optional()
     .transform((v) => (v ? v : undefined)),
 });
-export type FaultReport = z.output<typeof faultReportSchema>;
+export type FaultReport = Omit<z.output<typeof faultReportSchema>, 'affectedSystem'> & { affectedSystem?: string | undefined };
 
 export const faultResolutionSchema = z.object({
   rootCause: z.string().trim().min(1).max(FAULT_LIMITS.rootCause),
@@ -46,6 +46,17 @@ export interface FaultServiceOptions {
   /** Called after a transaction that queued messages committed, so delivery starts at once. */
   onOutbox?: () => void;
 }
+
+/** Who a timeline entry and audit entry name: a person, or opsdesk itself (personId null) for jobs. */
+interface Party {
+  personId: number | null;
+  displayName: string;
+}
+
+const SYSTEM: Party = { personId: null, displayName: 'opsdesk' };
+
+const DAY_MS = 86_400_000;
+const STALE_BATCH = 200;
 
 type Change = Partial<Pick<Fault, 'state' | 'assigneeId' | 'rootCause' | 'resolutionSteps' | 'acknowledgedAt' | 'resolvedAt' | 'closedAt'>>;
 
@@ -140,6 +151,28 @@ export class FaultService {
     return this.move(actor, id, 'close', (_fault, now) => ({ closedAt: now }), { kind: 'closed', by: actor.personId });
   }
 
+  /** Closes faults resolved more than `days` ago that the reporter neither confirmed nor reopened. */
+  async closeStale(days: number): Promise<number> {
+    const cutoff = new Date(this.clock.now().getTime() - days * DAY_MS);
+    const stale = await this.store.manager
+      .createQueryBuilder(Fault, 'f')
+      .where('f.state = :state AND f.resolved_at < :cutoff', { state: 'resolved', cutoff: cutoff.toISOString() })
+      .orderBy('f.id', 'ASC')
+      .take(STALE_BATCH)
+      .getMany();
+    let closed = 0;
+    for (const fault of stale) {
+      try {
+        await this.move(null, fault.id, 'close', (_fault, now) => ({ closedAt: now }), { kind: 'closed', by: null });
+        closed++;
+      } catch (error) {
+        // Reopened or closed by a person since the query: theirs is the newer decision.
+        if (!(error instanceof ConflictError)) throw error;
+      }
+    }
+    return closed;
+  }
+
   async reassign(actor: Actor, id: number, to: AccountRef): Promise<Fault> {
     this.requireEngineer(actor, 'reassign');
     const fault = await this.store.transaction(async (manager) => {
@@ -166,8 +199,9 @@ export class FaultService {
     if (!hasRole(actor.roles, 'engineer')) throw new ForbiddenError('faults.error.engineerOnly', { move: { key: `faults.move.${move}` } });
   }
 
+  /** Applies one state-machine move; `actor` null means opsdesk itself (a scheduled job). */
   private async move(
-    actor: Actor,
+    actor: Actor | null,
     id: number,
     move: FaultMove,
     changes: (fault: Fault, now: Date) => Change,
@@ -175,13 +209,13 @@ export class FaultService {
   ): Promise<Fault> {
     const fault = await this.store.transaction(async (manager) => {
       const fault = await this.load(manager, id);
-      this.authorise(actor, fault, move);
+      if (actor) this.authorise(actor, fault, move);
       const to = nextState(fault.state, move);
       if (to === undefined) throw await this.refusal(manager, fault, move);
       const before = snapshot(fault);
       const now = this.clock.now();
       await this.apply(manager, fault, { ...changes(fault, now), state: to });
-      await this.record(manager, actor, fault, move, before, before.state, null);
+      await this.record(manager, actor ?? SYSTEM, fault, move, before, before.state, null);
       await this.notify(manager, fault, news);
       return fault;
     });
@@ -233,7 +267,7 @@ export class FaultService {
 
   private async record(
     manager: EntityManager,
-    actor: Actor,
+    actor: Party,
     fault: Fault,
     kind: string,
     before: ReturnType<typeof snapshot> | null,

@@ -158,3 +158,32 @@ describe('fault lifecycle on SQLite with the real migrations', () => {
     expect(await verifyChain(world.store.manager)).toEqual({ ok: false, entries: target.id - 1, brokenAt: target.id });
   });
 });
+
+describe('auto-close job', () => {
+  it('closes faults resolved over 7 days ago as opsdesk, and leaves newer and reopened ones', async () => {
+    const world = await openTestWorld();
+    try {
+      const admin = await world.actor('admin');
+      await world.services.people.grant(admin, { platform: 'shell', userId: 'li.wei' }, 'engineer');
+      const anna = await world.actor('anna');
+      const liWei = await world.actor('li.wei');
+      for (let i = 0; i < 3; i++) await world.services.faults.report(anna, report);
+      await world.services.faults.resolve(liWei, 1, { rootCause: 'a', resolutionSteps: 'b' });
+      await world.services.faults.resolve(liWei, 2, { rootCause: 'a', resolutionSteps: 'b' });
+      await world.services.faults.reopen(anna, 2);
+      world.clock.advance(6 * 86_400_000);
+      await world.services.faults.resolve(liWei, 3, { rootCause: 'a', resolutionSteps: 'b' });
+      world.clock.advance(1 * 86_400_000 + 1);
+
+      expect(await world.services.faults.closeStale(7)).toBe(1);
+      expect((await world.services.faults.get(1)).state).toBe('closed');
+      expect((await world.services.faults.get(2)).state).toBe('in_progress');
+      expect((await world.services.faults.get(3)).state).toBe('resolved');
+      const entry = await world.store.manager.findOneOrFail(AuditEntry, { where: { action: 'fault.close' } });
+      expect([entry.actorId, entry.actorLabel, entry.recordId]).toEqual([null, 'opsdesk', 'INC-1']);
+      expect(await world.services.faults.closeStale(7)).toBe(0);
+    } finally {
+      await world.store.close();
+    }
+  });
+});
