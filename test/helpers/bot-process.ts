@@ -1,0 +1,70 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { resolve } from 'node:path';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const TSX = resolve(ROOT, 'node_modules/.bin/tsx');
+
+/**
+ * The bot as a real process, started the way `npm start` starts it (tsx src/main.ts), with only the
+ * environment the test gives it, so that a developer's own Slack tokens never leak into a test.
+ */
+export class BotProcess {
+  stdout = '';
+  stderr = '';
+  private readonly child: ChildProcessWithoutNullStreams;
+  private readonly exited: Promise<number | null>;
+
+  constructor(env: Record<string, string>) {
+    this.child = spawn(TSX, ['src/main.ts'], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'info', ...env },
+    });
+    this.child.stdout.on('data', (chunk: Buffer) => (this.stdout += chunk.toString()));
+    this.child.stderr.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
+    this.exited = new Promise((done) => this.child.on('exit', (code) => done(code)));
+  }
+
+  write(line: string): void {
+    this.child.stdin.write(`${line}\n`);
+  }
+
+  endInput(): void {
+    this.child.stdin.end();
+  }
+
+  /** Waits until stdout (from `from` on) matches, and returns the match. */
+  async waitForOutput(pattern: RegExp, from = 0, timeoutMs = 15_000): Promise<RegExpMatchArray> {
+    return this.waitFor(() => this.stdout.slice(from).match(pattern), `stdout to match ${pattern}`, timeoutMs);
+  }
+
+  async waitForLog(pattern: RegExp, timeoutMs = 15_000): Promise<RegExpMatchArray> {
+    return this.waitFor(() => this.stderr.match(pattern), `stderr to match ${pattern}`, timeoutMs);
+  }
+
+  async waitFor<T>(probe: () => T | null | undefined, what: string, timeoutMs = 15_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = probe();
+      if (found) return found;
+      if (this.child.exitCode !== null) throw new Error(`bot exited (${this.child.exitCode}) while waiting for ${what}\n${this.stderr.slice(-3000)}`);
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\nstdout:\n${this.stdout.slice(-3000)}\nstderr:\n${this.stderr.slice(-3000)}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+
+  /** Ends the process with SIGTERM (a graceful stop) unless it already ended, and returns its exit code. */
+  async stop(): Promise<number | null> {
+    if (this.child.exitCode === null) this.child.kill('SIGTERM');
+    return this.exited;
+  }
+
+  /** Kills the process at once, as a crash or power loss would. */
+  async kill(): Promise<number | null> {
+    if (this.child.exitCode === null) this.child.kill('SIGKILL');
+    return this.exited;
+  }
+
+  waitForExit(): Promise<number | null> {
+    return this.exited;
+  }
+}
