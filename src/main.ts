@@ -135,7 +135,7 @@ async function main(): Promise<void> {
   for (const job of [...faultJobs(services.faults, logger), ...auditJobs(store, logger)]) scheduler.add(job);
 
   addHealthRoutes(http, metrics, [
-    { name: 'database', check: async () => (await dataSource.query('SELECT 1')).length === 1 },
+    { name: 'database', check: async () => (await dataSource.query<unknown[]>('SELECT 1 AS up')).length === 1 },
     ...adapters.map((a) => ({ name: a.platform, check: () => a.isReady() })),
   ]);
   await listenOrWarn(http, config.PORT, shellMode, logger);

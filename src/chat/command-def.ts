@@ -46,7 +46,7 @@ export interface CommandDef {
 
 /** Keeps the option types of a subcommand while storing it in a list of mixed subcommands. */
 export function subcommand<O extends OptionSpecs>(def: SubcommandDef<O>): SubcommandDef {
-  return def as unknown as SubcommandDef;
+  return def;
 }
 
 export function defineCommand(def: CommandDef): CommandDef {

@@ -1,7 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyChain } from '../../src/audit/chain.js';
 import { ConflictError, ForbiddenError, InvalidInputError } from '../../src/errors.js';
+import type { ChatMessage } from '../../src/chat/model.js';
 import { AuditEntry, FaultEvent, OutboxMessage } from '../../src/store/entities/index.js';
+
+const payload = (row: OutboxMessage | undefined): ChatMessage => JSON.parse(row?.payload ?? '{}') as ChatMessage;
+const actionIds = (row: OutboxMessage | undefined) => (payload(row).buttons ?? []).map((b) => b.actionId);
 import { openTestWorld, type TestWorld } from '../helpers/db.js';
 
 const report = {
@@ -83,11 +87,10 @@ describe('fault lifecycle on SQLite with the real migrations', () => {
     const reporterDms = messages.filter((m) => m.targetKind === 'dm' && m.targetId === 'anna');
     expect(cardUpdates).toHaveLength(7);
     expect(reporterDms).toHaveLength(5);
-    const lastCard = JSON.parse(cardUpdates.at(-1)?.payload ?? '{}');
+    const lastCard = payload(cardUpdates.at(-1));
     expect(lastCard.title).toContain('✅ INC-1 · P2 · Mail server unreachable');
     expect(lastCard.buttons).toEqual([]);
-    const resolvedDm = JSON.parse(reporterDms[3]?.payload ?? '{}');
-    expect(resolvedDm.buttons.map((b: { actionId: string }) => b.actionId)).toEqual(['fault.close', 'fault.reopen']);
+    expect(actionIds(reporterDms[3])).toEqual(['fault.close', 'fault.reopen']);
   });
 
   it('lets only engineers acknowledge, resolve and reassign; a requester changes nothing', async () => {
@@ -109,7 +112,7 @@ describe('fault lifecycle on SQLite with the real migrations', () => {
     await world.services.faults.report(anna, report);
     const results = await Promise.allSettled([world.services.faults.acknowledge(liWei, 1), world.services.faults.acknowledge(sam, 1), world.services.faults.acknowledge(liWei, 1)]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-    const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason);
+    const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r): unknown => r.reason);
     expect(refused).toHaveLength(2);
     for (const reason of refused) {
       expect(reason).toBeInstanceOf(ConflictError);
@@ -131,7 +134,7 @@ describe('fault lifecycle on SQLite with the real migrations', () => {
     expect(fault.assigneeId).toBe(sam.personId);
     const dms = (await outbox()).filter((m) => m.targetKind === 'dm' && m.targetId === 'sam');
     expect(dms).toHaveLength(1);
-    expect(JSON.parse(dms[0]?.payload ?? '{}').buttons.map((b: { actionId: string }) => b.actionId)).toContain('fault.resolve');
+    expect(actionIds(dms[0])).toContain('fault.resolve');
   });
 
   it('refuses reopening by someone who is neither reporter nor engineer', async () => {

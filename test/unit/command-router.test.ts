@@ -44,7 +44,7 @@ describe('command text parsing', () => {
         expect.unreachable(`"${text}" should be refused`);
       } catch (error) {
         expect(error).toBeInstanceOf(InvalidInputError);
-        expect(String((error as InvalidInputError).params.usage)).toContain('/fault');
+        expect((error as InvalidInputError).params.usage).toEqual(expect.stringContaining('/fault'));
       }
     }
     expect(() => routeCommand(command('fault'), 'show 42')).toThrow(InvalidInputError);

@@ -1,0 +1,6 @@
+// User-facing text of this area, in every supported locale. Keys start with "outbox.".
+export const en = {
+} as const;
+
+export const zhCN: Record<keyof typeof en, string> = {
+};

@@ -1,0 +1,390 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ChatMessage, ChatTarget, Platform } from '../../src/chat/model.js';
+import { ManualClock } from '../../src/clock.js';
+import { Metrics } from '../../src/http/metrics.js';
+import { createLogger } from '../../src/logger.js';
+import { OutboxDispatcher, backoffMs, describeError } from '../../src/outbox/dispatcher.js';
+import { enqueue, type OutgoingMessage } from '../../src/outbox/outbox.js';
+import { PermanentDeliveryError, RateLimitedError, type Deliverer, type PostedRef } from '../../src/platforms/port.js';
+import { openDatabase } from '../../src/store/data-source.js';
+import { JobLease, MessageRef, OutboxMessage } from '../../src/store/entities/index.js';
+import { Store } from '../../src/store/store.js';
+
+const T0 = new Date('2026-03-02T09:00:00.000Z');
+const logger = createLogger('silent');
+
+/** A platform that records what reached it; `failures` are thrown, in order, before it succeeds. */
+class RecordingDeliverer implements Deliverer {
+  readonly calls: { kind: 'post' | 'update'; target?: ChatTarget; ref?: PostedRef; message: ChatMessage; ok: boolean }[] = [];
+  readonly failures: Error[] = [];
+  private next = 0;
+
+  constructor(
+    readonly platform: Platform,
+    private readonly delayMs = 0,
+  ) {}
+
+  get delivered(): { kind: 'post' | 'update'; message: ChatMessage }[] {
+    return this.calls.filter((c) => c.ok);
+  }
+
+  async post(target: ChatTarget, message: ChatMessage): Promise<PostedRef> {
+    await this.pause();
+    const failure = this.failures.shift();
+    this.calls.push({ kind: 'post', target, message, ok: failure === undefined });
+    if (failure) throw failure;
+    this.next += 1;
+    return { channelId: target.id, messageId: `${this.platform}-${this.next}` };
+  }
+
+  async update(ref: PostedRef, message: ChatMessage): Promise<void> {
+    await this.pause();
+    const failure = this.failures.shift();
+    this.calls.push({ kind: 'update', ref, message, ok: failure === undefined });
+    if (failure) throw failure;
+  }
+
+  private async pause(): Promise<void> {
+    if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+  }
+}
+
+interface Db {
+  file: string;
+  store: Store;
+}
+
+const opened: Store[] = [];
+
+async function openStore(file: string): Promise<Store> {
+  const url = `sqlite:${file}`;
+  const store = new Store(await openDatabase(url), url);
+  opened.push(store);
+  return store;
+}
+
+/**
+ * A second connection to the same file, standing in for a second process. Both connections live on
+ * this test's one thread, where better-sqlite3 would wait out a lock synchronously (and so block the
+ * holder from ever releasing it): here a lock conflict fails at once instead and Store.transaction
+ * retries it, as it does for a lock held by a real other process.
+ */
+async function openPeers(file: string, first: Store): Promise<Store> {
+  const second = await openStore(file);
+  for (const store of [first, second]) await store.dataSource.query('PRAGMA busy_timeout = 0');
+  return second;
+}
+
+async function freshDb(): Promise<Db> {
+  const file = join(mkdtempSync(join(tmpdir(), 'opsdesk-outbox-')), 'db.sqlite');
+  return { file, store: await openStore(file) };
+}
+
+function dispatcher(store: Store, clock: ManualClock, deliverers: Deliverer[], holder = 'proc-a', metrics = new Metrics()): OutboxDispatcher {
+  return new OutboxDispatcher({
+    store,
+    deliverers: new Map(deliverers.map((d) => [d.platform, d])),
+    clock,
+    logger,
+    metrics,
+    holder,
+  });
+}
+
+const channel: ChatTarget = { platform: 'slack', kind: 'channel', id: 'C1' };
+
+function text(fallback: string): ChatMessage {
+  return { fallback };
+}
+
+async function send(store: Store, clock: ManualClock, messages: OutgoingMessage[]): Promise<void> {
+  await store.transaction((manager) => enqueue(manager, clock.now(), messages));
+}
+
+async function rows(store: Store): Promise<OutboxMessage[]> {
+  return store.transaction((manager) => manager.find(OutboxMessage, { order: { id: 'ASC' } }));
+}
+
+async function counterValue(metrics: Metrics, name: 'outboxDeliveries' | 'outboxFailures', labels: Record<string, string>): Promise<number> {
+  const { values } = await metrics[name].get();
+  const match = values.find((v) => {
+    const actual: Record<string, string | number | undefined> = v.labels;
+    return Object.entries(labels).every(([k, value]) => actual[k] === value);
+  });
+  return match?.value ?? 0;
+}
+
+afterEach(async () => {
+  for (const store of opened.splice(0)) await store.close();
+});
+
+describe('outbox dispatcher', () => {
+  it('keeps a message while the platform fails and sends it exactly once when it recovers', async () => {
+    const { store } = await freshDb();
+    const clock = new ManualClock(T0);
+    const slack = new RecordingDeliverer('slack');
+    slack.failures.push(new Error('socket hang up'), new Error('ECONNRESET'));
+    const metrics = new Metrics();
+    const outbox = dispatcher(store, clock, [slack], 'proc-a', metrics);
+    await send(store, clock, [{ target: channel, message: text('INC-1 reported') }]);
+
+    expect(await outbox.runOnce()).toBe(0);
+    let [row] = await rows(store);
+    expect(row).toMatchObject({ status: 'pending', attempts: 1, lastError: 'socket hang up' });
+    expect(row?.nextAttemptAt.toISOString()).toBe(new Date(T0.getTime() + 1_000).toISOString());
+
+    // Not due yet: the platform is not asked again.
+    clock.advance(999);
+    expect(await outbox.runOnce()).toBe(0);
+    expect(slack.calls).toHaveLength(1);
+
+    clock.advance(1);
+    expect(await outbox.runOnce()).toBe(0);
+    [row] = await rows(store);
+    expect(row).toMatchObject({ status: 'pending', attempts: 2, lastError: 'ECONNRESET' });
+    expect(row?.nextAttemptAt.toISOString()).toBe(new Date(clock.now().getTime() + 2_000).toISOString());
+
+    clock.advance(2_000);
+    expect(await outbox.runOnce()).toBe(1);
+    [row] = await rows(store);
+    expect(row).toMatchObject({ status: 'sent', attempts: 2, lastError: null });
+    expect(row?.sentAt?.toISOString()).toBe(clock.now().toISOString());
+
+    clock.advance(10 * 60_000);
+    expect(await outbox.runOnce()).toBe(0);
+    expect(slack.delivered).toEqual([{ kind: 'post', target: channel, message: text('INC-1 reported'), ok: true }]);
+    expect(await counterValue(metrics, 'outboxFailures', { platform: 'slack', reason: 'error' })).toBe(2);
+    expect(await counterValue(metrics, 'outboxDeliveries', { platform: 'slack' })).toBe(1);
+  });
+
+  it('honours Retry-After exactly and pauses the whole platform meanwhile', async () => {
+    const { store } = await freshDb();
+    const clock = new ManualClock(T0);
+    const slack = new RecordingDeliverer('slack');
+    const discord = new RecordingDeliverer('discord');
+    slack.failures.push(new RateLimitedError(7));
+    const outbox = dispatcher(store, clock, [slack, discord]);
+    await send(store, clock, [
+      { target: channel, message: text('first') },
+      { target: channel, message: text('second') },
+      { target: { platform: 'discord', kind: 'channel', id: '789' }, message: text('elsewhere') },
+    ]);
+
+    expect(await outbox.runOnce()).toBe(1); // only Discord: Slack said 429 on the first message
+    expect(slack.calls).toHaveLength(1);
+    const [first, second] = await rows(store);
+    expect(first).toMatchObject({ status: 'pending', attempts: 1 });
+    expect(first?.nextAttemptAt.toISOString()).toBe('2026-03-02T09:00:07.000Z');
+    expect(second).toMatchObject({ status: 'pending', attempts: 0 });
+
+    await send(store, clock, [{ target: channel, message: text('third') }]);
+    clock.advance(6_999);
+    expect(await outbox.runOnce()).toBe(0);
+    expect(slack.calls).toHaveLength(1);
+
+    clock.advance(1);
+    expect(await outbox.runOnce()).toBe(3);
+    expect(slack.delivered.map((c) => c.message.fallback)).toEqual(['first', 'second', 'third']);
+    clock.advance(60_000);
+    expect(await outbox.runOnce()).toBe(0);
+    expect(slack.calls).toHaveLength(4);
+    expect(discord.calls).toHaveLength(1);
+  });
+
+  it('edits a keyed message in place: one post, then one update with the latest payload', async () => {
+    const { store } = await freshDb();
+    const clock = new ManualClock(T0);
+    const slack = new RecordingDeliverer('slack');
+    const outbox = dispatcher(store, clock, [slack]);
+    const key = 'fault:4:announcement';
+
+    await send(store, clock, [{ target: channel, message: text('INC-4 reported'), key }]);
+    expect(await outbox.runOnce()).toBe(1);
+
+    clock.advance(1_000);
+    await send(store, clock, [{ target: channel, message: text('INC-4 acknowledged'), key }]);
+    await send(store, clock, [{ target: channel, message: text('INC-4 in progress'), key }]);
+    expect(await outbox.runOnce()).toBe(1);
+    clock.advance(60_000);
+    expect(await outbox.runOnce()).toBe(0);
+
+    expect(slack.calls).toEqual([
+      { kind: 'post', target: channel, message: text('INC-4 reported'), ok: true },
+      { kind: 'update', ref: { channelId: 'C1', messageId: 'slack-1' }, message: text('INC-4 in progress'), ok: true },
+    ]);
+    expect((await rows(store)).map((r) => r.status)).toEqual(['sent', 'superseded', 'sent']);
+    const refs = await store.transaction((m) => m.find(MessageRef));
+    expect(refs).toMatchObject([{ messageKey: key, platform: 'slack', targetId: 'C1', channelId: 'C1', messageId: 'slack-1' }]);
+  });
+
+  it('posts only the newest version when several were queued before the first delivery', async () => {
+    const { store } = await freshDb();
+    const clock = new ManualClock(T0);
+    const slack = new RecordingDeliverer('slack');
+    const outbox = dispatcher(store, clock, [slack]);
+    const key = 'change:13:request';
+    const dm: ChatTarget = { platform: 'slack', kind: 'dm', id: 'U9' };
+
+    await send(store, clock, [
+      { target: channel, message: text('v1'), key },
+      { target: dm, message: text('dm v1'), key },
+      { target: channel, message: text('v2'), key },
+    ]);
+    expect(await outbox.runOnce()).toBe(2);
+    expect(slack.calls.map((c) => [c.kind, c.target?.id, c.message.fallback])).toEqual([
+      ['post', 'C1', 'v2'],
+      ['post', 'U9', 'dm v1'],
+    ]);
+    expect((await rows(store)).map((r) => r.status)).toEqual(['superseded', 'sent', 'sent']);
+  });
+
+  it('retries a failed edit without posting a second copy', async () => {
+    const { store } = await freshDb();
+    const clock = new ManualClock(T0);
+    const slack = new RecordingDeliverer('slack');
+    const outbox = dispatcher(store, clock, [slack]);
+    const key = 'fault:5:announcement';
+    await send(store, clock, [{ target: channel, message: text('v1'), key }]);
+    await outbox.runOnce();
+
+    slack.failures.push(new Error('timeout'));
+    await send(store, clock, [{ target: channel, message: text('v2'), key }]);
+    expect(await outbox.runOnce()).toBe(0);
+    clock.advance(1_000);
+    expect(await outbox.runOnce()).toBe(1);
+    expect(slack.calls.map((c) => [c.kind, c.message.fallback, c.ok])).toEqual([
+      ['post', 'v1', true],
+      ['update', 'v2', false],
+      ['update', 'v2', true],
+    ]);
+  });
+
+  it('marks a permanently undeliverable message dead without retrying', async () => {
+    const { store } = await freshDb();
+    const clock = new ManualClock(T0);
+    const slack = new RecordingDeliverer('slack');
+    slack.failures.push(new PermanentDeliveryError('channel_not_found'));
+    const metrics = new Metrics();
+    const outbox = dispatcher(store, clock, [slack], 'proc-a', metrics);
+    await send(store, clock, [{ target: channel, message: text('lost channel') }]);
+
+    expect(await outbox.runOnce()).toBe(0);
+    clock.advance(24 * 3_600_000);
+    expect(await outbox.runOnce()).toBe(0);
+    expect(slack.calls).toHaveLength(1);
+    expect(await rows(store)).toMatchObject([{ status: 'dead', attempts: 1, lastError: 'channel_not_found', sentAt: null }]);
+    expect(await counterValue(metrics, 'outboxFailures', { platform: 'slack', reason: 'permanent' })).toBe(1);
+  });
+
+  it('keeps messages for a platform that is not configured', async () => {
+    const { store } = await freshDb();
+    const clock = new ManualClock(T0);
+    const slack = new RecordingDeliverer('slack');
+    const outbox = dispatcher(store, clock, [slack]);
+    await send(store, clock, [
+      { target: { platform: 'discord', kind: 'dm', id: '42' }, message: text('for discord') },
+      { target: channel, message: text('for slack') },
+    ]);
+    expect(await outbox.runOnce()).toBe(1);
+    expect(await outbox.runOnce()).toBe(0);
+    expect((await rows(store)).map((r) => [r.platform, r.status, r.attempts])).toEqual([
+      ['discord', 'pending', 0],
+      ['slack', 'sent', 0],
+    ]);
+  });
+
+  it('backs off exponentially up to five minutes and stores no secrets', () => {
+    expect([1, 2, 3, 4, 9, 10, 50].map(backoffMs)).toEqual([1_000, 2_000, 4_000, 8_000, 256_000, 300_000, 300_000]);
+    expect(describeError(new Error('invalid_auth for xoxb-123-456-abc with Bearer eyJhbGciOi.JIUzI1NiJ9.abc'))).toBe(
+      'invalid_auth for [redacted] with Bearer [redacted]',
+    );
+    expect(describeError(new Error('Bot is missing permissions'))).toBe('Bot is missing permissions');
+    expect(describeError('x'.repeat(2_000))).toHaveLength(500);
+  });
+
+  it('lets only one process dispatch: two dispatchers on one database deliver each message once', async () => {
+    const { file, store: storeA } = await freshDb();
+    const storeB = await openPeers(file, storeA);
+    const clock = new ManualClock(T0);
+    const platformA = new RecordingDeliverer('slack', 1);
+    const platformB = new RecordingDeliverer('slack', 1);
+    const platformC = new RecordingDeliverer('slack', 1);
+    const a = dispatcher(storeA, clock, [platformA], 'proc-a');
+    const b = dispatcher(storeB, clock, [platformB], 'proc-b');
+    const c = dispatcher(storeA, clock, [platformC], 'proc-c');
+
+    let sent = 0;
+    const enqueueSome = async (store: Store): Promise<void> => {
+      const batch: OutgoingMessage[] = [];
+      for (let i = 0; i < 5; i++) batch.push({ target: channel, message: text(`m${sent++}`) });
+      await send(store, clock, batch);
+    };
+    for (let round = 0; round < 4; round++) {
+      await enqueueSome(round % 2 === 0 ? storeA : storeB);
+      await Promise.all([a.runOnce(), b.runOnce(), b.runOnce(), a.runOnce()]);
+    }
+    const firstHolder = (await storeA.transaction((m) => m.findOneBy(JobLease, { name: 'outbox-dispatcher' })))?.holder;
+    expect(platformA.delivered.length + platformB.delivered.length).toBe(20);
+    // Only the lease holder delivered.
+    expect([platformA.delivered.length, platformB.delivered.length].sort((x, y) => x - y)).toEqual([0, 20]);
+
+    // The holder "crashes" (stops renewing); after the 30 s lease, one of the other two takes over.
+    const [survivor, survivorPlatform, crashedPlatform] = firstHolder === 'proc-a' ? [b, platformB, platformA] : [a, platformA, platformB];
+    const crashedCount = crashedPlatform.calls.length;
+    await enqueueSome(storeB);
+    clock.advance(31_000);
+    for (let round = 0; round < 4; round++) {
+      await enqueueSome(round % 2 === 0 ? storeA : storeB);
+      await Promise.all([survivor.runOnce(), c.runOnce(), c.runOnce(), survivor.runOnce()]);
+    }
+
+    const all = [platformA, platformB, platformC].flatMap((p) => p.delivered.map((call) => call.message.fallback));
+    expect(all.sort()).toEqual(Array.from({ length: sent }, (_, i) => `m${i}`).sort());
+    expect(crashedPlatform.calls).toHaveLength(crashedCount);
+    expect(survivorPlatform.delivered.length + platformC.delivered.length).toBe(25);
+    expect((await rows(storeA)).every((r) => r.status === 'sent')).toBe(true);
+  });
+
+  it('hands the lease over on stop()', async () => {
+    const { file, store: storeA } = await freshDb();
+    const storeB = await openPeers(file, storeA);
+    const clock = new ManualClock(T0);
+    const platformA = new RecordingDeliverer('slack');
+    const platformB = new RecordingDeliverer('slack');
+    const a = dispatcher(storeA, clock, [platformA], 'proc-a');
+    const b = dispatcher(storeB, clock, [platformB], 'proc-b');
+
+    await send(storeA, clock, [{ target: channel, message: text('one') }]);
+    expect(await a.runOnce()).toBe(1);
+    await send(storeA, clock, [{ target: channel, message: text('two') }]);
+    expect(await b.runOnce()).toBe(0); // a still holds the lease
+    await a.stop(); // without waiting for the 30 s lease to run out
+    expect(await b.runOnce()).toBe(1);
+    expect(platformA.delivered.map((c) => c.message.fallback)).toEqual(['one']);
+    expect(platformB.delivered.map((c) => c.message.fallback)).toEqual(['two']);
+  });
+
+  it('delivers from the poll loop and on kick()', async () => {
+    const { store } = await freshDb();
+    const clock = new ManualClock(T0);
+    const slack = new RecordingDeliverer('slack');
+    const outbox = new OutboxDispatcher({
+      store,
+      deliverers: (platform) => (platform === 'slack' ? slack : undefined),
+      clock,
+      logger,
+      metrics: new Metrics(),
+      holder: 'proc-a',
+      pollIntervalMs: 10_000,
+    });
+    outbox.start();
+    await send(store, clock, [{ target: channel, message: text('kicked') }]);
+    outbox.kick();
+    await expect.poll(() => slack.delivered.length, { timeout: 5_000 }).toBe(1);
+    await outbox.stop();
+    expect((await rows(store))[0]?.status).toBe('sent');
+  });
+});
