@@ -22,7 +22,7 @@ export function helpReply(ctx: CommandContext, commands: readonly CommandDef[]):
   return { type: 'private', message: { fallback: title, title, body: lines.join('\n'), context: [ctx.t('core.help.footer')] } };
 }
 
-/** `/ops`: administration. Help for everyone, roles and settings for admins. */
+/** `/ops`: administration. Help for everyone, audit verification for managers, roles and settings for admins. */
 export function opsCommand(allCommands: () => readonly CommandDef[]): CommandDef {
   return defineCommand({
     name: 'ops',
@@ -80,6 +80,21 @@ export function opsCommand(allCommands: () => readonly CommandDef[]): CommandDef
           );
           const title = ctx.t('people.role.listTitle');
           return { type: 'private', message: { fallback: title, title, body: lines.join('\n') } };
+        },
+      }),
+      subcommand({
+        group: 'audit',
+        name: 'verify',
+        description: 'audit.command.verify',
+        role: 'manager',
+        options: {},
+        run: async (ctx) => {
+          const verdict = await ctx.services.audit.verify(ctx.actor);
+          return privateText(
+            verdict.ok
+              ? ctx.t('audit.verify.ok', { entries: verdict.entries })
+              : ctx.t('audit.verify.broken', { id: verdict.brokenAt, entries: verdict.entries }),
+          );
         },
       }),
       subcommand({

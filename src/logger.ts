@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { pino, type Logger } from 'pino';
 
 export type { Logger };
@@ -14,7 +16,13 @@ const REDACT = [
   'req.headers["x-slack-signature"]',
 ];
 
-export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
   const options = { level, redact: { paths: REDACT, censor: '[redacted]' }, base: { app: 'opsdesk' } };
   return destination ? pino(options, destination) : pino(options, pino.destination(2));
+}
+
+/** A logger appending to a file, for the interactive terminal, where JSON lines would bury the conversation. */
+export function createFileLogger(level: string, path: string): Logger {
+  mkdirSync(dirname(path), { recursive: true });
+  return createLogger(level, pino.destination({ dest: path, append: true }));
 }

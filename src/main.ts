@@ -10,7 +10,7 @@ import { HttpServer } from './http/server.js';
 import { auditJobs } from './audit/jobs.js';
 import { faultJobs } from './faults/jobs.js';
 import { JobScheduler } from './jobs/scheduler.js';
-import { createLogger, type Logger } from './logger.js';
+import { createFileLogger, createLogger, type Logger } from './logger.js';
 import { OutboxDispatcher } from './outbox/dispatcher.js';
 import type { PlatformAdapter } from './platforms/port.js';
 import { createShellAdapter } from './platforms/shell/index.js';
@@ -19,6 +19,9 @@ import { createServices } from './services.js';
 import type { SettingKey } from './settings/service.js';
 import { openDatabase } from './store/data-source.js';
 import { Store } from './store/store.js';
+
+/** Where the interactive terminal session writes its logs. */
+const SHELL_LOG_FILE = './data/opsdesk.log';
 
 /** With no chat platform configured the bot runs in the terminal, and channels live there too. */
 function channelDefaults(config: Config, shellMode: boolean): Partial<Record<SettingKey, string>> {
@@ -60,10 +63,11 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = createLogger(config.LOG_LEVEL);
+  const shellMode = !hasSlack(config);
+  const logger =
+    shellMode && process.stdin.isTTY ? createFileLogger(config.LOG_LEVEL, SHELL_LOG_FILE) : createLogger(config.LOG_LEVEL);
   const holder = `${process.pid}-${randomUUID().slice(0, 8)}`;
   const clock = systemClock;
-  const shellMode = !hasSlack(config);
 
   const dataSource = await openDatabase(config.DATABASE_URL);
   const store = new Store(dataSource, config.DATABASE_URL);

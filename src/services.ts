@@ -1,3 +1,4 @@
+import { AuditService } from './audit/service.js';
 import type { Locale } from './chat/i18n/catalog.js';
 import type { Clock } from './clock.js';
 import { FaultQueries } from './faults/queries.js';
@@ -12,6 +13,7 @@ export interface Services {
   settings: SettingsService;
   faults: FaultService;
   faultQueries: FaultQueries;
+  audit: AuditService;
 }
 
 export interface ServiceOptions {
@@ -34,5 +36,5 @@ export function createServices(options: ServiceOptions): Services {
     defaultLocale: options.defaultLocale,
     ...(options.onOutbox ? { onOutbox: options.onOutbox } : {}),
   });
-  return { people, settings, faults, faultQueries: new FaultQueries(store) };
+  return { people, settings, faults, faultQueries: new FaultQueries(store), audit: new AuditService(store) };
 }

@@ -6,13 +6,14 @@ import * as slack from '../../platforms/slack/messages.js';
 import * as shell from '../../platforms/shell/messages.js';
 import * as outbox from '../../outbox/messages.js';
 import * as jobs from '../../jobs/messages.js';
+import * as audit from '../../audit/messages.js';
 
 export const LOCALES = ['en', 'zh-CN'] as const;
 export type Locale = (typeof LOCALES)[number];
 
 // Each area keeps its own text beside its code; the compiler checks that every area's zh-CN
 // has every key of its en, and test/unit/i18n.test.ts checks the merged catalogs.
-const en = { ...core.en, ...faults.en, ...people.en, ...settings.en, ...slack.en, ...shell.en, ...outbox.en, ...jobs.en };
+const en = { ...core.en, ...faults.en, ...people.en, ...settings.en, ...slack.en, ...shell.en, ...outbox.en, ...jobs.en, ...audit.en };
 export type MessageKey = keyof typeof en;
 const zhCN: Record<MessageKey, string> = {
   ...core.zhCN,
@@ -23,6 +24,7 @@ const zhCN: Record<MessageKey, string> = {
   ...shell.zhCN,
   ...outbox.zhCN,
   ...jobs.zhCN,
+  ...audit.zhCN,
 };
 
 export const catalogs: Record<Locale, Record<MessageKey, string>> = { en, 'zh-CN': zhCN };

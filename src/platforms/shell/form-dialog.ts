@@ -1,0 +1,92 @@
+import type { ChatForm, FormField } from '../../chat/model.js';
+import { parseAnswer } from './form-answers.js';
+import { describeField } from './form-render.js';
+import { parseFormLine } from './parse-line.js';
+import type { Style } from './style.js';
+import type { LineIO } from './terminal.js';
+import type { ShellTranslate } from './translate.js';
+
+/** Why a dialog stopped before all answers were in: /cancel, /quit, or the end of input. */
+export type DialogStop = 'cancel' | 'quit' | 'eof';
+
+/**
+ * A form asked on the terminal, one field at a time. Each answer is checked before moving on, and
+ * re-asked with the error until it fits. The answers are kept, so that fields the bot rejected on
+ * submission can be asked again without the others.
+ */
+export class FormDialog {
+  private readonly answers: Record<string, string> = {};
+
+  constructor(
+    readonly form: ChatForm,
+    private readonly io: LineIO,
+    private readonly t: ShellTranslate,
+    private readonly style: Style,
+  ) {}
+
+  /** The answers so far; fields left empty are absent. */
+  get values(): Record<string, string> {
+    return { ...this.answers };
+  }
+
+  /** Shows the form title and asks every field. */
+  async fill(): Promise<DialogStop | undefined> {
+    this.io.print(this.style.title(this.form.title));
+    this.io.print(this.style.dim(this.t('shell.form.intro')));
+    return this.ask(this.form.fields);
+  }
+
+  /**
+   * Shows the bot's errors next to their field labels and asks those fields again. 'unfixable' when
+   * no error names a field of this form.
+   */
+  async fix(errors: Record<string, string>): Promise<DialogStop | 'unfixable' | undefined> {
+    for (const [fieldId, error] of Object.entries(errors)) {
+      const label = this.form.fields.find((field) => field.id === fieldId)?.label ?? fieldId;
+      this.io.print(this.style.error(this.t('shell.form.fieldError', { label, error })));
+    }
+    const fields = this.form.fields.filter((field) => errors[field.id] !== undefined);
+    if (fields.length === 0) {
+      this.io.print(this.t('shell.form.cannotFix'));
+      return 'unfixable';
+    }
+    return this.ask(fields);
+  }
+
+  private async ask(fields: readonly FormField[]): Promise<DialogStop | undefined> {
+    for (const field of fields) {
+      const stop = await this.askField(field);
+      if (stop) return stop;
+    }
+    return undefined;
+  }
+
+  private async askField(field: FormField): Promise<DialogStop | undefined> {
+    this.io.print(describeField(field, this.t, this.style).join('\n'));
+    for (;;) {
+      const line = await this.io.read(this.t('shell.form.prompt'));
+      if (line === undefined) return 'eof';
+      const parsed = parseFormLine(line);
+      switch (parsed.kind) {
+        case 'cancel':
+          this.io.print(this.t('shell.form.cancelled'));
+          return 'cancel';
+        case 'quit':
+          return 'quit';
+        case 'help':
+          this.io.print(this.t('shell.form.help', { title: this.form.title }));
+          continue;
+        case 'answer': {
+          const result = parseAnswer(field, parsed.text, this.t);
+          if (!result.ok) {
+            this.io.print(this.style.error(this.t('shell.form.invalid', { error: result.error })));
+            continue;
+          }
+          if (result.value === undefined) delete this.answers[field.id];
+          else this.answers[field.id] = result.value;
+          return undefined;
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,2 @@
+export { createShellAdapter, type ShellAdapterDeps } from './adapter.js';
+export { ShellDeliverer, SHELL_CHANNEL } from './deliverer.js';

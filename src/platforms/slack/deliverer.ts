@@ -1,0 +1,52 @@
+// The outbox's way out to Slack: post to a channel or a person, and edit a posted card in place.
+import type { WebClient } from '@slack/web-api';
+import type { ChatMessage, ChatTarget } from '../../chat/model.js';
+import type { Deliverer, PostedRef } from '../port.js';
+import { toDeliveryError } from './delivery-errors.js';
+import { renderMessage } from './render.js';
+
+/** Opens (once per user and process) the bot's DM channel with a person. */
+export class DirectChannels {
+  // conversations.open is rate limited (Tier 3) and its answer never changes, so it is remembered.
+  private readonly byUser = new Map<string, string>();
+
+  constructor(private readonly client: WebClient) {}
+
+  async of(userId: string): Promise<string> {
+    const known = this.byUser.get(userId);
+    if (known) return known;
+    const opened = await this.client.conversations.open({ users: userId });
+    const channelId = opened.channel?.id;
+    if (!channelId) throw new Error('slack: conversations.open returned no channel');
+    this.byUser.set(userId, channelId);
+    return channelId;
+  }
+}
+
+export class SlackDeliverer implements Deliverer {
+  readonly platform = 'slack' as const;
+
+  constructor(
+    private readonly client: WebClient,
+    private readonly directChannels: DirectChannels,
+  ) {}
+
+  async post(target: ChatTarget, message: ChatMessage): Promise<PostedRef> {
+    try {
+      const channel = target.kind === 'dm' ? await this.directChannels.of(target.id) : target.id;
+      const posted = await this.client.chat.postMessage({ channel, ...renderMessage(message) });
+      if (!posted.ts) throw new Error('slack: chat.postMessage returned no ts');
+      return { channelId: posted.channel ?? channel, messageId: posted.ts };
+    } catch (error) {
+      throw toDeliveryError(error);
+    }
+  }
+
+  async update(ref: PostedRef, message: ChatMessage): Promise<void> {
+    try {
+      await this.client.chat.update({ channel: ref.channelId, ts: ref.messageId, ...renderMessage(message) });
+    } catch (error) {
+      throw toDeliveryError(error);
+    }
+  }
+}

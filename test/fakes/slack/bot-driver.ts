@@ -1,0 +1,286 @@
+// The other half of the fake: Slack calling the bot. Builds signed slash commands, button clicks and
+// modal submissions shaped like Slack's, sends them to the bot's /slack/events, and checks the
+// answer the way Slack would (3-second ack, valid ephemeral message, errors naming real inputs).
+import { createHmac } from 'node:crypto';
+import { isRecord, validateMessage, validateView } from './block-validator.js';
+import { FAKE_SLACK_LIMITS as L } from './limits.js';
+import type { ApiBody, FakeSlackServer, OpenedView } from './server.js';
+
+export function signSlackRequest(secret: string, body: string, timestamp: number): string {
+  return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+}
+
+/** `forged`: signed with the wrong secret; `stale`: signed correctly 10 minutes ago; `missing`: no headers. */
+export type SignatureMode = 'valid' | 'forged' | 'stale' | 'missing';
+
+export interface SendOptions {
+  signature?: SignatureMode;
+}
+
+export interface BotAnswer {
+  status: number;
+  body: string;
+  /** The body parsed as JSON, when it was JSON. */
+  json: unknown;
+  elapsedMs: number;
+  /** What real Slack would object to in this answer; empty when all is well. */
+  problems: string[];
+}
+
+export interface SlackUser {
+  id: string;
+  name: string;
+}
+
+export interface DriverOptions {
+  fake: FakeSlackServer;
+  /** The bot's endpoint, e.g. `http://127.0.0.1:PORT/slack/events`. */
+  eventsUrl: string;
+  signingSecret: string;
+}
+
+export interface SlashCommandInput {
+  /** With the slash: `/fault`. */
+  command: string;
+  text?: string;
+  user?: SlackUser;
+  channelId?: string;
+  channelName?: string;
+}
+
+export interface ClickInput {
+  channelId: string;
+  /** The ts of a message or ephemeral the bot posted (see FakeSlackServer.message / ephemerals). */
+  ts: string;
+  /** The button's action_id as posted. */
+  actionId: string;
+  /** When several buttons share an action id in spirit, the value picks one. */
+  value?: string;
+  user?: SlackUser;
+}
+
+export interface SubmitInput {
+  /** Defaults to the last view the bot opened. */
+  view?: OpenedView;
+  /** By block_id (the bot uses the field id). Users are given by id, selects by option value. */
+  values: Record<string, string>;
+  user?: SlackUser;
+}
+
+export const DEFAULT_USER: SlackUser = { id: 'U0ALICE', name: 'alice' };
+const DEFAULT_CHANNEL = { id: 'C0OPS', name: 'ops' };
+const APP_ID = 'AFAKE';
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function blocksOf(view: ApiBody): unknown[] {
+  return Array.isArray(view.blocks) ? view.blocks : [];
+}
+
+function findButton(blocks: unknown[], actionId: string, value: string | undefined): { blockId: string; element: ApiBody } | undefined {
+  for (const block of blocks) {
+    if (!isRecord(block) || block.type !== 'actions' || !Array.isArray(block.elements)) continue;
+    for (const element of block.elements) {
+      if (isRecord(element) && element.action_id === actionId && (value === undefined || element.value === value)) {
+        return { blockId: typeof block.block_id === 'string' ? block.block_id : 'actions', element };
+      }
+    }
+  }
+  return undefined;
+}
+
+export class SlackBotDriver {
+  constructor(private readonly options: DriverOptions) {}
+
+  private get fake(): FakeSlackServer {
+    return this.options.fake;
+  }
+
+  /** Sends a signed (or deliberately badly signed) body to the bot. */
+  async send(body: string, contentType: string, options: SendOptions = {}): Promise<BotAnswer> {
+    const mode = options.signature ?? 'valid';
+    const now = Math.floor(Date.now() / 1000);
+    const timestamp = mode === 'stale' ? now - 10 * 60 : now;
+    const secret = mode === 'forged' ? `${this.options.signingSecret}-forged` : this.options.signingSecret;
+    const headers: Record<string, string> = { 'content-type': contentType };
+    if (mode !== 'missing') {
+      headers['x-slack-request-timestamp'] = String(timestamp);
+      headers['x-slack-signature'] = signSlackRequest(secret, body, timestamp);
+    }
+    const started = Date.now();
+    const response = await fetch(this.options.eventsUrl, { method: 'POST', headers, body });
+    const text = await response.text();
+    const elapsedMs = Date.now() - started;
+    const problems: string[] = [];
+    if (elapsedMs > L.ackDeadlineMs) problems.push(`ack took ${elapsedMs} ms (Slack gives up after 3 s)`);
+    return { status: response.status, body: text, json: parseJson(text), elapsedMs, problems };
+  }
+
+  async slashCommand(input: SlashCommandInput, options: SendOptions = {}): Promise<BotAnswer & { triggerId: string; responseUrl: string }> {
+    const user = input.user ?? DEFAULT_USER;
+    const triggerId = this.fake.mintTriggerId();
+    const responseUrl = this.fake.mintResponseUrl();
+    const fields = new URLSearchParams({
+      token: 'deprecated-verification-token',
+      team_id: this.fake.teamId,
+      team_domain: 'fake',
+      channel_id: input.channelId ?? DEFAULT_CHANNEL.id,
+      channel_name: input.channelName ?? DEFAULT_CHANNEL.name,
+      user_id: user.id,
+      user_name: user.name,
+      command: input.command,
+      text: input.text ?? '',
+      api_app_id: APP_ID,
+      is_enterprise_install: 'false',
+      response_url: responseUrl,
+      trigger_id: triggerId,
+    });
+    const answer = await this.send(fields.toString(), 'application/x-www-form-urlencoded', options);
+    if (answer.status === 200) answer.problems.push(...commandAckProblems(answer));
+    return { ...answer, triggerId, responseUrl };
+  }
+
+  async clickButton(input: ClickInput, options: SendOptions = {}): Promise<BotAnswer & { triggerId: string; responseUrl: string }> {
+    const user = input.user ?? DEFAULT_USER;
+    const posted = this.fake.message(input.channelId, input.ts);
+    const ephemeral = this.fake.ephemerals.find((e) => e.channel === input.channelId && e.ts === input.ts);
+    const blocks = posted?.blocks ?? ephemeral?.blocks;
+    if (!blocks) throw new Error(`fake slack: no message ${input.channelId}/${input.ts} to click on`);
+    const button = findButton(blocks, input.actionId, input.value);
+    if (!button) throw new Error(`fake slack: message ${input.ts} has no button ${input.actionId}`);
+    const triggerId = this.fake.mintTriggerId();
+    const responseUrl = this.fake.mintResponseUrl();
+    const payload = {
+      type: 'block_actions',
+      user: { id: user.id, username: user.name, name: user.name, team_id: this.fake.teamId },
+      api_app_id: APP_ID,
+      token: 'deprecated-verification-token',
+      container: { type: 'message', message_ts: input.ts, channel_id: input.channelId, is_ephemeral: !posted },
+      trigger_id: triggerId,
+      team: { id: this.fake.teamId, domain: 'fake' },
+      enterprise: null,
+      is_enterprise_install: false,
+      channel: { id: input.channelId, name: input.channelId.startsWith('D') ? 'directmessage' : DEFAULT_CHANNEL.name },
+      ...(posted
+        ? { message: { type: 'message', user: this.fake.botUserId, ts: posted.ts, text: posted.text, blocks: posted.blocks } }
+        : {}),
+      state: { values: {} },
+      response_url: responseUrl,
+      actions: [
+        {
+          type: 'button',
+          action_id: button.element.action_id,
+          block_id: button.blockId,
+          text: button.element.text,
+          ...(button.element.value !== undefined ? { value: button.element.value } : {}),
+          ...(button.element.style !== undefined ? { style: button.element.style } : {}),
+          action_ts: `${Date.now() / 1000}`,
+        },
+      ],
+    };
+    const answer = await this.sendPayload(payload, options);
+    return { ...answer, triggerId, responseUrl };
+  }
+
+  async submitView(input: SubmitInput, options: SendOptions = {}): Promise<BotAnswer> {
+    const user = input.user ?? DEFAULT_USER;
+    const opened = input.view ?? this.fake.lastView();
+    if (!opened) throw new Error('fake slack: no view was opened');
+    const payload = {
+      type: 'view_submission',
+      team: { id: this.fake.teamId, domain: 'fake' },
+      user: { id: user.id, username: user.name, name: user.name, team_id: this.fake.teamId },
+      api_app_id: APP_ID,
+      token: 'deprecated-verification-token',
+      trigger_id: this.fake.mintTriggerId(),
+      view: { ...opened.view, state: { values: stateValues(blocksOf(opened.view), input.values) } },
+      response_urls: [],
+      is_enterprise_install: false,
+      enterprise: null,
+    };
+    const answer = await this.sendPayload(payload, options);
+    if (answer.status === 200) answer.problems.push(...submissionAckProblems(answer, blocksOf(opened.view)));
+    return answer;
+  }
+
+  private sendPayload(payload: ApiBody, options: SendOptions): Promise<BotAnswer> {
+    const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+    return this.send(body, 'application/x-www-form-urlencoded', options);
+  }
+}
+
+/**
+ * view.state.values as Slack builds it from what the person entered. Slack's client enforces
+ * required inputs, max_length and select options before it submits, so a test asking for anything
+ * else is a mistake in the test and throws.
+ */
+function stateValues(blocks: unknown[], values: Record<string, string>): Record<string, Record<string, ApiBody>> {
+  const state: Record<string, Record<string, ApiBody>> = {};
+  for (const block of blocks) {
+    if (!isRecord(block) || block.type !== 'input' || !isRecord(block.element)) continue;
+    const blockId = String(block.block_id);
+    const element = block.element;
+    const actionId = String(element.action_id);
+    const value = values[blockId];
+    if (!value && block.optional !== true) throw new Error(`fake slack: required input ${blockId} left empty; Slack would not submit`);
+    switch (element.type) {
+      case 'static_select': {
+        const options: unknown[] = Array.isArray(element.options) ? element.options : [];
+        const option = value ? options.find((o) => isRecord(o) && o.value === value) : null;
+        if (option === undefined) throw new Error(`fake slack: ${blockId} has no option ${value}`);
+        state[blockId] = { [actionId]: { type: 'static_select', selected_option: option } };
+        break;
+      }
+      case 'users_select':
+        state[blockId] = { [actionId]: { type: 'users_select', selected_user: value || null } };
+        break;
+      case 'plain_text_input': {
+        const max = typeof element.max_length === 'number' ? element.max_length : L.plainTextInputMaxLength;
+        if (value && value.length > max) throw new Error(`fake slack: ${blockId} longer than its max_length ${max}`);
+        state[blockId] = { [actionId]: { type: 'plain_text_input', value: value || null } };
+        break;
+      }
+      default:
+        throw new Error(`fake slack: cannot fill a ${String(element.type)}`);
+    }
+  }
+  return state;
+}
+
+/** An empty body, or an ephemeral / in-channel message Slack can show. */
+function commandAckProblems(answer: BotAnswer): string[] {
+  if (answer.body === '') return [];
+  if (!isRecord(answer.json)) return ['command ack is neither empty nor a JSON object'];
+  const { response_type: responseType } = answer.json;
+  if (responseType !== undefined && responseType !== 'ephemeral' && responseType !== 'in_channel') {
+    return [`bad response_type ${JSON.stringify(responseType)}`];
+  }
+  const invalid = validateMessage(answer.json);
+  return invalid ? [`${invalid.error}: ${invalid.problems.join('; ')}`] : [];
+}
+
+/** Empty (closes the modal), or a response_action Slack understands, naming only inputs of this view. */
+function submissionAckProblems(answer: BotAnswer, blocks: unknown[]): string[] {
+  if (answer.body === '') return [];
+  if (!isRecord(answer.json)) return ['submission ack is neither empty nor a JSON object'];
+  const action = answer.json.response_action;
+  if (action === 'clear') return [];
+  if (action === 'update' || action === 'push') {
+    const invalid = validateView(answer.json.view);
+    return invalid ? [`${invalid.error}: ${invalid.problems.join('; ')}`] : [];
+  }
+  if (action !== 'errors') return [`unknown response_action ${String(action)}`];
+  const errors = answer.json.errors;
+  if (!isRecord(errors) || Object.keys(errors).length === 0) return ['errors must be a non-empty object'];
+  const inputs = new Set(blocks.filter((b) => isRecord(b) && b.type === 'input').map((b) => (isRecord(b) ? b.block_id : undefined)));
+  return Object.entries(errors).flatMap(([blockId, message]) => {
+    if (!inputs.has(blockId)) return [`errors names ${blockId}, which is not an input block of the view`];
+    return typeof message === 'string' && message.length > 0 ? [] : [`error for ${blockId} must be a non-empty string`];
+  });
+}

@@ -1,0 +1,434 @@
+// A fake Slack on loopback: the Web API methods the bot calls, response_url endpoints, and the
+// one-shot trigger_ids, refusing what real Slack refuses (PLATFORM-FACTS.md). Tests read back every
+// call and the current state of every message.
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { isRecord, validateMessage, validateView, type SlackRefusal } from './block-validator.js';
+import { FAKE_SLACK_LIMITS as L } from './limits.js';
+
+export type ApiBody = Record<string, unknown>;
+
+export interface RecordedCall {
+  /** A Web API method (`chat.postMessage`), or `response_url`. */
+  method: string;
+  body: ApiBody;
+  at: number;
+  /** What the fake answered: the JSON body, plus the HTTP status. */
+  status: number;
+  response: ApiBody;
+}
+
+export interface StoredMessage {
+  channel: string;
+  ts: string;
+  text: string;
+  blocks: unknown[];
+  /** 1 when posted, +1 for every chat.update. */
+  version: number;
+}
+
+export interface StoredEphemeral {
+  channel: string;
+  user: string;
+  ts: string;
+  text: string;
+  blocks: unknown[];
+}
+
+export interface OpenedView {
+  id: string;
+  triggerId: string;
+  view: ApiBody;
+  openedAt: number;
+}
+
+export interface ResponseUrlPost {
+  url: string;
+  body: ApiBody;
+  at: number;
+}
+
+export interface FakeUser {
+  id: string;
+  name: string;
+  locale?: string;
+}
+
+/** An answer to force on the next call of a method. */
+export type InjectedFailure = { status: 429; retryAfter: number } | { error: string };
+
+export interface FakeSlackOptions {
+  botToken?: string;
+  /** How long a minted trigger_id stays usable (Slack: 3 s). */
+  triggerIdTtlMs?: number;
+}
+
+interface TriggerState {
+  mintedAt: number;
+  used: boolean;
+}
+
+interface ResponseUrlState {
+  mintedAt: number;
+  uses: number;
+}
+
+type ApiResult = { status: number; body: ApiBody; headers?: Record<string, string> };
+type MethodHandler = (body: ApiBody) => ApiResult;
+
+const BOT_USER_ID = 'UBOTFAKE';
+const TEAM_ID = 'T0FAKE';
+/** Fields the SDK sends JSON-encoded inside form bodies. */
+const JSON_FIELDS = ['blocks', 'view', 'attachments', 'metadata'];
+
+function ok(body: ApiBody = {}): ApiResult {
+  return { status: 200, body: { ok: true, ...body } };
+}
+
+function refused(error: string, problems?: string[]): ApiResult {
+  return { status: 200, body: { ok: false, error, ...(problems ? { response_metadata: { messages: problems } } : {}) } };
+}
+
+function refusal(result: SlackRefusal): ApiResult {
+  return refused(result.error, result.problems);
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/** Form bodies like the SDK sends them, or JSON bodies; nested JSON fields are decoded like Slack does. */
+function parseApiBody(raw: string, contentType: string): ApiBody | undefined {
+  if (contentType.startsWith('application/json')) {
+    try {
+      const parsed: unknown = JSON.parse(raw || '{}');
+      return isRecord(parsed) ? parsed : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  const body: ApiBody = Object.fromEntries(new URLSearchParams(raw));
+  for (const field of JSON_FIELDS) {
+    const value = body[field];
+    if (typeof value !== 'string') continue;
+    try {
+      body[field] = JSON.parse(value);
+    } catch {
+      // Left as a string: the validators refuse it as badly formatted, as Slack would.
+    }
+  }
+  return body;
+}
+
+export class FakeSlackServer {
+  readonly botToken: string;
+  readonly calls: RecordedCall[] = [];
+  readonly ephemerals: StoredEphemeral[] = [];
+  readonly views: OpenedView[] = [];
+  readonly responseUrlPosts: ResponseUrlPost[] = [];
+
+  private readonly server: Server;
+  private baseUrlValue = '';
+  private readonly messages = new Map<string, StoredMessage>();
+  private readonly dmChannels = new Map<string, string>();
+  private readonly users = new Map<string, FakeUser>();
+  private readonly triggers = new Map<string, TriggerState>();
+  private readonly responseUrls = new Map<string, ResponseUrlState>();
+  private readonly failures = new Map<string, InjectedFailure[]>();
+  private readonly triggerIdTtlMs: number;
+  private sequence = 0;
+  private readonly methods: Record<string, MethodHandler> = {
+    'auth.test': () => this.authTest(),
+    'chat.postMessage': (body) => this.postMessage(body),
+    'chat.update': (body) => this.update(body),
+    'chat.postEphemeral': (body) => this.postEphemeral(body),
+    'views.open': (body) => this.openView(body),
+    'conversations.open': (body) => this.openConversation(body),
+    'users.info': (body) => this.userInfo(body),
+  };
+
+  private constructor(options: FakeSlackOptions) {
+    this.botToken = options.botToken ?? 'xoxb-fake-bot-token';
+    this.triggerIdTtlMs = options.triggerIdTtlMs ?? L.triggerIdTtlMs;
+    this.server = createServer((req, res) => void this.route(req, res));
+  }
+
+  static async start(options: FakeSlackOptions = {}): Promise<FakeSlackServer> {
+    const fake = new FakeSlackServer(options);
+    await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', () => resolve()));
+    fake.baseUrlValue = `http://127.0.0.1:${(fake.server.address() as AddressInfo).port}`;
+    return fake;
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  get baseUrl(): string {
+    return this.baseUrlValue;
+  }
+
+  /** For SLACK_API_URL: the SDK appends method names to it. */
+  get apiUrl(): string {
+    return `${this.baseUrlValue}/api/`;
+  }
+
+  get botUserId(): string {
+    return BOT_USER_ID;
+  }
+
+  get teamId(): string {
+    return TEAM_ID;
+  }
+
+  // ---- what tests set up -------------------------------------------------------------------
+
+  /** Makes the next call of `method` fail: `{status: 429, retryAfter}` or `{error: 'channel_not_found'}`. */
+  failNext(method: string, failure: InjectedFailure): void {
+    const queue = this.failures.get(method) ?? [];
+    queue.push(failure);
+    this.failures.set(method, queue);
+  }
+
+  addUser(user: FakeUser): void {
+    this.users.set(user.id, user);
+  }
+
+  /** A trigger_id as Slack puts in a command or click: one views.open within 3 seconds. */
+  mintTriggerId(): string {
+    const id = `${Date.now()}.${randomBytes(4).readUInt32BE()}.${randomBytes(16).toString('hex')}`;
+    this.triggers.set(id, { mintedAt: Date.now(), used: false });
+    return id;
+  }
+
+  /** A response_url as Slack puts in a command or click: 5 uses within 30 minutes. */
+  mintResponseUrl(): string {
+    const id = randomBytes(12).toString('hex');
+    this.responseUrls.set(id, { mintedAt: Date.now(), uses: 0 });
+    return `${this.baseUrlValue}/response/${id}`;
+  }
+
+  // ---- what tests read back ----------------------------------------------------------------
+
+  callsTo(method: string): RecordedCall[] {
+    return this.calls.filter((call) => call.method === method);
+  }
+
+  /** The current version of a posted message. */
+  message(channel: string, ts: string): StoredMessage | undefined {
+    return this.messages.get(`${channel}/${ts}`);
+  }
+
+  messagesIn(channel: string): StoredMessage[] {
+    return [...this.messages.values()].filter((m) => m.channel === channel);
+  }
+
+  /** The DM channel conversations.open gave for this user, if it was opened. */
+  dmChannelOf(userId: string): string | undefined {
+    return this.dmChannels.get(userId);
+  }
+
+  lastView(): OpenedView | undefined {
+    return this.views.at(-1);
+  }
+
+  /** Polls until `find` returns something (side effects the bot performs after its ack). */
+  async waitFor<T>(find: () => T | undefined, timeoutMs = 2_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = find();
+      if (found !== undefined) return found;
+      if (Date.now() > deadline) throw new Error('fake slack: waited in vain');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  // ---- HTTP --------------------------------------------------------------------------------
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const raw = await readBody(req);
+    const contentType = req.headers['content-type'] ?? '';
+    const body = parseApiBody(raw, contentType) ?? {};
+    let result: ApiResult;
+    let method: string;
+    if (path.startsWith('/api/') && req.method === 'POST') {
+      method = path.slice('/api/'.length);
+      result = this.api(method, body, req.headers.authorization, contentType.startsWith('application/json'));
+    } else if (path.startsWith('/response/') && req.method === 'POST') {
+      method = 'response_url';
+      result = this.respond(path.slice('/response/'.length), body);
+    } else {
+      method = `${req.method ?? 'GET'} ${path}`;
+      result = { status: 404, body: { ok: false, error: 'not_found' } };
+    }
+    this.calls.push({ method, body, at: Date.now(), status: result.status, response: result.body });
+    res.writeHead(result.status, { 'content-type': 'application/json', ...result.headers }).end(JSON.stringify(result.body));
+  }
+
+  private api(method: string, body: ApiBody, authorization: string | undefined, isJson: boolean): ApiResult {
+    // Slack reads the token from the Authorization header, or (form bodies only) from a token field.
+    const token = authorization?.startsWith('Bearer ') ? authorization.slice('Bearer '.length) : isJson ? undefined : str(body.token);
+    if (!token) return refused('not_authed');
+    if (token !== this.botToken) return refused('invalid_auth');
+    const failure = this.failures.get(method)?.shift();
+    if (failure) {
+      if ('status' in failure) {
+        return { status: 429, body: { ok: false, error: 'ratelimited' }, headers: { 'retry-after': String(failure.retryAfter) } };
+      }
+      return refused(failure.error);
+    }
+    const handler = this.methods[method];
+    return handler ? handler(body) : refused('unknown_method');
+  }
+
+  // ---- Web API methods ---------------------------------------------------------------------
+
+  private authTest(): ApiResult {
+    return ok({
+      url: 'https://fake.slack.test/',
+      team: 'Fake Team',
+      user: 'opsdesk',
+      team_id: TEAM_ID,
+      user_id: BOT_USER_ID,
+      bot_id: 'BFAKE',
+    });
+  }
+
+  /** Public and private channels are taken on trust; DM channels must have been opened; a user id posts to their DM. */
+  private resolveChannel(channel: unknown): string | undefined {
+    const id = str(channel);
+    if (!id) return undefined;
+    if (/^[CG][A-Z0-9]{2,}$/.test(id)) return id;
+    if (/^D[A-Z0-9]{2,}$/.test(id)) return [...this.dmChannels.values()].includes(id) ? id : undefined;
+    if (/^[UW][A-Z0-9]{2,}$/.test(id)) return this.dmChannelFor(id);
+    return undefined;
+  }
+
+  private dmChannelFor(userId: string): string {
+    const existing = this.dmChannels.get(userId);
+    if (existing) return existing;
+    const channel = `D${userId.slice(1)}${this.dmChannels.size}`.toUpperCase();
+    this.dmChannels.set(userId, channel);
+    return channel;
+  }
+
+  private nextTs(): string {
+    this.sequence += 1;
+    return `${Math.floor(Date.now() / 1000)}.${String(this.sequence).padStart(6, '0')}`;
+  }
+
+  private postMessage(body: ApiBody): ApiResult {
+    const channel = this.resolveChannel(body.channel);
+    if (!channel) return refused('channel_not_found');
+    const invalid = validateMessage(body);
+    if (invalid) return refusal(invalid);
+    const message: StoredMessage = {
+      channel,
+      ts: this.nextTs(),
+      text: typeof body.text === 'string' ? body.text.slice(0, L.messageText) : '',
+      blocks: Array.isArray(body.blocks) ? body.blocks : [],
+      version: 1,
+    };
+    this.messages.set(`${channel}/${message.ts}`, message);
+    const posted = { type: 'message', user: BOT_USER_ID, text: message.text, blocks: message.blocks, ts: message.ts };
+    return ok({ channel, ts: message.ts, message: posted });
+  }
+
+  private update(body: ApiBody): ApiResult {
+    const channel = this.resolveChannel(body.channel);
+    if (!channel) return refused('channel_not_found');
+    const ts = str(body.ts);
+    const current = ts ? this.messages.get(`${channel}/${ts}`) : undefined;
+    if (!current) return refused('message_not_found');
+    const invalid = validateMessage(body);
+    if (invalid) return refusal(invalid);
+    // Like Slack: fields left out keep their old value.
+    const next: StoredMessage = {
+      ...current,
+      text: typeof body.text === 'string' ? body.text.slice(0, L.messageText) : current.text,
+      blocks: Array.isArray(body.blocks) ? body.blocks : current.blocks,
+      version: current.version + 1,
+    };
+    this.messages.set(`${channel}/${current.ts}`, next);
+    return ok({ channel, ts: current.ts, text: next.text });
+  }
+
+  private postEphemeral(body: ApiBody): ApiResult {
+    const channel = this.resolveChannel(body.channel);
+    if (!channel) return refused('channel_not_found');
+    const user = str(body.user);
+    if (!user) return refused('user_not_found');
+    const invalid = validateMessage(body);
+    if (invalid) return refusal(invalid);
+    const ts = this.nextTs();
+    const text = typeof body.text === 'string' ? body.text : '';
+    this.ephemerals.push({ channel, user, ts, text, blocks: Array.isArray(body.blocks) ? body.blocks : [] });
+    return ok({ message_ts: ts });
+  }
+
+  private openView(body: ApiBody): ApiResult {
+    const triggerId = str(body.trigger_id);
+    const trigger = triggerId ? this.triggers.get(triggerId) : undefined;
+    if (!triggerId || !trigger) return refused('invalid_trigger_id');
+    if (trigger.used) return refused('exchanged_trigger_id');
+    if (Date.now() - trigger.mintedAt > this.triggerIdTtlMs) return refused('expired_trigger_id');
+    const invalid = validateView(body.view);
+    if (invalid) return refusal(invalid);
+    if (!isRecord(body.view)) return refused('invalid_arguments');
+    trigger.used = true;
+    const id = `V${randomBytes(5).toString('hex').toUpperCase()}`;
+    const hash = randomBytes(8).toString('hex');
+    const view: ApiBody = { ...body.view, id, team_id: TEAM_ID, state: { values: {} }, hash, app_id: 'AFAKE', bot_id: 'BFAKE' };
+    this.views.push({ id, triggerId, view, openedAt: Date.now() });
+    return ok({ view });
+  }
+
+  private openConversation(body: ApiBody): ApiResult {
+    const users = str(body.users)?.split(',').map((u) => u.trim()) ?? [];
+    const [user] = users;
+    if (!user || users.length !== 1 || !/^[UW][A-Z0-9]{2,}$/.test(user)) return refused('users_not_found');
+    return ok({ channel: { id: this.dmChannelFor(user) } });
+  }
+
+  private userInfo(body: ApiBody): ApiResult {
+    const id = str(body.user);
+    const user = id ? this.users.get(id) : undefined;
+    if (!user) return refused('user_not_found');
+    return ok({
+      user: {
+        id: user.id,
+        name: user.name,
+        real_name: user.name,
+        tz: 'UTC',
+        profile: { display_name: user.name, real_name: user.name },
+        ...(user.locale ? { locale: user.locale } : {}),
+      },
+    });
+  }
+
+  // ---- response_url ------------------------------------------------------------------------
+
+  private respond(id: string, body: ApiBody): ApiResult {
+    const state = this.responseUrls.get(id);
+    if (!state) return { status: 404, body: { ok: false, error: 'invalid_url' } };
+    if (Date.now() - state.mintedAt > L.responseUrlTtlMs) return { status: 404, body: { ok: false, error: 'expired_url' } };
+    if (state.uses >= L.responseUrlUses) return { status: 404, body: { ok: false, error: 'used_url' } };
+    state.uses += 1;
+    const invalid = validateMessage(body);
+    if (invalid) return { status: 400, body: { ok: false, error: invalid.error, response_metadata: { messages: invalid.problems } } };
+    this.responseUrlPosts.push({ url: `${this.baseUrlValue}/response/${id}`, body, at: Date.now() });
+    return ok();
+  }
+}
