@@ -7,7 +7,7 @@ import type { ChatReply } from '../src/chat/model.js';
 import { GRANTABLE_ROLES, hasRole } from '../src/people/roles.js';
 import { SETTING_KEYS } from '../src/settings/service.js';
 
-const user = z.string().min(1).max(64);
+const user = z.object({ userId: z.string().min(1).max(64), displayName: z.string().max(120).optional() });
 
 /** `/ops help` lists what the reader may run; it needs the full command list, given by index.ts. */
 export function helpReply(ctx: CommandContext, commands: readonly CommandDef[]): ChatReply {
@@ -46,7 +46,7 @@ export function opsCommand(allCommands: () => readonly CommandDef[]): CommandDef
           role: { kind: 'choice', choices: GRANTABLE_ROLES, schema: z.enum(GRANTABLE_ROLES), description: 'people.option.role' },
         },
         run: async (ctx, args) => {
-          const { person, added } = await ctx.services.people.grant(ctx.actor, { platform: ctx.chatActor.platform, userId: args.user }, args.role);
+          const { person, added } = await ctx.services.people.grant(ctx.actor, { platform: ctx.chatActor.platform, ...args.user }, args.role);
           const params = { person: person.displayName, role: ctx.t(`people.role.${args.role}`) };
           return privateText(ctx.t(added ? 'people.role.added' : 'people.role.alreadyHad', params));
         },
@@ -61,7 +61,7 @@ export function opsCommand(allCommands: () => readonly CommandDef[]): CommandDef
           role: { kind: 'choice', choices: GRANTABLE_ROLES, schema: z.enum(GRANTABLE_ROLES), description: 'people.option.role' },
         },
         run: async (ctx, args) => {
-          const { person, removed } = await ctx.services.people.revoke(ctx.actor, { platform: ctx.chatActor.platform, userId: args.user }, args.role);
+          const { person, removed } = await ctx.services.people.revoke(ctx.actor, { platform: ctx.chatActor.platform, ...args.user }, args.role);
           const params = { person: person.displayName, role: ctx.t(`people.role.${args.role}`) };
           return privateText(ctx.t(removed ? 'people.role.removed' : 'people.role.notHeld', params));
         },

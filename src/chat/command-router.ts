@@ -57,13 +57,13 @@ export function routeCommand(command: CommandDef, text: string): RoutedCommand {
     if (raw === undefined && positional.length > 0) {
       raw = option.rest ? positional.splice(0).join(' ') : positional.shift();
     }
+    let value: unknown = raw;
     if (raw !== undefined && option.kind === 'user') {
-      const userId = parseUserRef(raw);
-      if (!userId) throw new InvalidInputError('core.error.badUser', { value: raw.slice(0, 80), usage: usageOf(command, sub) });
-      raw = userId;
+      value = parseUserRef(raw);
+      if (!value) throw new InvalidInputError('core.error.badUser', { value: raw.slice(0, 80), usage: usageOf(command, sub) });
     }
-    if (raw !== undefined && option.kind === 'choice') raw = raw.toLowerCase();
-    const parsed = option.schema.safeParse(raw);
+    if (raw !== undefined && option.kind === 'choice') value = raw.toLowerCase();
+    const parsed = option.schema.safeParse(value);
     if (!parsed.success) {
       if (raw === undefined) throw new InvalidInputError('core.error.missingOption', { option: name, usage: usageOf(command, sub) });
       throw new InvalidInputError('core.error.badOption', { option: name, value: raw.slice(0, 80), usage: usageOf(command, sub) });

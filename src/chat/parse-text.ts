@@ -20,10 +20,16 @@ export function tokenize(text: string): ParsedText {
   return { words, named };
 }
 
+/** A person named in a command: the platform user id, and the name the mention carried, if any. */
+export interface UserRef {
+  userId: string;
+  displayName?: string;
+}
+
 /** A user as typed: `<@U123|name>` / `<@U123>` (Slack), `<@123>` / `<@!123>` (Discord), `@name` (shell). */
-export function parseUserRef(word: string): string | undefined {
-  const mention = /^<@!?([A-Za-z0-9]+)(\|[^>]*)?>$/.exec(word);
-  if (mention?.[1]) return mention[1];
+export function parseUserRef(word: string): UserRef | undefined {
+  const mention = /^<@!?([A-Za-z0-9]+)(?:\|([^>]*))?>$/.exec(word);
+  if (mention?.[1]) return mention[2] ? { userId: mention[1], displayName: mention[2] } : { userId: mention[1] };
   const plain = /^@?([A-Za-z0-9_.-]{1,64})$/.exec(word);
-  return plain?.[1];
+  return plain?.[1] ? { userId: plain[1].toLowerCase(), displayName: plain[1] } : undefined;
 }

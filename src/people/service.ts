@@ -33,6 +33,12 @@ export class PeopleService {
   async resolve(chat: ChatActor): Promise<Actor> {
     const existing = await this.findIdentity(this.store.manager, chat.platform, chat.userId);
     const person = existing ?? (await this.store.transaction((m) => this.findOrCreate(m, chat)));
+    const name = chat.displayName.trim().slice(0, 120);
+    if (name && person.displayName !== name) {
+      // People rename themselves, and someone first named in a mention has only a placeholder.
+      await this.store.transaction((m) => m.update(Person, { id: person.id }, { displayName: name }));
+      person.displayName = name;
+    }
     let roles = await this.rolesOf(this.store.manager, person.id);
     if (this.bootstrapAdmins.includes(`${chat.platform}:${chat.userId}`) && !roles.includes('admin')) {
       await this.store.transaction((m) => this.bootstrapAdmin(m, person.id));

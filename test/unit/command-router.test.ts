@@ -34,7 +34,8 @@ describe('command text parsing', () => {
     const routed = routeCommand(command('ops'), 'role add <@U123|li.wei> engineer');
     expect(routed.sub.group).toBe('role');
     expect(routed.sub.name).toBe('add');
-    expect(routed.args).toEqual({ user: 'U123', role: 'engineer' });
+    expect(routed.args).toEqual({ user: { userId: 'U123', displayName: 'li.wei' }, role: 'engineer' });
+    expect(routeCommand(command('ops'), 'role add @Li.Wei engineer').args).toEqual({ user: { userId: 'li.wei', displayName: 'Li.Wei' }, role: 'engineer' });
   });
 
   it('refuses unknown subcommands, extra words and unknown keys with the usage', () => {
