@@ -47,6 +47,7 @@ export const configSchema = z
     CHANGE_CHANNEL: optional(platformRef),
     FEEDBACK_CHANNEL: optional(platformRef),
     MANAGEMENT_CHANNEL: optional(platformRef),
+    OPSDESK_CLOCK_FILE: optional(z.string().min(1)),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((c, ctx) => {

@@ -1,14 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { COMMANDS } from '../commands/index.js';
 import { ChatRuntime } from './chat/runtime.js';
-import { systemClock } from './clock.js';
+import { FileClock, systemClock } from './clock.js';
 import { ConfigError, hasSlack, loadConfig, loadDotEnv, type Config } from './config.js';
-import { faultButtons, faultForms } from './faults/interactions.js';
+import { BUTTONS, FORMS, allJobs } from './capabilities.js';
 import { addHealthRoutes } from './http/health.js';
 import { Metrics } from './http/metrics.js';
 import { HttpServer } from './http/server.js';
-import { auditJobs } from './audit/jobs.js';
-import { faultJobs } from './faults/jobs.js';
 import { JobScheduler } from './jobs/scheduler.js';
 import { createFileLogger, createLogger, type Logger } from './logger.js';
 import { OutboxDispatcher } from './outbox/dispatcher.js';
@@ -67,7 +65,8 @@ async function main(): Promise<void> {
   const logger =
     shellMode && process.stdin.isTTY ? createFileLogger(config.LOG_LEVEL, SHELL_LOG_FILE) : createLogger(config.LOG_LEVEL);
   const holder = `${process.pid}-${randomUUID().slice(0, 8)}`;
-  const clock = systemClock;
+  // End-to-end tests move time by rewriting a file instead of waiting hours for a reminder.
+  const clock = config.OPSDESK_CLOCK_FILE ? new FileClock(config.OPSDESK_CLOCK_FILE) : systemClock;
 
   const dataSource = await openDatabase(config.DATABASE_URL);
   const store = new Store(dataSource, config.DATABASE_URL);
@@ -87,8 +86,8 @@ async function main(): Promise<void> {
   const runtime = new ChatRuntime({
     services,
     commands: COMMANDS,
-    buttons: faultButtons,
-    forms: faultForms,
+    buttons: BUTTONS,
+    forms: FORMS,
     defaultLocale: config.DEFAULT_LOCALE,
     clock,
     timeZone: config.TZ_NAME,
@@ -98,7 +97,7 @@ async function main(): Promise<void> {
 
   let stopping: Promise<void> | undefined;
   const adapters: PlatformAdapter[] = [];
-  const scheduler = new JobScheduler({ store, clock, logger, metrics, holder, timezone: config.TZ_NAME });
+  const scheduler = new JobScheduler({ store, clock, logger, metrics, holder, timezone: config.TZ_NAME, followClock: clock !== systemClock });
   const shutdown = (code: number): Promise<void> => {
     stopping ??= (async () => {
       logger.info('shutting down');
@@ -136,7 +135,7 @@ async function main(): Promise<void> {
     metrics,
     holder,
   });
-  for (const job of [...faultJobs(services.faults, logger), ...auditJobs(store, logger)]) scheduler.add(job);
+  for (const job of allJobs(services, store, logger)) scheduler.add(job);
 
   addHealthRoutes(http, metrics, [
     { name: 'database', check: async () => (await dataSource.query<unknown[]>('SELECT 1 AS up')).length === 1 },

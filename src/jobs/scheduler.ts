@@ -24,7 +24,15 @@ export interface JobSchedulerOptions {
   holder: string;
   /** IANA time zone the cron expressions are read in (TZ_NAME). */
   timezone: string;
+  /**
+   * Fire jobs by the injected clock instead of real timers: tests move a controllable clock and
+   * every minute it passes is fired, in order, through the same claim as real fires.
+   */
+  followClock?: boolean;
 }
+
+const MINUTE_MS = 60_000;
+const FOLLOW_POLL_MS = 200;
 
 const DEFAULT_LEASE_MS = 5 * 60_000;
 const MAX_NAME_LENGTH = 64;
@@ -42,6 +50,9 @@ export class JobScheduler {
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly cronLogger: CronLogger;
   private started = false;
+  private followTimer: NodeJS.Timeout | undefined;
+  private followedUpTo = 0;
+  private following: Promise<void> | undefined;
 
   constructor(private readonly options: JobSchedulerOptions) {
     const log = options.logger;
@@ -71,19 +82,28 @@ export class JobScheduler {
       throw new Error(`job "${job.name}": invalid cron expression "${job.cron}": ${check.errors.map((e) => e.message).join('; ')}`);
     }
     this.jobs.set(job.name, job);
-    if (this.started) this.tasks.push(this.schedule(job));
+    if (this.started && !this.options.followClock) this.tasks.push(this.schedule(job));
   }
 
   /** Starts every registered job's schedule (timers do not keep the process alive). */
   start(): void {
     if (this.started) return;
     this.started = true;
+    if (this.options.followClock) {
+      this.followedUpTo = Math.floor(this.options.clock.now().getTime() / MINUTE_MS) * MINUTE_MS;
+      this.followTimer = setInterval(() => {
+        this.following ??= this.track(this.fireMinutesPassed()).finally(() => (this.following = undefined));
+      }, FOLLOW_POLL_MS);
+      this.followTimer.unref();
+      return;
+    }
     for (const job of this.jobs.values()) this.tasks.push(this.schedule(job));
   }
 
   /** Stops the schedules and waits for runs in progress. */
   async stop(): Promise<void> {
     this.started = false;
+    clearInterval(this.followTimer);
     for (const task of this.tasks.splice(0)) await task.destroy();
     await Promise.allSettled([...this.inFlight]);
   }
@@ -98,6 +118,18 @@ export class JobScheduler {
     if (!(await this.claim(job, fireTime))) return false;
     await this.track(this.execute(job, fireTime));
     return true;
+  }
+
+  /** Fires, in order, every minute the clock has passed since the last look (followClock mode). */
+  private async fireMinutesPassed(): Promise<void> {
+    const now = this.options.clock.now().getTime();
+    const matchers = [...this.jobs.values()].map((job) => ({ job, task: cron.createTask(job.cron, () => undefined, { timezone: this.options.timezone }) }));
+    for (let minute = this.followedUpTo + MINUTE_MS; minute <= now; minute += MINUTE_MS) {
+      const at = new Date(minute);
+      for (const { job, task } of matchers) if (task.match(at)) await this.runDue(job.name, at);
+      this.followedUpTo = minute;
+    }
+    for (const { task } of matchers) await task.destroy();
   }
 
   private schedule(job: Job): ScheduledTask {

@@ -184,3 +184,33 @@ describe('job scheduler', () => {
     expect(lease?.runKey).toBe(fires.map((f) => f.second).sort().at(-1));
   });
 });
+
+describe('job scheduler following a controllable clock', () => {
+  it('fires every passed minute that matches, in the configured time zone, once across two processes', async () => {
+    const [storeA, storeB] = await twoProcesses();
+    const clock = new ManualClock(new Date('2026-03-02T08:45:30.000Z'));
+    const fired: string[] = [];
+    for (const [store, holder] of [[storeA, 'proc-a'], [storeB, 'proc-b']] as const) {
+      const s = new JobScheduler({ store, clock, logger, metrics: new Metrics(), holder, timezone: 'Asia/Shanghai', followClock: true });
+      schedulers.push(s);
+      s.add({ name: 'every-ten', cron: '*/10 * * * *', run: async () => void fired.push(`every-ten ${clock.now().toISOString()}`) });
+      s.add({ name: 'at-17-local', cron: '0 17 * * *', run: async () => void fired.push('17:00 in Shanghai') });
+      s.start();
+    }
+    const settle = async (count: number) => {
+      const deadline = Date.now() + 5_000;
+      while (fired.length < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 500));
+    };
+
+    await settle(0);
+    expect(fired).toEqual([]);
+    clock.set(new Date('2026-03-02T09:05:30.000Z')); // passes 08:50 and 09:00 UTC; 09:00 UTC is 17:00 in Shanghai
+    await settle(3);
+    expect(fired.filter((f) => f.startsWith('every-ten'))).toHaveLength(2);
+    expect(fired.filter((f) => f === '17:00 in Shanghai')).toHaveLength(1);
+    clock.advance(MINUTE);
+    await settle(4);
+    expect(fired).toHaveLength(3);
+  });
+});
