@@ -5,7 +5,7 @@ import type { CommandContext } from '../src/chat/context.js';
 import { privateText } from '../src/chat/interactions.js';
 import type { ChatReply } from '../src/chat/model.js';
 import { GRANTABLE_ROLES, hasRole } from '../src/people/roles.js';
-import { SETTING_KEYS } from '../src/settings/service.js';
+import { SETTING_KEYS } from '../src/settings/registry.js';
 
 const user = z.object({ userId: z.string().min(1).max(64), displayName: z.string().max(120).optional() });
 
@@ -103,7 +103,7 @@ export function opsCommand(allCommands: () => readonly CommandDef[]): CommandDef
         description: 'settings.command.set',
         role: 'admin',
         options: {
-          key: { kind: 'choice', choices: SETTING_KEYS, schema: z.enum(SETTING_KEYS), description: 'settings.option.key' },
+          key: { kind: 'choice', choices: SETTING_KEYS, schema: z.string().refine((k) => SETTING_KEYS.includes(k)), description: 'settings.option.key' },
           value: { kind: 'string', rest: true, schema: z.string().trim().min(1).max(120), description: 'settings.option.value' },
         },
         run: async (ctx, args) => {
@@ -116,11 +116,11 @@ export function opsCommand(allCommands: () => readonly CommandDef[]): CommandDef
         name: 'get',
         description: 'settings.command.get',
         role: 'admin',
-        options: { key: { kind: 'choice', choices: SETTING_KEYS, schema: z.enum(SETTING_KEYS).optional(), description: 'settings.option.key' } },
+        options: { key: { kind: 'choice', choices: SETTING_KEYS, schema: z.string().refine((k) => SETTING_KEYS.includes(k)).optional(), description: 'settings.option.key' } },
         run: async (ctx, args) => {
           const all = await ctx.services.settings.all();
           const keys = args.key ? [args.key] : SETTING_KEYS;
-          const lines = keys.map((key) => ctx.t('settings.line', { key, value: all[key] ?? ctx.t('settings.unset') }));
+          const lines = keys.map((key) => ctx.t('settings.line', { key, value: all.get(key) ?? ctx.t('settings.unset') }));
           const title = ctx.t('settings.title');
           return { type: 'private', message: { fallback: lines.join('\n'), title, body: lines.join('\n') } };
         },

@@ -14,7 +14,7 @@ import type { PlatformAdapter } from './platforms/port.js';
 import { createShellAdapter } from './platforms/shell/index.js';
 import { createSlackAdapter } from './platforms/slack/adapter.js';
 import { createServices } from './services.js';
-import type { SettingKey } from './settings/service.js';
+import type { ChannelKey } from './settings/registry.js';
 import { openDatabase } from './store/data-source.js';
 import { Store } from './store/store.js';
 
@@ -22,10 +22,10 @@ import { Store } from './store/store.js';
 const SHELL_LOG_FILE = './data/opsdesk.log';
 
 /** With no chat platform configured the bot runs in the terminal, and channels live there too. */
-function channelDefaults(config: Config, shellMode: boolean): Partial<Record<SettingKey, string>> {
+function channelDefaults(config: Config, shellMode: boolean): Partial<Record<ChannelKey, string>> {
   const pick = (value: string | undefined, shellName: string) => value ?? (shellMode ? `shell:${shellName}` : undefined);
-  const defaults: Partial<Record<SettingKey, string>> = {};
-  const entries: [SettingKey, string | undefined, string][] = [
+  const defaults: Partial<Record<ChannelKey, string>> = {};
+  const entries: [ChannelKey, string | undefined, string][] = [
     ['fault_channel', config.FAULT_CHANNEL, 'faults'],
     ['change_channel', config.CHANGE_CHANNEL, 'changes'],
     ['feedback_channel', config.FEEDBACK_CHANNEL, 'feedback'],

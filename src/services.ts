@@ -4,7 +4,8 @@ import type { Clock } from './clock.js';
 import { FaultQueries } from './faults/queries.js';
 import { FaultService } from './faults/service.js';
 import { PeopleService } from './people/service.js';
-import { SettingsService, type SettingKey } from './settings/service.js';
+import type { ChannelKey } from './settings/registry.js';
+import { SettingsService } from './settings/service.js';
 import type { Store } from './store/store.js';
 
 /** Every use case, built once and handed to commands, buttons, forms and jobs. */
@@ -22,7 +23,7 @@ export interface ServiceOptions {
   timeZone: string;
   defaultLocale: Locale;
   bootstrapAdmins: readonly string[];
-  channelDefaults: Partial<Record<SettingKey, string>>;
+  channelDefaults: Partial<Record<ChannelKey, string>>;
   /** Told whenever a transaction queued outgoing messages. */
   onOutbox?: () => void;
 }

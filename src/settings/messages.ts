@@ -11,6 +11,10 @@ export const en = {
   'settings.command.get': 'Show settings (admins)',
   'settings.option.key': 'The setting',
   'settings.option.value': 'The new value',
+  'settings.describe.fault_channel': 'Where new faults are announced',
+  'settings.describe.change_channel': 'Where change requests are posted',
+  'settings.describe.feedback_channel': 'Where the weekly poll is posted',
+  'settings.describe.management_channel': 'Where reports for management go',
 } as const;
 
 export const zhCN: Record<keyof typeof en, string> = {
@@ -25,4 +29,8 @@ export const zhCN: Record<keyof typeof en, string> = {
   'settings.command.get': '查看设置（管理员）',
   'settings.option.key': '设置项',
   'settings.option.value': '新值',
+  'settings.describe.fault_channel': '新故障的通知频道',
+  'settings.describe.change_channel': '变更申请的发布频道',
+  'settings.describe.feedback_channel': '每周投票的发布频道',
+  'settings.describe.management_channel': '管理报告的发送频道',
 } as const;
