@@ -55,7 +55,7 @@ export class ChatRuntime implements EventHandler {
 
   async handle(event: InboundEvent): Promise<ChatReply> {
     let t = translator(resolveLocale(event.actor.locale, this.deps.defaultLocale));
-    const name = event.type === 'command' ? event.command : event.type === 'button' ? event.actionId : event.formId;
+    const name = event.type === 'command' ? event.command.replace(/^\//, '') : event.type === 'button' ? event.actionId : event.formId;
     let outcome: Outcome = 'ok';
     try {
       const ctx = await this.context(event);

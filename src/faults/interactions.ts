@@ -5,10 +5,9 @@ import type { CommandContext } from '../chat/context.js';
 import { parseForm } from '../chat/forms.js';
 import { done, privateText, type ButtonHandler, type FormHandler } from '../chat/interactions.js';
 import type { ChatReply } from '../chat/model.js';
-import { FieldErrors, NotFoundError } from '../errors.js';
+import { FieldErrors, ForbiddenError, NotFoundError } from '../errors.js';
 import type { Actor } from '../people/actor.js';
 import { hasRole } from '../people/roles.js';
-import { ForbiddenError } from '../errors.js';
 
 function faultNumber(value: string): number {
   const id = parseFaultId(value);

@@ -142,7 +142,7 @@ describe('chat runtime over the real services', () => {
     await command('UANNA', '/fault', 'list');
     await command('UANNA', '/fault', 'list nonsense');
     const body = await metrics.registry.metrics();
-    expect(body).toContain('opsdesk_commands_total{platform="slack",outcome="ok",command="/fault"} 1');
-    expect(body).toContain('opsdesk_commands_total{platform="slack",outcome="user_error",command="/fault"} 1');
+    expect(body).toContain('opsdesk_commands_total{platform="slack",outcome="ok",command="fault"} 1');
+    expect(body).toContain('opsdesk_commands_total{platform="slack",outcome="user_error",command="fault"} 1');
   });
 });
