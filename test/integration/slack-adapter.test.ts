@@ -1,5 +1,5 @@
 // The Slack adapter in-process against the fake Slack: real HTTP both ways, real signatures, real SDK.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ChatForm, ChatMessage, ChatReply, InboundEvent } from '../../src/chat/model.js';
 import { loadConfig } from '../../src/config.js';
 import { Metrics } from '../../src/http/metrics.js';
@@ -120,21 +120,38 @@ describe('Slack adapter: start-up', () => {
     }
   });
 
-  it('still starts when Slack is unreachable, but reports not ready', async () => {
+  it('still starts when Slack is unreachable, answers 503 until auth.test passes on a retry, then serves', async () => {
     const fake = await FakeSlackServer.start();
     fake.failNext('auth.test', { error: 'service_unavailable' });
+    const http = new HttpServer(logger);
+    const events: InboundEvent[] = [];
     const adapter = createSlackAdapter({
       config: loadConfig({ SLACK_BOT_TOKEN: fake.botToken, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.apiUrl }),
-      http: new HttpServer(logger),
+      http,
       logger,
       metrics: new Metrics(),
-      handler: { handle: async () => ({ type: 'done' }) },
+      handler: {
+        handle: async (event) => {
+          events.push(event);
+          return privately('Here.');
+        },
+      },
     });
     try {
       await adapter.start();
       expect(adapter.isReady()).toBe(false);
+      const port = await http.listen(0, '127.0.0.1');
+      const driver = new SlackBotDriver({ fake, eventsUrl: `http://127.0.0.1:${port}/slack/events`, signingSecret: SECRET });
+      expect((await driver.slashCommand({ command: '/fault' })).status).toBe(503);
+
+      await vi.waitFor(() => expect(adapter.isReady()).toBe(true), { timeout: 5_000, interval: 50 });
+      expect(fake.callsTo('auth.test')).toHaveLength(2);
+      const answer = await driver.slashCommand({ command: '/fault' });
+      expect(answer.json).toMatchObject({ response_type: 'ephemeral', text: 'Here.' });
+      expect(events).toHaveLength(1);
     } finally {
       await adapter.stop();
+      await http.close();
       await fake.stop();
     }
   });
@@ -168,6 +185,39 @@ describe('Slack adapter: request signatures', () => {
   it('answers a signed but malformed payload with 400 without calling the runtime', async () => {
     const answer = await h.driver.send(new URLSearchParams({ payload: JSON.stringify({ type: 'block_actions', actions: [] }) }).toString(), 'application/x-www-form-urlencoded');
     expect(answer.status).toBe(400);
+    expect(h.events).toHaveLength(0);
+  });
+});
+
+describe('Slack adapter: requests it does not act on', () => {
+  const form = 'application/x-www-form-urlencoded';
+
+  it('answers Slack’s SSL check with an empty 200', async () => {
+    const answer = await h.driver.send('ssl_check=1&token=x', form);
+    expect(answer.status).toBe(200);
+    expect(answer.body).toBe('');
+  });
+
+  it('answers an interaction nobody listens to (a shortcut) at once, empty, without calling the runtime', async () => {
+    const shortcut = { type: 'shortcut', callback_id: 'report', trigger_id: '1.2.3', user: { id: 'U0ALICE', team_id: 'T0FAKE' }, team: { id: 'T0FAKE' } };
+    const answer = await h.driver.send(new URLSearchParams({ payload: JSON.stringify(shortcut) }).toString(), form);
+    expect(answer.status).toBe(200);
+    expect(answer.body).toBe('');
+    expect(answer.elapsedMs).toBeLessThan(1_000);
+    expect(h.events).toHaveLength(0);
+  });
+
+  it('acknowledges Events API callbacks without calling the runtime', async () => {
+    const callback = { type: 'event_callback', team_id: 'T0FAKE', event: { type: 'app_mention', user: 'U0ALICE', channel: 'C0OPS', text: 'hi' } };
+    const answer = await h.driver.send(JSON.stringify(callback), 'application/json');
+    expect(answer.status).toBe(200);
+    expect(h.events).toHaveLength(0);
+  });
+
+  it('answers 503 once stopped, so that Slack tries again later', async () => {
+    await h.adapter.stop();
+    const answer = await h.driver.slashCommand({ command: '/fault' });
+    expect(answer.status).toBe(503);
     expect(h.events).toHaveLength(0);
   });
 });

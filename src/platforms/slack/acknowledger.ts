@@ -1,37 +1,34 @@
 // Slack gives every command, click and submission 3 seconds to be acknowledged, over HTTP and Socket
-// Mode alike. This answers exactly once, and answers empty by itself if the deadline comes first.
+// Mode alike. This wraps a listener's Bolt `ack`: it answers exactly once, answers empty by itself if
+// the deadline comes first, and tells the listener whether its answer was the one Slack got.
+import { ReceiverMultipleAckError, type AckFn } from '@slack/bolt';
 import type { Logger } from '../../logger.js';
 
-/** The body of an ack: nothing, an ephemeral message (commands) or a response_action (modals). */
-export type AckBody = Record<string, unknown> | undefined;
-
-/** The transport's way of answering a request; called at most once. */
-export type SendAck = (body: AckBody) => Promise<void>;
-
-export class Acknowledger {
+export class Acknowledger<Body> {
   private answered = false;
   private readonly guard: NodeJS.Timeout;
 
   constructor(
-    private readonly send: SendAck,
+    private readonly send: AckFn<Body>,
     deadlineMs: number,
     private readonly logger: Logger,
   ) {
     this.guard = setTimeout(() => {
-      this.logger.warn('slack: nothing acknowledged before the deadline; answering empty');
-      void this.ack(undefined);
+      void this.ack().then((sent) => sent && this.logger.warn('slack: nothing acknowledged before the deadline; answered empty'));
     }, deadlineMs);
     this.guard.unref();
   }
 
-  /** True when this call was the answer; false when something (the deadline guard) answered first. */
-  async ack(body: AckBody = undefined): Promise<boolean> {
+  /** True when this call was the answer; false when something (a deadline) answered first. */
+  async ack(body?: Body): Promise<boolean> {
     if (this.answered) return false;
     this.answered = true;
     clearTimeout(this.guard);
     try {
       await this.send(body);
     } catch (error) {
+      // The HTTP receiver answers by itself at its own deadline, and refuses an answer after that.
+      if (error instanceof ReceiverMultipleAckError) return false;
       this.logger.warn({ err: error }, 'slack: sending the ack failed');
     }
     return true;

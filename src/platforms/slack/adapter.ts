@@ -1,20 +1,18 @@
-// The Slack adapter: HTTP mode on the shared server (`POST /slack/events`), or Socket Mode when an
-// app-level token is configured. Both feed the same processor; the deliverer serves the outbox.
-import { SocketModeClient } from '@slack/socket-mode';
-import { WebAPIPlatformError, type WebClient } from '@slack/web-api';
+// The Slack adapter: a Bolt App in HTTP mode on the shared server (`POST /slack/events`), or in Socket
+// Mode when an app-level token is configured. It proves the bot token before it receives anything,
+// and its deliverer serves the outbox.
+import type { App, SocketModeReceiver } from '@slack/bolt';
+import { WebAPIPlatformError } from '@slack/web-api';
 import type { Config } from '../../config.js';
 import type { HttpServer } from '../../http/server.js';
 import type { Metrics } from '../../http/metrics.js';
 import type { Logger } from '../../logger.js';
 import type { EventHandler, PlatformAdapter } from '../port.js';
-import { DirectChannels, SlackDeliverer } from './deliverer.js';
-import { DEFAULT_TIMINGS, SlackEventProcessor, type SlackTimings } from './event-processor.js';
-import { mountSlackHttpReceiver, type ProcessInbound } from './http-receiver.js';
-import { ReplySender } from './reply-sender.js';
+import { createSlackApp } from './app.js';
+import type { SlackDeliverer } from './deliverer.js';
+import { SLACK_EVENTS_PATH } from './http-receiver.js';
+import { DEFAULT_TIMINGS, type SlackTimings } from './listeners.js';
 import { SlackRequestMetrics } from './request-metrics.js';
-import { sdkLogger } from './sdk-logger.js';
-import { listenToSocketMode } from './socket-receiver.js';
-import { createWebClient, slackApiUrl } from './web-client.js';
 
 export interface SlackAdapterDeps {
   config: Config;
@@ -35,127 +33,108 @@ export function createSlackAdapter(deps: SlackAdapterDeps): PlatformAdapter {
   return new SlackAdapter(deps);
 }
 
+/** The Slack error code when Slack refused a token for good, else undefined. */
+function fatalAuthError(error: unknown): string | undefined {
+  return error instanceof WebAPIPlatformError && FATAL_AUTH_ERRORS.has(error.data.error) ? error.data.error : undefined;
+}
+
 class SlackAdapter implements PlatformAdapter {
   readonly platform = 'slack' as const;
   readonly deliverer: SlackDeliverer;
 
-  private readonly client: WebClient;
-  private readonly process: ProcessInbound;
+  private readonly app: App;
+  private readonly socket: SocketModeReceiver | undefined;
   private readonly logger: Logger;
-  private readonly requests: SlackRequestMetrics;
-  private socket: SocketModeClient | undefined;
   private tokenVerified = false;
   private socketConnected = false;
   private accepting = false;
-  private mounted = false;
+  private receiving = false;
   private authRetry: NodeJS.Timeout | undefined;
 
-  constructor(private readonly deps: SlackAdapterDeps) {
-    const { config } = deps;
-    if (!config.SLACK_BOT_TOKEN) throw new Error('SLACK_BOT_TOKEN is required for the Slack adapter');
+  constructor(deps: SlackAdapterDeps) {
     this.logger = deps.logger.child({ platform: 'slack' });
-    this.client = createWebClient(config.SLACK_BOT_TOKEN, config.SLACK_API_URL, this.logger);
-    this.requests = new SlackRequestMetrics(deps.metrics);
-    const directChannels = new DirectChannels(this.client);
-    this.deliverer = new SlackDeliverer(this.client, directChannels);
-    const processor = new SlackEventProcessor({
+    const slack = createSlackApp({
+      config: deps.config,
       handler: deps.handler,
-      sender: new ReplySender(this.client, directChannels, this.logger),
-      requests: this.requests,
+      http: deps.http,
       logger: this.logger,
-      defaultLocale: config.DEFAULT_LOCALE,
+      requests: new SlackRequestMetrics(deps.metrics),
       timings: { ...DEFAULT_TIMINGS, ...deps.timings },
     });
-    this.process = (inbound, sendAck) => processor.process(inbound, sendAck);
-  }
-
-  private get socketMode(): boolean {
-    return Boolean(this.deps.config.SLACK_APP_TOKEN);
+    this.app = slack.app;
+    this.socket = slack.socket;
+    this.deliverer = slack.deliverer;
+    this.socket?.client.on('connected', () => {
+      this.socketConnected = true;
+      this.logger.info('slack: Socket Mode connected');
+    });
+    this.socket?.client.on('disconnected', () => {
+      this.socketConnected = false;
+    });
+    this.socket?.client.on('reconnecting', () => {
+      this.socketConnected = false;
+      this.logger.warn('slack: Socket Mode reconnecting');
+    });
   }
 
   async start(): Promise<void> {
     this.accepting = true;
-    await this.verifyToken(AUTH_RETRY_MIN_MS);
-    if (this.socketMode) await this.startSocketMode();
-    else this.mountHttp();
+    if (await this.verifyToken(AUTH_RETRY_MIN_MS)) await this.receive();
   }
 
   async stop(): Promise<void> {
     this.accepting = false;
     clearTimeout(this.authRetry);
     this.authRetry = undefined;
-    const socket = this.socket;
-    this.socket = undefined;
     this.socketConnected = false;
-    if (socket) await socket.disconnect();
+    if (!this.receiving) return;
+    this.receiving = false;
+    await this.app.stop();
   }
 
   isReady(): boolean {
-    return this.tokenVerified && (!this.socketMode || this.socketConnected);
+    return this.tokenVerified && (!this.socket || this.socketConnected);
   }
 
-  private mountHttp(): void {
-    const signingSecret = this.deps.config.SLACK_SIGNING_SECRET;
-    if (!signingSecret) throw new Error('SLACK_SIGNING_SECRET is required for Slack in HTTP mode');
-    // The shared server cannot unmount a route; a stopped adapter answers 503 instead.
-    if (this.mounted) return;
-    this.mounted = true;
-    mountSlackHttpReceiver(this.deps.http, {
-      signingSecret,
-      process: this.process,
-      logger: this.logger,
-      requests: this.requests,
-      isAccepting: () => this.accepting,
-    });
-    this.logger.info('slack: HTTP mode, listening at POST /slack/events');
-  }
-
-  private async startSocketMode(): Promise<void> {
-    const appToken = this.deps.config.SLACK_APP_TOKEN;
-    if (!appToken) return;
-    const base = slackApiUrl(this.deps.config.SLACK_API_URL);
-    const socket = new SocketModeClient({
-      appToken,
-      logger: sdkLogger(this.logger, 'slack-socket-mode'),
-      ...(base ? { clientOptions: { slackApiUrl: base } } : {}),
-    });
-    socket.on('connected', () => {
-      this.socketConnected = true;
-      this.logger.info('slack: Socket Mode connected');
-    });
-    socket.on('disconnected', () => {
-      this.socketConnected = false;
-    });
-    socket.on('reconnecting', () => {
-      this.socketConnected = false;
-      this.logger.warn('slack: Socket Mode reconnecting');
-    });
-    listenToSocketMode(socket, this.process, this.logger, this.requests);
-    this.socket = socket;
-    await socket.start();
+  /** Starts the receiver: HTTP requests are processed from now on, or the Socket Mode connection opens. */
+  private async receive(): Promise<void> {
+    this.receiving = true;
+    try {
+      await this.app.start();
+    } catch (error) {
+      this.receiving = false;
+      // stop() during a Socket Mode connection attempt ends it; that is not a failure.
+      if (!this.accepting) return;
+      const refused = fatalAuthError(error);
+      if (refused) throw new Error(`SLACK_APP_TOKEN was refused by Slack (${refused}); check the app-level token in the Slack app settings`);
+      throw error;
+    }
+    if (!this.socket) this.logger.info(`slack: HTTP mode, listening at POST ${SLACK_EVENTS_PATH}`);
   }
 
   /**
-   * auth.test proves the bot token before the adapter reports ready. A refused token stops start-up
-   * with a clear line; Slack being unreachable does not: the check repeats in the background.
+   * Bolt's app.init() runs auth.test, which proves the bot token before the adapter receives anything
+   * or reports ready. A refused token stops start-up with a clear line; Slack being unreachable does
+   * not: the check repeats in the background, and the receiver starts once it passes.
    */
-  private async verifyToken(retryInMs: number): Promise<void> {
+  private async verifyToken(retryInMs: number): Promise<boolean> {
     try {
-      const identity = await this.client.auth.test();
+      await this.app.init();
       this.tokenVerified = true;
-      this.logger.info({ team: identity.team, botUserId: identity.user_id }, 'slack: bot token verified');
+      this.logger.info('slack: bot token verified');
+      return true;
     } catch (error) {
-      if (error instanceof WebAPIPlatformError && FATAL_AUTH_ERRORS.has(error.data.error)) {
-        throw new Error(`SLACK_BOT_TOKEN was refused by Slack (${error.data.error}); check the token in the Slack app settings`);
-      }
-      if (!this.accepting) return;
+      const refused = fatalAuthError(error);
+      if (refused) throw new Error(`SLACK_BOT_TOKEN was refused by Slack (${refused}); check the token in the Slack app settings`);
+      if (!this.accepting) return false;
       this.logger.warn({ err: error, retryInMs }, 'slack: auth.test failed; will retry');
       this.authRetry = setTimeout(() => {
-        void this.verifyToken(Math.min(retryInMs * 2, AUTH_RETRY_MAX_MS)).catch((fatal: unknown) =>
-          this.logger.error({ err: fatal }, 'slack: bot token refused'),
-        );
+        void this.verifyToken(Math.min(retryInMs * 2, AUTH_RETRY_MAX_MS))
+          .then((verified) => (verified && this.accepting ? this.receive() : undefined))
+          .catch((fatal: unknown) => this.logger.error({ err: fatal }, 'slack: could not start'));
       }, retryInMs);
       this.authRetry.unref();
+      return false;
     }
   }
 }

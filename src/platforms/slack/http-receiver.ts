@@ -1,38 +1,40 @@
-// HTTP mode: `POST /slack/events` on the shared server. Verifies Slack's signature on the raw body,
-// answers Slack's own checks, and hands commands and interactions to the processor; the HTTP
-// response is whatever the processor acknowledges.
+// HTTP mode: a Bolt receiver on the shared server's `POST /slack/events`. It verifies Slack's signature
+// on the raw body, answers Slack's own checks, refuses payloads the bot cannot read, and hands the rest
+// to Bolt; the HTTP response is whatever a listener acknowledges, or empty at the deadline.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ReceiverMultipleAckError, type AckFn, type App, type Receiver, type ReceiverEvent } from '@slack/bolt';
 import type { HttpServer } from '../../http/server.js';
 import type { Logger } from '../../logger.js';
-import type { AckBody } from './acknowledger.js';
-import { parseInteraction, parseSlashCommand, type InboundParse, type SlackInbound } from './inbound.js';
+import { parseInteraction, parseSlashCommand, type InboundParse } from './inbound.js';
 import type { SlackRequestMetrics } from './request-metrics.js';
 import { verifySlackSignature } from './signature.js';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 
-export type ProcessInbound = (inbound: SlackInbound, sendAck: (body: AckBody) => Promise<void>) => Promise<void>;
-
 export interface SlackHttpReceiverOptions {
+  http: HttpServer;
   signingSecret: string;
-  process: ProcessInbound;
   logger: Logger;
   requests: SlackRequestMetrics;
-  /** False while the adapter is stopped: requests get 503 so that Slack retries later. */
-  isAccepting: () => boolean;
+  /** When a request nothing acknowledged is answered empty (Slack gives up at 3 s). */
+  ackDeadlineMs: number;
 }
 
 /** What a verified request body turned out to be. */
 type SlackHttpRequest =
-  | { kind: 'inbound'; parse: InboundParse }
+  /** A command, an interaction or an Events API callback, for Bolt. */
+  | { kind: 'bolt'; body: Record<string, unknown> }
   | { kind: 'urlVerification'; challenge: string }
-  /** Slack's SSL check, and Events API callbacks the bot does not subscribe to: acknowledged, nothing more. */
-  | { kind: 'acknowledgeOnly' }
+  | { kind: 'sslCheck' }
   | { kind: 'malformed'; problem: string };
 
 function header(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function parseJson(text: string): unknown {
@@ -43,42 +45,86 @@ function parseJson(text: string): unknown {
   }
 }
 
+/**
+ * Bolt routes a request by reading fields (`user.team_id`...) before any listener runs, so a payload
+ * inbound.ts refuses is refused here, with a 400, before Bolt sees it.
+ */
+function readable(parse: InboundParse, body: Record<string, unknown>): SlackHttpRequest {
+  return parse.ok ? { kind: 'bolt', body } : { kind: 'malformed', problem: parse.problem };
+}
+
 function classify(rawBody: Buffer, contentType: string): SlackHttpRequest {
   const text = rawBody.toString('utf8');
   if (contentType.startsWith('application/json')) {
     const json = parseJson(text);
-    if (typeof json !== 'object' || json === null) return { kind: 'malformed', problem: 'body is not a JSON object' };
-    const challenge: unknown = Reflect.get(json, 'challenge');
-    if (Reflect.get(json, 'type') === 'url_verification' && typeof challenge === 'string') return { kind: 'urlVerification', challenge };
-    return { kind: 'acknowledgeOnly' };
+    if (!isRecord(json)) return { kind: 'malformed', problem: 'body is not a JSON object' };
+    const challenge = json.challenge;
+    if (json.type === 'url_verification' && typeof challenge === 'string') return { kind: 'urlVerification', challenge };
+    // Events API callbacks: the bot subscribes to none, and Bolt acknowledges them by itself.
+    return { kind: 'bolt', body: json };
   }
   if (!contentType.startsWith('application/x-www-form-urlencoded')) return { kind: 'malformed', problem: `content-type ${contentType}` };
   const form = new URLSearchParams(text);
   const payload = form.get('payload');
   if (payload !== null) {
     const json = parseJson(payload);
-    if (json === undefined) return { kind: 'malformed', problem: 'payload is not JSON' };
-    return { kind: 'inbound', parse: parseInteraction(json) };
+    if (!isRecord(json)) return { kind: 'malformed', problem: 'payload is not a JSON object' };
+    return readable(parseInteraction(json), json);
   }
-  if (form.has('ssl_check')) return { kind: 'acknowledgeOnly' };
-  if (form.has('command')) return { kind: 'inbound', parse: parseSlashCommand(Object.fromEntries(form)) };
+  if (form.has('ssl_check')) return { kind: 'sslCheck' };
+  if (form.has('command')) {
+    const fields = Object.fromEntries(form);
+    return readable(parseSlashCommand(fields), fields);
+  }
   return { kind: 'malformed', problem: 'neither a command nor an interaction' };
 }
 
-function answer(res: ServerResponse, status: number, body?: AckBody): void {
+/** Bolt's ack bodies: nothing (empty 200), text, or JSON (an ephemeral message, a response_action). */
+function answer(res: ServerResponse, status: number, body?: unknown): void {
   if (res.headersSent) return;
-  if (body === undefined) {
+  if (body === undefined || body === null || body === '') {
     res.writeHead(status).end();
+    return;
+  }
+  if (typeof body === 'string') {
+    res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' }).end(body);
     return;
   }
   res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 }
 
-export function mountSlackHttpReceiver(http: HttpServer, options: SlackHttpReceiverOptions): void {
-  const { logger } = options;
-  http.add('POST', SLACK_EVENTS_PATH, async (req, res, rawBody) => {
-    if (!options.isAccepting()) return answer(res, 503);
-    const check = verifySlackSignature(options.signingSecret, {
+function retryNumOf(req: IncomingMessage): number | undefined {
+  const value = Number.parseInt(header(req, 'x-slack-retry-num') ?? '', 10);
+  return Number.isNaN(value) ? undefined : value;
+}
+
+export class SlackHttpReceiver implements Receiver {
+  private app: App | undefined;
+  private accepting = false;
+
+  constructor(private readonly options: SlackHttpReceiverOptions) {
+    // The shared server cannot unmount a route: until start() and after stop(), requests get 503, so
+    // that Slack tries again later.
+    options.http.add('POST', SLACK_EVENTS_PATH, (req, res, rawBody) => this.onRequest(req, res, rawBody));
+  }
+
+  init(app: App): void {
+    this.app = app;
+  }
+
+  async start(): Promise<void> {
+    this.accepting = true;
+  }
+
+  async stop(): Promise<void> {
+    this.accepting = false;
+  }
+
+  private async onRequest(req: IncomingMessage, res: ServerResponse, rawBody: Buffer): Promise<void> {
+    const { logger, requests } = this.options;
+    const app = this.app;
+    if (!this.accepting || !app) return answer(res, 503);
+    const check = verifySlackSignature(this.options.signingSecret, {
       signature: header(req, 'x-slack-signature'),
       timestamp: header(req, 'x-slack-request-timestamp'),
       rawBody,
@@ -86,7 +132,7 @@ export function mountSlackHttpReceiver(http: HttpServer, options: SlackHttpRecei
     if (!check.valid) {
       // Logged without the signature or the body: neither helps, and both are the caller's secrets.
       logger.warn({ reason: check.reason, ip: req.socket.remoteAddress }, 'slack: request signature refused');
-      options.requests.count('other', 'refused');
+      requests.count('other', 'refused');
       return answer(res, 401);
     }
 
@@ -94,37 +140,55 @@ export function mountSlackHttpReceiver(http: HttpServer, options: SlackHttpRecei
     switch (request.kind) {
       case 'urlVerification':
         return answer(res, 200, { challenge: request.challenge });
-      case 'acknowledgeOnly':
+      case 'sslCheck':
         return answer(res, 200);
       case 'malformed':
         logger.warn({ problem: request.problem }, 'slack: malformed request');
-        options.requests.count('other', 'refused');
+        requests.count('other', 'refused');
         return answer(res, 400);
-      case 'inbound':
-        if (!request.parse.ok) {
-          logger.warn({ problem: request.parse.problem }, 'slack: payload refused');
-          options.requests.count('other', 'refused');
-          return answer(res, 400);
-        }
-        return respondWithAck(res, request.parse.inbound, options);
+      case 'bolt':
+        return this.dispatch(app, req, res, request.body);
     }
-  });
-}
+  }
 
-/** Holds the HTTP response open until the processor acknowledges, while processing goes on after it. */
-function respondWithAck(res: ServerResponse, inbound: SlackInbound, options: SlackHttpReceiverOptions): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const sendAck = async (body: AckBody) => {
-      answer(res, 200, body);
-      resolve();
-    };
-    options
-      .process(inbound, sendAck)
-      .catch((error: unknown) => options.logger.error({ err: error }, 'slack: processing failed'))
-      // The processor always acks; this only covers a failure before it could.
-      .finally(() => {
-        answer(res, 200);
+  /**
+   * Hands the request to Bolt and holds the HTTP response open until it is answered: by a listener's
+   * ack, by the deadline, or when Bolt is done and nothing acknowledged. Processing goes on after that.
+   */
+  private dispatch(app: App, req: IncomingMessage, res: ServerResponse, body: Record<string, unknown>): Promise<void> {
+    const { logger, requests, ackDeadlineMs } = this.options;
+    return new Promise<void>((resolve) => {
+      let answered = false;
+      const guard = setTimeout(() => {
+        if (respond(200)) logger.warn('slack: nothing acknowledged before the deadline; answered empty');
+      }, ackDeadlineMs);
+      guard.unref();
+
+      // False when the request was already answered.
+      function respond(status: number, content?: unknown): boolean {
+        if (answered) return false;
+        answered = true;
+        clearTimeout(guard);
+        answer(res, status, content);
         resolve();
-      });
-  });
+        return true;
+      }
+
+      const ack: AckFn<unknown> = async (content) => {
+        // Like Bolt's own HTTP receiver: a second answer is an error the listener can act on.
+        if (!respond(200, content)) throw new ReceiverMultipleAckError();
+      };
+      const event: ReceiverEvent = { body, ack, retryNum: retryNumOf(req), retryReason: header(req, 'x-slack-retry-reason') };
+      app.processEvent(event).then(
+        () => {
+          // Nothing listened (an interaction the bot does not act on): answered empty, nothing more.
+          if (respond(200)) requests.count('other', 'in_time');
+        },
+        (error: unknown) => {
+          logger.error({ err: error }, 'slack: processing failed');
+          respond(500);
+        },
+      );
+    });
+  }
 }

@@ -13,13 +13,19 @@ export type SlackInbound =
   /** Genuine Slack traffic the bot does not act on (a modal closed, a shortcut...). */
   | { kind: 'ignored'; reason: string };
 
+export type CommandInbound = Extract<SlackInbound, { kind: 'command' }>;
+export type ButtonInbound = Extract<SlackInbound, { kind: 'button' }>;
+export type FormSubmitInbound = Extract<SlackInbound, { kind: 'formSubmit' }>;
+export type IgnoredInbound = Extract<SlackInbound, { kind: 'ignored' }>;
+
 /** An input of the submitted modal: field errors can only be attached to these. */
 export interface FormInput {
   id: string;
   label: string;
 }
 
-export type InboundParse = { ok: true; inbound: SlackInbound } | { ok: false; problem: string };
+export type Parsed<T extends SlackInbound> = { ok: true; inbound: T } | { ok: false; problem: string };
+export type InboundParse = Parsed<SlackInbound>;
 
 const id = z.string().min(1).max(64);
 const name = z.string().max(255);
@@ -105,7 +111,7 @@ function problemOf(error: z.ZodError): string {
 }
 
 /** Slash command fields (form fields over HTTP, the envelope payload in Socket Mode). */
-export function parseSlashCommand(fields: unknown): InboundParse {
+export function parseSlashCommand(fields: unknown): Parsed<CommandInbound> {
   const parsed = slashCommandSchema.safeParse(fields);
   if (!parsed.success) return { ok: false, problem: problemOf(parsed.error) };
   const body = parsed.data;
@@ -133,7 +139,8 @@ export function parseInteraction(payload: unknown): InboundParse {
   }
 }
 
-function parseBlockActions(payload: unknown): InboundParse {
+/** A `block_actions` payload: a button clicked on one of the bot's messages. */
+export function parseBlockActions(payload: unknown): Parsed<ButtonInbound> {
   const parsed = blockActionSchema.safeParse(payload);
   if (!parsed.success) return { ok: false, problem: problemOf(parsed.error) };
   const body = parsed.data;
@@ -148,12 +155,13 @@ function parseBlockActions(payload: unknown): InboundParse {
   };
   const channelId = body.channel?.id ?? body.container?.channel_id;
   if (channelId) event.channelId = channelId;
-  const inbound: SlackInbound = { kind: 'button', event, triggerId: body.trigger_id };
+  const inbound: ButtonInbound = { kind: 'button', event, triggerId: body.trigger_id };
   if (body.response_url) inbound.responseUrl = body.response_url;
   return { ok: true, inbound };
 }
 
-function parseViewSubmission(payload: unknown): InboundParse {
+/** A `view_submission` payload: one of the bot's modals submitted (another app's view is ignored). */
+export function parseViewSubmission(payload: unknown): Parsed<FormSubmitInbound | IgnoredInbound> {
   const parsed = viewSubmissionSchema.safeParse(payload);
   if (!parsed.success) return { ok: false, problem: problemOf(parsed.error) };
   const { user, view } = parsed.data;

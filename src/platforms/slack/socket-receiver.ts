@@ -1,47 +1,35 @@
-// Socket Mode: the same commands and interactions arrive over a WebSocket, already parsed, and are
-// acknowledged through the envelope instead of an HTTP response. They take the same path as HTTP.
+// Socket Mode: Bolt's SocketModeReceiver. Commands and interactions arrive over a WebSocket, are
+// acknowledged through their envelope, and reach the same listeners as over HTTP.
+import { SocketModeReceiver } from '@slack/bolt';
 import type { Logger } from '../../logger.js';
-import type { AckBody } from './acknowledger.js';
-import type { ProcessInbound } from './http-receiver.js';
-import { parseInteraction, parseSlashCommand, type InboundParse } from './inbound.js';
 import type { SlackRequestMetrics } from './request-metrics.js';
+import { sdkLogger } from './sdk-logger.js';
+import { slackApiUrl } from './web-client.js';
 
-/** What Socket Mode hands over for each envelope (the `slack_event` of @slack/socket-mode). */
-export interface SocketEnvelope {
-  type: string;
-  body: unknown;
-  ack: (response?: Record<string, unknown>) => Promise<void>;
+export interface SocketModeReceiverOptions {
+  appToken: string;
+  /** SLACK_API_URL: where apps.connections.open asks for the WebSocket URL. */
+  apiUrl: string | undefined;
+  logger: Logger;
+  requests: SlackRequestMetrics;
 }
 
-/** The part of SocketModeClient this uses, so tests can drive it with a plain emitter. */
-export interface SocketEventSource {
-  on(event: 'slack_event', listener: (envelope: SocketEnvelope) => void): unknown;
-}
-
-function parseEnvelope(envelope: SocketEnvelope): InboundParse | undefined {
-  if (envelope.type === 'slash_commands') return parseSlashCommand(envelope.body);
-  if (envelope.type === 'interactive') return parseInteraction(envelope.body);
-  return undefined;
-}
-
-export function listenToSocketMode(
-  source: SocketEventSource,
-  process: ProcessInbound,
-  logger: Logger,
-  requests: SlackRequestMetrics,
-): void {
-  source.on('slack_event', (envelope) => {
-    const sendAck = (body: AckBody) => (body === undefined ? envelope.ack() : envelope.ack(body));
-    const parse = parseEnvelope(envelope);
-    if (!parse || !parse.ok) {
-      // Events the bot does not subscribe to, or a payload it refuses: acknowledged so Slack does not resend.
-      if (parse && !parse.ok) {
-        logger.warn({ problem: parse.problem }, 'slack: socket payload refused');
-        requests.count('other', 'refused');
-      }
-      void sendAck(undefined).catch((error: unknown) => logger.warn({ err: error }, 'slack: socket ack failed'));
-      return;
-    }
-    void process(parse.inbound, sendAck).catch((error: unknown) => logger.error({ err: error }, 'slack: processing failed'));
+export function createSocketModeReceiver(options: SocketModeReceiverOptions): SocketModeReceiver {
+  const { logger, requests } = options;
+  const base = slackApiUrl(options.apiUrl);
+  return new SocketModeReceiver({
+    appToken: options.appToken,
+    logger: sdkLogger(logger, 'slack-socket-mode'),
+    // Bolt hands installerOptions.clientOptions to its SocketModeClient, whose only Web API call is
+    // apps.connections.open; without OAuth settings (clientId...) nothing else reads them.
+    ...(base ? { installerOptions: { clientOptions: { slackApiUrl: base } } } : {}),
+    // Our listeners answer every request they get, so this sees payloads Bolt could not route to them.
+    // They are acknowledged anyway, so that Slack does not send them again.
+    processEventErrorHandler: async ({ error, event }) => {
+      const type: unknown = event.body.type;
+      logger.warn({ err: error, type }, 'slack: socket payload refused');
+      requests.count('other', 'refused');
+      return true;
+    },
   });
 }

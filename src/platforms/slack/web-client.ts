@@ -1,6 +1,4 @@
-import { WebClient } from '@slack/web-api';
-import type { Logger } from '../../logger.js';
-import { sdkLogger } from './sdk-logger.js';
+import type { WebClientOptions } from '@slack/web-api';
 
 /** Where the Web API lives; SLACK_API_URL points tests at the fake server. The SDK appends method names. */
 export function slackApiUrl(configured: string | undefined): string | undefined {
@@ -9,16 +7,16 @@ export function slackApiUrl(configured: string | undefined): string | undefined 
 }
 
 /**
- * A WebClient that never waits or retries on its own: the outbox owns retries (and honours
- * Retry-After), and interactive replies must not stall past Slack's 3-second windows.
+ * Options for the App's WebClient (Bolt adds its logger): it never waits or retries on its own. The
+ * outbox owns retries (and honours Retry-After), and interactive replies must not stall past Slack's
+ * 3-second windows.
  */
-export function createWebClient(token: string, apiUrl: string | undefined, logger: Logger): WebClient {
+export function webClientOptions(apiUrl: string | undefined): WebClientOptions {
   const base = slackApiUrl(apiUrl);
-  return new WebClient(token, {
+  return {
     ...(base ? { slackApiUrl: base } : {}),
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
     timeout: 10_000,
-    logger: sdkLogger(logger, 'slack-web-api'),
-  });
+  };
 }

@@ -1,12 +1,26 @@
-// One Slack request, from any transport, through the runtime and back: acknowledged within Slack's
-// 3 seconds always, with the slow part of the answer sent afterwards by another route.
+// Bolt listeners for what the bot handles: slash commands, button clicks and modal submissions, from
+// either receiver. Each is translated to the chat model (inbound.ts), run through the runtime, and
+// acknowledged within Slack's 3 seconds always; the slow part of an answer goes out afterwards by
+// another route.
 import { randomUUID } from 'node:crypto';
+import type { AckFn, App, BlockAction, RespondArguments, ViewResponseAction, ViewSubmitAction } from '@slack/bolt';
 import type { ChatMessage, ChatReply, InboundEvent } from '../../chat/model.js';
 import { resolveLocale, translator, type Locale, type Translate } from '../../chat/i18n/catalog.js';
 import type { Logger } from '../../logger.js';
 import type { EventHandler } from '../port.js';
-import { Acknowledger, type AckBody, type SendAck } from './acknowledger.js';
-import type { FormInput, SlackInbound } from './inbound.js';
+import { Acknowledger } from './acknowledger.js';
+import {
+  parseBlockActions,
+  parseSlashCommand,
+  parseViewSubmission,
+  type ButtonInbound,
+  type CommandInbound,
+  type FormInput,
+  type FormSubmitInbound,
+  type IgnoredInbound,
+  type Parsed,
+  type SlackInbound,
+} from './inbound.js';
 import { renderModal } from './modal.js';
 import { renderMessage } from './render.js';
 import type { ReplySender } from './reply-sender.js';
@@ -21,7 +35,7 @@ export interface SlackTimings {
 
 export const DEFAULT_TIMINGS: SlackTimings = { replyBudgetMs: 2200, ackDeadlineMs: 2700 };
 
-export interface EventProcessorDeps {
+export interface ListenerDeps {
   handler: EventHandler;
   sender: ReplySender;
   requests: SlackRequestMetrics;
@@ -33,9 +47,8 @@ export interface EventProcessorDeps {
 type Handled = { reply: ChatReply };
 type Settled<T> = { settled: true; value: T } | { settled: false };
 
-type CommandInbound = Extract<SlackInbound, { kind: 'command' }>;
-type ButtonInbound = Extract<SlackInbound, { kind: 'button' }>;
-type FormSubmitInbound = Extract<SlackInbound, { kind: 'formSubmit' }>;
+type CommandAck = Acknowledger<string | RespondArguments>;
+type SubmissionAck = Acknowledger<ViewResponseAction>;
 
 function settleWithin<T>(promise: Promise<T>, ms: number): Promise<Settled<T>> {
   let timer: NodeJS.Timeout | undefined;
@@ -51,37 +64,52 @@ function textMessage(text: string): ChatMessage {
   return { fallback: text, body: text };
 }
 
-function ephemeralAck(message: ChatMessage): AckBody {
+function ephemeralAck(message: ChatMessage): RespondArguments {
   return { response_type: 'ephemeral', ...renderMessage(message) };
 }
 
-export class SlackEventProcessor {
-  constructor(private readonly deps: EventProcessorDeps) {}
+/** Registers the bot's listeners: every command, every block action, every modal submission. */
+export function registerSlackListeners(app: App, deps: ListenerDeps): void {
+  const listeners = new SlackListeners(deps);
+  app.command(/.*/, ({ command, ack }) =>
+    listeners.run(ack, parseSlashCommand(command), (inbound, acknowledger) => listeners.onCommand(inbound, acknowledger)),
+  );
+  app.action<BlockAction>(/.*/, ({ body, ack }) =>
+    listeners.run(ack, parseBlockActions(body), (inbound, acknowledger) => listeners.onButton(inbound, acknowledger)),
+  );
+  app.view<ViewSubmitAction>(/.*/, ({ body, ack }) =>
+    listeners.run(ack, parseViewSubmission(body), (inbound, acknowledger) => listeners.onFormSubmit(inbound, acknowledger)),
+  );
+}
 
-  async process(inbound: SlackInbound, sendAck: SendAck): Promise<void> {
-    const ack = new Acknowledger(sendAck, this.deps.timings.ackDeadlineMs, this.deps.logger);
+class SlackListeners {
+  constructor(private readonly deps: ListenerDeps) {}
+
+  /** Answers one request: the payload translated, handled, and acknowledged whatever happens. */
+  async run<Body, Inbound extends SlackInbound>(
+    send: AckFn<Body>,
+    parsed: Parsed<Inbound>,
+    answer: (inbound: Inbound, ack: Acknowledger<Body>) => Promise<void>,
+  ): Promise<void> {
+    const ack = new Acknowledger(send, this.deps.timings.ackDeadlineMs, this.deps.logger);
     try {
-      switch (inbound.kind) {
-        case 'command':
-          return await this.onCommand(inbound, ack);
-        case 'button':
-          return await this.onButton(inbound, ack);
-        case 'formSubmit':
-          return await this.onFormSubmit(inbound, ack);
-        case 'ignored':
-          this.deps.requests.count('other', 'in_time');
-          this.deps.logger.debug({ reason: inbound.reason }, 'slack: ignored request');
-          return;
+      if (!parsed.ok) {
+        // The HTTP receiver refuses these with a 400 before Bolt sees them; over Socket Mode they are
+        // acknowledged (below) so that Slack does not send them again.
+        this.deps.logger.warn({ problem: parsed.problem }, 'slack: payload refused');
+        this.deps.requests.count('other', 'refused');
+        return;
       }
+      await answer(parsed.inbound, ack);
     } catch (error) {
-      this.deps.logger.error({ err: error, kind: inbound.kind }, 'slack: processing failed');
+      this.deps.logger.error({ err: error }, 'slack: processing failed');
     } finally {
       // Whatever happened above, Slack gets its answer.
       await ack.ack();
     }
   }
 
-  private async onCommand(inbound: CommandInbound, ack: Acknowledger): Promise<void> {
+  async onCommand(inbound: CommandInbound, ack: CommandAck): Promise<void> {
     const { event, triggerId, responseUrl } = inbound;
     const t = this.translate(event);
     const pending = this.handle(event);
@@ -113,7 +141,7 @@ export class SlackEventProcessor {
     }
   }
 
-  private async onButton(inbound: ButtonInbound, ack: Acknowledger): Promise<void> {
+  async onButton(inbound: ButtonInbound, ack: Acknowledger<void>): Promise<void> {
     const { event, triggerId, responseUrl } = inbound;
     // Clicks are acknowledged at once; their answers never travel in the ack.
     await ack.ack();
@@ -140,7 +168,13 @@ export class SlackEventProcessor {
     }
   }
 
-  private async onFormSubmit(inbound: FormSubmitInbound, ack: Acknowledger): Promise<void> {
+  async onFormSubmit(inbound: FormSubmitInbound | IgnoredInbound, ack: SubmissionAck): Promise<void> {
+    if (inbound.kind === 'ignored') {
+      // Another app's modal: closed (by the empty ack), nothing more.
+      this.deps.requests.count('other', 'in_time');
+      this.deps.logger.debug({ reason: inbound.reason }, 'slack: ignored request');
+      return;
+    }
     const { event, inputs } = inbound;
     const t = this.translate(event);
     const pending = this.handle(event);
@@ -177,7 +211,7 @@ export class SlackEventProcessor {
   }
 
   /** The runtime was too slow for the ack: answer empty now, then wait for the real reply. */
-  private async afterEmptyAck(pending: Promise<Handled>, ack: Acknowledger): Promise<Handled> {
+  private async afterEmptyAck<Body>(pending: Promise<Handled>, ack: Acknowledger<Body>): Promise<Handled> {
     await ack.ack();
     return pending;
   }
