@@ -38,7 +38,7 @@ export default defineCommand({
         const number = parseFaultId(id);
         if (number === undefined) throw new NotFoundError('faults.error.notFound', { id });
         const { fault, timeline, people } = await ctx.services.faultQueries.detail(number);
-        const message = faultDetailMessage(fault, timeline, { t: ctx.t, platform: ctx.chatActor.platform, timeZone: ctx.timeZone, people });
+        const message = faultDetailMessage(fault, timeline, { t: ctx.t, platform: ctx.chatActor.platform, timeZone: ctx.timeZone, people, now: ctx.clock.now() });
         return { type: 'private', message: { ...message, fallback: `${formatFaultId(fault.id)} ${fault.title}` } };
       },
     }),

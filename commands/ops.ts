@@ -4,6 +4,7 @@ import { usageOf } from '../src/chat/command-router.js';
 import type { CommandContext } from '../src/chat/context.js';
 import { privateText } from '../src/chat/interactions.js';
 import type { ChatReply } from '../src/chat/model.js';
+import { LINK_CODE_TTL_MS, platformKey } from '../src/people/link.js';
 import { GRANTABLE_ROLES, hasRole } from '../src/people/roles.js';
 import { SETTING_KEYS } from '../src/settings/registry.js';
 
@@ -15,11 +16,24 @@ export function helpReply(ctx: CommandContext, commands: readonly CommandDef[]):
   for (const command of commands) {
     for (const sub of command.subcommands) {
       if (!hasRole(ctx.actor.roles, sub.role)) continue;
-      lines.push(ctx.t('core.help.line', { usage: usageOf(command, sub), description: ctx.t(sub.description) }));
+      lines.push(ctx.t('core.help.line', { usage: usageOf(command, sub, ctx.chatActor.platform), description: ctx.t(sub.description) }));
     }
   }
   const title = ctx.t('core.help.title');
   return { type: 'private', message: { fallback: title, title, body: lines.join('\n'), context: [ctx.t('core.help.footer')] } };
+}
+
+/** `/ops link` gives a one-time code; `/ops link CODE` on the other platform joins the two accounts. */
+async function linkReply(ctx: CommandContext, code: string | undefined): Promise<ChatReply> {
+  if (!code) {
+    const issued = await ctx.services.links.issue(ctx.actor);
+    return privateText(ctx.t('people.link.issued', { code: issued.code, minutes: LINK_CODE_TTL_MS / 60_000 }));
+  }
+  const result = await ctx.services.links.redeem(ctx.actor, code);
+  if (!result.linked) return privateText(ctx.t('people.link.alreadyLinked'));
+  const roles = result.roles.map((r) => ctx.t(`people.role.${r}`)).join(', ') || ctx.t('people.link.noRoles');
+  const platforms = result.platforms.map((p) => ctx.t(platformKey(p))).join(', ');
+  return privateText(ctx.t('people.link.linked', { platforms, person: result.person.displayName, roles }));
 }
 
 /** `/ops`: administration. Help for everyone, audit verification for managers, roles and settings for admins. */
@@ -35,6 +49,13 @@ export function opsCommand(allCommands: () => readonly CommandDef[]): CommandDef
         role: 'requester',
         options: {},
         run: async (ctx) => helpReply(ctx, allCommands()),
+      }),
+      subcommand({
+        name: 'link',
+        description: 'people.link.command',
+        role: 'requester',
+        options: { code: { kind: 'string', schema: z.string().trim().min(1).max(20).optional(), description: 'people.link.optionCode' } },
+        run: async (ctx, { code }) => linkReply(ctx, code),
       }),
       subcommand({
         group: 'role',

@@ -29,11 +29,20 @@ export class ManualClock implements Clock {
  * rewrites the file to move time forward (OPSDESK_CLOCK_FILE).
  */
 export class FileClock implements Clock {
+  private last: Date | undefined;
+
   constructor(private readonly path: string) {}
 
+  /** A file caught half-written reads as the last good time, so time never jumps or fails. */
   now(): Date {
-    const date = new Date(readFileSync(this.path, 'utf8').trim());
-    if (Number.isNaN(date.getTime())) throw new Error(`${this.path} does not hold an ISO time`);
-    return date;
+    let date: Date | undefined;
+    try {
+      date = new Date(readFileSync(this.path, 'utf8').trim());
+    } catch {
+      date = undefined;
+    }
+    if (date && !Number.isNaN(date.getTime())) this.last = date;
+    if (!this.last) throw new Error(`${this.path} does not hold an ISO time`);
+    return new Date(this.last);
   }
 }

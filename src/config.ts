@@ -15,6 +15,9 @@ const optionalUrl = z.preprocess(
   z.url({ message: 'expected a URL such as http://127.0.0.1:4000/api/' }).optional(),
 );
 
+/** Discord ids are snowflakes: 17 to 20 digits. */
+const snowflake = (what: string) => z.string().regex(/^\d{17,20}$/, `expected ${what}: 17 to 20 digits`);
+
 function isTimeZone(name: string): boolean {
   try {
     new Intl.DateTimeFormat('en', { timeZone: name });
@@ -42,6 +45,13 @@ export const configSchema = z
     SLACK_SIGNING_SECRET: optional(z.string().min(8, 'expected the signing secret from the Slack app settings')),
     SLACK_APP_TOKEN: optional(z.string().startsWith('xapp-', 'expected an app-level token starting with xapp-')),
     SLACK_API_URL: optionalUrl,
+    DISCORD_TOKEN: optional(
+      z.string().regex(/^[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{10,}$/, 'expected the bot token from the Discord Developer Portal (Bot -> Reset Token), three parts separated by dots, without "Bot "'),
+    ),
+    DISCORD_APPLICATION_ID: optional(snowflake('the Application ID from the Developer Portal (General Information)')),
+    DISCORD_PUBLIC_KEY: optional(z.string().regex(/^[0-9a-fA-F]{64}$/, 'expected the Public Key from the Developer Portal (General Information): 64 hex characters')),
+    DISCORD_API_URL: optionalUrl,
+    DISCORD_GUILD_ID: optional(snowflake('a server id (Server Settings -> Widget, or right-click the server with Developer Mode on)')),
     WEBHOOK_TOKEN: optional(z.string().min(16, 'expected at least 16 characters')),
     FAULT_CHANNEL: optional(platformRef),
     CHANGE_CHANNEL: optional(platformRef),
@@ -60,6 +70,16 @@ export const configSchema = z
     }
     if (!c.SLACK_BOT_TOKEN && (c.SLACK_SIGNING_SECRET || c.SLACK_APP_TOKEN)) {
       ctx.addIssue({ code: 'custom', path: ['SLACK_BOT_TOKEN'], message: 'required when other SLACK_* variables are set' });
+    }
+    if (c.DISCORD_TOKEN && !c.DISCORD_APPLICATION_ID) {
+      ctx.addIssue({ code: 'custom', path: ['DISCORD_APPLICATION_ID'], message: 'required with DISCORD_TOKEN (commands are registered for this application)' });
+    }
+    if (!c.DISCORD_TOKEN && (c.DISCORD_APPLICATION_ID || c.DISCORD_PUBLIC_KEY || c.DISCORD_GUILD_ID)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DISCORD_TOKEN'],
+        message: 'required when other DISCORD_* variables are set (HTTP interactions too: replies and messages use the bot token)',
+      });
     }
   });
 
@@ -86,6 +106,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
 export function hasSlack(config: Config): boolean {
   return Boolean(config.SLACK_BOT_TOKEN);
+}
+
+export function hasDiscord(config: Config): boolean {
+  return Boolean(config.DISCORD_TOKEN && config.DISCORD_APPLICATION_ID);
 }
 
 /** Reads `.env` from the working directory when there is one; real environment variables win. */

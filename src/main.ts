@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { COMMANDS } from '../commands/index.js';
 import { ChatRuntime } from './chat/runtime.js';
 import { FileClock, systemClock } from './clock.js';
-import { ConfigError, hasSlack, loadConfig, loadDotEnv, type Config } from './config.js';
+import { ConfigError, hasDiscord, hasSlack, loadConfig, loadDotEnv, type Config } from './config.js';
 import { BUTTONS, FORMS, allJobs } from './capabilities.js';
 import { addHealthRoutes } from './http/health.js';
 import { Metrics } from './http/metrics.js';
@@ -13,6 +13,7 @@ import { OutboxDispatcher } from './outbox/dispatcher.js';
 import type { PlatformAdapter } from './platforms/port.js';
 import { createShellAdapter } from './platforms/shell/index.js';
 import { createSlackAdapter } from './platforms/slack/adapter.js';
+import { createDiscordAdapter } from './platforms/discord/adapter.js';
 import { createServices } from './services.js';
 import type { ChannelKey } from './settings/registry.js';
 import { openDatabase } from './store/data-source.js';
@@ -61,7 +62,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const shellMode = !hasSlack(config);
+  const shellMode = !hasSlack(config) && !hasDiscord(config);
   const logger =
     shellMode && process.stdin.isTTY ? createFileLogger(config.LOG_LEVEL, SHELL_LOG_FILE) : createLogger(config.LOG_LEVEL);
   const holder = `${process.pid}-${randomUUID().slice(0, 8)}`;
@@ -112,6 +113,7 @@ async function main(): Promise<void> {
   };
 
   if (hasSlack(config)) adapters.push(createSlackAdapter({ config, handler: runtime, http, logger, metrics }));
+  if (hasDiscord(config)) adapters.push(createDiscordAdapter({ config, handler: runtime, http, logger, store, clock, commands: COMMANDS }));
   if (shellMode) {
     adapters.push(
       createShellAdapter({

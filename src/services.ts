@@ -1,8 +1,18 @@
 import { AuditService } from './audit/service.js';
 import type { Locale } from './chat/i18n/catalog.js';
+import { ChangeQueries } from './changes/queries.js';
+import { ChangeService } from './changes/service.js';
+import { CHANGE_SETTING_DEFAULTS } from './changes/settings.js';
 import type { Clock } from './clock.js';
 import { FaultQueries } from './faults/queries.js';
 import { FaultService } from './faults/service.js';
+import { FeedbackService } from './feedback/service.js';
+import { LinkService } from './people/link.js';
+import { OnCallService } from './oncall/service.js';
+import { RequestQueries } from './requests/queries.js';
+import { RequestService } from './requests/service.js';
+import { SlaService } from './sla/service.js';
+import { SlaSweep } from './sla/sweep.js';
 import { PeopleService } from './people/service.js';
 import type { ChannelKey } from './settings/registry.js';
 import { SettingsService } from './settings/service.js';
@@ -11,10 +21,22 @@ import type { Store } from './store/store.js';
 /** Every use case, built once and handed to commands, buttons, forms and jobs. */
 export interface Services {
   people: PeopleService;
+  /** Linking a person's accounts across platforms (`/ops link`). */
+  links: LinkService;
   settings: SettingsService;
   faults: FaultService;
   faultQueries: FaultQueries;
+  changes: ChangeService;
+  changeQueries: ChangeQueries;
   audit: AuditService;
+  feedback: FeedbackService;
+  /** SLA clocks: policy, recompute hooks, snooze. */
+  sla: SlaService;
+  /** The reminder sweep over due SLA steps. */
+  slaSweep: SlaSweep;
+  oncall: OnCallService;
+  requests: RequestService;
+  requestQueries: RequestQueries;
 }
 
 export interface ServiceOptions {
@@ -31,11 +53,29 @@ export interface ServiceOptions {
 export function createServices(options: ServiceOptions): Services {
   const { store, clock } = options;
   const people = new PeopleService(store, clock, options.bootstrapAdmins);
-  const settings = new SettingsService(store, clock, options.channelDefaults);
-  const faults = new FaultService(store, clock, people, settings, {
+  const settings = new SettingsService(store, clock, { ...CHANGE_SETTING_DEFAULTS, ...options.channelDefaults });
+  const feedback = new FeedbackService(store, clock, settings, {
     timeZone: options.timeZone,
     defaultLocale: options.defaultLocale,
     ...(options.onOutbox ? { onOutbox: options.onOutbox } : {}),
   });
-  return { people, settings, faults, faultQueries: new FaultQueries(store), audit: new AuditService(store) };
+  const outbox = options.onOutbox ? { onOutbox: options.onOutbox } : {};
+  const local = { timeZone: options.timeZone, defaultLocale: options.defaultLocale, ...outbox };
+  const oncall = new OnCallService(store, clock, people, local);
+  const sla = new SlaService(store, clock, settings, local);
+  const slaSweep = new SlaSweep(store, clock, sla, oncall, people, settings, local);
+  const requests = new RequestService(store, clock, people, settings, { ...local, sla: sla.requests });
+  const faults = new FaultService(store, clock, people, settings, {
+    sla: sla.faults,
+    surveys: feedback.surveys,
+    timeZone: options.timeZone,
+    defaultLocale: options.defaultLocale,
+    ...(options.onOutbox ? { onOutbox: options.onOutbox } : {}),
+  });
+  const changes = new ChangeService(store, clock, people, settings, {
+    timeZone: options.timeZone,
+    defaultLocale: options.defaultLocale,
+    ...(options.onOutbox ? { onOutbox: options.onOutbox } : {}),
+  });
+  return { people, links: new LinkService(store, clock), settings, faults, faultQueries: new FaultQueries(store), changes, changeQueries: new ChangeQueries(store, changes), audit: new AuditService(store), feedback, sla, slaSweep, oncall, requests, requestQueries: new RequestQueries(store) };
 }

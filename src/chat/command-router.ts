@@ -1,6 +1,7 @@
 import type { CommandDef, OptionSpec, SubcommandDef } from './command-def.js';
 import { parseUserRef, tokenize } from './parse-text.js';
 import { InvalidInputError } from '../errors.js';
+import type { Platform } from './model.js';
 
 export interface RoutedCommand {
   sub: SubcommandDef;
@@ -11,11 +12,15 @@ export function isRequired(option: OptionSpec): boolean {
   return !option.schema.safeParse(undefined).success;
 }
 
-/** `/fault list [mine|open|all]`, built from the definition so that help never goes stale. */
-export function usageOf(command: CommandDef, sub: SubcommandDef): string {
+/**
+ * `/fault list [mine|open|all]`, built from the definition so that help never goes stale. Discord
+ * cannot run a command with subcommands bare, so there the bare form is written with its name.
+ */
+export function usageOf(command: CommandDef, sub: SubcommandDef, platform?: Platform): string {
   const words = [`/${command.name}`];
   if (sub.group) words.push(sub.group);
-  if (!(command.bare === sub.name && !sub.group && Object.keys(sub.options).length === 0)) words.push(sub.name);
+  const bareForm = command.bare === sub.name && !sub.group && Object.keys(sub.options).length === 0;
+  if (!bareForm || platform === 'discord') words.push(sub.name);
   for (const [name, option] of Object.entries(sub.options)) {
     const shown = option.choices ? option.choices.join('|') : option.kind === 'user' ? '@user' : name.toUpperCase();
     words.push(isRequired(option) ? `<${shown}>` : `[${shown}]`);
@@ -23,9 +28,9 @@ export function usageOf(command: CommandDef, sub: SubcommandDef): string {
   return words.join(' ');
 }
 
-function usageError(command: CommandDef, sub?: SubcommandDef): InvalidInputError {
+function usageError(command: CommandDef, platform: Platform | undefined, sub?: SubcommandDef): InvalidInputError {
   const subs = sub ? [sub] : command.subcommands;
-  return new InvalidInputError('core.error.usage', { usage: subs.map((s) => usageOf(command, s)).join('\n') });
+  return new InvalidInputError('core.error.usage', { usage: subs.map((s) => usageOf(command, s, platform)).join('\n') });
 }
 
 function findSub(command: CommandDef, words: string[]): { sub: SubcommandDef; consumed: number } | undefined {
@@ -45,10 +50,10 @@ function findSub(command: CommandDef, words: string[]): { sub: SubcommandDef; co
 }
 
 /** Reads the subcommand and its options from command text, validating each option with its schema. */
-export function routeCommand(command: CommandDef, text: string): RoutedCommand {
+export function routeCommand(command: CommandDef, text: string, platform?: Platform): RoutedCommand {
   const { words, named } = tokenize(text);
   const found = findSub(command, words);
-  if (!found) throw usageError(command);
+  if (!found) throw usageError(command, platform);
   const { sub } = found;
   const positional = words.slice(found.consumed);
   const args: Record<string, unknown> = {};
@@ -60,17 +65,17 @@ export function routeCommand(command: CommandDef, text: string): RoutedCommand {
     let value: unknown = raw;
     if (raw !== undefined && option.kind === 'user') {
       value = parseUserRef(raw);
-      if (!value) throw new InvalidInputError('core.error.badUser', { value: raw.slice(0, 80), usage: usageOf(command, sub) });
+      if (!value) throw new InvalidInputError('core.error.badUser', { value: raw.slice(0, 80), usage: usageOf(command, sub, platform) });
     }
     if (raw !== undefined && option.kind === 'choice') value = raw.toLowerCase();
     const parsed = option.schema.safeParse(value);
     if (!parsed.success) {
-      if (raw === undefined) throw new InvalidInputError('core.error.missingOption', { option: name, usage: usageOf(command, sub) });
-      throw new InvalidInputError('core.error.badOption', { option: name, value: raw.slice(0, 80), usage: usageOf(command, sub) });
+      if (raw === undefined) throw new InvalidInputError('core.error.missingOption', { option: name, usage: usageOf(command, sub, platform) });
+      throw new InvalidInputError('core.error.badOption', { option: name, value: raw.slice(0, 80), usage: usageOf(command, sub, platform) });
     }
     args[name] = parsed.data;
   }
   const known = new Set(Object.keys(sub.options).map((n) => n.toLowerCase()));
-  if (positional.length > 0 || Object.keys(named).some((key) => !known.has(key))) throw usageError(command, sub);
+  if (positional.length > 0 || Object.keys(named).some((key) => !known.has(key))) throw usageError(command, platform, sub);
   return { sub, args };
 }

@@ -91,7 +91,7 @@ export class ChatRuntime implements EventHandler {
       case 'command': {
         const command = this.commands.get(event.command.replace(/^\//, '').toLowerCase());
         if (!command) throw new ForbiddenError('core.error.unknownCommand', { command: event.command.slice(0, 40) });
-        const { sub, args } = routeCommand(command, event.text);
+        const { sub, args } = routeCommand(command, event.text, event.actor.platform);
         if (!hasRole(ctx.actor.roles, sub.role)) {
           throw new ForbiddenError('core.error.roleRequired', { role: { key: `people.role.${sub.role}` }, command: `/${command.name}` });
         }

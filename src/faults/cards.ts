@@ -3,6 +3,7 @@ import { formatTime, mention, type PersonView } from '../chat/format.js';
 import type { Translate } from '../chat/i18n/catalog.js';
 import type { CardColor, ChatButton, ChatMessage, Platform } from '../chat/model.js';
 import type { Fault } from '../store/entities/index.js';
+import { slaField } from '../sla/card-line.js';
 
 /** How a card is shown: for which platform (mentions), in which language and time zone. */
 export interface CardView {
@@ -10,6 +11,8 @@ export interface CardView {
   platform: Platform;
   timeZone: string;
   people: Map<number, PersonView>;
+  /** The moment the card shows the SLA line for (default: the fault's last change). */
+  now?: Date;
 }
 
 const PRIORITY_STYLE: Record<Priority, { emoji: string; color: CardColor }> = {
@@ -70,6 +73,8 @@ export function faultCard(fault: Fault, view: CardView): ChatMessage {
     { label: t('faults.field.assignee'), value: person(fault.assigneeId) },
     { label: t('faults.field.affectedSystem'), value: fault.affectedSystem ?? '—' },
   ];
+  const sla = slaField({ sla: fault, responded: fault.acknowledgedAt !== null, done: !isOpen(fault.state), verb: 'resolve' }, view.now ?? fault.updatedAt, t, timeZone);
+  if (sla) fields.push(sla);
   if (fault.rootCause) fields.push({ label: t('faults.field.rootCause'), value: fault.rootCause });
   if (fault.resolutionSteps) fields.push({ label: t('faults.field.resolutionSteps'), value: fault.resolutionSteps });
 

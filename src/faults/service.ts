@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { faultMessages, type FaultNews } from './notifications.js';
 import { FAULT_CATEGORIES, formatFaultId, nextState, priorityOf, type FaultMove, type Level } from './rules.js';
 import { appendAudit } from '../audit/chain.js';
+import type { SurveyOpener } from '../feedback/surveys.js';
 import { formatTime } from '../chat/format.js';
 import type { Locale } from '../chat/i18n/catalog.js';
 import type { Clock } from '../clock.js';
@@ -45,6 +46,10 @@ export interface FaultServiceOptions {
   defaultLocale: Locale;
   /** Called after a transaction that queued messages committed, so delivery starts at once. */
   onOutbox?: () => void;
+  /** Asks the reporter for a satisfaction rating when a fault is resolved (policy 4.1, 5.3). */
+  surveys?: SurveyOpener;
+  /** Recomputes the SLA clock (deadlines, pauses, next reminder) after every change, in the same transaction. */
+  sla?: { onChange(manager: EntityManager, fault: Fault, now: Date): Promise<unknown> };
 }
 
 /** Who a timeline entry and audit entry name: a person, or opsdesk itself (personId null) for jobs. */
@@ -97,6 +102,7 @@ export class FaultService {
           updatedAt: now,
         }),
       );
+      await this.options.sla?.onChange(manager, created, now);
       await this.record(manager, actor, created, 'reported', null, null, null);
       await this.notify(manager, created, { kind: 'reported' });
       return created;
@@ -187,6 +193,7 @@ export class FaultService {
       }
       const before = snapshot(fault);
       await this.apply(manager, fault, { assigneeId: person.id });
+      await this.options.sla?.onChange(manager, fault, this.clock.now());
       await this.record(manager, actor, fault, 'reassigned', before, null, person.displayName);
       await this.notify(manager, fault, { kind: 'reassigned', by: actor.personId, to: person.id });
       return fault;
@@ -215,8 +222,20 @@ export class FaultService {
       const before = snapshot(fault);
       const now = this.clock.now();
       await this.apply(manager, fault, { ...changes(fault, now), state: to });
+      await this.options.sla?.onChange(manager, fault, now);
       await this.record(manager, actor ?? SYSTEM, fault, move, before, before.state, null);
       await this.notify(manager, fault, news);
+      if (move === 'resolve' && this.options.surveys) {
+        await this.options.surveys.open(manager, {
+          recordType: 'fault',
+          recordId: fault.id,
+          title: fault.title,
+          respondentId: fault.reporterId,
+          resolverId: actor?.personId ?? fault.assigneeId,
+          platform: fault.reporterPlatform,
+          now,
+        });
+      }
       return fault;
     });
     this.options.onOutbox?.();

@@ -30,7 +30,7 @@ const TIMELINE_SHOWN = 15;
 export function faultDetailMessage(
   fault: Fault,
   timeline: TimelineEntry[],
-  view: { t: Translate; platform: Platform; timeZone: string; people: Map<number, PersonView> },
+  view: { t: Translate; platform: Platform; timeZone: string; people: Map<number, PersonView>; now: Date },
 ): ChatMessage {
   const { t } = view;
   const card = faultCard(fault, view);

@@ -13,6 +13,8 @@ export interface Job {
   run: (now: Date) => Promise<void>;
   /** How long a run may take before another process may start the next fire anyway (default 5 min). */
   leaseMs?: number;
+  /** Also run once when the process starts, to catch up on what fell due while it was down. */
+  runAtStart?: boolean;
 }
 
 export interface JobSchedulerOptions {
@@ -89,6 +91,7 @@ export class JobScheduler {
   start(): void {
     if (this.started) return;
     this.started = true;
+    this.runStartUpJobs();
     if (this.options.followClock) {
       this.followedUpTo = Math.floor(this.options.clock.now().getTime() / MINUTE_MS) * MINUTE_MS;
       this.followTimer = setInterval(() => {
@@ -118,6 +121,17 @@ export class JobScheduler {
     if (!(await this.claim(job, fireTime))) return false;
     await this.track(this.execute(job, fireTime));
     return true;
+  }
+
+  /**
+   * Catch-up runs at start-up, keyed by the current minute: if the cron fires in that same minute,
+   * the claim lets only one of the two run.
+   */
+  private runStartUpJobs(): void {
+    const minute = new Date(Math.floor(this.options.clock.now().getTime() / MINUTE_MS) * MINUTE_MS);
+    for (const job of this.jobs.values()) {
+      if (job.runAtStart) void this.track(this.runDue(job.name, minute));
+    }
   }
 
   /** Fires, in order, every minute the clock has passed since the last look (followClock mode). */

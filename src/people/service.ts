@@ -34,8 +34,9 @@ export class PeopleService {
     const existing = await this.findIdentity(this.store.manager, chat.platform, chat.userId);
     const person = existing ?? (await this.store.transaction((m) => this.findOrCreate(m, chat)));
     const name = chat.displayName.trim().slice(0, 120);
-    if (name && person.displayName !== name) {
-      // People rename themselves, and someone first named in a mention has only a placeholder.
+    if (name && person.displayName !== name && (await this.store.manager.count(Identity, { where: { personId: person.id } })) === 1) {
+      // People rename themselves, and someone first named in a mention has only a placeholder; a
+      // person with linked accounts keeps one name instead of flipping with the platform used.
       await this.store.transaction((m) => m.update(Person, { id: person.id }, { displayName: name }));
       person.displayName = name;
     }

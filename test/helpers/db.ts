@@ -25,9 +25,18 @@ export interface TestWorld {
   actor(name: string): Promise<Actor>;
 }
 
-export async function openTestWorld(options: { admins?: string[]; faultChannel?: string } = {}): Promise<TestWorld> {
-  const store = await openTestStore();
-  const clock = new ManualClock(new Date('2026-11-23T09:00:00Z'));
+export async function openTestWorld(
+  options: {
+    admins?: string[];
+    faultChannel?: string;
+    /** An existing database (e.g. to start a "new process" on the file of an earlier world). */
+    url?: string;
+    /** The clock to use (default: a ManualClock at Monday 2026-11-23 09:00 UTC). */
+    clock?: ManualClock;
+  } = {},
+): Promise<TestWorld> {
+  const store = await openTestStore(options.url);
+  const clock = options.clock ?? new ManualClock(new Date('2026-11-23T09:00:00Z'));
   const services = createServices({
     store,
     clock,

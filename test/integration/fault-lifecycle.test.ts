@@ -84,7 +84,8 @@ describe('fault lifecycle on SQLite with the real migrations', () => {
     // Every change re-renders the channel card and DMs the reporter, except what the reporter did.
     messages = await outbox();
     const cardUpdates = messages.filter((m) => m.messageKey === 'fault:1:announcement');
-    const reporterDms = messages.filter((m) => m.targetKind === 'dm' && m.targetId === 'anna');
+    // Status DMs are unkeyed; the keyed `survey:N` DM is the satisfaction survey (test/integration/feedback-surveys.test.ts).
+    const reporterDms = messages.filter((m) => m.targetKind === 'dm' && m.targetId === 'anna' && m.messageKey === null);
     expect(cardUpdates).toHaveLength(7);
     expect(reporterDms).toHaveLength(5);
     const lastCard = payload(cardUpdates.at(-1));

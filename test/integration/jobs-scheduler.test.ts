@@ -214,3 +214,19 @@ describe('job scheduler following a controllable clock', () => {
     expect(fired).toHaveLength(3);
   });
 });
+
+describe('jobs that catch up at start-up', () => {
+  it('run once when processes start, however many start in the same minute', async () => {
+    const [storeA, storeB] = await twoProcesses();
+    const clock = new ManualClock(new Date('2026-03-02T09:00:10.000Z'));
+    let runs = 0;
+    for (const [store, holder] of [[storeA, 'proc-a'], [storeB, 'proc-b']] as const) {
+      const s = scheduler(store, clock, holder);
+      s.add({ name: 'catch-up', cron: '0 3 * * *', runAtStart: true, run: async () => void runs++ });
+      s.add({ name: 'no-catch-up', cron: '0 3 * * *', run: async () => void (runs += 100) });
+      s.start();
+    }
+    await new Promise((r) => setTimeout(r, 400));
+    expect(runs).toBe(1);
+  });
+});

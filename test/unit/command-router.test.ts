@@ -56,5 +56,8 @@ describe('command text parsing', () => {
     const fault = command('fault');
     const list = fault.subcommands.find((s) => s.name === 'list');
     expect(list && usageOf(fault, list)).toBe('/fault list [mine|open|all]');
+    const report = fault.subcommands.find((s) => s.name === 'report');
+    expect(report && usageOf(fault, report, 'slack')).toBe('/fault');
+    expect(report && usageOf(fault, report, 'discord')).toBe('/fault report');
   });
 });

@@ -7,13 +7,20 @@ import * as shell from '../../platforms/shell/messages.js';
 import * as outbox from '../../outbox/messages.js';
 import * as jobs from '../../jobs/messages.js';
 import * as audit from '../../audit/messages.js';
+import * as changes from '../../changes/messages.js';
+import * as discord from '../../platforms/discord/messages.js';
+import * as peopleLink from '../../people/link-messages.js';
+import * as feedback from '../../feedback/messages.js';
+import * as sla from '../../sla/messages.js';
+import * as oncall from '../../oncall/messages.js';
+import * as requests from '../../requests/messages.js';
 
 export const LOCALES = ['en', 'zh-CN'] as const;
 export type Locale = (typeof LOCALES)[number];
 
 // Each area keeps its own text beside its code; the compiler checks that every area's zh-CN
 // has every key of its en, and test/unit/i18n.test.ts checks the merged catalogs.
-const en = { ...core.en, ...faults.en, ...people.en, ...settings.en, ...slack.en, ...shell.en, ...outbox.en, ...jobs.en, ...audit.en };
+const en = { ...core.en, ...faults.en, ...people.en, ...settings.en, ...slack.en, ...shell.en, ...outbox.en, ...jobs.en, ...audit.en, ...changes.en, ...feedback.en, ...discord.en, ...peopleLink.en, ...sla.en, ...oncall.en, ...requests.en };
 export type MessageKey = keyof typeof en;
 const zhCN: Record<MessageKey, string> = {
   ...core.zhCN,
@@ -25,6 +32,13 @@ const zhCN: Record<MessageKey, string> = {
   ...outbox.zhCN,
   ...jobs.zhCN,
   ...audit.zhCN,
+  ...changes.zhCN,
+  ...feedback.zhCN,
+  ...discord.zhCN,
+  ...peopleLink.zhCN,
+  ...sla.zhCN,
+  ...oncall.zhCN,
+  ...requests.zhCN,
 };
 
 export const catalogs: Record<Locale, Record<MessageKey, string>> = { en, 'zh-CN': zhCN };

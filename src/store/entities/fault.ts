@@ -1,13 +1,15 @@
 import { Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, VersionColumn } from 'typeorm';
 import { DateColumn, IntColumn, TextColumn, VarcharColumn } from '../columns.js';
 import { Person } from './person.js';
+import { SlaTracked } from './sla-tracked.js';
 import type { FaultCategory, FaultState, Level, Priority } from '../../faults/rules.js';
 
 /** A fault (incident); its id is the number in `INC-<id>`. */
 @Entity('faults')
 @Index('IDX_faults_state', ['state'])
 @Index('IDX_faults_reporter', ['reporterId'])
-export class Fault {
+@Index('IDX_faults_next_reminder', ['nextReminderAt'])
+export class Fault extends SlaTracked {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id!: number;
 

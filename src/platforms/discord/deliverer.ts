@@ -1,0 +1,55 @@
+// The outbox's way out to Discord: post to a channel or to a person's DM channel, and edit a posted
+// card in place.
+import type { REST } from '@discordjs/rest';
+import { Routes } from 'discord.js';
+import { z } from 'zod';
+import type { ChatMessage, ChatTarget } from '../../chat/model.js';
+import type { Deliverer, PostedRef } from '../port.js';
+import { toDeliveryError } from './delivery-errors.js';
+import { renderMessage } from './render.js';
+
+const createdMessage = z.object({ id: z.string().min(1), channel_id: z.string().min(1).optional() });
+const dmChannel = z.object({ id: z.string().min(1) });
+
+/** Opens (once per user and process) the bot's DM channel with a person: `POST /users/@me/channels`. */
+export class DirectChannels {
+  // The answer never changes, so it is remembered instead of asked on every message.
+  private readonly byUser = new Map<string, string>();
+
+  constructor(private readonly rest: REST) {}
+
+  async of(userId: string): Promise<string> {
+    const known = this.byUser.get(userId);
+    if (known) return known;
+    const opened = dmChannel.parse(await this.rest.post(Routes.userChannels(), { body: { recipient_id: userId } }));
+    this.byUser.set(userId, opened.id);
+    return opened.id;
+  }
+}
+
+export class DiscordDeliverer implements Deliverer {
+  readonly platform = 'discord' as const;
+  private readonly directChannels: DirectChannels;
+
+  constructor(private readonly rest: REST) {
+    this.directChannels = new DirectChannels(rest);
+  }
+
+  async post(target: ChatTarget, message: ChatMessage): Promise<PostedRef> {
+    try {
+      const channelId = target.kind === 'dm' ? await this.directChannels.of(target.id) : target.id;
+      const posted = createdMessage.parse(await this.rest.post(Routes.channelMessages(channelId), { body: renderMessage(message) }));
+      return { channelId: posted.channel_id ?? channelId, messageId: posted.id };
+    } catch (error) {
+      throw toDeliveryError(error);
+    }
+  }
+
+  async update(ref: PostedRef, message: ChatMessage): Promise<void> {
+    try {
+      await this.rest.patch(Routes.channelMessage(ref.channelId, ref.messageId), { body: renderMessage(message) });
+    } catch (error) {
+      throw toDeliveryError(error);
+    }
+  }
+}

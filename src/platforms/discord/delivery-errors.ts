@@ -1,0 +1,42 @@
+// REST failures -> what the outbox understands: wait (429), give up (the message or its target can
+// never work), or retry later (everything else: network errors, 5xx, a refused token).
+import { DiscordAPIError, HTTPError, RateLimitError } from '@discordjs/rest';
+import { PermanentDeliveryError, RateLimitedError } from '../port.js';
+
+/**
+ * Statuses about this message or its target (400 invalid body, 403 no access to the channel, 404
+ * unknown channel, message or user). 401 is deliberately absent: a token is fixed by an admin, after
+ * which the waiting messages should still go out.
+ */
+const PERMANENT_STATUSES = new Set([400, 403, 404, 413]);
+
+export function toDeliveryError(error: unknown): Error {
+  if (error instanceof RateLimitError) {
+    const waitMs = error.retryAfter > 0 ? error.retryAfter : error.timeToReset;
+    return new RateLimitedError(Math.max(1, Math.ceil(waitMs / 1000)));
+  }
+  if (error instanceof DiscordAPIError) {
+    const what = `discord: ${error.status} ${String(error.code)} ${error.message}`;
+    return PERMANENT_STATUSES.has(error.status) ? new PermanentDeliveryError(what) : new Error(what);
+  }
+  if (error instanceof HTTPError) return new Error(`discord: HTTP ${error.status}`);
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+/**
+ * What a failed call may say in a log line. Interaction and webhook URLs carry the interaction token
+ * (a secret for 15 minutes), so errors are logged by status, code and message, never with their URL.
+ */
+export function loggableError(error: unknown): Record<string, unknown> {
+  if (error instanceof DiscordAPIError) return { status: error.status, code: error.code, reason: error.message };
+  if (error instanceof RateLimitError) return { status: 429, retryAfterMs: error.retryAfter, route: error.route };
+  if (error instanceof HTTPError) return { status: error.status, reason: error.name };
+  const message = error instanceof Error ? error.message : String(error);
+  return { reason: message.replace(/\/(interactions|webhooks)\/\d+\/[\w.-]+/g, '/$1/[id]/[token]').slice(0, 300) };
+}
+
+/** Log fields for an error: REST failures without their URL, anything else with its stack. */
+export function errorFields(error: unknown): Record<string, unknown> {
+  const rest = error instanceof DiscordAPIError || error instanceof RateLimitError || error instanceof HTTPError;
+  return rest ? { error: loggableError(error) } : { err: error };
+}

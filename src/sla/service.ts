@@ -1,0 +1,159 @@
+import type { EntityManager, QueryDeepPartialEntity } from 'typeorm';
+import { evaluate, slaFieldsOf, type Evaluation, type SlaFields } from './evaluate.js';
+import { slaPolicyFrom, type SlaPolicy } from './policy.js';
+import { FAULT_SUBJECT, REQUEST_SUBJECT, subjectOfId, type SlaRecord, type SlaSubject } from './subjects.js';
+import { appendAudit } from '../audit/chain.js';
+import type { Locale } from '../chat/i18n/catalog.js';
+import type { Clock } from '../clock.js';
+import { ConflictError, ForbiddenError, NotFoundError } from '../errors.js';
+import type { Fault, ServiceRequest } from '../store/entities/index.js';
+import { hasRole } from '../people/roles.js';
+import type { Actor } from '../people/actor.js';
+import type { SettingsService } from '../settings/service.js';
+import type { Store } from '../store/store.js';
+
+export interface SlaServiceOptions {
+  timeZone: string;
+  defaultLocale: Locale;
+  onOutbox?: () => void;
+}
+
+/** What a record service calls, inside its own transaction, after every change of priority or state. */
+export interface SlaHook<R> {
+  onChange(manager: EntityManager, record: R, now: Date): Promise<unknown>;
+}
+
+/** Loads one record of a subject inside a transaction. */
+export async function loadRecord<R extends SlaRecord>(manager: EntityManager, subject: SlaSubject<R>, id: number): Promise<R | null> {
+  const found: unknown = await manager.createQueryBuilder(subject.entity, 'r').where('r.id = :id', { id }).getOne();
+  return (found as R | null) ?? null;
+}
+
+/**
+ * Writes SLA fields without touching the record's optimistic version: the SLA is bookkeeping about
+ * the record, and a sweep must never make a person's concurrent click fail as "changed meanwhile".
+ * `expect` makes the write conditional; the result says whether the row matched.
+ */
+export async function writeSla<R extends SlaRecord>(
+  manager: EntityManager,
+  subject: SlaSubject<R>,
+  id: number,
+  fields: SlaFields,
+  expect?: { version: number; responseStep: number; resolveStep: number; nextReminderAt: Date | null },
+): Promise<boolean> {
+  const values: QueryDeepPartialEntity<SlaFields> & { version: () => string } = { ...fields, version: () => '"version"' };
+  const query = manager
+    .createQueryBuilder()
+    .update(subject.entity)
+    .set(values)
+    .where('id = :id', { id });
+  if (expect) {
+    query
+      .andWhere('version = :version', { version: expect.version })
+      .andWhere('sla_response_step = :responseStep', { responseStep: expect.responseStep })
+      .andWhere('sla_resolve_step = :resolveStep', { resolveStep: expect.resolveStep });
+    if (expect.nextReminderAt === null) query.andWhere('next_reminder_at IS NULL');
+    else query.andWhere('next_reminder_at = :next', { next: expect.nextReminderAt.toISOString() });
+  }
+  const result = await query.execute();
+  return result.affected === 1;
+}
+
+/**
+ * SLA clocks (policy 3.4, 4.1, 4.3): recomputes deadlines on every change of a record, snoozes
+ * reminders, and reads the policy from settings. The reminder sweep lives in sweep.ts.
+ */
+export class SlaService {
+  readonly faults: SlaHook<Fault>;
+  readonly requests: SlaHook<ServiceRequest>;
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly settings: SettingsService,
+    private readonly options: SlaServiceOptions,
+  ) {
+    this.faults = { onChange: (manager, fault, now) => this.onChange(manager, FAULT_SUBJECT, fault, now) };
+    this.requests = { onChange: (manager, request, now) => this.onChange(manager, REQUEST_SUBJECT, request, now) };
+  }
+
+  get timeZone(): string {
+    return this.options.timeZone;
+  }
+
+  /** The policy in force: settings over the defaults of DESIGN.md. */
+  async policy(): Promise<SlaPolicy> {
+    return slaPolicyFrom(await this.settings.all(), this.options.timeZone);
+  }
+
+  /**
+   * Recomputes the SLA of `record` after a change, in the caller's transaction: pauses, deadlines,
+   * breaches and the next reminder. The SLA columns are read afresh (a sweep may have moved them
+   * since the caller loaded the record) and the record in memory gets the new values for its card.
+   */
+  async onChange<R extends SlaRecord>(manager: EntityManager, subject: SlaSubject<R>, record: R, now: Date): Promise<Evaluation> {
+    const policy = await this.policy();
+    const stored = (await loadRecord(manager, subject, record.id)) ?? record;
+    const evaluation = evaluate(subject.facts(record), slaFieldsOf(stored), policy.targets[subject.kind][record.priority], policy, now);
+    await writeSla(manager, subject, record.id, evaluation.fields);
+    Object.assign(record, evaluation.fields);
+    await auditBreaches(manager, subject, record, evaluation, now);
+    return evaluation;
+  }
+
+  /** Snooze: the next reminder of a record waits `minutes`; the breach and escalations do not. */
+  async snooze(actor: Actor, recordId: string, minutes: number): Promise<{ id: string; until: Date; next: Date | null }> {
+    if (!hasRole(actor.roles, 'engineer')) throw new ForbiddenError('sla.error.engineerOnly');
+    const found = subjectOfId(recordId);
+    if (!found) throw new NotFoundError('sla.error.notFound', { id: recordId.slice(0, 20) });
+    return found.kind === 'fault' ? this.snoozeIn(actor, found.subject, found.id, minutes) : this.snoozeIn(actor, found.subject, found.id, minutes);
+  }
+
+  private async snoozeIn<R extends SlaRecord>(actor: Actor, subject: SlaSubject<R>, id: number, minutes: number) {
+    const policy = await this.policy();
+    return this.store.transaction(async (manager) => {
+      const record = await loadRecord(manager, subject, id);
+      const label = subject.formatId(id);
+      if (!record) throw new NotFoundError('sla.error.notFound', { id: label });
+      const now = this.clock.now();
+      const until = new Date(now.getTime() + minutes * 60_000);
+      const current = slaFieldsOf(record);
+      const snoozedUntil = current.slaSnoozedUntil && current.slaSnoozedUntil > until ? current.slaSnoozedUntil : until;
+      const evaluation = evaluate(subject.facts(record), { ...current, slaSnoozedUntil: snoozedUntil }, policy.targets[subject.kind][record.priority], policy, now);
+      if (!evaluation.targets.response.open && !evaluation.targets.resolve.open) throw new ConflictError('sla.error.nothingToSnooze', { id: label });
+      const written = await writeSla(manager, subject, id, evaluation.fields, {
+        version: record.version,
+        responseStep: current.slaResponseStep,
+        resolveStep: current.slaResolveStep,
+        nextReminderAt: current.nextReminderAt,
+      });
+      if (!written) throw new ConflictError('sla.error.changedMeanwhile', { id: label });
+      await appendAudit(manager, now, {
+        actorId: actor.personId,
+        actorLabel: actor.displayName,
+        action: 'sla.snooze',
+        recordType: subject.kind,
+        recordId: label,
+        before: { snoozedUntil: current.slaSnoozedUntil?.toISOString() ?? null },
+        after: { snoozedUntil: snoozedUntil.toISOString() },
+      });
+      return { id: label, until: snoozedUntil, next: evaluation.fields.nextReminderAt };
+    });
+  }
+}
+
+/** Records each newly found breach in the audit log (the record itself carries it in `*_breached_at`). */
+export async function auditBreaches<R extends SlaRecord>(manager: EntityManager, subject: SlaSubject<R>, record: R, evaluation: Evaluation, now: Date): Promise<void> {
+  for (const target of evaluation.newlyBreached) {
+    const dueAt = target === 'response' ? evaluation.fields.responseBreachedAt : evaluation.fields.resolveBreachedAt;
+    await appendAudit(manager, now, {
+      actorId: null,
+      actorLabel: 'opsdesk',
+      action: `sla.breach.${target}`,
+      recordType: subject.kind,
+      recordId: subject.formatId(record.id),
+      before: null,
+      after: { target, dueAt: dueAt?.toISOString() ?? null, priority: record.priority },
+    });
+  }
+}

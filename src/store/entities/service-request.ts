@@ -1,0 +1,87 @@
+import { Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, VersionColumn } from 'typeorm';
+import { DateColumn, IntColumn, TextColumn, VarcharColumn } from '../columns.js';
+import { Person } from './person.js';
+import { SlaTracked } from './sla-tracked.js';
+import type { Level, Priority } from '../../faults/rules.js';
+import type { RequestState } from '../../requests/rules.js';
+
+/** A service request (policy 4.3); its id is the number in `REQ-<id>`. */
+@Entity('service_requests')
+@Index('IDX_service_requests_state', ['state'])
+@Index('IDX_service_requests_requester', ['requesterId'])
+@Index('IDX_service_requests_next_reminder', ['nextReminderAt'])
+export class ServiceRequest extends SlaTracked {
+  @PrimaryGeneratedColumn({ type: 'integer' })
+  id!: number;
+
+  /** What is needed, in one line. */
+  @VarcharColumn('title', 150)
+  title!: string;
+
+  @TextColumn('details', { nullable: true })
+  details!: string | null;
+
+  /** A type from the request catalog (setting `request_catalog`), e.g. `access`. */
+  @VarcharColumn('request_type', 32)
+  requestType!: string;
+
+  @IntColumn('importance')
+  importance!: Level;
+
+  @IntColumn('urgency')
+  urgency!: Level;
+
+  @VarcharColumn('priority', 2)
+  priority!: Priority;
+
+  @VarcharColumn('state', 20)
+  state!: RequestState;
+
+  @IntColumn('requester_id')
+  requesterId!: number;
+
+  @ManyToOne(() => Person)
+  @JoinColumn({ name: 'requester_id', foreignKeyConstraintName: 'FK_service_requests_requester' })
+  requester?: Person;
+
+  /** The platform the requester used, so that DMs reach them where they are. */
+  @VarcharColumn('requester_platform', 16)
+  requesterPlatform!: string;
+
+  /** Whom it is for, when not the requester themselves. */
+  @IntColumn('beneficiary_id', { nullable: true })
+  beneficiaryId!: number | null;
+
+  @ManyToOne(() => Person)
+  @JoinColumn({ name: 'beneficiary_id', foreignKeyConstraintName: 'FK_service_requests_beneficiary' })
+  beneficiary?: Person;
+
+  @IntColumn('assignee_id', { nullable: true })
+  assigneeId!: number | null;
+
+  @ManyToOne(() => Person)
+  @JoinColumn({ name: 'assignee_id', foreignKeyConstraintName: 'FK_service_requests_assignee' })
+  assignee?: Person;
+
+  /** What was done, written when fulfilling. */
+  @TextColumn('fulfilment', { nullable: true })
+  fulfilment!: string | null;
+
+  @DateColumn('assigned_at', { nullable: true })
+  assignedAt!: Date | null;
+
+  @DateColumn('fulfilled_at', { nullable: true })
+  fulfilledAt!: Date | null;
+
+  @DateColumn('closed_at', { nullable: true })
+  closedAt!: Date | null;
+
+  @DateColumn('created_at')
+  createdAt!: Date;
+
+  @DateColumn('updated_at')
+  updatedAt!: Date;
+
+  @VersionColumn({ name: 'version', type: 'integer' })
+  version!: number;
+}
