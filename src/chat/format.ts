@@ -38,8 +38,22 @@ export function formatAge(from: Date, now: Date, t: Translate): string {
   return t('core.age.days', { n: Math.floor(hours / 24) });
 }
 
+export const ELLIPSIS = '…';
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}
+
+/** Cuts at `end` but never between the two halves of a surrogate pair (an emoji, say). */
+export function sliceSafely(text: string, end: number): string {
+  if (end <= 0) return '';
+  const last = text.charCodeAt(end - 1);
+  return text.slice(0, isHighSurrogate(last) ? end - 1 : end);
+}
+
 /** Cuts text to `max` characters, ending with an ellipsis when something was cut. */
 export function truncate(text: string, max: number): string {
   if (text.length <= max) return text;
-  return `${text.slice(0, Math.max(0, max - 1)).trimEnd()}…`;
+  if (max <= 0) return '';
+  return `${sliceSafely(text, max - ELLIPSIS.length).trimEnd()}${ELLIPSIS}`;
 }

@@ -1,17 +1,8 @@
 // Cutting text to Discord's limits without breaking what Discord reads inside it.
 
-export const ELLIPSIS = '…';
+import { ELLIPSIS, sliceSafely } from '../../chat/format.js';
 
-function isHighSurrogate(code: number): boolean {
-  return code >= 0xd800 && code <= 0xdbff;
-}
-
-/** Cuts at `end` but never between the two halves of a surrogate pair (an emoji, say). */
-function sliceSafely(text: string, end: number): string {
-  if (end <= 0) return '';
-  const last = text.charCodeAt(end - 1);
-  return text.slice(0, isHighSurrogate(last) ? end - 1 : end);
-}
+export { ELLIPSIS };
 
 /**
  * Text cut to `max` characters, ending with "…" when something was cut. A cut inside a mention

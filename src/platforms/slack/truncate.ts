@@ -1,24 +1,9 @@
 // Cutting text to Slack's limits without breaking what Slack reads inside it.
 
-export const ELLIPSIS = '…';
+import { ELLIPSIS, sliceSafely } from '../../chat/format.js';
 
-function isHighSurrogate(code: number): boolean {
-  return code >= 0xd800 && code <= 0xdbff;
-}
-
-/** Cuts at `end` but never between the two halves of a surrogate pair (an emoji, say). */
-function sliceSafely(text: string, end: number): string {
-  if (end <= 0) return '';
-  const last = text.charCodeAt(end - 1);
-  return text.slice(0, isHighSurrogate(last) ? end - 1 : end);
-}
-
-/** Plain text cut to `max` characters, ending with "…" when something was cut. */
-export function truncatePlain(text: string, max: number): string {
-  if (text.length <= max) return text;
-  if (max <= 0) return '';
-  return `${sliceSafely(text, max - ELLIPSIS.length).trimEnd()}${ELLIPSIS}`;
-}
+/** Plain text needs no care beyond surrogate pairs: the chat model's truncate does it. */
+export { ELLIPSIS, truncate as truncatePlain } from '../../chat/format.js';
 
 /**
  * mrkdwn cut to `max` characters. A cut inside `<@U123>`, `<#C1|name>` or `<https://…|label>` would
