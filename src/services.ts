@@ -64,7 +64,7 @@ export function createServices(options: ServiceOptions): Services {
   const oncall = new OnCallService(store, clock, people, local);
   const sla = new SlaService(store, clock, settings, local);
   const slaSweep = new SlaSweep(store, clock, sla, oncall, people, settings, local);
-  const requests = new RequestService(store, clock, people, settings, { ...local, sla: sla.requests });
+  const requests = new RequestService(store, clock, people, settings, { ...local, sla: sla.requests, surveys: feedback.surveys });
   const faults = new FaultService(store, clock, people, settings, {
     sla: sla.faults,
     surveys: feedback.surveys,

@@ -3,6 +3,7 @@
 import { createHmac } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { formatFaultId } from '../faults/rules.js';
+import { formatRequestId } from '../requests/rules.js';
 
 export const RATINGS = [1, 2, 3, 4, 5] as const;
 export type Rating = (typeof RATINGS)[number];
@@ -18,14 +19,11 @@ export function ratingLabel(rating: Rating): string {
   return `${RATING_EMOJI[rating]} ${rating}`;
 }
 
-/**
- * The kinds of record a satisfaction survey can be about. Service requests (`REQ-7`) join this list
- * when they exist: a survey row names its record by (record_type, record_id).
- */
-export const SURVEY_RECORD_TYPES = ['fault'] as const;
+/** The kinds of record a satisfaction survey can be about; a survey row names its record by (record_type, record_id). */
+export const SURVEY_RECORD_TYPES = ['fault', 'request'] as const;
 export type SurveyRecordType = (typeof SURVEY_RECORD_TYPES)[number];
 
-const RECORD_ID_FORMAT: Record<SurveyRecordType, (id: number) => string> = { fault: formatFaultId };
+const RECORD_ID_FORMAT: Record<SurveyRecordType, (id: number) => string> = { fault: formatFaultId, request: formatRequestId };
 
 export function formatRecordId(type: SurveyRecordType, id: number): string {
   return RECORD_ID_FORMAT[type](id);

@@ -17,6 +17,7 @@ import type { SettingsService } from '../settings/service.js';
 import type { SlaHook } from '../sla/service.js';
 import { Person, ServiceRequest, ServiceRequestEvent } from '../store/entities/index.js';
 import type { Store } from '../store/store.js';
+import type { SurveyOpener } from '../feedback/surveys.js';
 
 const level = z.coerce.number().int().min(1).max(3).transform((n) => n as Level);
 const optionalText = (max: number) =>
@@ -48,6 +49,8 @@ export interface RequestServiceOptions {
   onOutbox?: () => void;
   /** Recomputes the SLA clock after every change, in the same transaction. */
   sla?: SlaHook<ServiceRequest>;
+  /** Asks the requester how satisfied they are once the request is fulfilled (policy 5.3). */
+  surveys?: SurveyOpener;
 }
 
 interface Party {
@@ -210,6 +213,17 @@ export class RequestService {
     await this.options.sla?.onChange(manager, request, now);
     await this.record(manager, actor ?? SYSTEM, request, move, before, before.state, note);
     await this.notify(manager, request, news);
+    if (move === 'fulfil' && this.options.surveys) {
+      await this.options.surveys.open(manager, {
+        recordType: 'request',
+        recordId: request.id,
+        title: request.title,
+        respondentId: request.requesterId,
+        resolverId: actor?.personId ?? request.assigneeId,
+        platform: request.requesterPlatform,
+        now,
+      });
+    }
     return request;
   }
 
