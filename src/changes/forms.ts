@@ -1,5 +1,5 @@
+import { CHANGE_LIMITS } from './request-input.js';
 import { CHANGE_RISKS, CHANGE_TYPES, formatChangeId, type ChangeOutcome } from './rules.js';
-import { CHANGE_LIMITS } from './service.js';
 import type { Translate } from '../chat/i18n/catalog.js';
 import type { ChatForm, FormField } from '../chat/model.js';
 

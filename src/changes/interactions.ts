@@ -14,8 +14,9 @@ import {
   rescheduleForm,
   reviewForm,
 } from './forms.js';
+import { CHANGE_LIMITS, changeFormSchema, planProblems } from './request-input.js';
 import { formatChangeId, parseChangeId, parseConfigItems, parseWindow, type TimeWindow } from './rules.js';
-import { CHANGE_LIMITS, changeFormSchema, planProblems, type ChangeService } from './service.js';
+import type { ChangeService } from './service.js';
 import { changeDetailMessage } from './views.js';
 import type { CommandContext } from '../chat/context.js';
 import { parseForm } from '../chat/forms.js';

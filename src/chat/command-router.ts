@@ -8,6 +8,8 @@ export interface RoutedCommand {
   args: Record<string, unknown>;
 }
 
+const MAX_LISTED_CHOICES = 8;
+
 export function isRequired(option: OptionSpec): boolean {
   return !option.schema.safeParse(undefined).success;
 }
@@ -22,7 +24,9 @@ export function usageOf(command: CommandDef, sub: SubcommandDef, platform?: Plat
   const bareForm = command.bare === sub.name && !sub.group && Object.keys(sub.options).length === 0;
   if (!bareForm || platform === 'discord') words.push(sub.name);
   for (const [name, option] of Object.entries(sub.options)) {
-    const shown = option.choices ? option.choices.join('|') : option.kind === 'user' ? '@user' : name.toUpperCase();
+    // A long list of choices (every setting, say) would bury the usage line: name the option instead.
+    const listed = option.choices && option.choices.length <= MAX_LISTED_CHOICES;
+    const shown = listed ? (option.choices ?? []).join('|') : option.kind === 'user' ? '@user' : name.toUpperCase();
     words.push(isRequired(option) ? `<${shown}>` : `[${shown}]`);
   }
   return words.join(' ');

@@ -7,7 +7,9 @@ import * as shell from '../../platforms/shell/messages.js';
 import * as outbox from '../../outbox/messages.js';
 import * as jobs from '../../jobs/messages.js';
 import * as audit from '../../audit/messages.js';
-import * as changes from '../../changes/messages.js';
+import * as changeForms from '../../changes/form-messages.js';
+import * as changeNotices from '../../changes/notice-messages.js';
+import * as changeErrors from '../../changes/error-messages.js';
 import * as discord from '../../platforms/discord/messages.js';
 import * as peopleLink from '../../people/link-messages.js';
 import * as feedback from '../../feedback/messages.js';
@@ -20,7 +22,7 @@ export type Locale = (typeof LOCALES)[number];
 
 // Each area keeps its own text beside its code; the compiler checks that every area's zh-CN
 // has every key of its en, and test/unit/i18n.test.ts checks the merged catalogs.
-const en = { ...core.en, ...faults.en, ...people.en, ...settings.en, ...slack.en, ...shell.en, ...outbox.en, ...jobs.en, ...audit.en, ...changes.en, ...feedback.en, ...discord.en, ...peopleLink.en, ...sla.en, ...oncall.en, ...requests.en };
+const en = { ...core.en, ...faults.en, ...people.en, ...settings.en, ...slack.en, ...shell.en, ...outbox.en, ...jobs.en, ...audit.en, ...changeForms.en, ...changeNotices.en, ...changeErrors.en, ...feedback.en, ...discord.en, ...peopleLink.en, ...sla.en, ...oncall.en, ...requests.en };
 export type MessageKey = keyof typeof en;
 const zhCN: Record<MessageKey, string> = {
   ...core.zhCN,
@@ -32,7 +34,9 @@ const zhCN: Record<MessageKey, string> = {
   ...outbox.zhCN,
   ...jobs.zhCN,
   ...audit.zhCN,
-  ...changes.zhCN,
+  ...changeForms.zhCN,
+  ...changeNotices.zhCN,
+  ...changeErrors.zhCN,
   ...feedback.zhCN,
   ...discord.zhCN,
   ...peopleLink.zhCN,
