@@ -9,7 +9,7 @@ const wall = (text: string) => {
 };
 const utc = (text: string, zone: string) => zonedToUtc(wall(text), zone)?.toISOString();
 
-describe('wall-clock times in a zone,', () => {
+describe('wall-clock times in a zone', () => {
   it('reads YYYY-MM-DD HH:mm and refuses dates and times that do not exist on any calendar', () => {
     expect(parseWallTime('2026-11-25 22:00')).toEqual({ year: 2026, month: 11, day: 25, hour: 22, minute: 0 });
     expect(parseWallTime(' 2026-11-25T07:05 ')).toEqual({ year: 2026, month: 11, day: 25, hour: 7, minute: 5 });
