@@ -75,15 +75,19 @@ export async function fillForm(
 }
 
 /**
- * The private answer to an interaction, once it says something (a slow answer is first deferred as
- * "thinking" and edited later): only `user` sees it, and it is flagged ephemeral (64).
+ * The private answer to an interaction once it says `says` (a slow answer is first deferred and
+ * edited later), checked to be seen by `user` only and flagged ephemeral (64).
  */
-export async function privateAnswer(world: Pick<DiscordWorld, 'fake'>, user: DiscordUser, result: InteractionResult): Promise<StoredMessage> {
+export async function privateAnswer(world: Pick<DiscordWorld, 'fake'>, user: DiscordUser, result: InteractionResult, says: string): Promise<StoredMessage> {
   const { fake } = world;
-  const answered = await fake.waitFor(() => {
-    const message = messageOf(fake, result);
-    return message.thinking ? undefined : message;
-  });
+  const answered = await fake
+    .waitFor(() => {
+      const message = messageOf(fake, result);
+      return message.content.includes(says) ? message : undefined;
+    })
+    .catch(() => {
+      throw new Error(`the answer never said "${says}"; it says: ${messageOf(fake, result).content}`);
+    });
   expect([answered.visibleTo, answered.flags & 64]).toEqual([user.id, 64]);
   return answered;
 }

@@ -1,6 +1,4 @@
-import { mkdtempSync, renameSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { ClockFile } from '../helpers/clock-file.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeSlackServer, SlackBotDriver, type SlackUser, type StoredMessage } from '../fakes/slack/index.js';
 import { BotProcess } from '../helpers/bot-process.js';
@@ -35,12 +33,8 @@ describe('SLA reminders, escalation and service requests on the fake Slack serve
   let fake: FakeSlackServer;
   let bot: BotProcess;
   let driver: SlackBotDriver;
-  const clockFile = join(mkdtempSync(join(tmpdir(), 'opsdesk-sla-clock-')), 'now');
-  /** Moves the bot's clock; written aside and renamed, so the bot never reads a half-written file. */
-  const setClock = (iso: string) => {
-    writeFileSync(`${clockFile}.next`, iso);
-    renameSync(`${clockFile}.next`, clockFile);
-  };
+  const clock = new ClockFile('2026-11-23T09:00:00.000Z');
+  const setClock = (iso: string) => clock.set(iso);
 
   const dmsTo = (user: SlackUser) => {
     const channel = fake.dmChannelOf(user.id);
@@ -68,7 +62,7 @@ describe('SLA reminders, escalation and service requests on the fake Slack serve
       ADMIN_USERS: `slack:${ADMIN.id}`,
       FAULT_CHANNEL: `slack:${FAULTS}`,
       TZ_NAME: 'Europe/Berlin',
-      OPSDESK_CLOCK_FILE: clockFile,
+      OPSDESK_CLOCK_FILE: clock.path,
     });
     // Generous: starting tsx on a busy two-core machine can take a while.
     const port = (await bot.waitForLog(/"port":(\d+),"msg":"http server listening"/, 90_000))[1];

@@ -1,6 +1,4 @@
-import { mkdtempSync, renameSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { ClockFile } from '../helpers/clock-file.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeSlackServer, SlackBotDriver, type SlackUser, type StoredMessage } from '../fakes/slack/index.js';
 import { BotProcess } from '../helpers/bot-process.js';
@@ -47,12 +45,8 @@ describe('change approvals through the bot process and the fake Slack server', (
   let fake: FakeSlackServer;
   let bot: BotProcess;
   let driver: SlackBotDriver;
-  const clockFile = join(mkdtempSync(join(tmpdir(), 'opsdesk-changes-clock-')), 'now');
-  // Written aside and renamed into place, so the bot never reads a half-written clock.
-  const setClock = (iso: string) => {
-    writeFileSync(`${clockFile}.next`, iso);
-    renameSync(`${clockFile}.next`, clockFile);
-  };
+  const clock = new ClockFile('2026-11-23T09:00:00.000Z');
+  const setClock = (iso: string) => clock.set(iso);
 
   const dmChannel = (user: SlackUser) => fake.dmChannelOf(user.id) ?? '';
   const dmsTo = (user: SlackUser) => (fake.dmChannelOf(user.id) ? fake.messagesIn(dmChannel(user)) : []);
@@ -73,7 +67,7 @@ describe('change approvals through the bot process and the fake Slack server', (
       SLACK_API_URL: fake.apiUrl,
       ADMIN_USERS: `slack:${ADMIN.id}`,
       CHANGE_CHANNEL: `slack:${CHANGES}`,
-      OPSDESK_CLOCK_FILE: clockFile,
+      OPSDESK_CLOCK_FILE: clock.path,
     });
     const port = (await bot.waitForLog(/"port":(\d+),"msg":"http server listening"/))[1];
     await bot.waitForLog(/opsdesk started/);

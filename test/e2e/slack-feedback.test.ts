@@ -1,6 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { ClockFile } from '../helpers/clock-file.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeSlackServer, SlackBotDriver, type SlackUser } from '../fakes/slack/index.js';
 import { BotProcess } from '../helpers/bot-process.js';
@@ -29,8 +27,8 @@ describe('feedback end to end on the fake Slack server', () => {
   let fake: FakeSlackServer;
   let bot: BotProcess;
   let driver: SlackBotDriver;
-  const clockFile = join(mkdtempSync(join(tmpdir(), 'opsdesk-feedback-clock-')), 'now');
-  const setClock = (date: Date) => writeFileSync(clockFile, date.toISOString());
+  const clock = new ClockFile(START.toISOString());
+  const setClock = (date: Date) => clock.set(date.toISOString());
 
   const dmsTo = (user: SlackUser) => {
     const channel = fake.dmChannelOf(user.id);
@@ -52,7 +50,7 @@ describe('feedback end to end on the fake Slack server', () => {
       ADMIN_USERS: `slack:${ADMIN.id}`,
       FAULT_CHANNEL: `slack:${FAULTS}`,
       FEEDBACK_CHANNEL: `slack:${FEEDBACK}`,
-      OPSDESK_CLOCK_FILE: clockFile,
+      OPSDESK_CLOCK_FILE: clock.path,
       // The most talkative level, so that the anonymity check below also covers the SDK's request logs.
       LOG_LEVEL: 'debug',
     });
