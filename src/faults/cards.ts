@@ -5,17 +5,18 @@ import type { CardColor, ChatButton, ChatMessage, Platform } from '../chat/model
 import type { Fault } from '../store/entities/index.js';
 import { slaField } from '../sla/card-line.js';
 
-/** How a card is shown: for which platform (mentions), in which language and time zone. */
+/** How a record card is shown: for which platform (mentions), in which language and time zone, as of when. */
 export interface CardView {
   t: Translate;
   platform: Platform;
   timeZone: string;
   people: Map<number, PersonView>;
-  /** The moment the card shows the SLA line for (default: the fault's last change). */
+  /** The moment the card shows the SLA line for (default: the record's last change). */
   now?: Date;
 }
 
-const PRIORITY_STYLE: Record<Priority, { emoji: string; color: CardColor }> = {
+/** Priority colours of UX.md, shared by every record card that has a priority. */
+export const PRIORITY_STYLE: Record<Priority, { emoji: string; color: CardColor }> = {
   P1: { emoji: '🔴', color: 'red' },
   P2: { emoji: '🟠', color: 'orange' },
   P3: { emoji: '🟡', color: 'yellow' },

@@ -1,27 +1,13 @@
 import { formatRequestId, isKnownType, isRequestOpen, type RequestState } from './rules.js';
-import { formatTime, mention, type PersonView } from '../chat/format.js';
+import { formatTime, mention } from '../chat/format.js';
 import type { Translate } from '../chat/i18n/catalog.js';
-import type { CardColor, ChatButton, ChatMessage, Platform } from '../chat/model.js';
-import type { Priority } from '../faults/rules.js';
+import type { ChatButton, ChatMessage } from '../chat/model.js';
+import { PRIORITY_STYLE, type CardView } from '../faults/cards.js';
 import { slaField } from '../sla/card-line.js';
 import type { ServiceRequest } from '../store/entities/index.js';
 
-/** How a card is shown: for which platform (mentions), in which language and time zone, as of when. */
-export interface RequestCardView {
-  t: Translate;
-  platform: Platform;
-  timeZone: string;
-  people: Map<number, PersonView>;
-  /** The moment the SLA line is shown for (default: the request's last change). */
-  now?: Date;
-}
-
-const PRIORITY_STYLE: Record<Priority, { emoji: string; color: CardColor }> = {
-  P1: { emoji: '🔴', color: 'red' },
-  P2: { emoji: '🟠', color: 'orange' },
-  P3: { emoji: '🟡', color: 'yellow' },
-  P4: { emoji: '⚪', color: 'grey' },
-};
+/** Request cards are shown the way fault cards are. */
+export type RequestCardView = CardView;
 
 export function requestAnnouncementKey(requestId: number): string {
   return `request:${requestId}:announcement`;
