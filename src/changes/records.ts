@@ -8,6 +8,7 @@ import type { Clock } from '../clock.js';
 import { ConflictError, NotFoundError } from '../errors.js';
 import type { Role } from '../people/roles.js';
 import { Change, ChangeApproval, ChangeEvent, ChangeNotice, RoleGrant } from '../store/entities/index.js';
+import { updateIfUnchanged } from '../store/versioned.js';
 
 /** Who a timeline entry and audit entry name: a person, or opsdesk itself (personId null). */
 export interface Party {
@@ -66,10 +67,9 @@ export class ChangeRecords {
 
   /** Writes a change only if nobody changed it since it was read (optimistic version). */
   async apply(manager: EntityManager, change: Change, fields: ChangeFields): Promise<void> {
-    const now = this.clock.now();
-    const result = await manager.update(Change, { id: change.id, version: change.version }, { ...fields, updatedAt: now, version: change.version + 1 });
-    if (result.affected === 0) throw new ConflictError('changes.error.changedMeanwhile', { id: formatChangeId(change.id) });
-    Object.assign(change, fields, { updatedAt: now, version: change.version + 1 });
+    if (!(await updateIfUnchanged(manager, Change, change, fields, this.clock.now()))) {
+      throw new ConflictError('changes.error.changedMeanwhile', { id: formatChangeId(change.id) });
+    }
   }
 
   /**

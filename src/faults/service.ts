@@ -15,6 +15,7 @@ import type { AccountRef, PeopleService } from '../people/service.js';
 import type { SettingsService } from '../settings/service.js';
 import { Fault, FaultEvent, Person } from '../store/entities/index.js';
 import type { Store } from '../store/store.js';
+import { updateIfUnchanged } from '../store/versioned.js';
 
 const level = z.coerce.number().int().min(1).max(3).transform((n) => n as Level);
 
@@ -278,10 +279,9 @@ export class FaultService {
 
   /** Writes a change only if nobody changed the fault since it was read (optimistic version). */
   private async apply(manager: EntityManager, fault: Fault, change: Change): Promise<void> {
-    const now = this.clock.now();
-    const result = await manager.update(Fault, { id: fault.id, version: fault.version }, { ...change, updatedAt: now, version: fault.version + 1 });
-    if (result.affected === 0) throw new ConflictError('faults.error.changedMeanwhile', { id: formatFaultId(fault.id) });
-    Object.assign(fault, change, { updatedAt: now, version: fault.version + 1 });
+    if (!(await updateIfUnchanged(manager, Fault, fault, change, this.clock.now()))) {
+      throw new ConflictError('faults.error.changedMeanwhile', { id: formatFaultId(fault.id) });
+    }
   }
 
   private async record(

@@ -17,6 +17,7 @@ import type { SettingsService } from '../settings/service.js';
 import type { SlaHook } from '../sla/service.js';
 import { Person, ServiceRequest, ServiceRequestEvent } from '../store/entities/index.js';
 import type { Store } from '../store/store.js';
+import { updateIfUnchanged } from '../store/versioned.js';
 import type { SurveyOpener } from '../feedback/surveys.js';
 
 const level = z.coerce.number().int().min(1).max(3).transform((n) => n as Level);
@@ -207,9 +208,9 @@ export class RequestService {
     const before = snapshot(request);
     const now = this.clock.now();
     const change: Change = { ...changes(request, now), state: to };
-    const result = await manager.update(ServiceRequest, { id: request.id, version: request.version }, { ...change, updatedAt: now, version: request.version + 1 });
-    if (result.affected === 0) throw new ConflictError('requests.error.changedMeanwhile', { id: formatRequestId(id) });
-    Object.assign(request, change, { updatedAt: now, version: request.version + 1 });
+    if (!(await updateIfUnchanged(manager, ServiceRequest, request, change, now))) {
+      throw new ConflictError('requests.error.changedMeanwhile', { id: formatRequestId(id) });
+    }
     await this.options.sla?.onChange(manager, request, now);
     await this.record(manager, actor ?? SYSTEM, request, move, before, before.state, note);
     await this.notify(manager, request, news);
