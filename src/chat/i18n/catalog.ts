@@ -4,8 +4,6 @@ import * as people from '../../people/messages.js';
 import * as settings from '../../settings/messages.js';
 import * as slack from '../../platforms/slack/messages.js';
 import * as shell from '../../platforms/shell/messages.js';
-import * as outbox from '../../outbox/messages.js';
-import * as jobs from '../../jobs/messages.js';
 import * as audit from '../../audit/messages.js';
 import * as changeForms from '../../changes/form-messages.js';
 import * as changeNotices from '../../changes/notice-messages.js';
@@ -22,7 +20,7 @@ export type Locale = (typeof LOCALES)[number];
 
 // Each area keeps its own text beside its code; the compiler checks that every area's zh-CN
 // has every key of its en, and test/unit/i18n.test.ts checks the merged catalogs.
-const en = { ...core.en, ...faults.en, ...people.en, ...settings.en, ...slack.en, ...shell.en, ...outbox.en, ...jobs.en, ...audit.en, ...changeForms.en, ...changeNotices.en, ...changeErrors.en, ...feedback.en, ...discord.en, ...peopleLink.en, ...sla.en, ...oncall.en, ...requests.en };
+const en = { ...core.en, ...faults.en, ...people.en, ...settings.en, ...slack.en, ...shell.en, ...audit.en, ...changeForms.en, ...changeNotices.en, ...changeErrors.en, ...feedback.en, ...discord.en, ...peopleLink.en, ...sla.en, ...oncall.en, ...requests.en };
 export type MessageKey = keyof typeof en;
 const zhCN: Record<MessageKey, string> = {
   ...core.zhCN,
@@ -31,8 +29,6 @@ const zhCN: Record<MessageKey, string> = {
   ...settings.zhCN,
   ...slack.zhCN,
   ...shell.zhCN,
-  ...outbox.zhCN,
-  ...jobs.zhCN,
   ...audit.zhCN,
   ...changeForms.zhCN,
   ...changeNotices.zhCN,

@@ -1,6 +1,0 @@
-// User-facing text of this area, in every supported locale. Keys start with "outbox.".
-export const en = {
-} as const;
-
-export const zhCN: Record<keyof typeof en, string> = {
-};
