@@ -10,13 +10,7 @@ import type { Role } from '../people/roles.js';
 import { Change, ChangeApproval, ChangeEvent, ChangeNotice, RoleGrant } from '../store/entities/index.js';
 import { updateIfUnchanged } from '../store/versioned.js';
 
-/** Who a timeline entry and audit entry name: a person, or opsdesk itself (personId null). */
-export interface Party {
-  personId: number | null;
-  displayName: string;
-}
-
-export const SYSTEM: Party = { personId: null, displayName: 'opsdesk' };
+import type { Party } from '../people/actor.js';
 
 export const APPROVER_ROLES: Role[] = ['approver', 'manager', 'admin'];
 export const MANAGER_ROLES: Role[] = ['manager', 'admin'];

@@ -1,7 +1,7 @@
 // Requesting a change (policy 4.2): checked, saved, sent to the eligible approvers (or pre-approved
 // when standard), and announced.
 import type { ChangeDesk } from './desk.js';
-import { SYSTEM } from './records.js';
+import { SYSTEM } from '../people/actor.js';
 import { requestProblems, type ChangeRequest } from './request-input.js';
 import { approvalRequirement } from './rules.js';
 import type { ChangeScheduling } from './scheduling.js';

@@ -4,7 +4,7 @@ import type { EntityManager } from 'typeorm';
 import type { ChangeSetup } from './announcer.js';
 import { windowText } from './cards.js';
 import type { ChangeDesk } from './desk.js';
-import { SYSTEM, type Party } from './records.js';
+import { SYSTEM, type Party } from '../people/actor.js';
 import { cannotMove, requireParticipant } from './refusals.js';
 import { formatFreeze, freezesHit, mayBeScheduled, windowProblem, type TimeWindow } from './rules.js';
 import { InvalidInputError } from '../errors.js';

@@ -9,7 +9,7 @@ import type { Locale } from '../chat/i18n/catalog.js';
 import type { Clock } from '../clock.js';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../errors.js';
 import { enqueue } from '../outbox/outbox.js';
-import type { Actor } from '../people/actor.js';
+import { SYSTEM, type Actor, type Party } from '../people/actor.js';
 import { hasRole } from '../people/roles.js';
 import type { AccountRef, PeopleService } from '../people/service.js';
 import type { SettingsService } from '../settings/service.js';
@@ -52,14 +52,6 @@ export interface FaultServiceOptions {
   /** Recomputes the SLA clock (deadlines, pauses, next reminder) after every change, in the same transaction. */
   sla?: { onChange(manager: EntityManager, fault: Fault, now: Date): Promise<unknown> };
 }
-
-/** Who a timeline entry and audit entry name: a person, or opsdesk itself (personId null) for jobs. */
-interface Party {
-  personId: number | null;
-  displayName: string;
-}
-
-const SYSTEM: Party = { personId: null, displayName: 'opsdesk' };
 
 const DAY_MS = 86_400_000;
 const STALE_BATCH = 200;

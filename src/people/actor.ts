@@ -9,3 +9,12 @@ export interface Actor {
   platform: Platform;
   userId: string;
 }
+
+/** Who a timeline entry and audit entry name: a person, or opsdesk itself (personId null) for jobs. */
+export interface Party {
+  personId: number | null;
+  displayName: string;
+}
+
+/** opsdesk acting on its own, e.g. a job closing records nobody confirmed. */
+export const SYSTEM: Party = { personId: null, displayName: 'opsdesk' };

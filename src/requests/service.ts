@@ -10,7 +10,7 @@ import type { Clock } from '../clock.js';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../errors.js';
 import type { Level } from '../faults/rules.js';
 import { enqueue } from '../outbox/outbox.js';
-import type { Actor } from '../people/actor.js';
+import { SYSTEM, type Actor, type Party } from '../people/actor.js';
 import { hasRole } from '../people/roles.js';
 import type { AccountRef, PeopleService } from '../people/service.js';
 import type { SettingsService } from '../settings/service.js';
@@ -54,12 +54,6 @@ export interface RequestServiceOptions {
   surveys?: SurveyOpener;
 }
 
-interface Party {
-  personId: number | null;
-  displayName: string;
-}
-
-const SYSTEM: Party = { personId: null, displayName: 'opsdesk' };
 const DAY_MS = 86_400_000;
 const STALE_BATCH = 200;
 
