@@ -1,14 +1,7 @@
-import { Table, TableForeignKey, TableIndex, type MigrationInterface, type QueryRunner, type TableColumnOptions } from 'typeorm';
+import { Table, TableForeignKey, TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { id, int, iso, personFk, text, varchar } from './columns.js';
 
 // Written with TypeORM's schema API so that the same migration runs on SQLite and PostgreSQL.
-const id: TableColumnOptions = { name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' };
-const iso = (name: string, isNullable = false): TableColumnOptions => ({ name, type: 'varchar', length: '24', isNullable });
-const varchar = (name: string, length: number, isNullable = false): TableColumnOptions => ({ name, type: 'varchar', length: String(length), isNullable });
-const text = (name: string, isNullable = false): TableColumnOptions => ({ name, type: 'text', isNullable });
-const int = (name: string, isNullable = false): TableColumnOptions => ({ name, type: 'integer', isNullable });
-
-const personFk = (name: string, column: string, onDelete: string = 'NO ACTION') =>
-  new TableForeignKey({ name, columnNames: [column], referencedTableName: 'people', referencedColumnNames: ['id'], onDelete });
 
 export class Initial1764201600000 implements MigrationInterface {
   name = 'Initial1764201600000';

@@ -1,14 +1,8 @@
-import { Table, TableForeignKey, TableIndex, type MigrationInterface, type QueryRunner, type TableColumnOptions } from 'typeorm';
+import { Table, TableForeignKey, TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { id, int, iso, personFk, text, varchar } from './columns.js';
 
 // Change management (policy 4.2): changes, approvers' decisions, the timeline and sent notices.
-const id: TableColumnOptions = { name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' };
-const iso = (name: string, isNullable = false): TableColumnOptions => ({ name, type: 'varchar', length: '24', isNullable });
-const varchar = (name: string, length: number, isNullable = false): TableColumnOptions => ({ name, type: 'varchar', length: String(length), isNullable });
-const text = (name: string, isNullable = false): TableColumnOptions => ({ name, type: 'text', isNullable });
-const int = (name: string, isNullable = false): TableColumnOptions => ({ name, type: 'integer', isNullable });
 
-const personFk = (name: string, column: string, onDelete = 'NO ACTION') =>
-  new TableForeignKey({ name, columnNames: [column], referencedTableName: 'people', referencedColumnNames: ['id'], onDelete });
 const changeFk = (name: string) =>
   new TableForeignKey({ name, columnNames: ['change_id'], referencedTableName: 'changes', referencedColumnNames: ['id'], onDelete: 'CASCADE' });
 

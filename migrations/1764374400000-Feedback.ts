@@ -1,14 +1,7 @@
-import { Table, TableForeignKey, TableIndex, type MigrationInterface, type QueryRunner, type TableColumnOptions } from 'typeorm';
+import { Table, TableForeignKey, TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { id, int, iso, personFk, text, varchar } from './columns.js';
 
 // Feedback (policy 5.3): satisfaction surveys, anonymous polls and their ballots, suggestions.
-const id: TableColumnOptions = { name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' };
-const iso = (name: string, isNullable = false): TableColumnOptions => ({ name, type: 'varchar', length: '24', isNullable });
-const varchar = (name: string, length: number, isNullable = false): TableColumnOptions => ({ name, type: 'varchar', length: String(length), isNullable });
-const text = (name: string, isNullable = false): TableColumnOptions => ({ name, type: 'text', isNullable });
-const int = (name: string, isNullable = false): TableColumnOptions => ({ name, type: 'integer', isNullable });
-
-const personFk = (name: string, column: string) =>
-  new TableForeignKey({ name, columnNames: [column], referencedTableName: 'people', referencedColumnNames: ['id'], onDelete: 'NO ACTION' });
 
 export class Feedback1764374400000 implements MigrationInterface {
   name = 'Feedback1764374400000';

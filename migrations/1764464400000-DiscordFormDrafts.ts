@@ -1,7 +1,7 @@
-import { Table, TableIndex, type MigrationInterface, type QueryRunner, type TableColumnOptions } from 'typeorm';
+import { Table, TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { iso } from './columns.js';
 
 // Discord forms filled in over several steps (a modal of text inputs, then select menus).
-const iso = (name: string): TableColumnOptions => ({ name, type: 'varchar', length: '24', isNullable: false });
 
 export class DiscordFormDrafts1764464400000 implements MigrationInterface {
   name = 'DiscordFormDrafts1764464400000';

@@ -1,11 +1,8 @@
 import { Table, TableColumn, TableForeignKey, TableIndex, type MigrationInterface, type QueryRunner, type TableColumnOptions } from 'typeorm';
+import { id, int, iso, varchar } from './columns.js';
 
 // SLA clocks on faults, the log of SLA notices, and on-call rotations and overrides (issue 5).
 // Written with TypeORM's schema API so that the same migration runs on SQLite and PostgreSQL.
-const id: TableColumnOptions = { name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' };
-const iso = (name: string, isNullable = false): TableColumnOptions => ({ name, type: 'varchar', length: '24', isNullable });
-const varchar = (name: string, length: number, isNullable = false): TableColumnOptions => ({ name, type: 'varchar', length: String(length), isNullable });
-const int = (name: string, isNullable = false): TableColumnOptions => ({ name, type: 'integer', isNullable });
 const counter = (name: string): TableColumnOptions => ({ name, type: 'integer', default: 0 });
 
 /** The SLA columns every record with service levels carries (src/store/entities/sla-tracked.ts). */

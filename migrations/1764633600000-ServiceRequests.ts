@@ -1,15 +1,8 @@
-import { Table, TableForeignKey, TableIndex, type MigrationInterface, type QueryRunner, type TableColumnOptions } from 'typeorm';
+import { Table, TableForeignKey, TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
 import { slaColumns } from './1764547200000-SlaOnCall.js';
+import { id, int, iso, personFk, text, varchar } from './columns.js';
 
 // Service requests (policy 4.3) with the same SLA columns as faults, and their timeline.
-const id: TableColumnOptions = { name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' };
-const iso = (name: string, isNullable = false): TableColumnOptions => ({ name, type: 'varchar', length: '24', isNullable });
-const varchar = (name: string, length: number, isNullable = false): TableColumnOptions => ({ name, type: 'varchar', length: String(length), isNullable });
-const text = (name: string, isNullable = false): TableColumnOptions => ({ name, type: 'text', isNullable });
-const int = (name: string, isNullable = false): TableColumnOptions => ({ name, type: 'integer', isNullable });
-
-const personFk = (name: string, column: string) =>
-  new TableForeignKey({ name, columnNames: [column], referencedTableName: 'people', referencedColumnNames: ['id'], onDelete: 'NO ACTION' });
 
 export class ServiceRequests1764633600000 implements MigrationInterface {
   name = 'ServiceRequests1764633600000';
