@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
+import type { Party } from '../people/actor.js';
 import { AuditEntry } from '../store/entities/index.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
 export interface AuditInput {
-  /** The person who acted; null for the system (jobs, webhooks). */
-  actorId: number | null;
-  actorLabel: string;
+  /** Who acted: a person, or opsdesk itself (SYSTEM) for jobs and webhooks. */
+  actor: Party;
   action: string;
   recordType: string;
   recordId: string;
@@ -50,8 +50,8 @@ export async function appendAudit(manager: EntityManager, now: Date, input: Audi
   }
   const [last] = await manager.find(AuditEntry, { order: { id: 'DESC' }, take: 1 });
   const fields: HashedFields = {
-    actorId: input.actorId,
-    actorLabel: input.actorLabel.slice(0, 160),
+    actorId: input.actor.personId,
+    actorLabel: input.actor.displayName.slice(0, 160),
     action: input.action,
     recordType: input.recordType,
     recordId: input.recordId,

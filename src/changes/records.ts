@@ -93,8 +93,7 @@ export class ChangeRecords {
       manager.create(ChangeEvent, { changeId: change.id, actorId: actor.personId, kind, fromState, toState: change.state, note, createdAt: now }),
     );
     await appendAudit(manager, now, {
-      actorId: actor.personId,
-      actorLabel: actor.displayName,
+      actor,
       action: `change.${kind}`,
       recordType: 'change',
       recordId: formatChangeId(change.id),

@@ -291,8 +291,7 @@ export class FaultService {
       manager.create(FaultEvent, { faultId: fault.id, actorId: actor.personId, kind, fromState, toState: fault.state, note, createdAt: now }),
     );
     await appendAudit(manager, now, {
-      actorId: actor.personId,
-      actorLabel: actor.displayName,
+      actor,
       action: `fault.${kind}`,
       recordType: 'fault',
       recordId: formatFaultId(fault.id),

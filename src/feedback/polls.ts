@@ -16,6 +16,7 @@ import type { Actor } from '../people/actor.js';
 import { hasRole } from '../people/roles.js';
 import { FeedbackBallot, FeedbackPoll, Setting } from '../store/entities/index.js';
 import type { Store } from '../store/store.js';
+import { SYSTEM } from '../people/actor.js';
 
 const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
@@ -186,8 +187,7 @@ export class PollService {
     const poll = await manager.findOneOrFail(FeedbackPoll, { where: { id: pollId } });
     const previous = await manager.findOne(FeedbackPoll, { where: { closedAt: Not(IsNull()), id: Not(pollId) }, order: { closedAt: 'DESC', id: 'DESC' } });
     await appendAudit(manager, now, {
-      actorId: null,
-      actorLabel: 'opsdesk',
+      actor: SYSTEM,
       action: 'feedback.poll.closed',
       recordType: 'feedback_poll',
       recordId: String(pollId),
@@ -231,8 +231,7 @@ export class PollService {
       }),
     );
     await appendAudit(manager, input.now, {
-      actorId: input.createdBy?.personId ?? null,
-      actorLabel: input.createdBy?.displayName ?? 'opsdesk',
+      actor: input.createdBy ?? SYSTEM,
       action: 'feedback.poll.posted',
       recordType: 'feedback_poll',
       recordId: String(poll.id),

@@ -59,8 +59,7 @@ export class SuggestionService {
         }),
       );
       await appendAudit(manager, now, {
-        actorId: input.anonymous ? null : actor.personId,
-        actorLabel: input.anonymous ? 'anonymous' : actor.displayName,
+        actor: input.anonymous ? { personId: null, displayName: 'anonymous' } : actor,
         action: 'feedback.suggestion.submitted',
         recordType: 'feedback_suggestion',
         recordId: formatSuggestionId(created.id),
@@ -91,8 +90,7 @@ export class SuggestionService {
       Object.assign(suggestion, { reply: text.slice(0, SUGGESTION_LIMITS.reply), repliedBy: actor.personId, repliedAt: now });
       await manager.update(FeedbackSuggestion, { id: suggestion.id }, { reply: suggestion.reply, repliedBy: actor.personId, repliedAt: now });
       await appendAudit(manager, now, {
-        actorId: actor.personId,
-        actorLabel: actor.displayName,
+        actor,
         action: 'feedback.suggestion.answered',
         recordType: 'feedback_suggestion',
         recordId: formatSuggestionId(suggestion.id),

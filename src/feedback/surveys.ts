@@ -12,6 +12,7 @@ import { enqueue } from '../outbox/outbox.js';
 import type { Actor } from '../people/actor.js';
 import { FeedbackSurvey } from '../store/entities/index.js';
 import type { Store } from '../store/store.js';
+import { SYSTEM } from '../people/actor.js';
 
 const DAY_MS = 86_400_000;
 const CLOSE_BATCH = 200;
@@ -81,8 +82,7 @@ export class SurveyService implements SurveyOpener {
       }),
     );
     await appendAudit(manager, request.now, {
-      actorId: null,
-      actorLabel: 'opsdesk',
+      actor: SYSTEM,
       action: 'feedback.survey.sent',
       recordType: 'feedback_survey',
       recordId: formatRecordId(survey.recordType, survey.recordId),
@@ -177,8 +177,7 @@ export class SurveyService implements SurveyOpener {
       if (updated.affected !== 1) throw this.closedError(survey);
       Object.assign(survey, change);
       await appendAudit(manager, now, {
-        actorId: actor.personId,
-        actorLabel: actor.displayName,
+        actor,
         action,
         recordType: 'feedback_survey',
         recordId: formatRecordId(survey.recordType, survey.recordId),

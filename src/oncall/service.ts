@@ -100,8 +100,7 @@ export class OnCallService {
       });
       const saved = await manager.save(OnCallRotation, row);
       await appendAudit(manager, now, {
-        actorId: actor.personId,
-        actorLabel: actor.displayName,
+        actor,
         action: 'oncall.rotation',
         recordType: 'oncall',
         recordId: level,
@@ -128,8 +127,7 @@ export class OnCallService {
       if (!before) return false;
       await manager.delete(OnCallRotation, { id: before.id });
       await appendAudit(manager, this.clock.now(), {
-        actorId: actor.personId,
-        actorLabel: actor.displayName,
+        actor,
         action: 'oncall.rotation.clear',
         recordType: 'oncall',
         recordId: level,
@@ -163,8 +161,7 @@ export class OnCallService {
         }),
       );
       await appendAudit(manager, now, {
-        actorId: actor.personId,
-        actorLabel: actor.displayName,
+        actor,
         action: 'oncall.override',
         recordType: 'oncall',
         recordId: level,

@@ -114,8 +114,7 @@ export class LinkService {
 
       const accounts = (list: Identity[]) => list.map((i) => `${i.platform}:${i.userId}`);
       await appendAudit(manager, now, {
-        actorId: keep.id,
-        actorLabel: actor.displayName,
+        actor: { personId: keep.id, displayName: actor.displayName },
         action: 'person.merge',
         recordType: 'person',
         recordId: String(keep.id),

@@ -88,8 +88,7 @@ export class PeopleService {
       const now = this.clock.now();
       await manager.save(RoleGrant, manager.create(RoleGrant, { personId: person.id, role: grantable, grantedBy: actor.personId, createdAt: now }));
       await appendAudit(manager, now, {
-        actorId: actor.personId,
-        actorLabel: actor.displayName,
+        actor,
         action: 'role.grant',
         recordType: 'person',
         recordId: String(person.id),
@@ -112,8 +111,7 @@ export class PeopleService {
       if (!existing) return { person, removed: false };
       await manager.delete(RoleGrant, { id: existing.id });
       await appendAudit(manager, this.clock.now(), {
-        actorId: actor.personId,
-        actorLabel: actor.displayName,
+        actor,
         action: 'role.revoke',
         recordType: 'person',
         recordId: String(person.id),
@@ -159,8 +157,7 @@ export class PeopleService {
     const now = this.clock.now();
     await manager.save(RoleGrant, manager.create(RoleGrant, { personId, role: 'admin', grantedBy: null, createdAt: now }));
     await appendAudit(manager, now, {
-      actorId: null,
-      actorLabel: 'ADMIN_USERS',
+      actor: { personId: null, displayName: 'ADMIN_USERS' },
       action: 'role.grant',
       recordType: 'person',
       recordId: String(personId),

@@ -254,8 +254,7 @@ export class RequestService {
       manager.create(ServiceRequestEvent, { requestId: request.id, actorId: actor.personId, kind, fromState, toState: request.state, note, createdAt: now }),
     );
     await appendAudit(manager, now, {
-      actorId: actor.personId,
-      actorLabel: actor.displayName,
+      actor,
       action: `request.${kind}`,
       recordType: 'request',
       recordId: formatRequestId(request.id),

@@ -51,8 +51,7 @@ export class SettingsService {
       const now = this.clock.now();
       await manager.save(Setting, manager.create(Setting, { key, value, updatedBy: actor.personId, updatedAt: now }));
       await appendAudit(manager, now, {
-        actorId: actor.personId,
-        actorLabel: actor.displayName,
+        actor,
         action: 'config.set',
         recordType: 'setting',
         recordId: key,

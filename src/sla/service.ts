@@ -11,6 +11,7 @@ import { hasRole } from '../people/roles.js';
 import type { Actor } from '../people/actor.js';
 import type { SettingsService } from '../settings/service.js';
 import type { Store } from '../store/store.js';
+import { SYSTEM } from '../people/actor.js';
 
 export interface SlaServiceOptions {
   timeZone: string;
@@ -129,8 +130,7 @@ export class SlaService {
       });
       if (!written) throw new ConflictError('sla.error.changedMeanwhile', { id: label });
       await appendAudit(manager, now, {
-        actorId: actor.personId,
-        actorLabel: actor.displayName,
+        actor,
         action: 'sla.snooze',
         recordType: subject.kind,
         recordId: label,
@@ -147,8 +147,7 @@ export async function auditBreaches<R extends SlaRecord>(manager: EntityManager,
   for (const target of evaluation.newlyBreached) {
     const dueAt = target === 'response' ? evaluation.fields.responseBreachedAt : evaluation.fields.resolveBreachedAt;
     await appendAudit(manager, now, {
-      actorId: null,
-      actorLabel: 'opsdesk',
+      actor: SYSTEM,
       action: `sla.breach.${target}`,
       recordType: subject.kind,
       recordId: subject.formatId(record.id),
