@@ -51,6 +51,8 @@ export function textOf(message: StoredMessage | undefined): string {
   return message ? `${message.content}\n${JSON.stringify(message.embeds)}` : '';
 }
 
+const GATEWAY_SESSION_WAIT_MS = 10_000;
+
 export class DiscordBotDriver {
   constructor(
     private readonly fake: FakeDiscordServer,
@@ -61,6 +63,9 @@ export class DiscordBotDriver {
   async send(record: InteractionRecord, signature: SignatureMode = 'valid'): Promise<InteractionResult> {
     const started = Date.now();
     if (this.transport.kind === 'gateway') {
+      // A person clicks while the bot is connected: on a loaded machine discord.js may be between a
+      // missed heartbeat and its resumed session, so wait for a session rather than fail the test.
+      await this.fake.waitFor(() => (this.fake.hasGatewaySession ? true : undefined), GATEWAY_SESSION_WAIT_MS);
       this.fake.dispatchInteraction(record);
       await this.fake.waitFor(() => (record.initial || record.problems.length > 0 ? true : undefined), WAIT_FOR_RESPONSE_MS).catch(() => undefined);
       return this.result(record, started);

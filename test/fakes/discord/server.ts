@@ -260,6 +260,11 @@ export class FakeDiscordServer {
     return this.interactions.get(id);
   }
 
+  /** True while at least one bot session has identified and can receive interactions. */
+  get hasGatewaySession(): boolean {
+    return this.identifiedSockets().length > 0;
+  }
+
   get connectedSockets(): number {
     return this.sockets.size;
   }
