@@ -17,6 +17,8 @@ export class BotProcess {
   constructor(env: Record<string, string>) {
     this.child = spawn(TSX, ['src/main.ts'], {
       cwd: ROOT,
+      // tsx runs the bot in a child process of its own; a process group lets kill() reach both.
+      detached: true,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'info', ...env },
     });
     this.child.stdout.on('data', (chunk: Buffer) => (this.stdout += chunk.toString()));
@@ -58,9 +60,9 @@ export class BotProcess {
     return this.exited;
   }
 
-  /** Kills the process at once, as a crash or power loss would. */
+  /** Kills the bot at once, as a crash or power loss would (tsx and the node process it started). */
   async kill(): Promise<number | null> {
-    if (this.child.exitCode === null) this.child.kill('SIGKILL');
+    if (this.child.exitCode === null && this.child.pid !== undefined) process.kill(-this.child.pid, 'SIGKILL');
     return this.exited;
   }
 
