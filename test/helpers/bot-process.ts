@@ -39,7 +39,7 @@ export class BotProcess {
     return this.waitFor(() => this.stdout.slice(from).match(pattern), `stdout to match ${pattern}`, timeoutMs);
   }
 
-  async waitForLog(pattern: RegExp, timeoutMs = 15_000): Promise<RegExpMatchArray> {
+  async waitForLog(pattern: RegExp, timeoutMs = 45_000): Promise<RegExpMatchArray> {
     return this.waitFor(() => this.stderr.match(pattern), `stderr to match ${pattern}`, timeoutMs);
   }
 
