@@ -33,7 +33,7 @@ export class ChangeDesk {
     private readonly settings: SettingsService,
     private readonly options: ChangeServiceOptions,
   ) {
-    this.records = new ChangeRecords(clock);
+    this.records = new ChangeRecords(clock, store, options.onOutbox);
     this.announcer = new ChangeAnnouncer(clock, this.records, options);
     this.timeZone = options.timeZone;
   }
@@ -56,13 +56,12 @@ export class ChangeDesk {
 
   /** As withChange, then starts delivering what the work queued. */
   async act<T>(id: number, work: ChangeWork<T>): Promise<T> {
-    const result = await this.withChange(id, work);
-    this.deliver();
-    return result;
+    const setup = await this.setup();
+    return this.records.lifecycle.run(async (manager) => work(await this.records.load(manager, id, true), manager, setup));
   }
 
   /** Starts delivering messages a committed transaction queued (wakes the outbox dispatcher). */
   deliver(): void {
-    this.options.onOutbox?.();
+    this.records.lifecycle.deliver();
   }
 }

@@ -3,8 +3,9 @@ import { APPROVED_STATES, formatChangeId } from './rules.js';
 import type { ChangeService } from './service.js';
 import type { PersonView } from '../chat/format.js';
 import { NotFoundError } from '../errors.js';
-import { peopleViews } from '../people/views.js';
-import { Change, ChangeEvent } from '../store/entities/index.js';
+import { CHANGE_RECORD } from './record.js';
+import { readTimeline, type TimelineEntry } from '../records/timeline.js';
+import { Change } from '../store/entities/index.js';
 import type { Store } from '../store/store.js';
 
 export const LIST_SCOPES = ['pending', 'scheduled', 'all'] as const;
@@ -23,7 +24,7 @@ export interface ChangePage {
 
 export interface ChangeDetail {
   snapshot: ChangeSnapshot;
-  timeline: { event: ChangeEvent; actor: string | null }[];
+  timeline: TimelineEntry[];
   people: Map<number, PersonView>;
 }
 
@@ -49,11 +50,9 @@ export class ChangeQueries {
     const change = await manager.findOne(Change, { where: { id } });
     if (!change) throw new NotFoundError('changes.error.notFound', { id: formatChangeId(id) });
     const snapshot = await this.changes.snapshotOf(manager, change, await this.changes.policy());
-    const events = await manager.find(ChangeEvent, { where: { changeId: id }, order: { id: 'ASC' } });
-    const ids = [change.requesterId, change.implementerId, change.reviewedBy, ...snapshot.decisions.map((d) => d.approverId), ...events.map((e) => e.actorId)];
-    const { views } = await peopleViews(manager, ids.filter((v): v is number => v !== null));
-    const timeline = events.map((event) => ({ event, actor: event.actorId === null ? null : (views.get(event.actorId)?.displayName ?? null) }));
-    return { snapshot, timeline, people: views };
+    const others = [change.requesterId, change.implementerId, change.reviewedBy, ...snapshot.decisions.map((d) => d.approverId)];
+    const { timeline, people } = await readTimeline(manager, CHANGE_RECORD.kind, id, others);
+    return { snapshot, timeline, people };
   }
 
   /** Approved windows overlapping the coming `CALENDAR_DAYS` days, earliest first. */

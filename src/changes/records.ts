@@ -2,15 +2,13 @@
 // step in the timeline and the audit log, the people it asks, and their notices.
 import type { EntityManager } from 'typeorm';
 import type { NoticeKind } from './notifications.js';
-import { formatChangeId } from './rules.js';
-import { appendAudit } from '../audit/chain.js';
+import { CHANGE_RECORD, snapshot } from './record.js';
 import type { Clock } from '../clock.js';
-import { ConflictError, NotFoundError } from '../errors.js';
 import type { Role } from '../people/roles.js';
-import { Change, ChangeApproval, ChangeEvent, ChangeNotice, RoleGrant } from '../store/entities/index.js';
-import { updateIfUnchanged } from '../store/versioned.js';
-
 import type { Party } from '../people/actor.js';
+import { RecordLifecycle } from '../records/lifecycle.js';
+import { ChangeApproval, ChangeNotice, RoleGrant, type Change } from '../store/entities/index.js';
+import type { Store } from '../store/store.js';
 
 export const APPROVER_ROLES: Role[] = ['approver', 'manager', 'admin'];
 export const MANAGER_ROLES: Role[] = ['manager', 'admin'];
@@ -23,19 +21,7 @@ export type ChangeFields = Partial<
   >
 >;
 
-/** What the audit log keeps of a change before and after a step. */
-export function snapshot(change: Change) {
-  return {
-    state: change.state,
-    implementerId: change.implementerId,
-    decidedAt: change.decidedAt?.toISOString() ?? null,
-    startedAt: change.startedAt?.toISOString() ?? null,
-    endedAt: change.endedAt?.toISOString() ?? null,
-    outcomeNote: change.outcomeNote,
-    reviewedBy: change.reviewedBy,
-    reviewNote: change.reviewNote,
-  };
-}
+export { snapshot } from './record.js';
 
 export interface StepOptions {
   /** The timeline note. */
@@ -45,35 +31,32 @@ export interface StepOptions {
 }
 
 export class ChangeRecords {
-  constructor(private readonly clock: Clock) {}
+  /** The shared lifecycle step for changes (versioned write, timeline, audit). */
+  readonly lifecycle: RecordLifecycle<Change>;
+
+  constructor(
+    private readonly clock: Clock,
+    store: Store,
+    onOutbox?: () => void,
+  ) {
+    this.lifecycle = new RecordLifecycle(CHANGE_RECORD, store, clock, { onOutbox });
+  }
 
   /** Reads the change; inside a decision on PostgreSQL the row is locked so that decisions queue up. */
   async load(manager: EntityManager, id: number, lock = false): Promise<Change> {
-    const locking = lock && manager.connection.options.type === 'postgres';
-    const change = await manager.findOne(Change, { where: { id }, ...(locking ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
-    if (!change) throw new NotFoundError('changes.error.notFound', { id: formatChangeId(id) });
-    return change;
+    return this.lifecycle.load(manager, id, lock);
   }
 
   async decisions(manager: EntityManager, changeId: number): Promise<ChangeApproval[]> {
     return manager.find(ChangeApproval, { where: { changeId }, order: { id: 'ASC' } });
   }
 
-  /** Writes a change only if nobody changed it since it was read (optimistic version). */
-  async apply(manager: EntityManager, change: Change, fields: ChangeFields): Promise<void> {
-    if (!(await updateIfUnchanged(manager, Change, change, fields, this.clock.now()))) {
-      throw new ConflictError('changes.error.changedMeanwhile', { id: formatChangeId(change.id) });
-    }
-  }
-
   /**
-   * One step: writes the fields, then records it in the timeline and the audit log with the change
-   * before and after (and the state it left, when it moves).
+   * One step: writes the fields under the optimistic version, then records it in the timeline and the
+   * audit log with the change before and after (and the state it left, when it moves).
    */
   async step(manager: EntityManager, by: Party, change: Change, kind: string, fields: ChangeFields, options: StepOptions = {}): Promise<void> {
-    const before = { ...snapshot(change), ...options.before };
-    await this.apply(manager, change, fields);
-    await this.record(manager, by, change, kind, before, fields.state === undefined ? null : before.state, options.note ?? null);
+    await this.lifecycle.apply(manager, by, change, { event: kind, fields, note: options.note ?? null, ...(options.before ? { before: options.before } : {}) });
   }
 
   /** A timeline entry and its audit entry. */
@@ -87,19 +70,7 @@ export class ChangeRecords {
     note: string | null,
     after: unknown = snapshot(change),
   ): Promise<void> {
-    const now = this.clock.now();
-    await manager.save(
-      ChangeEvent,
-      manager.create(ChangeEvent, { changeId: change.id, actorId: actor.personId, kind, fromState, toState: change.state, note, createdAt: now }),
-    );
-    await appendAudit(manager, now, {
-      actor,
-      action: `change.${kind}`,
-      recordType: 'change',
-      recordId: formatChangeId(change.id),
-      before,
-      after,
-    });
+    await this.lifecycle.record(manager, actor, change, { event: kind, before, fromState, note, after });
   }
 
   /** The person's notice of this kind about the change, made once. */

@@ -1,13 +1,15 @@
 // Who may take a step on a change, and the errors that say why a step is refused (who did it
 // first, and when). Thrown by the use cases; the chat runtime renders them privately.
 import type { EntityManager } from 'typeorm';
+import { CHANGE_RECORD } from './record.js';
 import { formatChangeId, type ChangeMove, type DecisionRefusal } from './rules.js';
 import { formatTime } from '../chat/format.js';
 import type { MessageKey } from '../chat/i18n/catalog.js';
 import { ConflictError, ForbiddenError, type UserError } from '../errors.js';
 import type { Actor } from '../people/actor.js';
 import { hasRole } from '../people/roles.js';
-import { ChangeEvent, Person, type Change, type ChangeApproval } from '../store/entities/index.js';
+import { lastStep } from '../records/timeline.js';
+import { Person, type Change, type ChangeApproval } from '../store/entities/index.js';
 
 /** The implementer, or a manager. */
 export function requireImplementer(actor: Actor, change: Change): void {
@@ -77,10 +79,10 @@ export async function decisionError(
 
 /** A repeated Start: who started it and when. */
 export async function alreadyStarted(manager: EntityManager, change: Change, timeZone: string): Promise<ConflictError> {
-  const event = await manager.findOne(ChangeEvent, { where: { changeId: change.id, kind: 'start' }, order: { id: 'DESC' } });
+  const started = await lastStep(manager, CHANGE_RECORD.kind, change.id, 'start');
   return new ConflictError('changes.error.alreadyStarted', {
     id: formatChangeId(change.id),
-    person: event?.actorId ? await displayName(manager, event.actorId) : '—',
+    person: started?.person ?? '—',
     time: timeOrDash(change.startedAt, timeZone),
     state: { key: `changes.state.${change.state}` },
   });

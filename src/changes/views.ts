@@ -5,7 +5,8 @@ import { dateKey } from './zoned-time.js';
 import { formatTime, truncate } from '../chat/format.js';
 import type { Locale, Translate } from '../chat/i18n/catalog.js';
 import type { ChatMessage } from '../chat/model.js';
-import type { Change, ChangeEvent } from '../store/entities/index.js';
+import type { Change } from '../store/entities/index.js';
+import type { TimelineEntry } from '../records/timeline.js';
 
 /** `/change list`: at most ten rows and how to see more. */
 export function changeListMessage(page: ChangePage, title: string, timeZone: string, t: Translate): ChatMessage {
@@ -27,10 +28,6 @@ export function changeListMessage(page: ChangePage, title: string, timeZone: str
   return { fallback: lines.join('\n'), title, body: lines.join('\n'), context };
 }
 
-export interface TimelineEntry {
-  event: ChangeEvent;
-  actor: string | null;
-}
 
 const TIMELINE_SHOWN = 20;
 

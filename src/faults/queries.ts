@@ -3,8 +3,9 @@ import { formatFaultId } from './rules.js';
 import type { PersonView } from '../chat/format.js';
 import { NotFoundError } from '../errors.js';
 import type { Actor } from '../people/actor.js';
-import { peopleViews } from '../people/views.js';
-import { Fault, FaultEvent } from '../store/entities/index.js';
+import { FAULT_RECORD } from './record.js';
+import { readTimeline, type TimelineEntry } from '../records/timeline.js';
+import { Fault } from '../store/entities/index.js';
 import type { Store } from '../store/store.js';
 
 export const LIST_SCOPES = ['mine', 'open', 'all'] as const;
@@ -19,7 +20,7 @@ export interface FaultPage {
 
 export interface FaultDetail {
   fault: Fault;
-  timeline: { event: FaultEvent; actor: string | null }[];
+  timeline: TimelineEntry[];
   people: Map<number, PersonView>;
 }
 
@@ -60,10 +61,7 @@ export class FaultQueries {
     const manager = this.store.manager;
     const fault = await manager.findOne(Fault, { where: { id } });
     if (!fault) throw new NotFoundError('faults.error.notFound', { id: formatFaultId(id) });
-    const events = await manager.find(FaultEvent, { where: { faultId: id }, order: { id: 'ASC' } });
-    const ids = [fault.reporterId, fault.assigneeId, ...events.map((e) => e.actorId)].filter((v): v is number => v !== null);
-    const { views } = await peopleViews(manager, ids);
-    const timeline = events.map((event) => ({ event, actor: event.actorId === null ? null : views.get(event.actorId)?.displayName ?? null }));
-    return { fault, timeline, people: views };
+    const { timeline, people } = await readTimeline(manager, FAULT_RECORD.kind, id, [fault.reporterId, fault.assigneeId]);
+    return { fault, timeline, people };
   }
 }

@@ -1,21 +1,21 @@
 import type { EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { faultMessages, type FaultNews } from './notifications.js';
+import { FAULT_RECORD } from './record.js';
 import { FAULT_CATEGORIES, formatFaultId, nextState, priorityOf, type FaultMove, type Level } from './rules.js';
-import { appendAudit } from '../audit/chain.js';
 import type { SurveyOpener } from '../feedback/surveys.js';
 import { formatTime } from '../chat/format.js';
 import type { Locale } from '../chat/i18n/catalog.js';
 import type { Clock } from '../clock.js';
-import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../errors.js';
-import { enqueue } from '../outbox/outbox.js';
-import { SYSTEM, type Actor, type Party } from '../people/actor.js';
+import { ConflictError, ForbiddenError, InvalidInputError } from '../errors.js';
+import { SYSTEM, type Actor } from '../people/actor.js';
+import { RecordLifecycle, type MessagesOf } from '../records/lifecycle.js';
+import { lastStep } from '../records/timeline.js';
 import { hasRole } from '../people/roles.js';
 import type { AccountRef, PeopleService } from '../people/service.js';
 import type { SettingsService } from '../settings/service.js';
-import { Fault, FaultEvent, Person } from '../store/entities/index.js';
+import { Fault } from '../store/entities/index.js';
 import type { Store } from '../store/store.js';
-import { updateIfUnchanged } from '../store/versioned.js';
 
 const level = z.coerce.number().int().min(1).max(3).transform((n) => n as Level);
 
@@ -66,48 +66,42 @@ export class FaultService {
     private readonly people: PeopleService,
     private readonly settings: SettingsService,
     private readonly options: FaultServiceOptions,
-  ) {}
+  ) {
+    this.lifecycle = new RecordLifecycle(FAULT_RECORD, store, clock, options);
+  }
+
+  private readonly lifecycle: RecordLifecycle<Fault>;
 
   async report(actor: Actor, input: FaultReport, source: 'chat' | 'alert' = 'chat'): Promise<Fault> {
-    const fault = await this.store.transaction(async (manager) => {
+    return this.lifecycle.run(async (manager) => {
       const now = this.clock.now();
-      const created = await manager.save(
-        Fault,
-        manager.create(Fault, {
-          title: input.title,
-          description: input.description,
-          category: input.category,
-          impact: input.impact,
-          urgency: input.urgency,
-          priority: priorityOf(input.impact, input.urgency),
-          state: 'reported',
-          affectedSystem: input.affectedSystem ?? null,
-          source,
-          reporterId: actor.personId,
-          assigneeId: null,
-          rootCause: null,
-          resolutionSteps: null,
-          reporterPlatform: actor.platform,
-          acknowledgedAt: null,
-          resolvedAt: null,
-          closedAt: null,
-          createdAt: now,
-          updatedAt: now,
-        }),
-      );
-      await this.options.sla?.onChange(manager, created, now);
-      await this.record(manager, actor, created, 'reported', null, null, null);
-      await this.notify(manager, created, { kind: 'reported' });
-      return created;
+      const values = {
+        title: input.title,
+        description: input.description,
+        category: input.category,
+        impact: input.impact,
+        urgency: input.urgency,
+        priority: priorityOf(input.impact, input.urgency),
+        state: 'reported' as const,
+        affectedSystem: input.affectedSystem ?? null,
+        source,
+        reporterId: actor.personId,
+        assigneeId: null,
+        rootCause: null,
+        resolutionSteps: null,
+        reporterPlatform: actor.platform,
+        acknowledgedAt: null,
+        resolvedAt: null,
+        closedAt: null,
+        createdAt: now,
+        updatedAt: now,
+      };
+      return this.lifecycle.create(manager, actor, values, 'reported', this.news(manager, { kind: 'reported' }));
     });
-    this.options.onOutbox?.();
-    return fault;
   }
 
   async get(id: number): Promise<Fault> {
-    const fault = await this.store.manager.findOne(Fault, { where: { id } });
-    if (!fault) throw new NotFoundError('faults.error.notFound', { id: formatFaultId(id) });
-    return fault;
+    return this.lifecycle.load(this.store.manager, id);
   }
 
   async acknowledge(actor: Actor, id: number): Promise<Fault> {
@@ -174,8 +168,8 @@ export class FaultService {
 
   async reassign(actor: Actor, id: number, to: AccountRef): Promise<Fault> {
     this.requireEngineer(actor, 'reassign');
-    const fault = await this.store.transaction(async (manager) => {
-      const fault = await this.load(manager, id);
+    return this.lifecycle.run(async (manager) => {
+      const fault = await this.lifecycle.load(manager, id);
       if (fault.state === 'resolved' || fault.state === 'closed') {
         throw new ConflictError('faults.error.cannotMove', { id: formatFaultId(id), state: { key: `faults.state.${fault.state}` }, move: { key: 'faults.move.reassign' } });
       }
@@ -184,15 +178,14 @@ export class FaultService {
       if (!hasRole(roles, 'engineer')) {
         throw new InvalidInputError('faults.error.assigneeNotEngineer', { person: person.displayName }, 'assignee');
       }
-      const before = snapshot(fault);
-      await this.apply(manager, fault, { assigneeId: person.id });
-      await this.options.sla?.onChange(manager, fault, this.clock.now());
-      await this.record(manager, actor, fault, 'reassigned', before, null, person.displayName);
-      await this.notify(manager, fault, { kind: 'reassigned', by: actor.personId, to: person.id });
+      await this.lifecycle.apply(manager, actor, fault, {
+        event: 'reassigned',
+        fields: { assigneeId: person.id },
+        note: person.displayName,
+        messages: this.news(manager, { kind: 'reassigned', by: actor.personId, to: person.id }),
+      });
       return fault;
     });
-    this.options.onOutbox?.();
-    return fault;
   }
 
   private requireEngineer(actor: Actor, move: FaultMove | 'reassign'): void {
@@ -207,17 +200,13 @@ export class FaultService {
     changes: (fault: Fault, now: Date) => Change,
     news: FaultNews,
   ): Promise<Fault> {
-    const fault = await this.store.transaction(async (manager) => {
-      const fault = await this.load(manager, id);
+    return this.lifecycle.run(async (manager) => {
+      const fault = await this.lifecycle.load(manager, id);
       if (actor) this.authorise(actor, fault, move);
       const to = nextState(fault.state, move);
       if (to === undefined) throw await this.refusal(manager, fault, move);
-      const before = snapshot(fault);
       const now = this.clock.now();
-      await this.apply(manager, fault, { ...changes(fault, now), state: to });
-      await this.options.sla?.onChange(manager, fault, now);
-      await this.record(manager, actor ?? SYSTEM, fault, move, before, before.state, null);
-      await this.notify(manager, fault, news);
+      await this.lifecycle.apply(manager, actor ?? SYSTEM, fault, { event: move, fields: { ...changes(fault, now), state: to }, messages: this.news(manager, news) });
       if (move === 'resolve' && this.options.surveys) {
         await this.options.surveys.open(manager, {
           recordType: 'fault',
@@ -231,8 +220,6 @@ export class FaultService {
       }
       return fault;
     });
-    this.options.onOutbox?.();
-    return fault;
   }
 
   private authorise(actor: Actor, fault: Fault, move: FaultMove): void {
@@ -250,73 +237,26 @@ export class FaultService {
     const id = formatFaultId(fault.id);
     const kind = move === 'acknowledge' ? 'acknowledge' : move === 'resolve' ? 'resolve' : undefined;
     if (kind) {
-      const earlier = await manager.findOne(FaultEvent, { where: { faultId: fault.id, kind }, order: { id: 'DESC' } });
+      const earlier = await lastStep(manager, FAULT_RECORD.kind, fault.id, kind);
       if (earlier) {
-        const person = earlier.actorId === null ? null : await manager.findOne(Person, { where: { id: earlier.actorId } });
         return new ConflictError(kind === 'acknowledge' ? 'faults.error.alreadyAcknowledged' : 'faults.error.alreadyResolved', {
           id,
-          person: person?.displayName ?? '—',
-          time: formatTime(earlier.createdAt, this.options.timeZone),
+          person: earlier.person,
+          time: formatTime(earlier.event.createdAt, this.options.timeZone),
         });
       }
     }
     return new ConflictError('faults.error.cannotMove', { id, state: { key: `faults.state.${fault.state}` }, move: { key: `faults.move.${move}` } });
   }
 
-  private async load(manager: EntityManager, id: number): Promise<Fault> {
-    const fault = await manager.findOne(Fault, { where: { id } });
-    if (!fault) throw new NotFoundError('faults.error.notFound', { id: formatFaultId(id) });
-    return fault;
+  /** The messages that tell people about this news of a fault. */
+  private news(manager: EntityManager, news: FaultNews): MessagesOf<Fault> {
+    return async (fault) =>
+      faultMessages(fault, news, {
+        manager,
+        timeZone: this.options.timeZone,
+        defaultLocale: this.options.defaultLocale,
+        faultChannel: await this.settings.channel('fault_channel'),
+      });
   }
-
-  /** Writes a change only if nobody changed the fault since it was read (optimistic version). */
-  private async apply(manager: EntityManager, fault: Fault, change: Change): Promise<void> {
-    if (!(await updateIfUnchanged(manager, Fault, fault, change, this.clock.now()))) {
-      throw new ConflictError('faults.error.changedMeanwhile', { id: formatFaultId(fault.id) });
-    }
-  }
-
-  private async record(
-    manager: EntityManager,
-    actor: Party,
-    fault: Fault,
-    kind: string,
-    before: ReturnType<typeof snapshot> | null,
-    fromState: string | null,
-    note: string | null,
-  ): Promise<void> {
-    const now = this.clock.now();
-    await manager.save(
-      FaultEvent,
-      manager.create(FaultEvent, { faultId: fault.id, actorId: actor.personId, kind, fromState, toState: fault.state, note, createdAt: now }),
-    );
-    await appendAudit(manager, now, {
-      actor,
-      action: `fault.${kind}`,
-      recordType: 'fault',
-      recordId: formatFaultId(fault.id),
-      before,
-      after: snapshot(fault),
-    });
-  }
-
-  private async notify(manager: EntityManager, fault: Fault, news: FaultNews): Promise<void> {
-    const messages = await faultMessages(fault, news, {
-      manager,
-      timeZone: this.options.timeZone,
-      defaultLocale: this.options.defaultLocale,
-      faultChannel: await this.settings.channel('fault_channel'),
-    });
-    await enqueue(manager, this.clock.now(), messages);
-  }
-}
-
-function snapshot(fault: Fault) {
-  return {
-    state: fault.state,
-    priority: fault.priority,
-    assigneeId: fault.assigneeId,
-    rootCause: fault.rootCause,
-    resolutionSteps: fault.resolutionSteps,
-  };
 }

@@ -4,7 +4,8 @@ import { formatFaultId } from './rules.js';
 import { formatAge, formatTime, truncate, type PersonView } from '../chat/format.js';
 import type { Translate } from '../chat/i18n/catalog.js';
 import type { ChatMessage, Platform } from '../chat/model.js';
-import type { Fault, FaultEvent } from '../store/entities/index.js';
+import type { Fault } from '../store/entities/index.js';
+import type { TimelineEntry } from '../records/timeline.js';
 
 /** `/fault list` and `/fault search`: at most ten rows, newest first, and how to see more. */
 export function faultListMessage(page: FaultPage, title: string, now: Date, t: Translate): ChatMessage {
@@ -19,10 +20,6 @@ export function faultListMessage(page: FaultPage, title: string, now: Date, t: T
   return { fallback: lines.join('\n'), title, body: lines.join('\n'), context };
 }
 
-export interface TimelineEntry {
-  event: FaultEvent;
-  actor: string | null;
-}
 
 const TIMELINE_SHOWN = 15;
 

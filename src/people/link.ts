@@ -25,9 +25,7 @@ const CODE_LENGTH = 8;
  * is deliberately absent: it is append-only and hash-chained, and keeps naming whoever acted then.
  */
 export const PERSON_COLUMNS_WITHOUT_FK: readonly { table: string; column: string }[] = [
-  { table: 'fault_events', column: 'actor_id' },
-  { table: 'change_events', column: 'actor_id' },
-  { table: 'service_request_events', column: 'actor_id' },
+  { table: 'record_events', column: 'actor_id' },
   { table: 'sla_notices', column: 'recipient_id' },
   { table: 'oncall_overrides', column: 'created_by' },
   { table: 'oncall_rotations', column: 'updated_by' },

@@ -4,8 +4,9 @@ import type { PersonView } from '../chat/format.js';
 import { ForbiddenError, NotFoundError } from '../errors.js';
 import type { Actor } from '../people/actor.js';
 import { hasRole } from '../people/roles.js';
-import { peopleViews } from '../people/views.js';
-import { ServiceRequest, ServiceRequestEvent } from '../store/entities/index.js';
+import { REQUEST_RECORD } from './record.js';
+import { readTimeline, type TimelineEntry } from '../records/timeline.js';
+import { ServiceRequest } from '../store/entities/index.js';
 import type { Store } from '../store/store.js';
 
 export const REQUEST_LIST_SCOPES = ['mine', 'open', 'all'] as const;
@@ -20,7 +21,7 @@ export interface RequestPage {
 
 export interface RequestDetail {
   request: ServiceRequest;
-  timeline: { event: ServiceRequestEvent; actor: string | null }[];
+  timeline: TimelineEntry[];
   people: Map<number, PersonView>;
 }
 
@@ -59,10 +60,7 @@ export class RequestQueries {
     if (!request) throw new NotFoundError('requests.error.notFound', { id: formatRequestId(id) });
     const involved = [request.requesterId, request.beneficiaryId, request.assigneeId].includes(actor.personId);
     if (!involved && !hasRole(actor.roles, 'engineer')) throw new ForbiddenError('requests.error.notYours', { id: formatRequestId(id) });
-    const events = await manager.find(ServiceRequestEvent, { where: { requestId: id }, order: { id: 'ASC' } });
-    const ids = [request.requesterId, request.beneficiaryId, request.assigneeId, ...events.map((e) => e.actorId)].filter((v): v is number => v !== null);
-    const { views } = await peopleViews(manager, ids);
-    const timeline = events.map((event) => ({ event, actor: event.actorId === null ? null : (views.get(event.actorId)?.displayName ?? null) }));
-    return { request, timeline, people: views };
+    const { timeline, people } = await readTimeline(manager, REQUEST_RECORD.kind, id, [request.requesterId, request.beneficiaryId, request.assigneeId]);
+    return { request, timeline, people };
   }
 }

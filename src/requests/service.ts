@@ -1,23 +1,23 @@
 import type { EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { requestMessages, type RequestNews } from './notifications.js';
+import { REQUEST_RECORD } from './record.js';
 import { formatRequestId, nextRequestState, requestPriority, type RequestMove } from './rules.js';
 import { requestCatalog, requestChannel } from './settings.js';
-import { appendAudit } from '../audit/chain.js';
 import { formatTime } from '../chat/format.js';
 import type { Locale } from '../chat/i18n/catalog.js';
 import type { Clock } from '../clock.js';
-import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../errors.js';
+import { ConflictError, ForbiddenError, InvalidInputError } from '../errors.js';
 import type { Level } from '../faults/rules.js';
-import { enqueue } from '../outbox/outbox.js';
-import { SYSTEM, type Actor, type Party } from '../people/actor.js';
+import { SYSTEM, type Actor } from '../people/actor.js';
+import { RecordLifecycle, type MessagesOf } from '../records/lifecycle.js';
+import { lastStep } from '../records/timeline.js';
 import { hasRole } from '../people/roles.js';
 import type { AccountRef, PeopleService } from '../people/service.js';
 import type { SettingsService } from '../settings/service.js';
 import type { SlaHook } from '../sla/service.js';
-import { Person, ServiceRequest, ServiceRequestEvent } from '../store/entities/index.js';
+import { ServiceRequest } from '../store/entities/index.js';
 import type { Store } from '../store/store.js';
-import { updateIfUnchanged } from '../store/versioned.js';
 import type { SurveyOpener } from '../feedback/surveys.js';
 
 const level = z.coerce.number().int().min(1).max(3).transform((n) => n as Level);
@@ -67,7 +67,11 @@ export class RequestService {
     private readonly people: PeopleService,
     private readonly settings: SettingsService,
     private readonly options: RequestServiceOptions,
-  ) {}
+  ) {
+    this.lifecycle = new RecordLifecycle(REQUEST_RECORD, store, clock, options);
+  }
+
+  private readonly lifecycle: RecordLifecycle<ServiceRequest>;
 
   /** The request types the form offers (setting `request_catalog`). */
   catalog(): Promise<string[]> {
@@ -79,45 +83,35 @@ export class RequestService {
     if (!catalog.includes(input.requestType)) {
       throw new InvalidInputError('requests.error.unknownType', { type: input.requestType.slice(0, 32), types: catalog.join(', ') }, 'requestType');
     }
-    const request = await this.store.transaction(async (manager) => {
+    return this.lifecycle.run(async (manager) => {
       const now = this.clock.now();
       const beneficiary = input.forWhom ? await this.people.personFor(manager, { platform: actor.platform, userId: input.forWhom }) : undefined;
-      const created = await manager.save(
-        ServiceRequest,
-        manager.create(ServiceRequest, {
-          title: input.title,
-          details: input.details ?? null,
-          requestType: input.requestType,
-          importance: input.importance,
-          urgency: input.urgency,
-          priority: requestPriority(input.importance, input.urgency),
-          state: 'submitted',
-          requesterId: actor.personId,
-          requesterPlatform: actor.platform,
-          beneficiaryId: beneficiary && beneficiary.id !== actor.personId ? beneficiary.id : null,
-          assigneeId: null,
-          fulfilment: null,
-          assignedAt: null,
-          fulfilledAt: null,
-          closedAt: null,
-          createdAt: now,
-          updatedAt: now,
-          slaStops: [],
-        }),
-      );
-      await this.options.sla?.onChange(manager, created, now);
-      await this.record(manager, actor, created, 'submitted', null, null, null);
-      await this.notify(manager, created, { kind: 'submitted' });
-      return created;
+      const values = {
+        title: input.title,
+        details: input.details ?? null,
+        requestType: input.requestType,
+        importance: input.importance,
+        urgency: input.urgency,
+        priority: requestPriority(input.importance, input.urgency),
+        state: 'submitted' as const,
+        requesterId: actor.personId,
+        requesterPlatform: actor.platform,
+        beneficiaryId: beneficiary && beneficiary.id !== actor.personId ? beneficiary.id : null,
+        assigneeId: null,
+        fulfilment: null,
+        assignedAt: null,
+        fulfilledAt: null,
+        closedAt: null,
+        createdAt: now,
+        updatedAt: now,
+        slaStops: [],
+      };
+      return this.lifecycle.create(manager, actor, values, 'submitted', this.news(manager, { kind: 'submitted' }));
     });
-    this.options.onOutbox?.();
-    return request;
   }
 
   async get(id: number): Promise<ServiceRequest> {
-    const request = await this.store.manager.findOne(ServiceRequest, { where: { id } });
-    if (!request) throw new NotFoundError('requests.error.notFound', { id: formatRequestId(id) });
-    return request;
+    return this.lifecycle.load(this.store.manager, id);
   }
 
   /** An engineer takes a submitted request: it is assigned to them. */
@@ -128,7 +122,7 @@ export class RequestService {
   /** An engineer assigns the request to an engineer (possibly themselves). */
   async assign(actor: Actor, id: number, to: AccountRef): Promise<ServiceRequest> {
     requireEngineer(actor, 'assign');
-    const request = await this.store.transaction(async (manager) => {
+    return this.lifecycle.run(async (manager) => {
       const person = await this.people.personFor(manager, to);
       if (!hasRole(await this.people.rolesOf(manager, person.id), 'engineer')) {
         throw new InvalidInputError('requests.error.assigneeNotEngineer', { person: person.displayName }, 'assignee');
@@ -139,8 +133,6 @@ export class RequestService {
         to: person.id,
       }, person.displayName);
     });
-    this.options.onOutbox?.();
-    return request;
   }
 
   async fulfil(actor: Actor, id: number, fulfilment: string): Promise<ServiceRequest> {
@@ -174,14 +166,12 @@ export class RequestService {
         if (!(error instanceof ConflictError)) throw error;
       }
     }
-    if (closed > 0) this.options.onOutbox?.();
+    if (closed > 0) this.lifecycle.deliver();
     return closed;
   }
 
   private async move(actor: Actor, id: number, move: RequestMove, changes: (r: ServiceRequest, now: Date) => Change, news: RequestNews): Promise<ServiceRequest> {
-    const request = await this.store.transaction((manager) => this.moveIn(manager, actor, id, move, changes, news));
-    this.options.onOutbox?.();
-    return request;
+    return this.lifecycle.run((manager) => this.moveIn(manager, actor, id, move, changes, news));
   }
 
   /** Applies one state-machine move; `actor` null means opsdesk itself (a scheduled job). */
@@ -194,20 +184,12 @@ export class RequestService {
     news: RequestNews,
     note: string | null = null,
   ): Promise<ServiceRequest> {
-    const request = await manager.findOne(ServiceRequest, { where: { id } });
-    if (!request) throw new NotFoundError('requests.error.notFound', { id: formatRequestId(id) });
+    const request = await this.lifecycle.load(manager, id);
     if (actor) authorise(actor, request, move);
     const to = nextRequestState(request.state, move);
     if (to === undefined) throw await this.refusal(manager, request, move);
-    const before = snapshot(request);
     const now = this.clock.now();
-    const change: Change = { ...changes(request, now), state: to };
-    if (!(await updateIfUnchanged(manager, ServiceRequest, request, change, now))) {
-      throw new ConflictError('requests.error.changedMeanwhile', { id: formatRequestId(id) });
-    }
-    await this.options.sla?.onChange(manager, request, now);
-    await this.record(manager, actor ?? SYSTEM, request, move, before, before.state, note);
-    await this.notify(manager, request, news);
+    await this.lifecycle.apply(manager, actor ?? SYSTEM, request, { event: move, fields: { ...changes(request, now), state: to }, note, messages: this.news(manager, news) });
     if (move === 'fulfil' && this.options.surveys) {
       await this.options.surveys.open(manager, {
         recordType: 'request',
@@ -226,51 +208,27 @@ export class RequestService {
   private async refusal(manager: EntityManager, request: ServiceRequest, move: RequestMove): Promise<ConflictError> {
     const id = formatRequestId(request.id);
     if (move === 'take' || move === 'fulfil') {
-      const earlier = await manager.findOne(ServiceRequestEvent, { where: { requestId: request.id, kind: move }, order: { id: 'DESC' } });
+      const earlier = await lastStep(manager, REQUEST_RECORD.kind, request.id, move);
       if (earlier) {
-        const person = earlier.actorId === null ? null : await manager.findOne(Person, { where: { id: earlier.actorId } });
         return new ConflictError(move === 'take' ? 'requests.error.alreadyTaken' : 'requests.error.alreadyFulfilled', {
           id,
-          person: person?.displayName ?? '—',
-          time: formatTime(earlier.createdAt, this.options.timeZone),
+          person: earlier.person,
+          time: formatTime(earlier.event.createdAt, this.options.timeZone),
         });
       }
     }
     return new ConflictError('requests.error.cannotMove', { id, state: { key: `requests.state.${request.state}` }, move: { key: `requests.move.${move}` } });
   }
 
-  private async record(
-    manager: EntityManager,
-    actor: Party,
-    request: ServiceRequest,
-    kind: string,
-    before: ReturnType<typeof snapshot> | null,
-    fromState: string | null,
-    note: string | null,
-  ): Promise<void> {
-    const now = this.clock.now();
-    await manager.save(
-      ServiceRequestEvent,
-      manager.create(ServiceRequestEvent, { requestId: request.id, actorId: actor.personId, kind, fromState, toState: request.state, note, createdAt: now }),
-    );
-    await appendAudit(manager, now, {
-      actor,
-      action: `request.${kind}`,
-      recordType: 'request',
-      recordId: formatRequestId(request.id),
-      before,
-      after: snapshot(request),
-    });
-  }
-
-  private async notify(manager: EntityManager, request: ServiceRequest, news: RequestNews): Promise<void> {
-    const messages = await requestMessages(request, news, {
-      manager,
-      timeZone: this.options.timeZone,
-      defaultLocale: this.options.defaultLocale,
-      channel: await requestChannel(this.settings),
-    });
-    await enqueue(manager, this.clock.now(), messages);
+  /** The messages that tell people about this news of a request. */
+  private news(manager: EntityManager, news: RequestNews): MessagesOf<ServiceRequest> {
+    return async (request) =>
+      requestMessages(request, news, {
+        manager,
+        timeZone: this.options.timeZone,
+        defaultLocale: this.options.defaultLocale,
+        channel: await requestChannel(this.settings),
+      });
   }
 }
 
@@ -287,8 +245,4 @@ export function authorise(actor: Actor, request: ServiceRequest, move: RequestMo
     return;
   }
   requireEngineer(actor, move);
-}
-
-function snapshot(request: ServiceRequest) {
-  return { state: request.state, priority: request.priority, assigneeId: request.assigneeId, fulfilment: request.fulfilment };
 }

@@ -4,7 +4,7 @@ import type { ChangeRequest } from '../../src/changes/service.js';
 import type { ChatMessage } from '../../src/chat/model.js';
 import { ConflictError, FieldErrors, ForbiddenError, InvalidInputError, type UserError } from '../../src/errors.js';
 import type { Actor } from '../../src/people/actor.js';
-import { AuditEntry, ChangeApproval, ChangeEvent, OutboxMessage } from '../../src/store/entities/index.js';
+import { AuditEntry, ChangeApproval, OutboxMessage, RecordEvent } from '../../src/store/entities/index.js';
 import { openTestWorld, type TestWorld } from '../helpers/db.js';
 
 const payload = (row: OutboxMessage | undefined): ChatMessage => JSON.parse(row?.payload ?? '{}') as ChatMessage;
@@ -132,7 +132,7 @@ describe('change approvals on SQLite with the real migrations', () => {
       expect(typeof error.params.person === 'string' ? error.params.person.split(', ').sort() : []).toEqual([...firstTwo].sort());
       expect(error.params.time).toBe('2026-11-23 10:00');
     }
-    const events = await world.store.manager.find(ChangeEvent, { where: { changeId: 1 }, order: { id: 'ASC' } });
+    const events = await world.store.manager.find(RecordEvent, { where: { recordKind: 'change', recordId: 1 }, order: { id: 'ASC' } });
     expect(events.map((e) => e.kind)).toEqual(['submitted', 'approve', 'approve', 'approved', 'scheduled']);
   });
 
@@ -292,7 +292,7 @@ describe('change approvals on SQLite with the real migrations', () => {
       ['rita', 'not_approved'],
       ['rita', 'before_window'],
     ]);
-    expect(await world.store.manager.count(ChangeEvent, { where: { changeId: 1, kind: 'compliance_violation' } })).toBe(2);
+    expect(await world.store.manager.count(RecordEvent, { where: { recordKind: 'change', recordId: 1, kind: 'compliance_violation' } })).toBe(2);
     expect((await world.services.changes.get(1)).state).toBe('scheduled');
 
     world.clock.set(new Date('2026-11-25T21:05:00Z'));

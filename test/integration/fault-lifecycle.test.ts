@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyChain } from '../../src/audit/chain.js';
 import { ConflictError, ForbiddenError, InvalidInputError } from '../../src/errors.js';
 import type { ChatMessage } from '../../src/chat/model.js';
-import { AuditEntry, FaultEvent, OutboxMessage } from '../../src/store/entities/index.js';
+import { AuditEntry, OutboxMessage, RecordEvent } from '../../src/store/entities/index.js';
 
 const payload = (row: OutboxMessage | undefined): ChatMessage => JSON.parse(row?.payload ?? '{}') as ChatMessage;
 const actionIds = (row: OutboxMessage | undefined) => (payload(row).buttons ?? []).map((b) => b.actionId);
@@ -64,7 +64,7 @@ describe('fault lifecycle on SQLite with the real migrations', () => {
     const closed = await services.faults.close(anna, 1);
     expect(closed.state).toBe('closed');
 
-    const events = await world.store.manager.find(FaultEvent, { where: { faultId: 1 }, order: { id: 'ASC' } });
+    const events = await world.store.manager.find(RecordEvent, { where: { recordKind: 'fault', recordId: 1 }, order: { id: 'ASC' } });
     expect(events.map((e) => e.kind)).toEqual(['reported', 'acknowledge', 'start', 'resolve', 'reopen', 'resolve', 'close']);
     expect(events.map((e) => e.toState)).toEqual(['reported', 'acknowledged', 'in_progress', 'resolved', 'in_progress', 'resolved', 'closed']);
 
@@ -120,7 +120,7 @@ describe('fault lifecycle on SQLite with the real migrations', () => {
       expect((reason as ConflictError).messageKey).toBe('faults.error.alreadyAcknowledged');
       expect((reason as ConflictError).params.person).toBe('li.wei');
     }
-    const acks = await world.store.manager.count(FaultEvent, { where: { faultId: 1, kind: 'acknowledge' } });
+    const acks = await world.store.manager.count(RecordEvent, { where: { recordKind: 'fault', recordId: 1, kind: 'acknowledge' } });
     expect(acks).toBe(1);
   });
 

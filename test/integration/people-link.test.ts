@@ -7,7 +7,7 @@ import type { Actor } from '../../src/people/actor.js';
 import { LINK_CODE_TTL_MS, normaliseLinkCode } from '../../src/people/link.js';
 import { createServices, type Services } from '../../src/services.js';
 import { openDatabase } from '../../src/store/data-source.js';
-import { AuditEntry, Fault, FaultEvent, Identity, LinkCode, Person, RoleGrant } from '../../src/store/entities/index.js';
+import { AuditEntry, Fault, Identity, LinkCode, Person, RecordEvent, RoleGrant } from '../../src/store/entities/index.js';
 import { Store } from '../../src/store/store.js';
 import { openTestWorld, type TestWorld } from '../helpers/db.js';
 import { POSTGRES_URL, createSchema } from '../helpers/postgres.js';
@@ -64,7 +64,7 @@ describe('linking Slack and Discord accounts with /ops link', () => {
     expect(await m.findOne(Person, { where: { id: discord.personId } })).toBeNull();
     expect((await m.findOneByOrFail(Fault, { id: reported.id })).reporterId).toBe(slack.personId);
     expect((await m.findOneByOrFail(Fault, { id: other.id })).assigneeId).toBe(slack.personId);
-    const events = await m.find(FaultEvent, { where: { faultId: other.id } });
+    const events = await m.find(RecordEvent, { where: { recordKind: 'fault', recordId: other.id } });
     expect(events.find((e) => e.kind === 'acknowledge')?.actorId).toBe(slack.personId);
     // The Discord account locale fills in what the older person did not have.
     expect((await m.findOneByOrFail(Person, { id: slack.personId })).locale).toBe('zh-CN');

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../../src/chat/model.js';
 import { ConflictError, ForbiddenError, InvalidInputError } from '../../src/errors.js';
-import { AuditEntry, FeedbackSurvey, OutboxMessage, ServiceRequestEvent } from '../../src/store/entities/index.js';
+import { AuditEntry, FeedbackSurvey, OutboxMessage, RecordEvent } from '../../src/store/entities/index.js';
 import { openTestWorld, type TestWorld } from '../helpers/db.js';
 
 const payload = (row: OutboxMessage | null | undefined): ChatMessage => JSON.parse(row?.payload ?? '{}') as ChatMessage;
@@ -58,7 +58,7 @@ describe('service requests on SQLite with the real migrations', () => {
     ]);
     const survey = await world.store.manager.findOneOrFail(FeedbackSurvey, { where: { recordType: 'request', recordId: 1 } });
     expect([survey.respondentId, survey.resolverId]).toEqual([anna.personId, li.personId]);
-    const events = await world.store.manager.find(ServiceRequestEvent, { where: { requestId: 1 }, order: { id: 'ASC' } });
+    const events = await world.store.manager.find(RecordEvent, { where: { recordKind: 'request', recordId: 1 }, order: { id: 'ASC' } });
     expect(events.map((e) => `${e.kind}:${e.toState}`)).toEqual(['submitted:submitted', 'take:assigned', 'fulfil:fulfilled', 'close:closed']);
     const audit = await world.store.manager.find(AuditEntry, { where: { recordType: 'request' }, order: { id: 'ASC' } });
     expect(audit.map((a) => a.action)).toEqual(['request.submitted', 'request.take', 'request.fulfil', 'request.close']);

@@ -1,10 +1,8 @@
 import { AuditEntry } from './audit-entry.js';
 import { ChangeApproval } from './change-approval.js';
-import { ChangeEvent } from './change-event.js';
 import { ChangeNotice } from './change-notice.js';
 import { Change } from './change.js';
 import { DiscordFormDraft } from './discord-form-draft.js';
-import { FaultEvent } from './fault-event.js';
 import { FeedbackBallot } from './feedback-ballot.js';
 import { FeedbackPoll } from './feedback-poll.js';
 import { FeedbackSuggestion } from './feedback-suggestion.js';
@@ -20,11 +18,12 @@ import { RoleGrant } from './role-grant.js';
 import { Setting } from './setting.js';
 import { OnCallOverride } from './oncall-override.js';
 import { OnCallRotation } from './oncall-rotation.js';
-import { ServiceRequestEvent } from './service-request-event.js';
+import { RecordEvent } from './record-event.js';
 import { ServiceRequest } from './service-request.js';
 import { SlaNotice } from './sla-notice.js';
 
-export { AuditEntry, Change, ChangeApproval, ChangeEvent, ChangeNotice, DiscordFormDraft, LinkCode, Fault, FaultEvent, FeedbackBallot, FeedbackPoll, FeedbackSuggestion, FeedbackSurvey, Identity, JobLease, MessageRef, OutboxMessage, Person, RoleGrant, Setting };
-export { OnCallOverride, OnCallRotation, ServiceRequest, ServiceRequestEvent, SlaNotice };
+export { AuditEntry, Change, ChangeApproval, ChangeNotice, DiscordFormDraft, LinkCode, Fault, FeedbackBallot, FeedbackPoll, FeedbackSuggestion, FeedbackSurvey, Identity, JobLease, MessageRef, OutboxMessage, Person, RoleGrant, Setting };
+export { OnCallOverride, OnCallRotation, ServiceRequest, RecordEvent, SlaNotice };
 
-export const ENTITIES = [Person, Identity, RoleGrant, Fault, FaultEvent, Setting, AuditEntry, OutboxMessage, MessageRef, JobLease, Change, ChangeApproval, ChangeEvent, ChangeNotice, FeedbackSurvey, FeedbackPoll, FeedbackBallot, FeedbackSuggestion, SlaNotice, OnCallRotation, OnCallOverride, ServiceRequest, ServiceRequestEvent, LinkCode, DiscordFormDraft];
+export const ENTITIES = [Person, Identity, RoleGrant, Fault, Setting, AuditEntry, OutboxMessage, MessageRef, JobLease, Change, ChangeApproval, ChangeNotice, FeedbackSurvey, FeedbackPoll, FeedbackBallot, FeedbackSuggestion, SlaNotice, OnCallRotation, OnCallOverride, ServiceRequest, RecordEvent, LinkCode, DiscordFormDraft];
+export type { EventDetails } from './record-event.js';

@@ -1,0 +1,137 @@
+// The one lifecycle step every record kind uses: write the change under the optimistic version,
+// recompute the SLA clock, append the timeline line and the audit entry, and queue the outgoing
+// messages, all in the caller's transaction. The kind-specific parts (rules, fields, snapshot,
+// messages) come in as arguments.
+import type { DeepPartial, EntityManager, FindOptionsWhere } from 'typeorm';
+import type { LifecycleRecord, RecordKind } from './kind.js';
+import { appendEvent } from './timeline.js';
+import { appendAudit } from '../audit/chain.js';
+import type { Clock } from '../clock.js';
+import { ConflictError, NotFoundError } from '../errors.js';
+import { enqueue, type OutgoingMessage } from '../outbox/outbox.js';
+import type { Party } from '../people/actor.js';
+import type { EventDetails } from '../store/entities/index.js';
+import type { Store } from '../store/store.js';
+import { updateIfUnchanged } from '../store/versioned.js';
+
+export interface LifecycleOptions<R> {
+  /** Recomputes the SLA clock (deadlines, pauses, next reminder) after every change, in the same transaction. */
+  sla?: { onChange(manager: EntityManager, record: R, now: Date): Promise<unknown> } | undefined;
+  /** Called after a transaction that may have queued messages committed, so delivery starts at once. */
+  onOutbox?: (() => void) | undefined;
+}
+
+/** The messages a step queues, built from the record after the step. */
+export type MessagesOf<R> = (record: R) => Promise<OutgoingMessage[]>;
+
+/** One step on a record that writes fields. */
+export interface Step<R> {
+  /** The timeline kind and the audit action after the dot: `acknowledge` → `fault.acknowledge`. */
+  event: string;
+  /** The fields written; a `state` among them makes the step a move (the timeline keeps where from). */
+  fields: Partial<R>;
+  note?: string | null;
+  details?: EventDetails | null;
+  /** More of the record before the step for the audit log, beside its snapshot. */
+  before?: Record<string, unknown>;
+  messages?: MessagesOf<R>;
+}
+
+/** A timeline line and audit entry for a step that wrote nothing itself (a decision, a finding). */
+export interface Entry {
+  event: string;
+  before: unknown;
+  fromState: string | null;
+  note: string | null;
+  details?: EventDetails | null;
+  /** The record after the step for the audit log; its snapshot by default. */
+  after?: unknown;
+}
+
+/** The lifecycle kernel of one record kind. */
+export class RecordLifecycle<R extends LifecycleRecord> {
+  constructor(
+    readonly kind: RecordKind<R>,
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly options: LifecycleOptions<R> = {},
+  ) {}
+
+  /** Runs `work` in one transaction, then wakes the outbox dispatcher. */
+  async run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const result = await this.store.transaction(work);
+    this.options.onOutbox?.();
+    return result;
+  }
+
+  /** Wakes the outbox dispatcher after a transaction (of several steps) committed. */
+  deliver(): void {
+    this.options.onOutbox?.();
+  }
+
+  /**
+   * Reads the record; with `lock` on PostgreSQL the row is locked until the transaction ends, so that
+   * steps that count (approvals) queue up. Throws NotFoundError when the id names none.
+   */
+  async load(manager: EntityManager, id: number, lock = false): Promise<R> {
+    const locking = lock && manager.connection.options.type === 'postgres';
+    const record = await manager.getRepository(this.kind.entity).findOne({
+      where: { id } as FindOptionsWhere<R>,
+      ...(locking ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+    });
+    if (!record) throw new NotFoundError(this.kind.notFound, { id: this.kind.label(id) });
+    return record;
+  }
+
+  /** Inserts a new record and takes its first step (`event`) with no state before it. */
+  async create(manager: EntityManager, actor: Party, values: DeepPartial<R>, event: string, messages?: MessagesOf<R>): Promise<R> {
+    const repository = manager.getRepository(this.kind.entity);
+    const created = await repository.save(repository.create(values));
+    const now = this.clock.now();
+    await this.options.sla?.onChange(manager, created, now);
+    await this.record(manager, actor, created, { event, before: null, fromState: null, note: null });
+    if (messages) await enqueue(manager, now, await messages(created));
+    return created;
+  }
+
+  /**
+   * Writes the step's fields only if nobody changed the record since it was read (ConflictError with
+   * the kind's `changedMeanwhile` otherwise), then recomputes the SLA clock, records the step in the
+   * timeline and the audit log, and queues its messages. The in-memory record follows the write.
+   */
+  async apply(manager: EntityManager, actor: Party, record: R, step: Step<R>): Promise<void> {
+    const before = { ...this.kind.snapshot(record), ...step.before };
+    const fromState = step.fields.state === undefined ? null : record.state;
+    const now = this.clock.now();
+    if (!(await updateIfUnchanged(manager, this.kind.entity, record, step.fields, now))) {
+      throw new ConflictError(this.kind.changedMeanwhile, { id: this.kind.label(record.id) });
+    }
+    await this.options.sla?.onChange(manager, record, now);
+    await this.record(manager, actor, record, { event: step.event, before, fromState, note: step.note ?? null, details: step.details ?? null });
+    if (step.messages) await enqueue(manager, now, await step.messages(record));
+  }
+
+  /** A timeline line and its audit entry (`<kind>.<event>`), naming the record's state now. */
+  async record(manager: EntityManager, actor: Party, record: R, entry: Entry): Promise<void> {
+    const now = this.clock.now();
+    await appendEvent(manager, {
+      recordKind: this.kind.kind,
+      recordId: record.id,
+      actor,
+      kind: entry.event,
+      fromState: entry.fromState,
+      toState: record.state,
+      note: entry.note,
+      details: entry.details ?? null,
+      at: now,
+    });
+    await appendAudit(manager, now, {
+      actor,
+      action: `${this.kind.kind}.${entry.event}`,
+      recordType: this.kind.kind,
+      recordId: this.kind.label(record.id),
+      before: entry.before,
+      after: entry.after === undefined ? this.kind.snapshot(record) : entry.after,
+    });
+  }
+}

@@ -1,0 +1,78 @@
+// The shared timeline (`record_events`): writing one line, reading a record's lines with the names of
+// the people in them, and finding who took a step first (for "already acknowledged by … at …").
+import type { EntityManager } from 'typeorm';
+import type { PersonView } from '../chat/format.js';
+import type { Party } from '../people/actor.js';
+import { peopleViews } from '../people/views.js';
+import { Person, RecordEvent, type EventDetails } from '../store/entities/index.js';
+
+/** One line to append to a record's timeline. */
+export interface TimelineLine {
+  recordKind: string;
+  recordId: number;
+  actor: Party;
+  kind: string;
+  fromState: string | null;
+  toState: string | null;
+  note: string | null;
+  details?: EventDetails | null;
+  at: Date;
+}
+
+/** A timeline line with the display name of who acted (null for opsdesk itself or someone unknown). */
+export interface TimelineEntry {
+  event: RecordEvent;
+  actor: string | null;
+}
+
+export async function appendEvent(manager: EntityManager, line: TimelineLine): Promise<RecordEvent> {
+  return manager.save(
+    RecordEvent,
+    manager.create(RecordEvent, {
+      recordKind: line.recordKind,
+      recordId: line.recordId,
+      actorId: line.actor.personId,
+      kind: line.kind,
+      fromState: line.fromState,
+      toState: line.toState,
+      note: line.note,
+      details: line.details ?? null,
+      createdAt: line.at,
+    }),
+  );
+}
+
+/** A record's events, oldest first. */
+export function eventsOf(manager: EntityManager, recordKind: string, recordId: number): Promise<RecordEvent[]> {
+  return manager.find(RecordEvent, { where: { recordKind, recordId }, order: { id: 'ASC' } });
+}
+
+/**
+ * A record's timeline with actors' names, and the views of those people plus `others` (the record's
+ * reporter, assignee, …), for a detail card.
+ */
+export async function readTimeline(
+  manager: EntityManager,
+  recordKind: string,
+  recordId: number,
+  others: (number | null)[],
+): Promise<{ timeline: TimelineEntry[]; people: Map<number, PersonView> }> {
+  const events = await eventsOf(manager, recordKind, recordId);
+  const ids = [...others, ...events.map((e) => e.actorId)].filter((v): v is number => v !== null);
+  const { views } = await peopleViews(manager, ids);
+  const timeline = events.map((event) => ({ event, actor: event.actorId === null ? null : (views.get(event.actorId)?.displayName ?? null) }));
+  return { timeline, people: views };
+}
+
+/** The latest event of this kind on the record and who took it ('—' for opsdesk or someone unknown). */
+export async function lastStep(
+  manager: EntityManager,
+  recordKind: string,
+  recordId: number,
+  kind: string,
+): Promise<{ event: RecordEvent; person: string } | undefined> {
+  const event = await manager.findOne(RecordEvent, { where: { recordKind, recordId, kind }, order: { id: 'DESC' } });
+  if (!event) return undefined;
+  const person = event.actorId === null ? null : await manager.findOne(Person, { where: { id: event.actorId } });
+  return { event, person: person?.displayName ?? '—' };
+}
