@@ -64,7 +64,7 @@ class Database {
   }
 
   async open(migrations: typeof MIGRATIONS): Promise<DataSource> {
-    const dataSource = new DataSource({ ...this.options, migrations } as DataSourceOptions);
+    const dataSource = new DataSource({ ...this.options, migrations });
     await dataSource.initialize();
     return dataSource;
   }
@@ -162,7 +162,7 @@ describe('the record_events migration', () => {
 
   it('moves the three timelines into one on SQLite, keeping order and times, and moves them back on down', async () => {
     const file = tempSqliteUrl('opsdesk-record-events-').slice('sqlite:'.length);
-    await checkRoundTrip(new Database({ type: 'better-sqlite3', database: file, prepareDatabase: (db: { pragma: (sql: string) => unknown }) => db.pragma('foreign_keys = ON') }, undefined));
+    await checkRoundTrip(new Database({ type: 'better-sqlite3', database: file, prepareDatabase: (db: { pragma: (sql: string) => unknown }) => void db.pragma('foreign_keys = ON') }, undefined));
   });
 
   it('does the same on PostgreSQL', async () => {
