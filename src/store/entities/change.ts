@@ -1,19 +1,14 @@
-import { Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, VersionColumn } from 'typeorm';
+import { Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { DateColumn, IntColumn, TextColumn, VarcharColumn } from '../columns.js';
 import { Person } from './person.js';
+import { RecordColumns } from './record-columns.js';
 import type { ChangeRisk, ChangeState, ChangeType } from '../../changes/rules.js';
 
 /** A change request (policy 4.2); its id is the number in `CHG-<id>`. */
 @Entity('changes')
 @Index('IDX_changes_state', ['state'])
 @Index('IDX_changes_window', ['windowStart', 'windowEnd'])
-export class Change {
-  @PrimaryGeneratedColumn({ type: 'integer' })
-  id!: number;
-
-  @VarcharColumn('title', 150)
-  title!: string;
-
+export class Change extends RecordColumns {
   @TextColumn('content')
   content!: string;
 
@@ -45,8 +40,7 @@ export class Change {
   @VarcharColumn('config_items', 500)
   configItems!: string;
 
-  @VarcharColumn('state', 20)
-  state!: ChangeState;
+  declare state: ChangeState;
 
   /** The policy in force when the change was submitted: how many approvals, and whether a manager must be one. */
   @IntColumn('approvals_required')
@@ -99,13 +93,4 @@ export class Change {
 
   @TextColumn('review_note', { nullable: true })
   reviewNote!: string | null;
-
-  @DateColumn('created_at')
-  createdAt!: Date;
-
-  @DateColumn('updated_at')
-  updatedAt!: Date;
-
-  @VersionColumn({ name: 'version', type: 'integer' })
-  version!: number;
 }

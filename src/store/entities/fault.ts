@@ -1,21 +1,15 @@
-import { Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, VersionColumn } from 'typeorm';
+import { Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { DateColumn, IntColumn, TextColumn, VarcharColumn } from '../columns.js';
 import { Person } from './person.js';
-import { SlaTracked } from './sla-tracked.js';
-import type { FaultCategory, FaultState, Level, Priority } from '../../faults/rules.js';
+import { AssignedRecord } from './assigned-record.js';
+import type { FaultCategory, FaultState, Level } from '../../faults/rules.js';
 
 /** A fault (incident); its id is the number in `INC-<id>`. */
 @Entity('faults')
 @Index('IDX_faults_state', ['state'])
 @Index('IDX_faults_reporter', ['reporterId'])
 @Index('IDX_faults_next_reminder', ['nextReminderAt'])
-export class Fault extends SlaTracked {
-  @PrimaryGeneratedColumn({ type: 'integer' })
-  id!: number;
-
-  @VarcharColumn('title', 150)
-  title!: string;
-
+export class Fault extends AssignedRecord {
   @TextColumn('description')
   description!: string;
 
@@ -28,11 +22,7 @@ export class Fault extends SlaTracked {
   @IntColumn('urgency')
   urgency!: Level;
 
-  @VarcharColumn('priority', 2)
-  priority!: Priority;
-
-  @VarcharColumn('state', 20)
-  state!: FaultState;
+  declare state: FaultState;
 
   @VarcharColumn('affected_system', 150, { nullable: true })
   affectedSystem!: string | null;
@@ -46,9 +36,6 @@ export class Fault extends SlaTracked {
   @ManyToOne(() => Person)
   @JoinColumn({ name: 'reporter_id', foreignKeyConstraintName: 'FK_faults_reporter' })
   reporter?: Person;
-
-  @IntColumn('assignee_id', { nullable: true })
-  assigneeId!: number | null;
 
   @ManyToOne(() => Person)
   @JoinColumn({ name: 'assignee_id', foreignKeyConstraintName: 'FK_faults_assignee' })
@@ -69,16 +56,4 @@ export class Fault extends SlaTracked {
 
   @DateColumn('resolved_at', { nullable: true })
   resolvedAt!: Date | null;
-
-  @DateColumn('closed_at', { nullable: true })
-  closedAt!: Date | null;
-
-  @DateColumn('created_at')
-  createdAt!: Date;
-
-  @DateColumn('updated_at')
-  updatedAt!: Date;
-
-  @VersionColumn({ name: 'version', type: 'integer' })
-  version!: number;
 }

@@ -1,8 +1,8 @@
-import { Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, VersionColumn } from 'typeorm';
+import { Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { DateColumn, IntColumn, TextColumn, VarcharColumn } from '../columns.js';
 import { Person } from './person.js';
-import { SlaTracked } from './sla-tracked.js';
-import type { Level, Priority } from '../../faults/rules.js';
+import { AssignedRecord } from './assigned-record.js';
+import type { Level } from '../../faults/rules.js';
 import type { RequestState } from '../../requests/rules.js';
 
 /** A service request (policy 4.3); its id is the number in `REQ-<id>`. */
@@ -10,14 +10,7 @@ import type { RequestState } from '../../requests/rules.js';
 @Index('IDX_service_requests_state', ['state'])
 @Index('IDX_service_requests_requester', ['requesterId'])
 @Index('IDX_service_requests_next_reminder', ['nextReminderAt'])
-export class ServiceRequest extends SlaTracked {
-  @PrimaryGeneratedColumn({ type: 'integer' })
-  id!: number;
-
-  /** What is needed, in one line. */
-  @VarcharColumn('title', 150)
-  title!: string;
-
+export class ServiceRequest extends AssignedRecord {
   @TextColumn('details', { nullable: true })
   details!: string | null;
 
@@ -31,11 +24,7 @@ export class ServiceRequest extends SlaTracked {
   @IntColumn('urgency')
   urgency!: Level;
 
-  @VarcharColumn('priority', 2)
-  priority!: Priority;
-
-  @VarcharColumn('state', 20)
-  state!: RequestState;
+  declare state: RequestState;
 
   @IntColumn('requester_id')
   requesterId!: number;
@@ -56,9 +45,6 @@ export class ServiceRequest extends SlaTracked {
   @JoinColumn({ name: 'beneficiary_id', foreignKeyConstraintName: 'FK_service_requests_beneficiary' })
   beneficiary?: Person;
 
-  @IntColumn('assignee_id', { nullable: true })
-  assigneeId!: number | null;
-
   @ManyToOne(() => Person)
   @JoinColumn({ name: 'assignee_id', foreignKeyConstraintName: 'FK_service_requests_assignee' })
   assignee?: Person;
@@ -72,16 +58,4 @@ export class ServiceRequest extends SlaTracked {
 
   @DateColumn('fulfilled_at', { nullable: true })
   fulfilledAt!: Date | null;
-
-  @DateColumn('closed_at', { nullable: true })
-  closedAt!: Date | null;
-
-  @DateColumn('created_at')
-  createdAt!: Date;
-
-  @DateColumn('updated_at')
-  updatedAt!: Date;
-
-  @VersionColumn({ name: 'version', type: 'integer' })
-  version!: number;
 }

@@ -1,5 +1,6 @@
 import { Column, type ValueTransformer } from 'typeorm';
 import { DateColumn, IntColumn } from '../columns.js';
+import { RecordColumns } from './record-columns.js';
 import type { Interval } from '../../sla/clock.js';
 
 // Intervals in which an SLA clock stood still, stored as JSON `[["from ISO","to ISO"], ...]`.
@@ -20,7 +21,7 @@ const intervals: ValueTransformer = {
  * breaches, the pauses of the resolution clock, and how far the reminder schedule has gone. The
  * sweep finds due records through the index on `next_reminder_at` that each table declares.
  */
-export abstract class SlaTracked {
+export abstract class SlaTracked extends RecordColumns {
   /** When the response (acknowledge / take) is due. */
   @DateColumn('response_due_at', { nullable: true })
   responseDueAt!: Date | null;
