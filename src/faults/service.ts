@@ -3,18 +3,18 @@ import { z } from 'zod';
 import { faultMessages, type FaultNews } from './notifications.js';
 import { FAULT_RECORD } from './record.js';
 import { FAULT_CATEGORIES, formatFaultId, nextState, priorityOf, type FaultMove, type Level } from './rules.js';
-import type { SurveyOpener } from '../feedback/surveys.js';
+import { surveyAbout, type SurveyOpener } from '../feedback/surveys.js';
 import { formatTime } from '../chat/format.js';
 import type { Locale } from '../chat/i18n/catalog.js';
 import type { Clock } from '../clock.js';
 import { ConflictError, ForbiddenError, InvalidInputError } from '../errors.js';
-import { SYSTEM, type Actor } from '../people/actor.js';
-import { RecordLifecycle, type MessagesOf } from '../records/lifecycle.js';
+import type { Actor } from '../people/actor.js';
+import { RecordLifecycle, type MessagesOf, type MoveRules } from '../records/lifecycle.js';
 import { lastStep } from '../records/timeline.js';
 import { hasRole } from '../people/roles.js';
 import type { AccountRef, PeopleService } from '../people/service.js';
 import type { SettingsService } from '../settings/service.js';
-import { Fault } from '../store/entities/index.js';
+import { type Fault } from '../store/entities/index.js';
 import type { Store } from '../store/store.js';
 
 const level = z.coerce.number().int().min(1).max(3).transform((n) => n as Level);
@@ -147,23 +147,8 @@ export class FaultService {
   /** Closes faults resolved more than `days` ago that the reporter neither confirmed nor reopened. */
   async closeStale(days: number): Promise<number> {
     const cutoff = new Date(this.clock.now().getTime() - days * DAY_MS);
-    const stale = await this.store.manager
-      .createQueryBuilder(Fault, 'f')
-      .where('f.state = :state AND f.resolved_at < :cutoff', { state: 'resolved', cutoff: cutoff.toISOString() })
-      .orderBy('f.id', 'ASC')
-      .take(STALE_BATCH)
-      .getMany();
-    let closed = 0;
-    for (const fault of stale) {
-      try {
-        await this.move(null, fault.id, 'close', (_fault, now) => ({ closedAt: now }), { kind: 'closed', by: null });
-        closed++;
-      } catch (error) {
-        // Reopened or closed by a person since the query: theirs is the newer decision.
-        if (!(error instanceof ConflictError)) throw error;
-      }
-    }
-    return closed;
+    const stale = await this.lifecycle.staleIds('resolved', 'resolved_at', cutoff, STALE_BATCH);
+    return this.lifecycle.each(stale, (manager, id) => this.moveIn(manager, null, id, 'close', (_fault, now) => ({ closedAt: now }), { kind: 'closed', by: null }));
   }
 
   async reassign(actor: Actor, id: number, to: AccountRef): Promise<Fault> {
@@ -192,35 +177,26 @@ export class FaultService {
     if (!hasRole(actor.roles, 'engineer')) throw new ForbiddenError('faults.error.engineerOnly', { move: { key: `faults.move.${move}` } });
   }
 
-  /** Applies one state-machine move; `actor` null means opsdesk itself (a scheduled job). */
-  private async move(
-    actor: Actor | null,
-    id: number,
-    move: FaultMove,
-    changes: (fault: Fault, now: Date) => Change,
-    news: FaultNews,
-  ): Promise<Fault> {
-    return this.lifecycle.run(async (manager) => {
-      const fault = await this.lifecycle.load(manager, id);
-      if (actor) this.authorise(actor, fault, move);
-      const to = nextState(fault.state, move);
-      if (to === undefined) throw await this.refusal(manager, fault, move);
-      const now = this.clock.now();
-      await this.lifecycle.apply(manager, actor ?? SYSTEM, fault, { event: move, fields: { ...changes(fault, now), state: to }, messages: this.news(manager, news) });
-      if (move === 'resolve' && this.options.surveys) {
-        await this.options.surveys.open(manager, {
-          recordType: 'fault',
-          recordId: fault.id,
-          title: fault.title,
-          respondentId: fault.reporterId,
-          resolverId: actor?.personId ?? fault.assigneeId,
-          platform: fault.reporterPlatform,
-          now,
-        });
-      }
-      return fault;
-    });
+  private async move(actor: Actor, id: number, move: FaultMove, changes: (fault: Fault, now: Date) => Change, news: FaultNews): Promise<Fault> {
+    return this.lifecycle.run((manager) => this.moveIn(manager, actor, id, move, changes, news));
   }
+
+  /** Applies one state-machine move; `actor` null means opsdesk itself (a scheduled job). */
+  private moveIn(manager: EntityManager, actor: Actor | null, id: number, move: FaultMove, fields: (fault: Fault, now: Date) => Change, news: FaultNews): Promise<Fault> {
+    const then = move === 'resolve' ? (m: EntityManager, fault: Fault, now: Date) => this.askReporter(m, fault, actor, now) : undefined;
+    return this.lifecycle.move(manager, actor, id, this.rules, { name: move, fields, messages: this.news(manager, news), then });
+  }
+
+  /** Asks the reporter how satisfied they are (policy 4.1, 5.3). */
+  private async askReporter(manager: EntityManager, fault: Fault, actor: Actor | null, now: Date): Promise<void> {
+    await this.options.surveys?.open(manager, surveyAbout('fault', fault, { id: fault.reporterId, platform: fault.reporterPlatform }, actor?.personId ?? null, now));
+  }
+
+  private readonly rules: MoveRules<Fault, FaultMove> = {
+    authorise: (actor, fault, move) => this.authorise(actor, fault, move),
+    next: (fault, move) => nextState(fault.state, move),
+    refusal: (manager, fault, move) => this.refusal(manager, fault, move),
+  };
 
   private authorise(actor: Actor, fault: Fault, move: FaultMove): void {
     if (move === 'reopen' || move === 'close') {

@@ -33,6 +33,20 @@ export interface SurveyRequest {
 }
 
 /** The one call the fault service (and later the request service) makes when a record is resolved. */
+/**
+ * The survey about a record that was just resolved: `respondent` (who raised it) is asked about
+ * `resolverId`, or about the record's assignee when opsdesk itself closed it (resolverId null).
+ */
+export function surveyAbout(
+  recordType: SurveyRecordType,
+  record: { id: number; title: string; assigneeId: number | null },
+  respondent: { id: number; platform: string },
+  resolverId: number | null,
+  now: Date,
+): SurveyRequest {
+  return { recordType, recordId: record.id, title: record.title, respondentId: respondent.id, resolverId: resolverId ?? record.assigneeId, platform: respondent.platform, now };
+}
+
 export interface SurveyOpener {
   open(manager: EntityManager, request: SurveyRequest): Promise<FeedbackSurvey | undefined>;
 }

@@ -9,7 +9,7 @@ import { appendAudit } from '../audit/chain.js';
 import type { Clock } from '../clock.js';
 import { ConflictError, NotFoundError } from '../errors.js';
 import { enqueue, type OutgoingMessage } from '../outbox/outbox.js';
-import type { Party } from '../people/actor.js';
+import { SYSTEM, type Actor, type Party } from '../people/actor.js';
 import type { EventDetails } from '../store/entities/index.js';
 import type { Store } from '../store/store.js';
 import { updateIfUnchanged } from '../store/versioned.js';
@@ -48,6 +48,27 @@ export interface Entry {
   after?: unknown;
 }
 
+/** A kind's state-machine rules, for `move`. */
+export interface MoveRules<R, M extends string> {
+  /** Throws (ForbiddenError) when the person may not make the move on the record; not asked for opsdesk itself. */
+  authorise(actor: Actor, record: R, move: M): void;
+  /** The state after the move, or undefined when the move is not possible from the record's state. */
+  next(record: R, move: M): string | undefined;
+  /** Why the move is not possible now (e.g. who was first and when). */
+  refusal(manager: EntityManager, record: R, move: M): Promise<Error>;
+}
+
+/** One move of a kind's state machine. */
+export interface Move<R, M extends string> {
+  name: M;
+  /** The fields the move writes besides the state. */
+  fields(record: R, now: Date): Partial<R>;
+  note?: string | null;
+  messages?: MessagesOf<R>;
+  /** Kind-specific work after the step, in the same transaction (e.g. opening a satisfaction survey). */
+  then?: ((manager: EntityManager, record: R, now: Date) => Promise<unknown>) | undefined;
+}
+
 /** The lifecycle kernel of one record kind. */
 export class RecordLifecycle<R extends LifecycleRecord> {
   constructor(
@@ -83,6 +104,23 @@ export class RecordLifecycle<R extends LifecycleRecord> {
     return record;
   }
 
+  /**
+   * Loads record `id` and makes one move of its state machine: authorised by `rules` (unless
+   * `actor` is null: opsdesk itself, a job), refused with `rules.refusal` when the state does not
+   * allow it, then applied as a step. Throws NotFoundError, ForbiddenError, ConflictError.
+   */
+  async move<M extends string>(manager: EntityManager, actor: Actor | null, id: number, rules: MoveRules<R, M>, move: Move<R, M>): Promise<R> {
+    const record = await this.load(manager, id);
+    if (actor) rules.authorise(actor, record, move.name);
+    const to = rules.next(record, move.name);
+    if (to === undefined) throw await rules.refusal(manager, record, move.name);
+    const now = this.clock.now();
+    const fields = { ...move.fields(record, now), state: to } as Partial<R>;
+    await this.apply(manager, actor ?? SYSTEM, record, { event: move.name, fields, note: move.note ?? null, ...(move.messages ? { messages: move.messages } : {}) });
+    await move.then?.(manager, record, now);
+    return record;
+  }
+
   /** Inserts a new record and takes its first step (`event`) with no state before it. */
   async create(manager: EntityManager, actor: Party, values: DeepPartial<R>, event: string, messages?: MessagesOf<R>): Promise<R> {
     const repository = manager.getRepository(this.kind.entity);
@@ -109,6 +147,39 @@ export class RecordLifecycle<R extends LifecycleRecord> {
     await this.options.sla?.onChange(manager, record, now);
     await this.record(manager, actor, record, { event: step.event, before, fromState, note: step.note ?? null, details: step.details ?? null });
     if (step.messages) await enqueue(manager, now, await step.messages(record));
+  }
+
+  /**
+   * Ids of records resting in `state` since before `cutoff` (by the ISO time column `since`, e.g.
+   * `resolved_at`), oldest first, at most `limit`: the ones a job closes when nobody confirmed them.
+   */
+  async staleIds(state: string, since: string, cutoff: Date, limit: number): Promise<number[]> {
+    const rows = await this.store.manager
+      .createQueryBuilder(this.kind.entity, 'r')
+      .select('r.id', 'id')
+      .where(`r.state = :state AND r.${since} < :cutoff`, { state, cutoff: cutoff.toISOString() })
+      .orderBy('r.id', 'ASC')
+      .limit(limit)
+      .getRawMany<{ id: number | string }>();
+    return rows.map((row) => Number(row.id));
+  }
+
+  /**
+   * Runs `step` on each id in its own transaction; a ConflictError (a person moved the record since it
+   * was read: theirs is the newer decision) skips that one. Returns how many steps went through.
+   */
+  async each(ids: number[], step: (manager: EntityManager, id: number) => Promise<unknown>): Promise<number> {
+    let done = 0;
+    for (const id of ids) {
+      try {
+        await this.store.transaction((manager) => step(manager, id));
+        done++;
+      } catch (error) {
+        if (!(error instanceof ConflictError)) throw error;
+      }
+    }
+    if (done > 0) this.deliver();
+    return done;
   }
 
   /** A timeline line and its audit entry (`<kind>.<event>`), naming the record's state now. */

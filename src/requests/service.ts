@@ -9,16 +9,16 @@ import type { Locale } from '../chat/i18n/catalog.js';
 import type { Clock } from '../clock.js';
 import { ConflictError, ForbiddenError, InvalidInputError } from '../errors.js';
 import type { Level } from '../faults/rules.js';
-import { SYSTEM, type Actor } from '../people/actor.js';
-import { RecordLifecycle, type MessagesOf } from '../records/lifecycle.js';
+import type { Actor } from '../people/actor.js';
+import { RecordLifecycle, type MessagesOf, type MoveRules } from '../records/lifecycle.js';
 import { lastStep } from '../records/timeline.js';
 import { hasRole } from '../people/roles.js';
 import type { AccountRef, PeopleService } from '../people/service.js';
 import type { SettingsService } from '../settings/service.js';
 import type { SlaHook } from '../sla/service.js';
-import { ServiceRequest } from '../store/entities/index.js';
+import { type ServiceRequest } from '../store/entities/index.js';
 import type { Store } from '../store/store.js';
-import type { SurveyOpener } from '../feedback/surveys.js';
+import { surveyAbout, type SurveyOpener } from '../feedback/surveys.js';
 
 const level = z.coerce.number().int().min(1).max(3).transform((n) => n as Level);
 const optionalText = (max: number) =>
@@ -151,23 +151,8 @@ export class RequestService {
   /** Closes requests fulfilled more than `days` ago that the requester neither confirmed nor reopened. */
   async closeStale(days: number): Promise<number> {
     const cutoff = new Date(this.clock.now().getTime() - days * DAY_MS);
-    const stale = await this.store.manager
-      .createQueryBuilder(ServiceRequest, 'r')
-      .where('r.state = :state AND r.fulfilled_at < :cutoff', { state: 'fulfilled', cutoff: cutoff.toISOString() })
-      .orderBy('r.id', 'ASC')
-      .take(STALE_BATCH)
-      .getMany();
-    let closed = 0;
-    for (const request of stale) {
-      try {
-        await this.store.transaction((manager) => this.moveIn(manager, null, request.id, 'close', (_r, now) => ({ closedAt: now }), { kind: 'closed', by: null }));
-        closed++;
-      } catch (error) {
-        if (!(error instanceof ConflictError)) throw error;
-      }
-    }
-    if (closed > 0) this.lifecycle.deliver();
-    return closed;
+    const stale = await this.lifecycle.staleIds('fulfilled', 'fulfilled_at', cutoff, STALE_BATCH);
+    return this.lifecycle.each(stale, (manager, id) => this.moveIn(manager, null, id, 'close', (_r, now) => ({ closedAt: now }), { kind: 'closed', by: null }));
   }
 
   private async move(actor: Actor, id: number, move: RequestMove, changes: (r: ServiceRequest, now: Date) => Change, news: RequestNews): Promise<ServiceRequest> {
@@ -175,34 +160,29 @@ export class RequestService {
   }
 
   /** Applies one state-machine move; `actor` null means opsdesk itself (a scheduled job). */
-  private async moveIn(
+  private moveIn(
     manager: EntityManager,
     actor: Actor | null,
     id: number,
     move: RequestMove,
-    changes: (r: ServiceRequest, now: Date) => Change,
+    fields: (r: ServiceRequest, now: Date) => Change,
     news: RequestNews,
     note: string | null = null,
   ): Promise<ServiceRequest> {
-    const request = await this.lifecycle.load(manager, id);
-    if (actor) authorise(actor, request, move);
-    const to = nextRequestState(request.state, move);
-    if (to === undefined) throw await this.refusal(manager, request, move);
-    const now = this.clock.now();
-    await this.lifecycle.apply(manager, actor ?? SYSTEM, request, { event: move, fields: { ...changes(request, now), state: to }, note, messages: this.news(manager, news) });
-    if (move === 'fulfil' && this.options.surveys) {
-      await this.options.surveys.open(manager, {
-        recordType: 'request',
-        recordId: request.id,
-        title: request.title,
-        respondentId: request.requesterId,
-        resolverId: actor?.personId ?? request.assigneeId,
-        platform: request.requesterPlatform,
-        now,
-      });
-    }
-    return request;
+    const then = move === 'fulfil' ? (m: EntityManager, request: ServiceRequest, now: Date) => this.askRequester(m, request, actor, now) : undefined;
+    return this.lifecycle.move(manager, actor, id, this.rules, { name: move, fields, note, messages: this.news(manager, news), then });
   }
+
+  /** Asks the requester how satisfied they are once the request is fulfilled (policy 5.3). */
+  private async askRequester(manager: EntityManager, request: ServiceRequest, actor: Actor | null, now: Date): Promise<void> {
+    await this.options.surveys?.open(manager, surveyAbout('request', request, { id: request.requesterId, platform: request.requesterPlatform }, actor?.personId ?? null, now));
+  }
+
+  private readonly rules: MoveRules<ServiceRequest, RequestMove> = {
+    authorise,
+    next: (request, move) => nextRequestState(request.state, move),
+    refusal: (manager, request, move) => this.refusal(manager, request, move),
+  };
 
   /** Why a move is not possible now; a second Take says who was first. */
   private async refusal(manager: EntityManager, request: ServiceRequest, move: RequestMove): Promise<ConflictError> {
