@@ -4,13 +4,12 @@ import { faultMessages, type FaultNews } from './notifications.js';
 import { FAULT_RECORD } from './record.js';
 import { FAULT_CATEGORIES, formatFaultId, nextState, priorityOf, type FaultMove, type Level } from './rules.js';
 import { surveyAbout, type SurveyOpener } from '../feedback/surveys.js';
-import { formatTime } from '../chat/format.js';
 import type { Locale } from '../chat/i18n/catalog.js';
 import type { Clock } from '../clock.js';
 import { ConflictError, ForbiddenError, InvalidInputError } from '../errors.js';
 import type { Actor } from '../people/actor.js';
 import { RecordLifecycle, type MessagesOf, type MoveRules } from '../records/lifecycle.js';
-import { lastStep } from '../records/timeline.js';
+import { refuseMove } from '../records/timeline.js';
 import { hasRole } from '../people/roles.js';
 import type { AccountRef, PeopleService } from '../people/service.js';
 import type { SettingsService } from '../settings/service.js';
@@ -209,20 +208,10 @@ export class FaultService {
   }
 
   /** Why a move is not possible now; a repeated acknowledgement says who was first. */
-  private async refusal(manager: EntityManager, fault: Fault, move: FaultMove): Promise<ConflictError> {
-    const id = formatFaultId(fault.id);
-    const kind = move === 'acknowledge' ? 'acknowledge' : move === 'resolve' ? 'resolve' : undefined;
-    if (kind) {
-      const earlier = await lastStep(manager, FAULT_RECORD.kind, fault.id, kind);
-      if (earlier) {
-        return new ConflictError(kind === 'acknowledge' ? 'faults.error.alreadyAcknowledged' : 'faults.error.alreadyResolved', {
-          id,
-          person: earlier.person,
-          time: formatTime(earlier.event.createdAt, this.options.timeZone),
-        });
-      }
-    }
-    return new ConflictError('faults.error.cannotMove', { id, state: { key: `faults.state.${fault.state}` }, move: { key: `faults.move.${move}` } });
+  private refusal(manager: EntityManager, fault: Fault, move: FaultMove): Promise<ConflictError> {
+    const repeated = move === 'acknowledge' ? 'faults.error.alreadyAcknowledged' : move === 'resolve' ? 'faults.error.alreadyResolved' : undefined;
+    const keys = { id: formatFaultId(fault.id), repeated, cannotMove: 'faults.error.cannotMove', state: `faults.state.${fault.state}`, move: `faults.move.${move}` } as const;
+    return refuseMove(manager, FAULT_RECORD.kind, fault, move, keys, this.options.timeZone);
   }
 
   /** The messages that tell people about this news of a fault. */

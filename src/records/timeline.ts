@@ -1,7 +1,9 @@
 // The shared timeline (`record_events`): writing one line, reading a record's lines with the names of
 // the people in them, and finding who took a step first (for "already acknowledged by … at …").
 import type { EntityManager } from 'typeorm';
-import type { PersonView } from '../chat/format.js';
+import { formatTime, type PersonView } from '../chat/format.js';
+import type { MessageKey } from '../chat/i18n/catalog.js';
+import { ConflictError } from '../errors.js';
 import type { Party } from '../people/actor.js';
 import { peopleViews } from '../people/views.js';
 import { Person, RecordEvent, type EventDetails } from '../store/entities/index.js';
@@ -75,4 +77,26 @@ export async function lastStep(
   if (!event) return undefined;
   const person = event.actorId === null ? null : await manager.findOne(Person, { where: { id: event.actorId } });
   return { event, person: person?.displayName ?? '—' };
+}
+
+/** The catalog keys of a refused move: the kind's "cannot move", the state and move names, and "already done". */
+export interface RefusalKeys {
+  /** The id people see, e.g. `INC-4`. */
+  id: string;
+  /** When the move was made before: gets {id}, {person} and {time} of the latest one. */
+  repeated?: MessageKey | undefined;
+  /** Otherwise: gets {id}, {state} and {move}. */
+  cannotMove: MessageKey;
+  state: MessageKey;
+  move: MessageKey;
+}
+
+/**
+ * Why a move is not possible from the record's state: a repeated move (a double click, a second
+ * engineer) names who was first and when (in `timeZone`), anything else names the state and the move.
+ */
+export async function refuseMove(manager: EntityManager, recordKind: string, record: { id: number }, move: string, keys: RefusalKeys, timeZone: string): Promise<ConflictError> {
+  const earlier = keys.repeated ? await lastStep(manager, recordKind, record.id, move) : undefined;
+  if (keys.repeated && earlier) return new ConflictError(keys.repeated, { id: keys.id, person: earlier.person, time: formatTime(earlier.event.createdAt, timeZone) });
+  return new ConflictError(keys.cannotMove, { id: keys.id, state: { key: keys.state }, move: { key: keys.move } });
 }

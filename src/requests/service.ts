@@ -4,14 +4,13 @@ import { requestMessages, type RequestNews } from './notifications.js';
 import { REQUEST_RECORD } from './record.js';
 import { formatRequestId, nextRequestState, requestPriority, type RequestMove } from './rules.js';
 import { requestCatalog, requestChannel } from './settings.js';
-import { formatTime } from '../chat/format.js';
 import type { Locale } from '../chat/i18n/catalog.js';
 import type { Clock } from '../clock.js';
-import { ConflictError, ForbiddenError, InvalidInputError } from '../errors.js';
+import { type ConflictError, ForbiddenError, InvalidInputError } from '../errors.js';
 import type { Level } from '../faults/rules.js';
 import type { Actor } from '../people/actor.js';
 import { RecordLifecycle, type MessagesOf, type MoveRules } from '../records/lifecycle.js';
-import { lastStep } from '../records/timeline.js';
+import { refuseMove } from '../records/timeline.js';
 import { hasRole } from '../people/roles.js';
 import type { AccountRef, PeopleService } from '../people/service.js';
 import type { SettingsService } from '../settings/service.js';
@@ -185,19 +184,10 @@ export class RequestService {
   };
 
   /** Why a move is not possible now; a second Take says who was first. */
-  private async refusal(manager: EntityManager, request: ServiceRequest, move: RequestMove): Promise<ConflictError> {
-    const id = formatRequestId(request.id);
-    if (move === 'take' || move === 'fulfil') {
-      const earlier = await lastStep(manager, REQUEST_RECORD.kind, request.id, move);
-      if (earlier) {
-        return new ConflictError(move === 'take' ? 'requests.error.alreadyTaken' : 'requests.error.alreadyFulfilled', {
-          id,
-          person: earlier.person,
-          time: formatTime(earlier.event.createdAt, this.options.timeZone),
-        });
-      }
-    }
-    return new ConflictError('requests.error.cannotMove', { id, state: { key: `requests.state.${request.state}` }, move: { key: `requests.move.${move}` } });
+  private refusal(manager: EntityManager, request: ServiceRequest, move: RequestMove): Promise<ConflictError> {
+    const repeated = move === 'take' ? 'requests.error.alreadyTaken' : move === 'fulfil' ? 'requests.error.alreadyFulfilled' : undefined;
+    const keys = { id: formatRequestId(request.id), repeated, cannotMove: 'requests.error.cannotMove', state: `requests.state.${request.state}`, move: `requests.move.${move}` } as const;
+    return refuseMove(manager, REQUEST_RECORD.kind, request, move, keys, this.options.timeZone);
   }
 
   /** The messages that tell people about this news of a request. */

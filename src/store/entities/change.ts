@@ -1,6 +1,7 @@
-import { Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { Entity, Index } from 'typeorm';
 import { DateColumn, IntColumn, TextColumn, VarcharColumn } from '../columns.js';
-import { Person } from './person.js';
+import type { Person } from './person.js';
+import { PersonRef } from './person-ref.js';
 import { RecordColumns } from './record-columns.js';
 import type { ChangeRisk, ChangeState, ChangeType } from '../../changes/rules.js';
 
@@ -52,8 +53,7 @@ export class Change extends RecordColumns {
   @IntColumn('requester_id')
   requesterId!: number;
 
-  @ManyToOne(() => Person)
-  @JoinColumn({ name: 'requester_id', foreignKeyConstraintName: 'FK_changes_requester' })
+  @PersonRef('requester_id', 'FK_changes_requester')
   requester?: Person;
 
   /** The platform the requester used, so that DMs reach people where they are. */
@@ -63,8 +63,7 @@ export class Change extends RecordColumns {
   @IntColumn('implementer_id')
   implementerId!: number;
 
-  @ManyToOne(() => Person)
-  @JoinColumn({ name: 'implementer_id', foreignKeyConstraintName: 'FK_changes_implementer' })
+  @PersonRef('implementer_id', 'FK_changes_implementer')
   implementer?: Person;
 
   /** When the approvers' decision was reached (approved or rejected). */
@@ -84,8 +83,7 @@ export class Change extends RecordColumns {
   @IntColumn('reviewed_by', { nullable: true })
   reviewedBy!: number | null;
 
-  @ManyToOne(() => Person)
-  @JoinColumn({ name: 'reviewed_by', foreignKeyConstraintName: 'FK_changes_reviewer' })
+  @PersonRef('reviewed_by', 'FK_changes_reviewer')
   reviewer?: Person;
 
   @DateColumn('reviewed_at', { nullable: true })

@@ -1,6 +1,7 @@
-import { Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { Entity, Index } from 'typeorm';
 import { DateColumn, IntColumn, TextColumn, VarcharColumn } from '../columns.js';
-import { Person } from './person.js';
+import type { Person } from './person.js';
+import { PersonRef } from './person-ref.js';
 import { AssignedRecord } from './assigned-record.js';
 import type { FaultCategory, FaultState, Level } from '../../faults/rules.js';
 
@@ -33,12 +34,10 @@ export class Fault extends AssignedRecord {
   @IntColumn('reporter_id')
   reporterId!: number;
 
-  @ManyToOne(() => Person)
-  @JoinColumn({ name: 'reporter_id', foreignKeyConstraintName: 'FK_faults_reporter' })
+  @PersonRef('reporter_id', 'FK_faults_reporter')
   reporter?: Person;
 
-  @ManyToOne(() => Person)
-  @JoinColumn({ name: 'assignee_id', foreignKeyConstraintName: 'FK_faults_assignee' })
+  @PersonRef('assignee_id', 'FK_faults_assignee')
   assignee?: Person;
 
   @TextColumn('root_cause', { nullable: true })

@@ -1,6 +1,7 @@
-import { Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { Entity, Index } from 'typeorm';
 import { DateColumn, IntColumn, TextColumn, VarcharColumn } from '../columns.js';
-import { Person } from './person.js';
+import type { Person } from './person.js';
+import { PersonRef } from './person-ref.js';
 import { AssignedRecord } from './assigned-record.js';
 import type { Level } from '../../faults/rules.js';
 import type { RequestState } from '../../requests/rules.js';
@@ -29,8 +30,7 @@ export class ServiceRequest extends AssignedRecord {
   @IntColumn('requester_id')
   requesterId!: number;
 
-  @ManyToOne(() => Person)
-  @JoinColumn({ name: 'requester_id', foreignKeyConstraintName: 'FK_service_requests_requester' })
+  @PersonRef('requester_id', 'FK_service_requests_requester')
   requester?: Person;
 
   /** The platform the requester used, so that DMs reach them where they are. */
@@ -41,12 +41,10 @@ export class ServiceRequest extends AssignedRecord {
   @IntColumn('beneficiary_id', { nullable: true })
   beneficiaryId!: number | null;
 
-  @ManyToOne(() => Person)
-  @JoinColumn({ name: 'beneficiary_id', foreignKeyConstraintName: 'FK_service_requests_beneficiary' })
+  @PersonRef('beneficiary_id', 'FK_service_requests_beneficiary')
   beneficiary?: Person;
 
-  @ManyToOne(() => Person)
-  @JoinColumn({ name: 'assignee_id', foreignKeyConstraintName: 'FK_service_requests_assignee' })
+  @PersonRef('assignee_id', 'FK_service_requests_assignee')
   assignee?: Person;
 
   /** What was done, written when fulfilling. */
