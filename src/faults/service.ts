@@ -216,12 +216,7 @@ export class FaultService {
 
   /** The messages that tell people about this news of a fault. */
   private news(manager: EntityManager, news: FaultNews): MessagesOf<Fault> {
-    return async (fault) =>
-      faultMessages(fault, news, {
-        manager,
-        timeZone: this.options.timeZone,
-        defaultLocale: this.options.defaultLocale,
-        faultChannel: await this.settings.channel('fault_channel'),
-      });
+    const { timeZone, defaultLocale } = this.options;
+    return async (fault) => faultMessages(fault, news, { manager, timeZone, defaultLocale, faultChannel: await this.settings.channel('fault_channel') });
   }
 }

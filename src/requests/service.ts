@@ -192,13 +192,8 @@ export class RequestService {
 
   /** The messages that tell people about this news of a request. */
   private news(manager: EntityManager, news: RequestNews): MessagesOf<ServiceRequest> {
-    return async (request) =>
-      requestMessages(request, news, {
-        manager,
-        timeZone: this.options.timeZone,
-        defaultLocale: this.options.defaultLocale,
-        channel: await requestChannel(this.settings),
-      });
+    const { timeZone, defaultLocale } = this.options;
+    return async (request) => requestMessages(request, news, { manager, timeZone, defaultLocale, channel: await requestChannel(this.settings) });
   }
 }
 
