@@ -181,6 +181,7 @@ export class FakeDiscordServer {
   private readonly messages = new Map<string, StoredMessage>();
   private readonly interactions = new Map<string, InteractionRecord>();
   private readonly failures = new Map<string, InjectedFailure[]>();
+  private readonly holds = new Map<string, Promise<void>>();
   private readonly routes: RouteDef[];
 
   private constructor(options: FakeDiscordOptions) {
@@ -230,6 +231,19 @@ export class FakeDiscordServer {
     const queue = this.failures.get(route) ?? [];
     queue.push(failure);
     this.failures.set(route, queue);
+  }
+
+  /**
+   * Keeps every call of a route waiting (like a slow Discord) until the returned function is called,
+   * e.g. `hold('GET /users/@me')` keeps an HTTP-mode bot from proving its token.
+   */
+  hold(route: string): () => void {
+    let release = () => undefined as void;
+    this.holds.set(route, new Promise<void>((resolve) => (release = resolve)));
+    return () => {
+      this.holds.delete(route);
+      release();
+    };
   }
 
   // ---- what tests read back ----------------------------------------------------------------
@@ -402,6 +416,7 @@ export class FakeDiscordServer {
       result = error(404, 0, '404: Not Found');
     } else {
       routeName = def.name;
+      await this.holds.get(def.name);
       const params = (def.pattern.exec(path) ?? []).slice(1);
       const authorized = req.headers.authorization === `Bot ${this.botToken}`;
       const failure = this.failures.get(def.name)?.shift();
