@@ -10,6 +10,7 @@ import { HttpServer } from './http/server.js';
 import { JobScheduler } from './jobs/scheduler.js';
 import { createFileLogger, createLogger, type Logger } from './logger.js';
 import { OutboxDispatcher } from './outbox/dispatcher.js';
+import { RecordFallbacks } from './outbox/fallbacks.js';
 import type { PlatformAdapter } from './platforms/port.js';
 import { createShellAdapter } from './platforms/shell/index.js';
 import { createSlackAdapter } from './platforms/slack/adapter.js';
@@ -153,6 +154,7 @@ async function main(): Promise<void> {
     logger,
     metrics,
     holder,
+    fallbacks: new RecordFallbacks({ settings: services.settings, people: services.people, logger, timeZone: config.TZ_NAME, defaultLocale: config.DEFAULT_LOCALE }),
   });
   for (const job of allJobs(services, store, logger)) scheduler.add(job);
 

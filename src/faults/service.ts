@@ -307,7 +307,7 @@ export class FaultService {
       defaultLocale: this.options.defaultLocale,
       faultChannel: await this.settings.channel('fault_channel'),
     });
-    await enqueue(manager, this.clock.now(), messages);
+    await enqueue(manager, this.clock.now(), messages, { kind: 'fault', id: fault.id });
   }
 }
 

@@ -270,7 +270,7 @@ export class RequestService {
       defaultLocale: this.options.defaultLocale,
       channel: await requestChannel(this.settings),
     });
-    await enqueue(manager, this.clock.now(), messages);
+    await enqueue(manager, this.clock.now(), messages, { kind: 'request', id: request.id });
   }
 }
 
