@@ -30,6 +30,8 @@ export function toDeliveryError(error: unknown, call: DiscordDeliveryCall = 'cha
     const what = `discord: ${error.status} ${String(error.code)} ${error.message}`;
     if (call === 'dm' && (DM_UNREACHABLE_CODES.has(Number(error.code)) || error.status === 403)) return new RecipientUnreachableError(what);
     if (call === 'update' && Number(error.code) === UNKNOWN_MESSAGE) return new MessageGoneError(what);
+    // An edit of a DM copy whose person closed their DMs or left; the outbox only acts on this for DMs.
+    if (call === 'update' && DM_UNREACHABLE_CODES.has(Number(error.code))) return new RecipientUnreachableError(what);
     return PERMANENT_STATUSES.has(error.status) ? new PermanentDeliveryError(what) : new Error(what);
   }
   if (error instanceof HTTPError) return new Error(`discord: HTTP ${error.status}`);
