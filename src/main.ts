@@ -10,11 +10,14 @@ import { HttpServer } from './http/server.js';
 import { JobScheduler } from './jobs/scheduler.js';
 import { createFileLogger, createLogger, type Logger } from './logger.js';
 import { OutboxDispatcher } from './outbox/dispatcher.js';
+import { RecordFallbacks } from './outbox/fallbacks.js';
 import type { PlatformAdapter } from './platforms/port.js';
 import { createShellAdapter } from './platforms/shell/index.js';
 import { createSlackAdapter } from './platforms/slack/adapter.js';
 import { createDiscordAdapter } from './platforms/discord/adapter.js';
 import { createServices } from './services.js';
+import { ReminderTimer } from './sla/reminder-timer.js';
+import { FAULT_SUBJECT, REQUEST_SUBJECT } from './sla/subjects.js';
 import type { ChannelKey } from './settings/registry.js';
 import { openDatabase } from './store/data-source.js';
 import { Store } from './store/store.js';
@@ -75,6 +78,7 @@ async function main(): Promise<void> {
   const http = new HttpServer(logger);
 
   let dispatcher: OutboxDispatcher | undefined;
+  let reminderTimer: ReminderTimer | undefined;
   const services = createServices({
     store,
     clock,
@@ -82,7 +86,20 @@ async function main(): Promise<void> {
     defaultLocale: config.DEFAULT_LOCALE,
     bootstrapAdmins: config.ADMIN_USERS,
     channelDefaults: channelDefaults(config, shellMode),
-    onOutbox: () => dispatcher?.kick(),
+    // A committed change that queued messages may also have set an earlier reminder.
+    onOutbox: () => {
+      dispatcher?.kick();
+      reminderTimer?.rearm();
+    },
+  });
+  reminderTimer = new ReminderTimer({
+    store,
+    clock,
+    logger,
+    subjects: [FAULT_SUBJECT, REQUEST_SUBJECT],
+    run: (now) => services.slaSweep.run(now),
+    // A test clock jumps; the timer must notice a jump past the due time at once.
+    ...(clock === systemClock ? {} : { maxWaitMs: 200 }),
   });
   const runtime = new ChatRuntime({
     services,
@@ -103,6 +120,7 @@ async function main(): Promise<void> {
     stopping ??= (async () => {
       logger.info('shutting down');
       for (const adapter of adapters) await adapter.stop().catch((err: unknown) => logger.error({ err }, 'adapter stop failed'));
+      await reminderTimer?.stop();
       await scheduler.stop();
       await dispatcher?.stop();
       await http.close();
@@ -136,6 +154,7 @@ async function main(): Promise<void> {
     logger,
     metrics,
     holder,
+    fallbacks: new RecordFallbacks({ settings: services.settings, people: services.people, logger, timeZone: config.TZ_NAME, defaultLocale: config.DEFAULT_LOCALE }),
   });
   for (const job of allJobs(services, store, logger)) scheduler.add(job);
 
@@ -147,6 +166,7 @@ async function main(): Promise<void> {
   for (const adapter of adapters) await adapter.start();
   dispatcher.start();
   scheduler.start();
+  reminderTimer.start();
   logger.info({ adapters: adapters.map((a) => a.platform), database: store.kind }, 'opsdesk started');
 
   process.on('SIGINT', () => void shutdown(0));

@@ -79,7 +79,7 @@ export class ChangeAnnouncer {
     if (news.kind === 'handedOver') extra.push(news.to);
     if ('by' in news && news.by !== null) extra.push(news.by);
     const { snapshot: snap, ctx } = await this.context(manager, change, setup, extra);
-    await enqueue(manager, this.clock.now(), [...allCopies(snap, notices, ctx), ...requesterNews(snap, news, ctx)]);
+    await enqueue(manager, this.clock.now(), [...allCopies(snap, notices, ctx), ...requesterNews(snap, news, ctx)], { kind: 'change', id: change.id });
   }
 
   /**
@@ -94,7 +94,7 @@ export class ChangeAnnouncer {
     const notice = await this.records.addNotice(manager, change.id, change.implementerId, 'implement');
     if (send) {
       const { snapshot: snap, ctx } = await this.context(manager, change, send, [notice.personId]);
-      await enqueue(manager, now, noticeCopies(snap, notice, ctx));
+      await enqueue(manager, now, noticeCopies(snap, notice, ctx), { kind: 'change', id: change.id });
     }
     return true;
   }

@@ -52,7 +52,7 @@ export class ChangeReminders {
         const { snapshot: snap, ctx } = await announcer.context(manager, change, setup, [...fresh, ...due].map((n) => n.personId));
         for (const notice of fresh) messages.push(...noticeCopies(snap, notice, ctx));
         for (const notice of due) messages.push(...reminderMessages(snap, notice, ctx));
-        await enqueue(manager, now, messages);
+        await enqueue(manager, now, messages, { kind: 'change', id });
         queued ||= messages.length > 0;
         return due.length;
       });

@@ -47,6 +47,9 @@ const EVENT_KINDS = [
   'review',
   'handed_over',
   'compliance_violation',
+  'dm_undeliverable',
+  'card_reposted',
+  'approvers_unreachable',
 ] as const;
 type EventKind = (typeof EVENT_KINDS)[number];
 

@@ -111,6 +111,8 @@ export const en = {
   'faults.event.reopen': 'reopened',
   'faults.event.close': 'closed',
   'faults.event.reassigned': 'reassigned',
+  'faults.event.dm_undeliverable': 'direct message could not be delivered; posted in the channel',
+  'faults.event.card_reposted': 'card was deleted; posted anew',
 } as const;
 
 export const zhCN: Record<keyof typeof en, string> = {
@@ -225,4 +227,6 @@ export const zhCN: Record<keyof typeof en, string> = {
   'faults.event.reopen': '重新打开',
   'faults.event.close': '关闭',
   'faults.event.reassigned': '转派',
+  'faults.event.dm_undeliverable': '私信无法送达，已改发到频道',
+  'faults.event.card_reposted': '卡片已被删除，已重新发布',
 } as const;

@@ -27,20 +27,30 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-/** One HTTP server for health, metrics, webhooks and the platforms' HTTP modes. */
+/**
+ * One HTTP server for health, metrics, webhooks and the platforms' HTTP modes. Every route is added
+ * before `listen` (DESIGN.md: "every platform and webhook route is registered before the server
+ * listens"), so that no request arriving after the port opens can get a 404 for a route that is
+ * merely late; a component not ready yet answers 503 from its own route instead.
+ */
 export class HttpServer {
   private readonly routes = new Map<string, RouteHandler>();
   private readonly server: Server;
+  private listening = false;
 
   constructor(private readonly logger: Logger) {
     this.server = createServer((req, res) => void this.dispatch(req, res));
   }
 
+  /** Adds a route. Throws when the server already listens: a late route is the bug this class prevents. */
   add(method: 'GET' | 'POST', path: string, handler: RouteHandler): void {
+    if (this.listening) throw new Error(`route ${method} ${path} added after the HTTP server started listening`);
     this.routes.set(`${method} ${path}`, handler);
   }
 
+  /** Opens the port (0: any free one) and returns it; no route can be added from here on. */
   async listen(port: number, host = '0.0.0.0'): Promise<number> {
+    this.listening = true;
     await new Promise<void>((resolve, reject) => {
       this.server.once('error', reject);
       this.server.listen(port, host, () => resolve());

@@ -4,8 +4,9 @@ import type { Clock } from '../clock.js';
 import type { Metrics } from '../http/metrics.js';
 import { DISPATCHER_LEASE, acquireLease, releaseLease } from '../jobs/lease.js';
 import type { Logger } from '../logger.js';
-import { PermanentDeliveryError, RateLimitedError, type Deliverer, type PostedRef } from '../platforms/port.js';
+import { MessageGoneError, PermanentDeliveryError, RateLimitedError, RecipientUnreachableError, type Deliverer, type PostedRef } from '../platforms/port.js';
 import { MessageRef, OutboxMessage } from '../store/entities/index.js';
+import { UNREACHABLE_ERROR_PREFIX } from './outbox.js';
 import type { Store } from '../store/store.js';
 
 const BACKOFF_BASE_MS = 1_000;
@@ -13,6 +14,17 @@ const BACKOFF_MAX_MS = 5 * 60_000;
 const MAX_ERROR_LENGTH = 500;
 
 export type DelivererLookup = ReadonlyMap<Platform, Deliverer> | ((platform: Platform) => Deliverer | undefined);
+
+/**
+ * What happens, inside the transaction that settles the row, when a message cannot be delivered as
+ * written (DESIGN.md: "a message that cannot be delivered is never dropped silently").
+ */
+export interface DeliveryFallbacks {
+  /** A DM whose person can never be reached was just marked dead. */
+  unreachable(manager: EntityManager, row: OutboxMessage, now: Date): Promise<void>;
+  /** A keyed message whose original was deleted was posted anew; its ref is already replaced. */
+  reposted(manager: EntityManager, row: OutboxMessage, now: Date): Promise<void>;
+}
 
 export interface OutboxDispatcherOptions {
   store: Store;
@@ -29,6 +41,8 @@ export interface OutboxDispatcherOptions {
   batchSize?: number;
   /** How long the dispatcher lease lasts without renewal (default 30 s). */
   leaseTtlMs?: number;
+  /** Fallbacks for undeliverable DMs and deleted messages; without them such rows are only marked dead. */
+  fallbacks?: DeliveryFallbacks;
 }
 
 /** Delay before retry number `attempts` (1-based): 1 s, 2 s, 4 s ... capped at 5 minutes. */
@@ -70,6 +84,7 @@ export class OutboxDispatcher {
   private readonly pollIntervalMs: number;
   private readonly batchSize: number;
   private readonly leaseTtlMs: number;
+  private readonly fallbacks: DeliveryFallbacks | undefined;
 
   private readonly pausedUntil = new Map<Platform, number>();
   private readonly warnedUnconfigured = new Set<string>();
@@ -92,6 +107,7 @@ export class OutboxDispatcher {
     this.pollIntervalMs = options.pollIntervalMs ?? 200;
     this.batchSize = options.batchSize ?? 50;
     this.leaseTtlMs = options.leaseTtlMs ?? 30_000;
+    this.fallbacks = options.fallbacks;
   }
 
   /** Starts the poll loop (its timers do not keep the process alive). */
@@ -261,9 +277,23 @@ export class OutboxDispatcher {
     const target: ChatTarget = { platform, kind: row.targetKind, id: row.targetId };
 
     let posted: PostedRef | undefined;
+    let reposted = false;
     try {
-      if (ref) await deliverer.update(ref, message);
-      else posted = await deliverer.post(target, message);
+      if (ref) {
+        try {
+          await deliverer.update(ref, message);
+        } catch (error) {
+          if (!(error instanceof MessageGoneError)) throw error;
+          // Someone deleted the message: post it anew instead of dropping the update. The stale ref
+          // goes first, so that a failed post is retried as a post.
+          this.logger.warn({ outboxId: row.id, platform, key: row.messageKey }, 'outbox: the message to edit was deleted; posting it anew');
+          await this.forgetRef(row);
+          reposted = true;
+          posted = await deliverer.post(target, message);
+        }
+      } else {
+        posted = await deliverer.post(target, message);
+      }
     } catch (error) {
       await this.recordFailure(platform, row, error);
       return false;
@@ -278,7 +308,9 @@ export class OutboxDispatcher {
         .where('id = :id AND status = :status', { id: row.id, status: 'pending' })
         .execute();
       if (row.messageKey !== null && posted) await this.saveRef(manager, row, row.messageKey, posted, sentAt);
-      return (result.affected ?? 0) === 1;
+      const won = (result.affected ?? 0) === 1;
+      if (won && reposted && this.fallbacks) await this.fallbacks.reposted(manager, row, sentAt);
+      return won;
     });
     if (!marked) {
       this.logger.warn({ outboxId: row.id, platform }, 'outbox: row changed while it was being delivered');
@@ -286,6 +318,10 @@ export class OutboxDispatcher {
     this.metrics.outboxDeliveries.inc({ platform });
     this.logger.debug({ outboxId: row.id, platform, key: row.messageKey, edit: ref !== undefined }, 'outbox: delivered');
     return true;
+  }
+
+  private async forgetRef(row: OutboxMessage): Promise<void> {
+    await this.store.transaction((manager) => manager.delete(MessageRef, { messageKey: row.messageKey, platform: row.platform, targetId: row.targetId }));
   }
 
   private async saveRef(manager: EntityManager, row: OutboxMessage, key: string, posted: PostedRef, now: Date): Promise<void> {
@@ -308,7 +344,8 @@ export class OutboxDispatcher {
 
   private async recordFailure(platform: Platform, row: OutboxMessage, error: unknown): Promise<void> {
     const now = this.clock.now();
-    const lastError = describeError(error);
+    // The prefix lets the fallbacks find who could not be reached (src/changes/approvers-reach.ts).
+    const lastError = error instanceof RecipientUnreachableError ? `${UNREACHABLE_ERROR_PREFIX}${describeError(error)}` : describeError(error);
     const attempts = row.attempts + 1;
     const context = { outboxId: row.id, platform, key: row.messageKey, attempts, error: lastError };
     let changes: Partial<OutboxMessage>;
@@ -330,14 +367,20 @@ export class OutboxDispatcher {
       this.logger.warn(context, 'outbox: delivery failed; will retry');
     }
     this.metrics.outboxFailures.inc({ platform, reason });
-    await this.store.transaction((manager) =>
-      manager
+    const unreachable = error instanceof RecipientUnreachableError && row.targetKind === 'dm' ? this.fallbacks : undefined;
+    await this.store.transaction(async (manager) => {
+      const result = await manager
         .createQueryBuilder()
         .update(OutboxMessage)
         .set(changes)
         .where('id = :id AND status = :status', { id: row.id, status: 'pending' })
-        .execute(),
-    );
+        .execute();
+      // Only the process that marked the row dead falls back, so the fallback happens once.
+      if (unreachable && (result.affected ?? 0) === 1) {
+        await unreachable.unreachable(manager, row, now);
+        this.moreDue = true;
+      }
+    });
   }
 
   private warnUnconfigured(platform: string): void {

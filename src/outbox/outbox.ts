@@ -7,16 +7,38 @@ export interface OutgoingMessage {
   message: ChatMessage;
   /** Names a message that is edited in place on later changes, e.g. `fault:4:announcement`. */
   key?: string;
+  /** The record the message is about; defaults to the one given to `enqueue`. */
+  record?: RecordRef;
+}
+
+/** Record kinds whose messages fall back to the record's channel when a DM cannot be delivered. */
+export const RECORD_KINDS = ['fault', 'request', 'change'] as const;
+export type RecordKind = (typeof RECORD_KINDS)[number];
+
+/** Prefix of `outbox.last_error` on a DM marked dead because its person cannot be reached. */
+export const UNREACHABLE_ERROR_PREFIX = 'unreachable: ';
+
+/** A record by kind and number: `{ kind: 'fault', id: 4 }` is INC-4. */
+export interface RecordRef<K extends string = RecordKind> {
+  kind: K;
+  id: number;
 }
 
 /**
  * Stores messages for delivery inside the caller's transaction, so that a message exists exactly
- * when the change it reports was committed.
+ * when the change it reports was committed. `record` names what the messages are about (each
+ * message's own `record` wins): a DM that cannot be delivered then falls back to its channel.
  */
-export async function enqueue(manager: EntityManager, now: Date, messages: OutgoingMessage[]): Promise<void> {
+/**
+ * `record` may be of any kind the record kernel knows (`RecordRef<string>`); only the kinds in
+ * RECORD_KINDS have a channel to fall back to.
+ */
+export async function enqueue(manager: EntityManager, now: Date, messages: OutgoingMessage[], record?: RecordRef<string>): Promise<void> {
   if (messages.length === 0) return;
   const rows = messages.map((m) =>
     manager.create(OutboxMessage, {
+      recordKind: (m.record ?? record)?.kind ?? null,
+      recordId: (m.record ?? record)?.id ?? null,
       platform: m.target.platform,
       targetKind: m.target.kind,
       targetId: m.target.id,

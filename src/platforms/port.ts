@@ -16,6 +16,16 @@ export class RateLimitedError extends Error {
 /** Thrown by a deliverer when retrying cannot help (unknown channel, invalid payload). */
 export class PermanentDeliveryError extends Error {}
 
+/**
+ * A direct message that can never reach its person: DMs closed, account deactivated or gone, or a bot
+ * (Slack `cannot_dm_bot`, `user_not_found`, `user_disabled`, `account_inactive`, `channel_not_found`;
+ * Discord 50007, 10013, HTTP 403). The outbox falls back to the record's channel.
+ */
+export class RecipientUnreachableError extends PermanentDeliveryError {}
+
+/** The message to edit was deleted (Slack `message_not_found`, Discord 10008): the outbox posts it anew. */
+export class MessageGoneError extends PermanentDeliveryError {}
+
 /** The outgoing half of an adapter: what the outbox dispatcher calls. */
 export interface Deliverer {
   readonly platform: Platform;

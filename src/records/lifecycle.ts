@@ -128,7 +128,7 @@ export class RecordLifecycle<R extends LifecycleRecord> {
     const now = this.clock.now();
     await this.options.sla?.onChange(manager, created, now);
     await this.record(manager, actor, created, { event, before: null, fromState: null, note: null });
-    if (messages) await enqueue(manager, now, await messages(created));
+    if (messages) await enqueue(manager, now, await messages(created), { kind: this.kind.kind, id: created.id });
     return created;
   }
 
@@ -146,7 +146,7 @@ export class RecordLifecycle<R extends LifecycleRecord> {
     }
     await this.options.sla?.onChange(manager, record, now);
     await this.record(manager, actor, record, { event: step.event, before, fromState, note: step.note ?? null, details: step.details ?? null });
-    if (step.messages) await enqueue(manager, now, await step.messages(record));
+    if (step.messages) await enqueue(manager, now, await step.messages(record), { kind: this.kind.kind, id: record.id });
   }
 
   /**

@@ -98,6 +98,8 @@ export const en = {
   'requests.event.fulfil': 'fulfilled',
   'requests.event.reopen': 'reopened',
   'requests.event.close': 'closed',
+  'requests.event.dm_undeliverable': 'direct message could not be delivered; posted in the channel',
+  'requests.event.card_reposted': 'card was deleted; posted anew',
 } as const;
 
 export const zhCN: Record<keyof typeof en, string> = {
@@ -199,4 +201,6 @@ export const zhCN: Record<keyof typeof en, string> = {
   'requests.event.fulfil': '完成',
   'requests.event.reopen': '重新打开',
   'requests.event.close': '关闭',
+  'requests.event.dm_undeliverable': '私信无法送达，已改发到频道',
+  'requests.event.card_reposted': '卡片已被删除，已重新发布',
 } as const;

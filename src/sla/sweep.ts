@@ -171,7 +171,7 @@ export class SlaSweep {
     if (sends.some((s) => s.step.kind !== 'remind') || evaluation.newlyBreached.length > 0) {
       messages.push(...(await subject.refreshCard(record, { manager, settings: this.settings, timeZone: this.options.timeZone, defaultLocale: this.options.defaultLocale, now })));
     }
-    await enqueue(manager, now, messages);
+    await enqueue(manager, now, messages, { kind: subject.kind, id: record.id });
     return { records: sends.length > 0 ? 1 : 0, sent: messages.length, late };
   }
 

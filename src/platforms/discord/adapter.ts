@@ -53,7 +53,6 @@ class DiscordAdapter implements PlatformAdapter {
   private readonly processor: DiscordInteractionProcessor;
   private readonly gateway: DiscordGateway | undefined;
   private accepting = false;
-  private mounted = false;
   private tokenVerified = false;
   private retry: NodeJS.Timeout | undefined;
 
@@ -79,6 +78,9 @@ class DiscordAdapter implements PlatformAdapter {
         logger: this.logger,
         onInteraction: (raw) => this.onGatewayInteraction(raw),
       });
+    } else {
+      // Mounted now, before the shared server listens: until the token is proven the route answers 503.
+      this.mountHttp();
     }
   }
 
@@ -90,7 +92,6 @@ class DiscordAdapter implements PlatformAdapter {
       return;
     }
     await this.verifyToken(RETRY_MIN_MS);
-    this.mountHttp();
   }
 
   async stop(): Promise<void> {
@@ -121,14 +122,12 @@ class DiscordAdapter implements PlatformAdapter {
     const publicKey = this.settings.publicKey;
     if (!publicKey) throw new Error('DISCORD_PUBLIC_KEY is required for HTTP interactions');
     // The shared server cannot unmount a route; a stopped adapter answers 503 instead.
-    if (this.mounted) return;
-    this.mounted = true;
     mountHttpInteractions({
       http: this.deps.http,
       publicKey: publicKeyFromHex(publicKey),
       processor: this.processor,
       logger: this.logger,
-      isAccepting: () => this.accepting,
+      isAccepting: () => this.accepting && this.tokenVerified,
     });
     this.logger.info(`discord: HTTP interactions at POST ${DISCORD_INTERACTIONS_PATH}`);
   }

@@ -41,7 +41,7 @@ export class DiscordDeliverer implements Deliverer {
       const posted = createdMessage.parse(await this.rest.post(Routes.channelMessages(channelId), { body: renderMessage(message) }));
       return { channelId: posted.channel_id ?? channelId, messageId: posted.id };
     } catch (error) {
-      throw toDeliveryError(error);
+      throw toDeliveryError(error, target.kind);
     }
   }
 
@@ -49,7 +49,7 @@ export class DiscordDeliverer implements Deliverer {
     try {
       await this.rest.patch(Routes.channelMessage(ref.channelId, ref.messageId), { body: renderMessage(message) });
     } catch (error) {
-      throw toDeliveryError(error);
+      throw toDeliveryError(error, 'update');
     }
   }
 }

@@ -1,7 +1,7 @@
 // REST failures -> what the outbox understands: wait (429), give up (the message or its target can
 // never work), or retry later (everything else: network errors, 5xx, a refused token).
 import { DiscordAPIError, HTTPError, RateLimitError } from '@discordjs/rest';
-import { PermanentDeliveryError, RateLimitedError } from '../port.js';
+import { MessageGoneError, PermanentDeliveryError, RateLimitedError, RecipientUnreachableError } from '../port.js';
 
 /**
  * Statuses about this message or its target (400 invalid body, 403 no access to the channel, 404
@@ -10,13 +10,28 @@ import { PermanentDeliveryError, RateLimitedError } from '../port.js';
  */
 const PERMANENT_STATUSES = new Set([400, 403, 404, 413]);
 
-export function toDeliveryError(error: unknown): Error {
+/** JSON error codes of a DM that can never reach its person: 50007 cannot send messages to this user, 10013 unknown user. */
+const DM_UNREACHABLE_CODES = new Set([50007, 10013]);
+const UNKNOWN_MESSAGE = 10008;
+
+/** What the failed call was doing: posting to a channel, posting a DM, or editing a posted message. */
+export type DiscordDeliveryCall = 'channel' | 'dm' | 'update';
+
+/**
+ * Rethrows a REST failure as the error the outbox acts on: a DM refused with 50007, 10013 or 403 is
+ * a person who cannot be reached (PLATFORM-FACTS.md), an edit refused with 10008 a deleted message.
+ */
+export function toDeliveryError(error: unknown, call: DiscordDeliveryCall = 'channel'): Error {
   if (error instanceof RateLimitError) {
     const waitMs = error.retryAfter > 0 ? error.retryAfter : error.timeToReset;
     return new RateLimitedError(Math.max(1, Math.ceil(waitMs / 1000)));
   }
   if (error instanceof DiscordAPIError) {
     const what = `discord: ${error.status} ${String(error.code)} ${error.message}`;
+    if (call === 'dm' && (DM_UNREACHABLE_CODES.has(Number(error.code)) || error.status === 403)) return new RecipientUnreachableError(what);
+    if (call === 'update' && Number(error.code) === UNKNOWN_MESSAGE) return new MessageGoneError(what);
+    // An edit of a DM copy whose person closed their DMs or left; the outbox only acts on this for DMs.
+    if (call === 'update' && DM_UNREACHABLE_CODES.has(Number(error.code))) return new RecipientUnreachableError(what);
     return PERMANENT_STATUSES.has(error.status) ? new PermanentDeliveryError(what) : new Error(what);
   }
   if (error instanceof HTTPError) return new Error(`discord: HTTP ${error.status}`);

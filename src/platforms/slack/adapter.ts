@@ -49,6 +49,8 @@ class SlackAdapter implements PlatformAdapter {
   private socketConnected = false;
   private accepting = false;
   private receiving = false;
+  /** The receiver's start finished: requests are processed from here on. */
+  private received = false;
   private authRetry: NodeJS.Timeout | undefined;
 
   constructor(deps: SlackAdapterDeps) {
@@ -89,11 +91,13 @@ class SlackAdapter implements PlatformAdapter {
     this.socketConnected = false;
     if (!this.receiving) return;
     this.receiving = false;
+    this.received = false;
     await this.app.stop();
   }
 
+  /** Ready once the token is proven and the receiver runs (HTTP requests processed, or the socket open). */
   isReady(): boolean {
-    return this.tokenVerified && (!this.socket || this.socketConnected);
+    return this.tokenVerified && this.received && (!this.socket || this.socketConnected);
   }
 
   /** Starts the receiver: HTTP requests are processed from now on, or the Socket Mode connection opens. */
@@ -109,6 +113,7 @@ class SlackAdapter implements PlatformAdapter {
       if (refused) throw new Error(`SLACK_APP_TOKEN was refused by Slack (${refused}); check the app-level token in the Slack app settings`);
       throw error;
     }
+    this.received = this.receiving;
     if (!this.socket) this.logger.info(`slack: HTTP mode, listening at POST ${SLACK_EVENTS_PATH}`);
   }
 

@@ -38,7 +38,7 @@ export class SlackDeliverer implements Deliverer {
       if (!posted.ts) throw new Error('slack: chat.postMessage returned no ts');
       return { channelId: posted.channel ?? channel, messageId: posted.ts };
     } catch (error) {
-      throw toDeliveryError(error);
+      throw toDeliveryError(error, target.kind);
     }
   }
 
@@ -46,7 +46,7 @@ export class SlackDeliverer implements Deliverer {
     try {
       await this.client.chat.update({ channel: ref.channelId, ts: ref.messageId, ...renderMessage(message) });
     } catch (error) {
-      throw toDeliveryError(error);
+      throw toDeliveryError(error, 'update');
     }
   }
 }

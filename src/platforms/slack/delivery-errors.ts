@@ -1,7 +1,7 @@
 // Web API failures -> what the outbox understands: wait (429), give up (the message itself can never
 // be delivered), or retry later (everything else, including network errors).
 import { WebAPIPlatformError, WebAPIRateLimitedError } from '@slack/web-api';
-import { PermanentDeliveryError, RateLimitedError } from '../port.js';
+import { MessageGoneError, PermanentDeliveryError, RateLimitedError, RecipientUnreachableError } from '../port.js';
 
 /**
  * Errors about this message or its target. Token and scope problems are deliberately absent: they are
@@ -28,15 +28,31 @@ const PERMANENT_ERRORS = new Set([
   'restricted_action',
 ]);
 
+/**
+ * Answers to a direct message (conversations.open or chat.postMessage in the DM) meaning the person
+ * can never be reached there: a bot, a deleted or deactivated account, a DM channel that is gone.
+ */
+const DM_UNREACHABLE = new Set(['cannot_dm_bot', 'user_not_found', 'users_not_found', 'user_disabled', 'account_inactive', 'channel_not_found']);
+
+/** Of those, the answers that can only be about a person (not about a channel). */
+const PERSON_GONE = new Set(['cannot_dm_bot', 'user_not_found', 'users_not_found', 'user_disabled', 'account_inactive']);
+
+/** What the failed call was doing: posting to a channel, posting a DM, or editing a posted message. */
+export type SlackDeliveryCall = 'channel' | 'dm' | 'update';
+
 /** The Slack error code of a failed call (`channel_not_found`...), if Slack gave one. */
 export function slackErrorCode(error: unknown): string | undefined {
   return error instanceof WebAPIPlatformError ? error.data.error : undefined;
 }
 
 /** Rethrows a Web API failure as the error the outbox acts on. */
-export function toDeliveryError(error: unknown): Error {
+export function toDeliveryError(error: unknown, call: SlackDeliveryCall = 'channel'): Error {
   if (error instanceof WebAPIRateLimitedError) return new RateLimitedError(error.retryAfter);
   const code = slackErrorCode(error);
+  if (code && call === 'dm' && DM_UNREACHABLE.has(code)) return new RecipientUnreachableError(`slack: ${code}`);
+  // An edit names a person's DM copy only by its channel, so only answers about a person count here.
+  if (code && call === 'update' && PERSON_GONE.has(code)) return new RecipientUnreachableError(`slack: ${code}`);
+  if (code === 'message_not_found' && call === 'update') return new MessageGoneError(`slack: ${code}`);
   if (code && PERMANENT_ERRORS.has(code)) return new PermanentDeliveryError(`slack: ${code}`);
   if (code) return new Error(`slack: ${code}`);
   return error instanceof Error ? error : new Error(String(error));

@@ -25,6 +25,13 @@ export class OutboxMessage {
   @VarcharColumn('message_key', 100, { nullable: true })
   messageKey!: string | null;
 
+  /** The record the message is about (`fault`, `request`, `change`), for the fallback when it cannot be delivered. */
+  @VarcharColumn('record_kind', 16, { nullable: true })
+  recordKind!: string | null;
+
+  @IntColumn('record_id', { nullable: true })
+  recordId!: number | null;
+
   @TextColumn('payload')
   payload!: string;
 

@@ -181,6 +181,9 @@ export class FakeDiscordServer {
   private readonly messages = new Map<string, StoredMessage>();
   private readonly interactions = new Map<string, InteractionRecord>();
   private readonly failures = new Map<string, InjectedFailure[]>();
+  private readonly holds = new Map<string, Promise<void>>();
+  /** People the bot cannot DM: 50007 (DMs closed, no shared server) or 10013 (the user is gone). */
+  private readonly closedDms = new Map<string, 50007 | 10013>();
   private readonly routes: RouteDef[];
 
   private constructor(options: FakeDiscordOptions) {
@@ -230,6 +233,33 @@ export class FakeDiscordServer {
     const queue = this.failures.get(route) ?? [];
     queue.push(failure);
     this.failures.set(route, queue);
+  }
+
+  /**
+   * Keeps every call of a route waiting (like a slow Discord) until the returned function is called,
+   * e.g. `hold('GET /users/@me')` keeps an HTTP-mode bot from proving its token.
+   */
+  hold(route: string): () => void {
+    let release = () => undefined as void;
+    this.holds.set(route, new Promise<void>((resolve) => (release = resolve)));
+    return () => {
+      this.holds.delete(route);
+      release();
+    };
+  }
+
+  /**
+   * Makes a person impossible to DM: with 50007 (default) the DM channel opens but every message to it
+   * is refused with 403 "Cannot send messages to this user"; with 10013 opening it fails with 404
+   * "Unknown User".
+   */
+  closeDms(userId: string, code: 50007 | 10013 = 50007): void {
+    this.closedDms.set(userId, code);
+  }
+
+  /** Deletes a posted message: editing it then answers 404 with code 10008 "Unknown Message". */
+  deleteMessage(id: string): void {
+    if (!this.messages.delete(id)) throw new Error(`fake discord: no message ${id} to delete`);
   }
 
   // ---- what tests read back ----------------------------------------------------------------
@@ -402,6 +432,7 @@ export class FakeDiscordServer {
       result = error(404, 0, '404: Not Found');
     } else {
       routeName = def.name;
+      await this.holds.get(def.name);
       const params = (def.pattern.exec(path) ?? []).slice(1);
       const authorized = req.headers.authorization === `Bot ${this.botToken}`;
       const failure = this.failures.get(def.name)?.shift();
@@ -452,6 +483,7 @@ export class FakeDiscordServer {
   private openDm(body: unknown): Result {
     const recipient = isRecord(body) ? body.recipient_id : undefined;
     if (typeof recipient !== 'string' || !/^\d{17,20}$/.test(recipient)) return error(400, 50035, 'Invalid Form Body', ['recipient_id: must be a snowflake']);
+    if (this.closedDms.get(recipient) === 10013) return error(404, 10013, 'Unknown User');
     let channel = this.dmChannels.get(recipient);
     if (!channel) {
       channel = snowflake();
@@ -497,6 +529,9 @@ export class FakeDiscordServer {
 
   private createMessage(channel: string, body: unknown): Result {
     if (!this.knownChannel(channel)) return error(404, 10003, 'Unknown Channel');
+    for (const [user, code] of this.closedDms) {
+      if (code === 50007 && this.dmChannels.get(user) === channel) return error(403, 50007, 'Cannot send messages to this user');
+    }
     const problems = validateMessage(body);
     if (problems.length > 0 || !isRecord(body)) return error(400, 50035, 'Invalid Form Body', problems);
     return { status: 200, body: this.apiMessage(this.store(channel, body)) };

@@ -145,6 +145,8 @@ export class FakeSlackServer {
   private readonly triggers = new Map<string, TriggerState>();
   private readonly responseUrls = new Map<string, ResponseUrlState>();
   private readonly failures = new Map<string, InjectedFailure[]>();
+  /** People the bot can never DM, with the error Slack gives (`user_disabled`, `cannot_dm_bot`...). */
+  private readonly unreachable = new Map<string, string>();
   private readonly triggerIdTtlMs: number;
   private sequence = 0;
   private readonly methods: Record<string, MethodHandler> = {
@@ -199,6 +201,19 @@ export class FakeSlackServer {
     const queue = this.failures.get(method) ?? [];
     queue.push(failure);
     this.failures.set(method, queue);
+  }
+
+  /**
+   * Makes a person impossible to DM from now on, as a deactivated account, a bot or a deleted user is:
+   * conversations.open and posts to their DM channel answer `error` (default `user_disabled`).
+   */
+  makeUnreachable(userId: string, error = 'user_disabled'): void {
+    this.unreachable.set(userId, error);
+  }
+
+  /** Deletes a posted message, as a person with the rights can: chat.update then answers `message_not_found`. */
+  deleteMessage(channel: string, ts: string): void {
+    if (!this.messages.delete(`${channel}/${ts}`)) throw new Error(`fake slack: no message ${channel}/${ts} to delete`);
   }
 
   addUser(user: FakeUser): void {
@@ -329,9 +344,20 @@ export class FakeSlackServer {
     return `${Math.floor(Date.now() / 1000)}.${String(this.sequence).padStart(6, '0')}`;
   }
 
+  /** The error a post to this channel gets when it is the DM of a person who cannot be reached. */
+  private unreachableDm(channel: string): string | undefined {
+    for (const [user, error] of this.unreachable) if (this.dmChannels.get(user) === channel) return error;
+    return undefined;
+  }
+
   private postMessage(body: ApiBody): ApiResult {
+    const id = str(body.channel);
+    const direct = id ? this.unreachable.get(id) : undefined;
+    if (direct) return refused(direct);
     const channel = this.resolveChannel(body.channel);
     if (!channel) return refused('channel_not_found');
+    const closed = this.unreachableDm(channel);
+    if (closed) return refused(closed);
     const invalid = validateMessage(body);
     if (invalid) return refusal(invalid);
     const message: StoredMessage = {
@@ -349,6 +375,8 @@ export class FakeSlackServer {
   private update(body: ApiBody): ApiResult {
     const channel = this.resolveChannel(body.channel);
     if (!channel) return refused('channel_not_found');
+    const closed = this.unreachableDm(channel);
+    if (closed) return refused(closed);
     const ts = str(body.ts);
     const current = ts ? this.messages.get(`${channel}/${ts}`) : undefined;
     if (!current) return refused('message_not_found');
@@ -399,6 +427,8 @@ export class FakeSlackServer {
     const users = str(body.users)?.split(',').map((u) => u.trim()) ?? [];
     const [user] = users;
     if (!user || users.length !== 1 || !/^[UW][A-Z0-9]{2,}$/.test(user)) return refused('users_not_found');
+    const unreachable = this.unreachable.get(user);
+    if (unreachable) return refused(unreachable);
     return ok({ channel: { id: this.dmChannelFor(user) } });
   }
 

@@ -1,0 +1,120 @@
+import { connect, createServer, type Socket } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DiscordBotDriver, FakeDiscordServer, InteractionSigner } from '../fakes/discord/index.js';
+import { FakeSlackServer } from '../fakes/slack/index.js';
+import { BotProcess } from '../helpers/bot-process.js';
+import { tempSqliteUrl } from '../helpers/db.js';
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+/** Connects, retrying every few ms until the port accepts (or the deadline passes). */
+async function firstConnection(port: number, deadlineMs: number): Promise<Socket> {
+  const deadline = Date.now() + deadlineMs;
+  for (;;) {
+    const socket = await new Promise<Socket | undefined>((resolve) => {
+      const s = connect(port, '127.0.0.1');
+      s.once('connect', () => resolve(s));
+      s.once('error', () => resolve(undefined));
+    });
+    if (socket) return socket;
+    if (Date.now() > deadline) throw new Error(`port ${port} never accepted a connection`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** Writes one raw HTTP/1.1 request on the socket and returns the status code and body of the answer. */
+function rawRequest(socket: Socket, method: string, path: string, body = ''): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    let received = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => (received += chunk));
+    socket.once('error', reject);
+    socket.once('end', () => {
+      const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(received)?.[1] ?? 0);
+      resolve({ status, body: received.slice(received.indexOf('\r\n\r\n') + 4) });
+    });
+    const headers = [`${method} ${path} HTTP/1.1`, 'Host: 127.0.0.1', 'Connection: close', 'Content-Type: application/json', `Content-Length: ${Buffer.byteLength(body)}`];
+    socket.write(`${headers.join('\r\n')}\r\n\r\n${body}`);
+  });
+}
+
+async function request(port: number, method: string, path: string, body?: string): Promise<{ status: number; body: string }> {
+  const res = await fetch(`http://127.0.0.1:${port}${path}`, { method, headers: { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body }) });
+  return { status: res.status, body: await res.text() };
+}
+
+/**
+ * Issue #9 item 3: the platform routes exist before the port opens, and /readyz says 503 until every
+ * configured adapter has connected. Discord is held back (its `GET /users/@me` does not answer) so
+ * that the window between `listen` and "connected" is as long as the test wants.
+ */
+describe('ready means ready', () => {
+  const signer = new InteractionSigner();
+  let slack: FakeSlackServer;
+  let discord: FakeDiscordServer;
+  let bot: BotProcess;
+  let port: number;
+  let release: () => void;
+  const driver = () => new DiscordBotDriver(discord, { kind: 'http', url: `http://127.0.0.1:${port}/discord/interactions`, signer });
+
+  beforeAll(async () => {
+    slack = await FakeSlackServer.start();
+    discord = await FakeDiscordServer.start();
+    release = discord.hold('GET /users/@me');
+    port = await freePort();
+    bot = new BotProcess({
+      DATABASE_URL: tempSqliteUrl('opsdesk-readiness-'),
+      PORT: String(port),
+      SLACK_BOT_TOKEN: slack.botToken,
+      SLACK_SIGNING_SECRET: 'readiness-signing-secret-0123456789',
+      SLACK_API_URL: slack.apiUrl,
+      DISCORD_TOKEN: discord.botToken,
+      DISCORD_APPLICATION_ID: discord.applicationId,
+      DISCORD_API_URL: discord.apiUrl,
+      DISCORD_PUBLIC_KEY: signer.publicKeyHex,
+    });
+  });
+  afterAll(async () => {
+    release?.();
+    await bot?.kill();
+    await discord?.stop();
+    await slack?.stop();
+  });
+
+  it('answers the very first request after the port opens from its route, never 404', async () => {
+    const socket = await firstConnection(port, 90_000);
+    const ping = JSON.stringify({ type: 1 });
+    // A spot check with no signature: the route refuses it (401); a missing route would say 404.
+    const first = await rawRequest(socket, 'POST', '/discord/interactions', ping);
+    expect(first.status).toBe(401);
+    const slackEvents = await request(port, 'POST', '/slack/events', '{}');
+    expect([401, 503]).toContain(slackEvents.status);
+    // Signed correctly, but the token is not proven yet: "try again later", not "no such page".
+    expect((await driver().ping()).status).toBe(503);
+  }, 120_000);
+
+  it('keeps /readyz at 503 until Discord is connected, then 200', async () => {
+    const before = await request(port, 'GET', '/readyz');
+    expect(before.status).toBe(503);
+    expect(JSON.parse(before.body)).toMatchObject({ ready: false, checks: { database: true, discord: false } });
+
+    release();
+    await bot.waitForLog(/discord: bot token verified/, 20_000);
+    const deadline = Date.now() + 20_000;
+    let after = await request(port, 'GET', '/readyz');
+    while (after.status !== 200 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      after = await request(port, 'GET', '/readyz');
+    }
+    expect(after.status).toBe(200);
+    expect(JSON.parse(after.body)).toEqual({ ready: true, checks: { database: true, slack: true, discord: true } });
+    expect(await driver().ping()).toEqual({ status: 200, body: '{"type":1}' });
+  }, 60_000);
+});
