@@ -15,6 +15,7 @@ import { createShellAdapter } from './platforms/shell/index.js';
 import { createSlackAdapter } from './platforms/slack/adapter.js';
 import { createDiscordAdapter } from './platforms/discord/adapter.js';
 import { createServices } from './services.js';
+import { resolvePollSecret } from './feedback/poll-secret.js';
 import type { ChannelKey } from './settings/registry.js';
 import { openDatabase } from './store/data-source.js';
 import { Store } from './store/store.js';
@@ -71,6 +72,9 @@ async function main(): Promise<void> {
 
   const dataSource = await openDatabase(config.DATABASE_URL);
   const store = new Store(dataSource, config.DATABASE_URL);
+  const pollSecret = resolvePollSecret(config);
+  if (pollSecret.kind === 'missing') logger.warn('anonymous polls are off: with PostgreSQL, set POLL_SECRET (the same on every replica)');
+  else if (pollSecret.path) logger.info({ path: pollSecret.path }, 'poll key file in use');
   const metrics = new Metrics();
   const http = new HttpServer(logger);
 
@@ -83,6 +87,7 @@ async function main(): Promise<void> {
     bootstrapAdmins: config.ADMIN_USERS,
     channelDefaults: channelDefaults(config, shellMode),
     onOutbox: () => dispatcher?.kick(),
+    ...(pollSecret.kind === 'key' ? { pollSecret: pollSecret.value } : {}),
   });
   const runtime = new ChatRuntime({
     services,
