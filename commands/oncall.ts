@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { defineCommand, subcommand } from '../src/chat/command-def.js';
 import { privateText } from '../src/chat/interactions.js';
+import { readTimeArgument } from '../src/chat/time-argument.js';
 import { parseUserRef, tokenize } from '../src/chat/parse-text.js';
 import { InvalidInputError } from '../src/errors.js';
 import { overviewMessage, scheduleMessage } from '../src/oncall/cards.js';
 import { ONCALL_LEVELS, formatHandoff, formatLength, parseHandoff, parseLength } from '../src/oncall/rotation.js';
 import { SCHEDULE_DAYS } from '../src/oncall/service.js';
-import { parseWhen } from '../src/oncall/when.js';
 import type { AccountRef } from '../src/people/service.js';
 import { formatWithWeekday } from '../src/sla/format.js';
 
@@ -57,16 +57,14 @@ export default defineCommand({
       role: 'manager',
       options: {
         user: { kind: 'user', schema: user, description: 'oncall.option.user' },
-        from: { kind: 'string', schema: z.string().min(1).max(40), description: 'oncall.option.from' },
-        to: { kind: 'string', schema: z.string().min(1).max(40), description: 'oncall.option.to' },
+        from: { kind: 'time', schema: z.string().min(1).max(40), description: 'oncall.option.from' },
+        to: { kind: 'time', schema: z.string().min(1).max(40), description: 'oncall.option.to' },
         level: level('primary'),
       },
       run: async (ctx, args) => {
         const now = ctx.clock.now();
-        const from = parseWhen(args.from, now, ctx.timeZone);
-        if (!from) throw new InvalidInputError('oncall.error.badTime', { value: args.from.slice(0, 40) });
-        const to = parseWhen(args.to, from, ctx.timeZone);
-        if (!to) throw new InvalidInputError('oncall.error.badTime', { value: args.to.slice(0, 40) });
+        const from = readTimeArgument('from', args.from, { now, timeZone: ctx.timeZone });
+        const to = readTimeArgument('to', args.to, { now, timeZone: ctx.timeZone, base: from });
         const override = await ctx.services.oncall.addOverride(ctx.actor, args.level, { platform: ctx.chatActor.platform, ...args.user }, from, to);
         return privateText(
           ctx.t('oncall.reply.override', {

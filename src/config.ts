@@ -53,6 +53,7 @@ export const configSchema = z
     DISCORD_API_URL: optionalUrl,
     DISCORD_GUILD_ID: optional(snowflake('a server id (Server Settings -> Widget, or right-click the server with Developer Mode on)')),
     WEBHOOK_TOKEN: optional(z.string().min(16, 'expected at least 16 characters')),
+    POLL_SECRET: optional(z.string().min(32, 'expected at least 32 random characters, e.g. from `openssl rand -hex 32`')),
     FAULT_CHANNEL: optional(platformRef),
     CHANGE_CHANNEL: optional(platformRef),
     FEEDBACK_CHANNEL: optional(platformRef),

@@ -18,6 +18,7 @@ import { createDiscordAdapter } from './platforms/discord/adapter.js';
 import { createServices } from './services.js';
 import { ReminderTimer } from './sla/reminder-timer.js';
 import { FAULT_SUBJECT, REQUEST_SUBJECT } from './sla/subjects.js';
+import { resolvePollSecret } from './feedback/poll-secret.js';
 import type { ChannelKey } from './settings/registry.js';
 import { openDatabase } from './store/data-source.js';
 import { Store } from './store/store.js';
@@ -74,6 +75,9 @@ async function main(): Promise<void> {
 
   const dataSource = await openDatabase(config.DATABASE_URL);
   const store = new Store(dataSource, config.DATABASE_URL);
+  const pollSecret = resolvePollSecret(config);
+  if (pollSecret.kind === 'missing') logger.warn('anonymous polls are off: with PostgreSQL, set POLL_SECRET (the same on every replica)');
+  else if (pollSecret.path) logger.info({ path: pollSecret.path }, 'poll key file in use');
   const metrics = new Metrics();
   const http = new HttpServer(logger);
 
@@ -86,6 +90,7 @@ async function main(): Promise<void> {
     defaultLocale: config.DEFAULT_LOCALE,
     bootstrapAdmins: config.ADMIN_USERS,
     channelDefaults: channelDefaults(config, shellMode),
+    ...(pollSecret.kind === 'key' ? { pollSecret: pollSecret.value } : {}),
     // A committed change that queued messages may also have set an earlier reminder.
     onOutbox: () => {
       dispatcher?.kick();

@@ -48,6 +48,8 @@ export interface ServiceOptions {
   channelDefaults: Partial<Record<ChannelKey, string>>;
   /** Told whenever a transaction queued outgoing messages. */
   onOutbox?: () => void;
+  /** The anonymous-poll ballot key, from outside the database (src/feedback/poll-secret.ts); unset: polls are refused. */
+  pollSecret?: string;
 }
 
 export function createServices(options: ServiceOptions): Services {
@@ -58,7 +60,7 @@ export function createServices(options: ServiceOptions): Services {
     timeZone: options.timeZone,
     defaultLocale: options.defaultLocale,
     ...(options.onOutbox ? { onOutbox: options.onOutbox } : {}),
-  });
+  }, options.pollSecret);
   const outbox = options.onOutbox ? { onOutbox: options.onOutbox } : {};
   const local = { timeZone: options.timeZone, defaultLocale: options.defaultLocale, ...outbox };
   const oncall = new OnCallService(store, clock, people, local);

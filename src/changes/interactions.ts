@@ -23,6 +23,7 @@ import { parseForm } from '../chat/forms.js';
 import { done, privateText, type ButtonHandler, type FormHandler } from '../chat/interactions.js';
 import type { ChatReply } from '../chat/model.js';
 import { FieldErrors, NotFoundError } from '../errors.js';
+import { TIME_INPUT_FORMS } from '../time/time-input.js';
 import type { Actor } from '../people/actor.js';
 
 export function changeNumber(value: string): number {
@@ -37,7 +38,7 @@ function readWindow(ctx: CommandContext, values: { windowStart: string; windowEn
   const errors: FieldErrors['errors'] = { ...otherErrors };
   if (!parsed.ok) {
     for (const [field, problem] of Object.entries(parsed.errors)) {
-      errors[field] = { key: `changes.error.window.${problem}`, params: { zone: ctx.timeZone } };
+      errors[field] = { key: `changes.error.window.${problem}`, params: { zone: ctx.timeZone, forms: TIME_INPUT_FORMS } };
     }
   }
   if (Object.keys(errors).length > 0 || !parsed.ok) throw new FieldErrors(errors);

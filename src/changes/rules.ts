@@ -1,7 +1,8 @@
 // Change rules (policy 4.2): the state machine, the approval policy and its guard, windows, conflicts
 // and change freezes. Pure, no I/O.
 import { hasRole, type Role } from '../people/roles.js';
-import { nextDay, parseWallTime, startOfDay, zonedToUtc, type WallTime } from './zoned-time.js';
+import { parseTimeInput } from '../time/time-input.js';
+import { nextDay, parseWallTime, startOfDay, type WallTime } from '../time/zoned-time.js';
 
 export const CHANGE_RISKS = ['low', 'medium', 'high'] as const;
 export type ChangeRisk = (typeof CHANGE_RISKS)[number];
@@ -155,16 +156,20 @@ export type WindowProblem = 'format' | 'nonexistent' | 'end_before_start' | 'end
 
 export type WindowParse = { ok: true; window: TimeWindow } | { ok: false; errors: Partial<Record<'windowStart' | 'windowEnd', WindowProblem>> };
 
-function readWallTime(text: string, timeZone: string): Date | WindowProblem {
-  const wall = parseWallTime(text);
-  if (!wall || !/\d:\d\d\s*$/.test(text)) return 'format';
-  return zonedToUtc(wall, timeZone) ?? 'nonexistent';
+/** A window edge read like every typed time (src/time/time-input.ts); `+2h` after `base`. */
+function readWindowTime(text: string, timeZone: string, now: Date, base?: Date): Date | WindowProblem {
+  const read = parseTimeInput(text, { now, timeZone, ...(base ? { base } : {}) });
+  if (read.ok) return read.at;
+  return read.problem === 'skipped' ? 'nonexistent' : 'format';
 }
 
-/** Reads a window typed as `YYYY-MM-DD HH:mm` in the configured zone and checks it is usable now. */
+/**
+ * Reads a window typed in the configured zone (`2026-11-25 22:00`, `22:00`, `now`, an end of `+2h`
+ * after the start...) and checks it is usable now.
+ */
 export function parseWindow(startText: string, endText: string, timeZone: string, now: Date): WindowParse {
-  const start = readWallTime(startText, timeZone);
-  const end = readWallTime(endText, timeZone);
+  const start = readWindowTime(startText, timeZone, now);
+  const end = readWindowTime(endText, timeZone, now, start instanceof Date ? start : undefined);
   const errors: Partial<Record<'windowStart' | 'windowEnd', WindowProblem>> = {};
   if (!(start instanceof Date)) errors.windowStart = start;
   if (!(end instanceof Date)) errors.windowEnd = end;

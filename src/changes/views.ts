@@ -1,7 +1,7 @@
 import { changeCard, stateLabel, windowText, type ChangeSnapshot, type ChangeView } from './cards.js';
 import { CALENDAR_DAYS, PAGE_SIZE, type ChangePage } from './queries.js';
 import { formatChangeId } from './rules.js';
-import { dateKey } from './zoned-time.js';
+import { dateKey } from '../time/zoned-time.js';
 import { formatTime, truncate } from '../chat/format.js';
 import type { Locale, Translate } from '../chat/i18n/catalog.js';
 import type { ChatMessage } from '../chat/model.js';

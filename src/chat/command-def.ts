@@ -6,9 +6,10 @@ import type { CommandContext } from './context.js';
 
 /**
  * How an option is offered on each platform: free text, a user (a mention on Slack, a user option on
- * Discord) or one of fixed choices (taken from the zod enum).
+ * Discord), one of fixed choices (taken from the zod enum), or a time (text read by
+ * src/chat/time-argument.ts; typed unquoted, `2026-12-07 09:00` still counts as one argument).
  */
-export type OptionKind = 'string' | 'user' | 'choice';
+export type OptionKind = 'string' | 'user' | 'choice' | 'time';
 
 export interface OptionSpec<S extends z.ZodType = z.ZodType> {
   schema: S;

@@ -1,6 +1,7 @@
 import type { CommandDef, OptionSpec, SubcommandDef } from './command-def.js';
 import { parseUserRef, tokenize } from './parse-text.js';
 import { InvalidInputError } from '../errors.js';
+import { isClockWord, isDateWord } from '../time/time-input.js';
 import type { Platform } from './model.js';
 
 export interface RoutedCommand {
@@ -65,6 +66,8 @@ export function routeCommand(command: CommandDef, text: string, platform?: Platf
     let raw: string | undefined = named[name.toLowerCase()];
     if (raw === undefined && positional.length > 0) {
       raw = option.rest ? positional.splice(0).join(' ') : positional.shift();
+      // A date and a time typed as two words are one time argument.
+      if (option.kind === 'time' && raw !== undefined && isDateWord(raw) && isClockWord(positional[0] ?? '')) raw = `${raw} ${positional.shift() ?? ''}`;
     }
     let value: unknown = raw;
     if (raw !== undefined && option.kind === 'user') {

@@ -1,5 +1,6 @@
 import type { Platform } from './model.js';
 import type { Translate } from './i18n/catalog.js';
+import { mentionNode } from './markup.js';
 
 /** A person as cards show them: a mention where they have an account on the platform, else the name. */
 export interface PersonView {
@@ -7,11 +8,16 @@ export interface PersonView {
   accounts: { platform: string; userId: string }[];
 }
 
+/**
+ * The person in model text: on Slack and Discord a mention node (see markup.ts) of their account there,
+ * which the renderer makes a live `<@U123>`; in the shell, which has no markup, `@li.wei`; else their
+ * name as plain text; `—` for nobody.
+ */
 export function mention(person: PersonView | undefined, platform: Platform): string {
   if (!person) return '—';
   const account = person.accounts.find((a) => a.platform === platform);
   if (!account) return person.displayName;
-  return platform === 'shell' ? `@${account.userId}` : `<@${account.userId}>`;
+  return platform === 'shell' ? `@${account.userId}` : mentionNode(account.userId);
 }
 
 /** `2026-11-27 09:14` in the configured time zone: unambiguous in every language. */

@@ -31,6 +31,11 @@ export interface ChatField {
   value: string;
 }
 
+/**
+ * A message. Every text in it is plain text, shown as typed on every platform: the renderers escape it
+ * for their markup. The only markup is a mention node (`mention()` in format.ts, markup.ts), which
+ * renders as a live mention; nothing a user types can become one.
+ */
 export interface ChatMessage {
   /** Plain-text summary used for notifications and platforms without rich layout. */
   fallback: string;

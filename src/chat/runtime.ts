@@ -4,6 +4,7 @@ import { routeCommand } from './command-router.js';
 import type { CommandContext } from './context.js';
 import { resolveLocale, translator, type Locale, type Translate } from './i18n/catalog.js';
 import { privateText, type ButtonHandler, type FormHandler } from './interactions.js';
+import { plainInput } from './markup.js';
 import type { ChatReply, InboundEvent } from './model.js';
 import { FieldErrors, ForbiddenError, UserError, type ErrorParams } from '../errors.js';
 import type { Clock } from '../clock.js';
@@ -53,7 +54,8 @@ export class ChatRuntime implements EventHandler {
     this.forms = new Map(deps.forms.map((f) => [f.formId, f]));
   }
 
-  async handle(event: InboundEvent): Promise<ChatReply> {
+  async handle(inbound: InboundEvent): Promise<ChatReply> {
+    const event = withPlainInput(inbound);
     let t = translator(resolveLocale(event.actor.locale, this.deps.defaultLocale));
     const name = event.type === 'command' ? event.command.replace(/^\//, '') : event.type === 'button' ? event.actionId : event.formId;
     let outcome: Outcome = 'ok';
@@ -129,5 +131,17 @@ export class ChatRuntime implements EventHandler {
       'unexpected error while handling an event',
     );
     return privateText(t('core.error.unexpected', { ref }));
+  }
+}
+
+/** The event with every typed text made plain (markup.ts), so that no one can type a mention node. */
+function withPlainInput(event: InboundEvent): InboundEvent {
+  switch (event.type) {
+    case 'command':
+      return { ...event, text: plainInput(event.text) };
+    case 'formSubmit':
+      return { ...event, values: Object.fromEntries(Object.entries(event.values).map(([key, value]) => [key, plainInput(value)])) };
+    case 'button':
+      return event;
   }
 }

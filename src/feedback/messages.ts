@@ -96,6 +96,8 @@ export const en = {
   'feedback.error.pollClosed': 'This poll closed at {time}; its results are in the channel.',
   'feedback.error.adminOnlyPoll': 'Only admins can post a poll. The weekly poll comes by itself (setting poll_schedule).',
   'feedback.error.noFeedbackChannel': 'No feedback channel is set. An admin can set one: /ops config set feedback_channel #channel',
+  'feedback.error.noPollSecret':
+    'Anonymous polls are off: the bot has no poll key outside its database. The administrator of the server must set POLL_SECRET in the environment (the same on every replica) and restart.',
   'feedback.error.suggestionNotFound': 'There is no suggestion {id}.',
   'feedback.error.engineerOnlyReply': 'Only engineers can answer suggestions. Ask an admin: /ops role add @you engineer',
   'feedback.error.anonymousNoReply': '{id} was sent anonymously, so it cannot be answered personally.',
@@ -208,6 +210,7 @@ export const zhCN: Record<keyof typeof en, string> = {
   'feedback.error.pollClosed': '该投票已于 {time} 结束，结果见频道。',
   'feedback.error.adminOnlyPoll': '只有管理员可以发起投票。每周投票会自动发布（设置项 poll_schedule）。',
   'feedback.error.noFeedbackChannel': '尚未设置反馈频道。管理员可以设置：/ops config set feedback_channel #频道',
+  'feedback.error.noPollSecret': '匿名投票已停用：机器人没有存放在数据库之外的投票密钥。服务器管理员需要在环境变量中设置 POLL_SECRET（所有副本相同）并重启。',
   'feedback.error.suggestionNotFound': '没有建议 {id}。',
   'feedback.error.engineerOnlyReply': '只有工程师可以回复建议。请联系管理员：/ops role add @you engineer',
   'feedback.error.anonymousNoReply': '{id} 是匿名提交的，无法单独回复。',

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import cron from 'node-cron';
 import { IsNull, Not, type EntityManager } from 'typeorm';
 import { closedPollMessage, openPollMessage, pollSummaryMessage } from './cards.js';
@@ -14,7 +13,7 @@ import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError, UserEr
 import { enqueue } from '../outbox/outbox.js';
 import type { Actor } from '../people/actor.js';
 import { hasRole } from '../people/roles.js';
-import { FeedbackBallot, FeedbackPoll, Setting } from '../store/entities/index.js';
+import { FeedbackBallot, FeedbackPoll } from '../store/entities/index.js';
 import type { Store } from '../store/store.js';
 import { SYSTEM } from '../people/actor.js';
 
@@ -24,8 +23,6 @@ const MINUTE_MS = 60_000;
 export const SLOT_LOOKBACK_MINUTES = 60;
 /** The furthest back any look goes (a clock that jumped ahead, a suspended machine). */
 export const SLOT_MAX_SCAN_MINUTES = 8 * 24 * 60;
-/** Where the key of the voter hashes lives: the settings table, under a key `/ops config` neither shows nor sets. */
-export const POLL_SECRET_KEY = 'feedback.poll_secret';
 const CLOSE_BATCH = 50;
 
 export function pollKey(pollId: number): string {
@@ -47,10 +44,10 @@ export interface ClosedPoll {
 /**
  * Anonymous polls (policy 5.3). A vote is stored under HMAC(secret, pollId:personId) only, so that a
  * second click replaces it; who voted what is never stored, logged or audited. Counts stay hidden
- * until the poll closes; closing fills them in on the poll and deletes the ballots.
+ * until the poll closes; closing fills them in on the poll and deletes the ballots. The secret is
+ * never in the database (poll-secret.ts): without one, no poll is started and no vote is taken.
  */
 export class PollService {
-  private secretValue: string | undefined;
   /** Up to when this process has looked for schedule minutes (each look covers the minutes since). */
   private scannedUpTo: number | undefined;
 
@@ -59,11 +56,14 @@ export class PollService {
     private readonly clock: Clock,
     private readonly settings: FeedbackSettings,
     private readonly options: FeedbackOptions,
+    /** The ballot key from outside the database (POLL_SECRET or the key file); undefined: polls are off. */
+    private readonly pollSecret: string | undefined,
   ) {}
 
   /** `/feedback poll`: an admin posts a poll now, with the configured question unless another is given. */
   async post(actor: Actor, question?: string): Promise<FeedbackPoll> {
     if (!hasRole(actor.roles, 'admin')) throw new ForbiddenError('feedback.error.adminOnlyPoll');
+    this.secret();
     const channel = await this.settings.feedbackChannel();
     if (!channel) throw new InvalidInputError('feedback.error.noFeedbackChannel');
     const text = question ?? (await this.defaultQuestion());
@@ -97,6 +97,8 @@ export class PollService {
   private async postSlot(slot: Date, now: Date): Promise<FeedbackPoll | undefined> {
     const channel = await this.settings.feedbackChannel();
     if (!channel) return undefined;
+    // The job runner logs this at the schedule's minute; a poll nobody could vote in is not posted.
+    if (this.pollSecret === undefined) throw new Error('weekly poll not posted: there is no poll key outside the database (set POLL_SECRET)');
     const question = await this.defaultQuestion();
     const at = slot;
     const poll = await this.store.transaction(async (manager) => {
@@ -121,7 +123,7 @@ export class PollService {
   }
 
   private async recordVote(actor: Actor, pollId: number, choice: Rating): Promise<{ closesAt: Date }> {
-    const secret = await this.secret();
+    const secret = this.secret();
     return this.store.transaction(async (manager) => {
       const poll = await manager.findOne(FeedbackPoll, { where: { id: pollId } });
       if (!poll) throw new NotFoundError('feedback.error.pollNotFound');
@@ -247,24 +249,9 @@ export class PollService {
     return (await this.settings.pollQuestion()) ?? translator(this.options.defaultLocale)('feedback.poll.defaultQuestion');
   }
 
-  /** The key of the voter hashes: generated once per installation, kept where no command shows it. */
-  private async secret(): Promise<string> {
-    if (this.secretValue) return this.secretValue;
-    let row = await this.store.manager.findOne(Setting, { where: { key: POLL_SECRET_KEY } });
-    if (!row) {
-      await this.store.transaction(async (manager) => {
-        // Two processes may both get here: the first insert wins, the other is ignored.
-        await manager
-          .createQueryBuilder()
-          .insert()
-          .into(Setting)
-          .values({ key: POLL_SECRET_KEY, value: randomBytes(32).toString('hex'), updatedBy: null, updatedAt: this.clock.now() })
-          .orIgnore()
-          .execute();
-      });
-      row = await this.store.manager.findOneOrFail(Setting, { where: { key: POLL_SECRET_KEY } });
-    }
-    this.secretValue = row.value;
-    return row.value;
+  /** The key of the voter hashes, which is never in the database; without it polls are refused. */
+  private secret(): string {
+    if (this.pollSecret === undefined) throw new InvalidInputError('feedback.error.noPollSecret');
+    return this.pollSecret;
   }
 }

@@ -18,10 +18,11 @@ export class FeedbackService {
   readonly suggestions: SuggestionService;
   readonly summaries: SummaryService;
 
-  constructor(store: Store, clock: Clock, settings: SettingsService, options: FeedbackOptions) {
+  /** `pollSecret`: the ballot key from outside the database (poll-secret.ts); undefined turns polls off. */
+  constructor(store: Store, clock: Clock, settings: SettingsService, options: FeedbackOptions, pollSecret?: string) {
     this.settings = new FeedbackSettings(settings);
     this.surveys = new SurveyService(store, clock, this.settings, options);
-    this.polls = new PollService(store, clock, this.settings, options);
+    this.polls = new PollService(store, clock, this.settings, options, pollSecret);
     this.suggestions = new SuggestionService(store, clock, this.settings, options);
     this.summaries = new SummaryService(store, clock, this.settings, { surveys: this.surveys, polls: this.polls, suggestions: this.suggestions }, options);
   }

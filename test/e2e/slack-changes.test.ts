@@ -97,7 +97,7 @@ describe('change approvals through the bot process and the fake Slack server', (
       response_action: 'errors',
       errors: {
         testPlan: 'Normal changes need a test plan.',
-        windowStart: 'Write the time as YYYY-MM-DD HH:mm (Europe/Berlin time), e.g. 2026-11-25 22:00.',
+        windowStart: 'This is not a time. Write one of: YYYY-MM-DD HH:mm, YYYY-MM-DDTHH:mm, HH:mm (today), now, +30m, +8h, +2d (Europe/Berlin time), e.g. 2026-11-25 22:00.',
       },
     });
     const planless = await driver.submitView({ view: form, values: { ...REQUEST, testPlan: '' }, user: RITA });

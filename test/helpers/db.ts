@@ -8,6 +8,9 @@ import { createServices, type Services } from '../../src/services.js';
 import { openDatabase } from '../../src/store/data-source.js';
 import { Store } from '../../src/store/store.js';
 
+/** The anonymous-poll key test worlds use unless told otherwise (it comes from outside the database). */
+export const TEST_POLL_SECRET = 'test-poll-secret-0123456789abcdef0123456789abcdef';
+
 export function tempSqliteUrl(prefix = 'opsdesk-test-'): string {
   return `sqlite:${join(mkdtempSync(join(tmpdir(), prefix)), 'opsdesk.db')}`;
 }
@@ -33,6 +36,8 @@ export async function openTestWorld(
     url?: string;
     /** The clock to use (default: a ManualClock at Monday 2026-11-23 09:00 UTC). */
     clock?: ManualClock;
+    /** The poll key (default TEST_POLL_SECRET); null: none, so polls are refused. */
+    pollSecret?: string | null;
   } = {},
 ): Promise<TestWorld> {
   const store = await openTestStore(options.url);
@@ -44,6 +49,7 @@ export async function openTestWorld(
     defaultLocale: 'en',
     bootstrapAdmins: options.admins ?? ['shell:admin'],
     channelDefaults: { fault_channel: options.faultChannel ?? 'slack:CFAULTS' },
+    ...(options.pollSecret === null ? {} : { pollSecret: options.pollSecret ?? TEST_POLL_SECRET }),
   });
   const actor = (name: string) => {
     const chat: ChatActor = { platform: 'shell', userId: name, displayName: name };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseWindow } from '../../src/changes/rules.js';
-import { dateKey, offsetMinutes, parseWallTime, startOfDay, wallTimeAt, zonedToUtc } from '../../src/changes/zoned-time.js';
+import { dateKey, offsetMinutes, parseWallTime, startOfDay, wallTimeAt, zonedToUtc } from '../../src/time/zoned-time.js';
 
 const wall = (text: string) => {
   const parsed = parseWallTime(text);

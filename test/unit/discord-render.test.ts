@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { translator } from '../../src/chat/i18n/catalog.js';
+import { mentionNode } from '../../src/chat/markup.js';
 import type { ChatForm, ChatMessage } from '../../src/chat/model.js';
 import { reportForm, resolveForm, reassignForm } from '../../src/faults/forms.js';
 import { buttonCustomIds, formCustomId, parseCustomId } from '../../src/platforms/discord/custom-ids.js';
@@ -17,7 +18,7 @@ const card: ChatMessage = {
   body: 'Nobody on floor 3 gets mail since 09:00.',
   fields: [
     { label: 'Status', value: 'Reported' },
-    { label: 'Reporter', value: '<@123456789012345678>' },
+    { label: 'Reporter', value: mentionNode('123456789012345678') },
     { label: 'Root cause', value: 'A long explanation\nover two lines' },
   ],
   context: ['Created 2026-11-27 09:14', 'Source: chat'],

@@ -1,5 +1,6 @@
 import type { InputBlock } from '@slack/web-api';
 import { describe, expect, it } from 'vitest';
+import { mentionNode } from '../../src/chat/markup.js';
 import type { ChatForm, ChatMessage } from '../../src/chat/model.js';
 import { chatActionId } from '../../src/platforms/slack/action-ids.js';
 import { decodeFormMetadata, FormTooLargeError, renderModal } from '../../src/platforms/slack/modal.js';
@@ -13,7 +14,7 @@ const card: ChatMessage = {
   body: 'Nobody on floor 3 gets mail since 09:00.',
   fields: [
     { label: 'Status', value: 'Reported' },
-    { label: 'Reporter', value: '<@U123>' },
+    { label: 'Reporter', value: mentionNode('U123') },
   ],
   context: ['Created 2026-11-27 09:14', 'Source: chat'],
   buttons: [

@@ -10,6 +10,7 @@ import {
   type APIEmbed,
   type APIEmbedField,
 } from 'discord.js';
+import { PLAIN_TEXT, renderMessageText, renderText, type TextRenderer } from '../../chat/markup.js';
 import type { CardColor, ChatButton, ChatField, ChatMessage } from '../../chat/model.js';
 import { buttonCustomIds } from './custom-ids.js';
 import { DISCORD_LIMITS as L } from './limits.js';
@@ -41,7 +42,33 @@ const MIN_FIELD_VALUE = 60;
 /** Short values sit side by side (two or three to a line), like Slack's two-column fields. */
 const INLINE_MAX = 60;
 
-export function renderMessage(message: ChatMessage): DiscordMessagePayload {
+/**
+ * Text with nothing Discord would read as a masked link, heading, subtext or mention
+ * (PLATFORM-FACTS.md, "markdown in user text"): a backslash before `\`, `[`, `]` and `<`, before `#`
+ * or `-#` that open a line, and before `@everyone` / `@here`. Discord shows the escaped text as typed;
+ * bold and italics are left alone, being harmless. `allowed_mentions` already stops pings; this also
+ * stops a hidden link target and a mention or heading that only looks official.
+ */
+export function neutraliseMarkdown(text: string): string {
+  return text
+    .replace(/[\\[\]<]/g, (char) => `\\${char}`)
+    .replace(/^([ \t]*)(-?#)/gm, '$1\\$2')
+    .replace(/@(everyone|here)\b/g, '\\@$1');
+}
+
+/** Model text for embeds and content: plain parts neutralised, the bot's mention nodes as `<@id>`. */
+export const DISCORD_MARKDOWN: TextRenderer = { text: neutraliseMarkdown, mention: (userId) => `<@${userId}>` };
+
+/** An embed footer is never parsed as markdown, so its text stays as typed (a backslash would show). */
+const FOOTER: TextRenderer = { text: (plain) => plain, mention: (userId) => `<@${userId}>` };
+
+/**
+ * A chat message as a Discord message body. Every text of the model is neutralised here, once
+ * (the title, footer and button labels are not read as markdown); only mention nodes become mentions.
+ */
+export function renderMessage(modelMessage: ChatMessage): DiscordMessagePayload {
+  const message = renderMessageText(modelMessage, DISCORD_MARKDOWN, PLAIN_TEXT);
+  if (modelMessage.context) message.context = modelMessage.context.map((line) => renderText(line, FOOTER));
   const components = buttonRows(message.buttons ?? []);
   if (isPlain(message)) {
     return { content: fitNonEmpty(message.body ?? message.fallback, L.content), embeds: [], components, allowed_mentions: { parse: [] } };

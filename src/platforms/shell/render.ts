@@ -1,3 +1,4 @@
+import { PLAIN_TEXT, renderMessageText } from '../../chat/markup.js';
 import type { ChatMessage } from '../../chat/model.js';
 import type { NumberedButton } from './buttons.js';
 import type { Style } from './style.js';
@@ -5,8 +6,10 @@ import type { Style } from './style.js';
 /**
  * A chat message as terminal lines: title, fields as `Label: value`, body, context lines, then the
  * buttons as `[N] Label` choices. A message with no title, fields or body shows its fallback text.
+ * Text is shown as typed; mentions as `@name`.
  */
-export function renderMessage(message: ChatMessage, buttons: readonly NumberedButton[], style: Style): string[] {
+export function renderMessage(modelMessage: ChatMessage, buttons: readonly NumberedButton[], style: Style): string[] {
+  const message = renderMessageText(modelMessage, PLAIN_TEXT);
   const lines: string[] = [];
   const fields = message.fields ?? [];
   if (message.title) lines.push(style.title(message.title, message.color));

@@ -23,6 +23,7 @@ import {
 } from './inbound.js';
 import { renderModal } from './modal.js';
 import { renderMessage } from './render.js';
+import { PLAIN_TEXT, renderText } from '../../chat/markup.js';
 import type { ReplySender } from './reply-sender.js';
 import type { SlackRequestMetrics } from './request-metrics.js';
 
@@ -243,7 +244,9 @@ function attachToInputs(errors: Record<string, string>, inputs: FormInput[]): Re
   if (!first || Object.keys(errors).length === 0) return undefined;
   const known = new Set(inputs.map((input) => input.id));
   const attached: Record<string, string> = {};
-  for (const [fieldId, message] of Object.entries(errors)) {
+  for (const [fieldId, modelText] of Object.entries(errors)) {
+    // Modal errors are plain text, never parsed: a mention node shows as @id.
+    const message = renderText(modelText, PLAIN_TEXT);
     const target = known.has(fieldId) ? fieldId : first.id;
     attached[target] = attached[target] ? `${attached[target]} ${message}` : message;
   }

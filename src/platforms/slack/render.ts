@@ -1,6 +1,7 @@
 // ChatMessage -> Block Kit. Everything is cut to Slack's limits so that a message is never rejected:
 // a long description loses its tail (with "…"), it does not lose the whole card.
 import type { ActionsBlock, Button, ContextBlock, KnownBlock, MrkdwnElement, SectionBlock } from '@slack/web-api';
+import { PLAIN_TEXT, renderMessageText, type TextRenderer } from '../../chat/markup.js';
 import type { ChatButton, ChatField, ChatMessage } from '../../chat/model.js';
 import { uniqueActionIds } from './action-ids.js';
 import { MESSAGE_BLOCKS_JSON_BUDGET, SLACK_LIMITS } from './limits.js';
@@ -25,8 +26,26 @@ const EMPTY_VALUE = '—';
 const MIN_FIELD_TEXT = 60;
 const MIN_CONTEXT_TEXT = 60;
 
-export function renderMessage(message: ChatMessage, jsonBudget = MESSAGE_BLOCKS_JSON_BUDGET): SlackMessagePayload {
-  const text = truncatePlain(message.fallback || ELLIPSIS, SLACK_LIMITS.messageText);
+/**
+ * Slack's rule for text in mrkdwn (PLATFORM-FACTS.md, "mrkdwn and user text"): `&`, `<` and `>` become
+ * `&amp;`, `&lt;` and `&gt;`, and nothing else changes, so `<!channel>`, `<@U1>` or `<https://x|label>`
+ * typed by someone shows as typed instead of notifying a channel or hiding a link.
+ */
+export function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Model text as mrkdwn: every plain part escaped, the bot's mention nodes as live `<@U…>`. */
+export const MRKDWN: TextRenderer = { text: escapeMrkdwn, mention: (userId) => `<@${userId}>` };
+
+/**
+ * A chat message as a Block Kit payload. Every text of the model is escaped here, once (the title and
+ * button labels are `plain_text`, which Slack never parses); only mention nodes become live mentions.
+ */
+export function renderMessage(modelMessage: ChatMessage, jsonBudget = MESSAGE_BLOCKS_JSON_BUDGET): SlackMessagePayload {
+  const message = renderMessageText(modelMessage, MRKDWN, PLAIN_TEXT);
+  // The top-level text is mrkdwn too, and it is what notifications show.
+  const text = truncateMrkdwn(message.fallback || ELLIPSIS, SLACK_LIMITS.messageText);
   let allowance: TextAllowance = {
     body: SLACK_LIMITS.sectionText,
     field: SLACK_LIMITS.sectionFieldText,

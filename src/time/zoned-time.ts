@@ -1,5 +1,5 @@
 // Wall-clock times in an IANA time zone <-> UTC instants, with luxon. Pure, no I/O.
-// A change window is typed as `2026-11-25 22:00` and means that time in TZ_NAME.
+// Every time people type (a change window, an on-call override) means that wall time in TZ_NAME.
 import { DateTime } from 'luxon';
 
 /** A local date and time as people type it, without a zone. */
