@@ -1,15 +1,13 @@
-import change from './change.js';
-import fault from './fault.js';
-import feedback from './feedback.js';
 import { opsCommand } from './ops.js';
-import { opsSlaSubcommands } from './ops-sla.js';
-import oncall from './oncall.js';
-import request from './request.js';
 import type { CommandDef } from '../src/chat/command-def.js';
+import { CAPABILITIES } from '../src/capabilities.js';
 
-/** Every slash command; Slack's manifest and the runtime are built from this list. */
-export const COMMANDS: CommandDef[] = [];
-COMMANDS.push(fault, change, feedback, opsCommand(() => COMMANDS));
-COMMANDS.push(request, oncall);
-// `/ops sla show|set` belong to the SLA capability; they join /ops here.
-COMMANDS.find((c) => c.name === 'ops')?.subcommands.push(...opsSlaSubcommands);
+/**
+ * Every slash command: each capability's from its descriptor, then the core `/ops` (help, roles,
+ * settings, audit, links), with the subcommands capabilities add to it. Slack's manifest and the
+ * runtime are built from this list.
+ */
+export const COMMANDS: CommandDef[] = [...CAPABILITIES.flatMap((c) => c.commands ?? []), opsCommand(() => COMMANDS)];
+for (const extension of CAPABILITIES.flatMap((c) => c.subcommands ?? [])) {
+  COMMANDS.find((c) => c.name === extension.command)?.subcommands.push(...extension.subcommands);
+}

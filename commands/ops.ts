@@ -6,7 +6,7 @@ import { privateText } from '../src/chat/interactions.js';
 import type { ChatReply } from '../src/chat/model.js';
 import { LINK_CODE_TTL_MS, platformKey } from '../src/people/link.js';
 import { GRANTABLE_ROLES, hasRole } from '../src/people/roles.js';
-import { SETTING_KEYS } from '../src/settings/registry.js';
+import { settingKeys } from '../src/settings/registry.js';
 
 const user = z.object({ userId: z.string().min(1).max(64), displayName: z.string().max(120).optional() });
 
@@ -38,6 +38,7 @@ async function linkReply(ctx: CommandContext, code: string | undefined): Promise
 
 /** `/ops`: administration. Help for everyone, audit verification for managers, roles and settings for admins. */
 export function opsCommand(allCommands: () => readonly CommandDef[]): CommandDef {
+  const SETTING_KEYS = settingKeys();
   return defineCommand({
     name: 'ops',
     description: 'core.command.ops',

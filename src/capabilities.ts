@@ -1,26 +1,33 @@
-import { auditJobs } from './audit/jobs.js';
-import { changeButtons, changeForms } from './changes/interactions.js';
-import { changeJobs } from './changes/jobs.js';
+import { auditCapability } from './audit/capability.js';
+import type { Capability, CapabilityContext } from './capability.js';
+import { changeCapability } from './changes/capability.js';
 import type { ButtonHandler, FormHandler } from './chat/interactions.js';
-import { faultButtons, faultForms } from './faults/interactions.js';
-import { faultJobs } from './faults/jobs.js';
-import { feedbackButtons, feedbackForms } from './feedback/interactions.js';
-import { feedbackJobs } from './feedback/jobs.js';
+import { faultCapability } from './faults/capability.js';
+import { feedbackCapability } from './feedback/capability.js';
 import type { Job } from './jobs/scheduler.js';
-import { oncallJobs } from './oncall/jobs.js';
-import { requestButtons, requestForms } from './requests/interactions.js';
-import { requestJobs } from './requests/jobs.js';
-import { slaButtons } from './sla/interactions.js';
-import { slaJobs } from './sla/jobs.js';
-import type { Logger } from './logger.js';
-import type { Services } from './services.js';
-import type { Store } from './store/store.js';
+import { oncallCapability } from './oncall/capability.js';
+import { requestCapability } from './requests/capability.js';
+import { slaCapability } from './sla/capability.js';
+
+/**
+ * Every capability, one descriptor each (src/capability.ts). Adding a capability is a folder with a
+ * `capability.ts` and one line here; commands appear in help and the Slack manifest in this order.
+ */
+export const CAPABILITIES: readonly Capability[] = [
+  faultCapability,
+  changeCapability,
+  feedbackCapability,
+  requestCapability,
+  oncallCapability,
+  slaCapability,
+  auditCapability,
+];
 
 /** Every button and form handler of every capability, for the runtime to route to. */
-export const BUTTONS: ButtonHandler[] = [...faultButtons, ...feedbackButtons, ...changeButtons, ...requestButtons, ...slaButtons];
-export const FORMS: FormHandler[] = [...faultForms, ...feedbackForms, ...changeForms, ...requestForms];
+export const BUTTONS: ButtonHandler[] = CAPABILITIES.flatMap((c) => c.buttons ?? []);
+export const FORMS: FormHandler[] = CAPABILITIES.flatMap((c) => c.forms ?? []);
 
 /** Every scheduled job, each a named function beside its capability's service. */
-export function allJobs(services: Services, store: Store, logger: Logger): Job[] {
-  return [...faultJobs(services.faults, logger), ...auditJobs(store, logger), ...feedbackJobs(services.feedback, logger), ...changeJobs(services.changes, logger), ...slaJobs(services.slaSweep, logger), ...oncallJobs(services.oncall, logger), ...requestJobs(services.requests, logger)];
+export function allJobs(context: CapabilityContext): Job[] {
+  return CAPABILITIES.flatMap((c) => c.jobs?.(context) ?? []);
 }

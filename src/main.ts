@@ -3,7 +3,7 @@ import { COMMANDS } from '../commands/index.js';
 import { ChatRuntime } from './chat/runtime.js';
 import { FileClock, systemClock } from './clock.js';
 import { ConfigError, hasDiscord, hasSlack, loadConfig, loadDotEnv, type Config } from './config.js';
-import { BUTTONS, FORMS, allJobs } from './capabilities.js';
+import { BUTTONS, CAPABILITIES, FORMS, allJobs } from './capabilities.js';
 import { addHealthRoutes } from './http/health.js';
 import { Metrics } from './http/metrics.js';
 import { HttpServer } from './http/server.js';
@@ -161,7 +161,9 @@ async function main(): Promise<void> {
     holder,
     fallbacks: new RecordFallbacks({ settings: services.settings, people: services.people, logger, timeZone: config.TZ_NAME, defaultLocale: config.DEFAULT_LOCALE }),
   });
-  for (const job of allJobs(services, store, logger)) scheduler.add(job);
+  const context = { services, store, logger, config };
+  for (const job of allJobs(context)) scheduler.add(job);
+  for (const route of CAPABILITIES.flatMap((c) => c.routes?.(context) ?? [])) http.add(route.method, route.path, route.handler);
 
   addHealthRoutes(http, metrics, [
     { name: 'database', check: async () => (await dataSource.query<unknown[]>('SELECT 1 AS up')).length === 1 },

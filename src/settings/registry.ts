@@ -1,9 +1,6 @@
 import type { MessageKey } from '../chat/i18n/catalog.js';
-import { CHANGE_SETTINGS } from '../changes/settings.js';
 import { PLATFORMS, type Platform } from '../chat/model.js';
-import { feedbackSettingSpecs } from '../feedback/setting-specs.js';
-import { requestSettingSpecs } from '../requests/setting-specs.js';
-import { SLA_SETTINGS } from '../sla/policy.js';
+import { CAPABILITIES } from '../capabilities.js';
 
 /**
  * A setting admins change from chat (`/ops config set KEY VALUE`, policy chapter 6). Each capability
@@ -40,10 +37,22 @@ const channelSetting = (key: ChannelKey): SettingSpec => ({
   invalid: 'settings.error.badChannel',
 });
 
-export const SETTINGS: readonly SettingSpec[] = [...CHANNEL_KEYS.map(channelSetting), ...feedbackSettingSpecs(parseChannel), ...CHANGE_SETTINGS, ...SLA_SETTINGS, ...requestSettingSpecs(parseChannel)];
+let collected: readonly SettingSpec[] | undefined;
 
-export const SETTING_KEYS: readonly string[] = SETTINGS.map((s) => s.key);
+/**
+ * The core channel settings, then each capability's settings from its descriptor. Read on first use,
+ * not at load: the capabilities' modules import this one (parseChannel) while the list is being built.
+ */
+export function settingSpecs(): readonly SettingSpec[] {
+  collected ??= [...CHANNEL_KEYS.map(channelSetting), ...CAPABILITIES.flatMap((c) => c.settings ?? [])];
+  return collected;
+}
+
+/** Every setting key, in the order `/ops config show` lists them. */
+export function settingKeys(): string[] {
+  return settingSpecs().map((s) => s.key);
+}
 
 export function settingSpec(key: string): SettingSpec | undefined {
-  return SETTINGS.find((s) => s.key === key);
+  return settingSpecs().find((s) => s.key === key);
 }

@@ -1,7 +1,7 @@
 import { appendAudit } from '../audit/chain.js';
 import type { ChatTarget, Platform } from '../chat/model.js';
 import { PLATFORMS } from '../chat/model.js';
-import { SETTING_KEYS, settingSpec, type ChannelKey } from './registry.js';
+import { settingKeys, settingSpec, type ChannelKey } from './registry.js';
 import type { Clock } from '../clock.js';
 import { ForbiddenError, InvalidInputError } from '../errors.js';
 import type { Actor } from '../people/actor.js';
@@ -33,7 +33,7 @@ export class SettingsService {
   async all(): Promise<Map<string, string | undefined>> {
     const rows = await this.store.manager.find(Setting);
     const stored = new Map(rows.map((r) => [r.key, r.value]));
-    return new Map(SETTING_KEYS.map((key) => [key, stored.get(key) ?? this.defaults[key]]));
+    return new Map(settingKeys().map((key) => [key, stored.get(key) ?? this.defaults[key]]));
   }
 
   async channel(key: ChannelKey): Promise<ChatTarget | undefined> {
@@ -43,7 +43,7 @@ export class SettingsService {
   async set(actor: Actor, key: string, rawValue: string): Promise<{ key: string; value: string }> {
     if (!hasRole(actor.roles, 'admin')) throw new ForbiddenError('settings.error.adminOnly');
     const spec = settingSpec(key);
-    if (!spec) throw new InvalidInputError('settings.error.unknownKey', { key: key.slice(0, 64), keys: SETTING_KEYS.join(', ') });
+    if (!spec) throw new InvalidInputError('settings.error.unknownKey', { key: key.slice(0, 64), keys: settingKeys().join(', ') });
     const value = spec.parse(rawValue, actor.platform);
     if (value === undefined) throw new InvalidInputError(spec.invalid, { value: rawValue.slice(0, 100) });
     await this.store.transaction(async (manager) => {
