@@ -10,6 +10,7 @@ import { HttpServer } from './http/server.js';
 import { JobScheduler } from './jobs/scheduler.js';
 import { createFileLogger, createLogger, type Logger } from './logger.js';
 import { OutboxDispatcher } from './outbox/dispatcher.js';
+import { faultInjection } from './outbox/fault-injection.js';
 import type { PlatformAdapter } from './platforms/port.js';
 import { createShellAdapter } from './platforms/shell/index.js';
 import { createSlackAdapter } from './platforms/slack/adapter.js';
@@ -136,6 +137,8 @@ async function main(): Promise<void> {
     logger,
     metrics,
     holder,
+    claimTtlMs: config.OUTBOX_CLAIM_SECONDS * 1000,
+    afterPlatformCall: faultInjection(config.OPSDESK_FAULT_INJECT, process.env.NODE_ENV, logger),
   });
   for (const job of allJobs(services, store, logger)) scheduler.add(job);
 

@@ -15,6 +15,7 @@ import { JobLease } from './job-lease.js';
 import { LinkCode } from './link-code.js';
 import { MessageRef } from './message-ref.js';
 import { OutboxMessage } from './outbox-message.js';
+import { OutboxPause } from './outbox-pause.js';
 import { Person } from './person.js';
 import { RoleGrant } from './role-grant.js';
 import { Setting } from './setting.js';
@@ -25,6 +26,6 @@ import { ServiceRequest } from './service-request.js';
 import { SlaNotice } from './sla-notice.js';
 
 export { AuditEntry, Change, ChangeApproval, ChangeEvent, ChangeNotice, DiscordFormDraft, LinkCode, Fault, FaultEvent, FeedbackBallot, FeedbackPoll, FeedbackSuggestion, FeedbackSurvey, Identity, JobLease, MessageRef, OutboxMessage, Person, RoleGrant, Setting };
-export { OnCallOverride, OnCallRotation, ServiceRequest, ServiceRequestEvent, SlaNotice };
+export { OnCallOverride, OnCallRotation, OutboxPause, ServiceRequest, ServiceRequestEvent, SlaNotice };
 
-export const ENTITIES = [Person, Identity, RoleGrant, Fault, FaultEvent, Setting, AuditEntry, OutboxMessage, MessageRef, JobLease, Change, ChangeApproval, ChangeEvent, ChangeNotice, FeedbackSurvey, FeedbackPoll, FeedbackBallot, FeedbackSuggestion, SlaNotice, OnCallRotation, OnCallOverride, ServiceRequest, ServiceRequestEvent, LinkCode, DiscordFormDraft];
+export const ENTITIES = [Person, Identity, RoleGrant, Fault, FaultEvent, Setting, AuditEntry, OutboxMessage, MessageRef, JobLease, Change, ChangeApproval, ChangeEvent, ChangeNotice, FeedbackSurvey, FeedbackPoll, FeedbackBallot, FeedbackSuggestion, SlaNotice, OnCallRotation, OnCallOverride, ServiceRequest, ServiceRequestEvent, LinkCode, DiscordFormDraft, OutboxPause];
