@@ -8,6 +8,7 @@ import { MessageRef, OutboxMessage } from '../store/entities/index.js';
 import type { Store } from '../store/store.js';
 import { claimDue, releaseClaim, renewClaim, type ClaimedRow } from './claims.js';
 import { deliveryIdOf } from './identity.js';
+import { activePauses, pauseRoute } from './pauses.js';
 
 const BACKOFF_BASE_MS = 1_000;
 const BACKOFF_MAX_MS = 5 * 60_000;
@@ -182,6 +183,11 @@ export class OutboxDispatcher {
 
   private async pass(): Promise<number> {
     this.moreDue = false;
+    // Pauses other replicas were told about count here too (Retry-After applies to the bot token).
+    for (const [route, until] of await activePauses(this.store, this.clock.now())) {
+      const platform = asPlatform(route);
+      if (platform !== undefined && until > (this.pausedUntil.get(platform) ?? 0)) this.pausedUntil.set(platform, until);
+    }
     const platforms = PLATFORMS.filter((p) => this.lookup(p) !== undefined && !this.paused(p));
     const claimed = await claimDue(this.store, {
       holder: this.holder,
@@ -369,14 +375,16 @@ export class OutboxDispatcher {
       this.logger.warn(context, 'outbox: delivery failed; will retry');
     }
     this.metrics.outboxFailures.inc({ platform, reason });
-    await this.store.transaction((manager) =>
-      manager
+    const pausedUntil = reason === 'rate_limited' ? this.pausedUntil.get(platform) : undefined;
+    await this.store.transaction(async (manager) => {
+      await manager
         .createQueryBuilder()
         .update(OutboxMessage)
         .set(changes)
         .where('id = :id AND status = :status', { id: row.id, status: 'pending' })
-        .execute(),
-    );
+        .execute();
+      if (pausedUntil !== undefined) await pauseRoute(manager, this.store.kind, platform, new Date(pausedUntil));
+    });
   }
 
 }
