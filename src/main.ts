@@ -13,8 +13,6 @@ import { OutboxDispatcher } from './outbox/dispatcher.js';
 import { faultInjection } from './outbox/fault-injection.js';
 import type { PlatformAdapter } from './platforms/port.js';
 import { createShellAdapter } from './platforms/shell/index.js';
-import { createSlackAdapter } from './platforms/slack/adapter.js';
-import { createDiscordAdapter } from './platforms/discord/adapter.js';
 import { createServices } from './services.js';
 import type { ChannelKey } from './settings/registry.js';
 import { openDatabase } from './store/data-source.js';
@@ -113,8 +111,16 @@ async function main(): Promise<void> {
     return stopping;
   };
 
-  if (hasSlack(config)) adapters.push(createSlackAdapter({ config, handler: runtime, http, logger, metrics }));
-  if (hasDiscord(config)) adapters.push(createDiscordAdapter({ config, handler: runtime, http, logger, store, clock, commands: COMMANDS }));
+  // A platform's SDK (Bolt, discord.js) is loaded only when that platform is configured: each costs
+  // start-up time and tens of MB of memory (bench/results.md).
+  if (hasSlack(config)) {
+    const { createSlackAdapter } = await import('./platforms/slack/adapter.js');
+    adapters.push(createSlackAdapter({ config, handler: runtime, http, logger, metrics }));
+  }
+  if (hasDiscord(config)) {
+    const { createDiscordAdapter } = await import('./platforms/discord/adapter.js');
+    adapters.push(createDiscordAdapter({ config, handler: runtime, http, logger, store, clock, commands: COMMANDS }));
+  }
   if (shellMode) {
     adapters.push(
       createShellAdapter({
