@@ -11,6 +11,7 @@ import { createServices } from '../src/services.js';
 import { openDatabase } from '../src/store/data-source.js';
 import { OutboxMessage } from '../src/store/entities/index.js';
 import { Store } from '../src/store/store.js';
+import { benchStartup } from './startup.js';
 
 const NOW = new Date('2026-11-23T09:00:00.000Z');
 const MINUTE = 60_000;
@@ -103,6 +104,8 @@ async function measure(size: Size): Promise<{ due: number; idle: number; sent: n
 }
 
 async function main(): Promise<void> {
+  // `npm run bench -- startup` measures only start-up and memory (bench/startup.ts).
+  if (process.argv.includes('startup')) return benchStartup();
   const n = (v: number) => v.toLocaleString('en-US');
   process.stdout.write(`SLA reminder sweep on SQLite, ${DUE} reminders due per sweep (median of ${COHORTS} sweeps)\n`);
   await measure({ total: 2_000, open: 1_000 }); // warm-up: module loading and first-use costs stay out of the numbers
@@ -119,6 +122,7 @@ async function main(): Promise<void> {
   if (small && large) {
     process.stdout.write(`ratio ${n(large.size.total)} / ${n(small.size.total)}: ${(large.due / small.due).toFixed(2)} (due), ${(large.idle / small.idle).toFixed(2)} (nothing due)\n`);
   }
+  await benchStartup();
 }
 
 main().catch((error: unknown) => {

@@ -59,6 +59,10 @@ export const configSchema = z
     FEEDBACK_CHANNEL: optional(platformRef),
     MANAGEMENT_CHANNEL: optional(platformRef),
     OPSDESK_CLOCK_FILE: optional(z.string().min(1)),
+    // Tests only, and only with NODE_ENV=test (src/outbox/fault-injection.ts).
+    OPSDESK_FAULT_INJECT: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.enum(['after-send']).optional()),
+    // Below Discord's nonce window ("a few minutes"), so that a retried post after a crash is caught.
+    OUTBOX_CLAIM_SECONDS: z.coerce.number().int().min(5, 'expected 5 to 120 seconds').max(120, 'expected 5 to 120 seconds').default(60),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((c, ctx) => {

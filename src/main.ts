@@ -11,10 +11,9 @@ import { JobScheduler } from './jobs/scheduler.js';
 import { createFileLogger, createLogger, type Logger } from './logger.js';
 import { OutboxDispatcher } from './outbox/dispatcher.js';
 import { RecordFallbacks } from './outbox/fallbacks.js';
+import { faultInjection } from './outbox/fault-injection.js';
 import type { PlatformAdapter } from './platforms/port.js';
 import { createShellAdapter } from './platforms/shell/index.js';
-import { createSlackAdapter } from './platforms/slack/adapter.js';
-import { createDiscordAdapter } from './platforms/discord/adapter.js';
 import { createServices } from './services.js';
 import { ReminderTimer } from './sla/reminder-timer.js';
 import { FAULT_SUBJECT, REQUEST_SUBJECT } from './sla/subjects.js';
@@ -135,8 +134,16 @@ async function main(): Promise<void> {
     return stopping;
   };
 
-  if (hasSlack(config)) adapters.push(createSlackAdapter({ config, handler: runtime, http, logger, metrics }));
-  if (hasDiscord(config)) adapters.push(createDiscordAdapter({ config, handler: runtime, http, logger, store, clock, commands: COMMANDS }));
+  // A platform's SDK (Bolt, discord.js) is loaded only when that platform is configured: each costs
+  // start-up time and tens of MB of memory (bench/results.md).
+  if (hasSlack(config)) {
+    const { createSlackAdapter } = await import('./platforms/slack/adapter.js');
+    adapters.push(createSlackAdapter({ config, handler: runtime, http, logger, metrics }));
+  }
+  if (hasDiscord(config)) {
+    const { createDiscordAdapter } = await import('./platforms/discord/adapter.js');
+    adapters.push(createDiscordAdapter({ config, handler: runtime, http, logger, store, clock, commands: COMMANDS }));
+  }
   if (shellMode) {
     adapters.push(
       createShellAdapter({
@@ -160,6 +167,8 @@ async function main(): Promise<void> {
     metrics,
     holder,
     fallbacks: new RecordFallbacks({ settings: services.settings, people: services.people, logger, timeZone: config.TZ_NAME, defaultLocale: config.DEFAULT_LOCALE }),
+    claimTtlMs: config.OUTBOX_CLAIM_SECONDS * 1000,
+    afterPlatformCall: faultInjection(config.OPSDESK_FAULT_INJECT, process.env.NODE_ENV, logger),
   });
   const context = { services, store, logger, config };
   for (const job of allJobs(context)) scheduler.add(job);

@@ -2,12 +2,14 @@ import type { EntityManager } from 'typeorm';
 import { PLATFORMS, type ChatMessage, type ChatTarget, type Platform } from '../chat/model.js';
 import type { Clock } from '../clock.js';
 import type { Metrics } from '../http/metrics.js';
-import { DISPATCHER_LEASE, acquireLease, releaseLease } from '../jobs/lease.js';
 import type { Logger } from '../logger.js';
-import { MessageGoneError, PermanentDeliveryError, RateLimitedError, RecipientUnreachableError, type Deliverer, type PostedRef } from '../platforms/port.js';
+import { MessageGoneError, PermanentDeliveryError, RateLimitedError, RecipientUnreachableError, type Deliverer, type DeliveryIdentity, type PostedRef } from '../platforms/port.js';
 import { MessageRef, OutboxMessage } from '../store/entities/index.js';
 import { UNREACHABLE_ERROR_PREFIX } from './outbox.js';
 import type { Store } from '../store/store.js';
+import { claimDue, releaseClaim, renewClaim, type ClaimedRow } from './claims.js';
+import { deliveryIdOf } from './identity.js';
+import { activePauses, pauseRoute } from './pauses.js';
 
 const BACKOFF_BASE_MS = 1_000;
 const BACKOFF_MAX_MS = 5 * 60_000;
@@ -33,17 +35,25 @@ export interface OutboxDispatcherOptions {
   clock: Clock;
   logger: Logger;
   metrics: Metrics;
-  /** This process's id, written into the lease row. */
+  /** This process's id, written into the rows it claims (at most 64 characters). */
   holder: string;
   /** Pause between passes of the poll loop (default 200 ms). */
   pollIntervalMs?: number;
   /** Most rows looked at in one pass (default 50). */
   batchSize?: number;
-  /** How long the dispatcher lease lasts without renewal (default 30 s). */
-  leaseTtlMs?: number;
   /** Fallbacks for undeliverable DMs and deleted messages; without them such rows are only marked dead. */
   fallbacks?: DeliveryFallbacks;
+  /**
+   * How long a claim on a row lasts (ms, default 60 s). A row whose claimant died is retried after
+   * this; it must stay below Discord's nonce window ("a few minutes") for the nonce to catch a repeat.
+   */
+  claimTtlMs?: number;
+  /** Called right after a successful platform call, before the row is marked sent (fault injection). */
+  afterPlatformCall?: () => void;
 }
+
+/** Default claim duration: long enough for a slow platform call, short for a quick retry after a crash. */
+export const DEFAULT_CLAIM_TTL_MS = 60_000;
 
 /** Delay before retry number `attempts` (1-based): 1 s, 2 s, 4 s ... capped at 5 minutes. */
 export function backoffMs(attempts: number): number {
@@ -67,12 +77,36 @@ function groupOf(row: OutboxMessage): string {
   return JSON.stringify([row.messageKey, row.platform, row.targetId]);
 }
 
-type Prepared = { kind: 'deliver'; row: OutboxMessage; ref: PostedRef | undefined } | { kind: 'skip' };
+/**
+ * Claimed rows in the order to deliver them: by id, except that a keyed message is delivered once,
+ * in its newest claimed version, at the place of its oldest (the older versions are superseded).
+ */
+function inDeliveryOrder(claimed: readonly ClaimedRow[]): ClaimedRow[] {
+  const order: ClaimedRow[] = [];
+  const slotOf = new Map<string, number>();
+  for (const claim of claimed) {
+    if (claim.row.messageKey === null) {
+      order.push(claim);
+      continue;
+    }
+    const group = groupOf(claim.row);
+    const slot = slotOf.get(group);
+    if (slot === undefined) {
+      slotOf.set(group, order.length);
+      order.push(claim);
+    } else order[slot] = claim;
+  }
+  return order;
+}
+
+type Prepared = { kind: 'deliver'; row: OutboxMessage; ref: PostedRef | undefined; identity: DeliveryIdentity } | { kind: 'skip' };
 
 /**
- * Delivers the outbox. One process per database dispatches at a time (it holds the
- * `outbox-dispatcher` lease); a row is marked sent only after the platform accepted it, and a sent
- * row is never delivered again. Platform calls happen outside any transaction.
+ * Delivers the outbox. Any number of dispatchers (one per process) share the work by claiming rows
+ * (claims.ts); a row is marked sent only after the platform accepted it, and a sent row is never
+ * delivered again. Platform calls happen outside any transaction. Every post carries the row's
+ * delivery identity, so that a row whose claimant died between the platform call and marking it
+ * sent is not posted a second time (Discord nonce, Slack metadata and history).
  */
 export class OutboxDispatcher {
   private readonly store: Store;
@@ -83,13 +117,11 @@ export class OutboxDispatcher {
   private readonly holder: string;
   private readonly pollIntervalMs: number;
   private readonly batchSize: number;
-  private readonly leaseTtlMs: number;
   private readonly fallbacks: DeliveryFallbacks | undefined;
+  private readonly claimTtlMs: number;
+  private readonly afterPlatformCall: (() => void) | undefined;
 
   private readonly pausedUntil = new Map<Platform, number>();
-  private readonly warnedUnconfigured = new Set<string>();
-  private leader = false;
-  private leaseRenewAt = 0;
   private running = false;
   private timer: NodeJS.Timeout | undefined;
   private kicked = false;
@@ -106,31 +138,26 @@ export class OutboxDispatcher {
     this.holder = options.holder;
     this.pollIntervalMs = options.pollIntervalMs ?? 200;
     this.batchSize = options.batchSize ?? 50;
-    this.leaseTtlMs = options.leaseTtlMs ?? 30_000;
     this.fallbacks = options.fallbacks;
+    this.claimTtlMs = options.claimTtlMs ?? DEFAULT_CLAIM_TTL_MS;
+    this.afterPlatformCall = options.afterPlatformCall;
   }
 
   /** Starts the poll loop (its timers do not keep the process alive). */
   start(): void {
     if (this.running) return;
     this.running = true;
+    const unconfigured = PLATFORMS.filter((p) => this.lookup(p) === undefined);
+    this.logger.debug({ unconfigured }, 'outbox: messages for these platforms stay pending');
     this.schedule(0);
   }
 
-  /** Stops the loop, waits for the pass in progress and hands the lease over. */
+  /** Stops the loop and waits for the pass in progress (its unused claims lapse on their own). */
   async stop(): Promise<void> {
     this.running = false;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     await this.chain;
-    if (this.leader) {
-      this.leader = false;
-      try {
-        await releaseLease(this.store, { name: DISPATCHER_LEASE, holder: this.holder, now: this.clock.now() });
-      } catch (error) {
-        this.logger.warn({ err: error }, 'outbox: could not release the dispatcher lease');
-      }
-    }
   }
 
   /** Asks for a pass soon, e.g. right after a transaction enqueued messages. */
@@ -166,87 +193,97 @@ export class OutboxDispatcher {
     if (this.running && !this.timer) this.schedule(this.kicked || this.moreDue ? 0 : this.pollIntervalMs);
   }
 
-  private async holdLease(): Promise<boolean> {
-    const now = this.clock.now();
-    const held = await acquireLease(this.store, { name: DISPATCHER_LEASE, holder: this.holder, now, ttlMs: this.leaseTtlMs });
-    if (held !== this.leader) {
-      this.logger.info({ holder: this.holder }, held ? 'outbox: this process now dispatches' : 'outbox: another process dispatches');
-    }
-    this.leader = held;
-    // Renew well before expiry so that a slow pass never outlives the lease.
-    this.leaseRenewAt = now.getTime() + this.leaseTtlMs / 3;
-    return held;
-  }
-
-  private async stillLeader(): Promise<boolean> {
-    if (this.clock.now().getTime() < this.leaseRenewAt) return true;
-    return this.holdLease();
+  private paused(platform: Platform): boolean {
+    return (this.pausedUntil.get(platform) ?? 0) > this.clock.now().getTime();
   }
 
   private async pass(): Promise<number> {
     this.moreDue = false;
-    if (!(await this.holdLease())) return 0;
-    const now = this.clock.now();
-    const due = await this.store.transaction((manager) =>
-      manager
-        .getRepository(OutboxMessage)
-        .createQueryBuilder('o')
-        .where('o.status = :status AND o.nextAttemptAt <= :now', { status: 'pending', now: now.toISOString() })
-        .orderBy('o.id', 'ASC')
-        .limit(this.batchSize)
-        .getMany(),
-    );
-    this.moreDue = due.length === this.batchSize;
+    // Pauses other replicas were told about count here too (Retry-After applies to the bot token).
+    for (const [route, until] of await activePauses(this.store, this.clock.now())) {
+      const platform = asPlatform(route);
+      if (platform !== undefined && until > (this.pausedUntil.get(platform) ?? 0)) this.pausedUntil.set(platform, until);
+    }
+    const platforms = PLATFORMS.filter((p) => this.lookup(p) !== undefined && !this.paused(p));
+    const claimed = await claimDue(this.store, {
+      holder: this.holder,
+      now: this.clock.now(),
+      ttlMs: this.claimTtlMs,
+      limit: this.batchSize,
+      platforms,
+    });
+    this.moreDue = claimed.length === this.batchSize;
+    const previous = new Map(claimed.map((c) => [c.row.id, c.previousClaimant]));
 
     let delivered = 0;
-    const handledGroups = new Set<string>();
-    for (const candidate of due) {
-      const platform = asPlatform(candidate.platform);
+    for (const claim of inDeliveryOrder(claimed)) {
+      const platform = asPlatform(claim.row.platform);
       const deliverer = platform === undefined ? undefined : this.lookup(platform);
-      if (platform === undefined || deliverer === undefined) {
-        this.warnUnconfigured(candidate.platform);
+      if (platform === undefined || deliverer === undefined || this.paused(platform)) {
+        await this.store.transaction((manager) => releaseClaim(manager, claim, this.holder));
         continue;
       }
-      if ((this.pausedUntil.get(platform) ?? 0) > this.clock.now().getTime()) continue;
-      if (candidate.messageKey !== null) {
-        const group = groupOf(candidate);
-        if (handledGroups.has(group)) continue;
-        handledGroups.add(group);
-      }
-      if (!(await this.stillLeader())) break;
-
-      const prepared = await this.prepare(candidate);
+      const prepared = await this.prepare(claim, previous);
       if (prepared.kind === 'skip') continue;
-      if (await this.deliver(platform, deliverer, prepared.row, prepared.ref)) delivered++;
+      if (await this.deliver(platform, deliverer, prepared)) delivered++;
     }
     return delivered;
   }
 
   /**
-   * For a keyed row: supersedes the older pending rows of its (key, platform, target) and picks the
-   * newest one with the message's existing ref. Unkeyed rows are delivered as they are.
+   * Renews the claim right before the platform call. For a keyed row: a row with a newer version
+   * pending is superseded; a version another dispatcher is delivering is waited for; older pending
+   * versions are superseded and the message's existing ref is picked up. Unkeyed rows are delivered
+   * as they are.
    */
-  private async prepare(candidate: OutboxMessage): Promise<Prepared> {
-    const key = candidate.messageKey;
-    if (key === null) return { kind: 'deliver', row: candidate, ref: undefined };
+  private async prepare(claim: ClaimedRow, previous: ReadonlyMap<number, string | null>): Promise<Prepared> {
+    const candidate = claim.row;
+    const now = this.clock.now();
     return this.store.transaction(async (manager) => {
-      const newest = await manager
+      if (!(await renewClaim(manager, candidate.id, this.holder, new Date(now.getTime() + this.claimTtlMs)))) return { kind: 'skip' };
+      const key = candidate.messageKey;
+      const identity: DeliveryIdentity = { id: deliveryIdOf(candidate), maybeSent: claim.previousClaimant !== null, since: candidate.createdAt };
+      if (key === null) return { kind: 'deliver', row: candidate, ref: undefined, identity };
+
+      const group = await manager
         .getRepository(OutboxMessage)
         .createQueryBuilder('o')
-        .where('o.status = :status AND o.messageKey = :key AND o.platform = :platform AND o.targetId = :target', {
-          status: 'pending',
+        .where('o.messageKey = :key AND o.platform = :platform AND o.targetId = :target AND o.status IN (:...statuses)', {
           key,
           platform: candidate.platform,
           target: candidate.targetId,
+          statuses: ['pending', 'superseded', 'sent'],
         })
-        .orderBy('o.id', 'DESC')
-        .getOne();
-      if (!newest) return { kind: 'skip' };
-      const superseded = await this.supersedeOlder(manager, newest);
+        .orderBy('o.id', 'ASC')
+        .getMany();
+      const pending = group.filter((r) => r.status === 'pending');
+      if (pending.some((r) => r.id > candidate.id)) {
+        // A newer version will be delivered instead; keep the mark of an earlier attempt for it.
+        await manager.update(OutboxMessage, { id: candidate.id }, { status: 'superseded', claimedBy: claim.previousClaimant, claimExpiresAt: null });
+        return { kind: 'skip' };
+      }
+      const busy = pending.some((r) => r.id !== candidate.id && r.claimedBy !== this.holder && r.claimExpiresAt !== null && r.claimExpiresAt > now);
+      if (busy) {
+        // An older version is in flight with another dispatcher: wait for its ref.
+        await releaseClaim(manager, claim, this.holder);
+        return { kind: 'skip' };
+      }
+      const superseded = await this.supersedeOlder(manager, candidate);
       if (superseded > 0) this.logger.debug({ key, superseded }, 'outbox: superseded older versions of a keyed message');
-      if (newest.nextAttemptAt.getTime() > this.clock.now().getTime()) return { kind: 'skip' };
+      // Older versions this pass claimed but never tried keep the mark they had before.
+      for (const r of pending) {
+        if (r.id < candidate.id && previous.has(r.id)) await manager.update(OutboxMessage, { id: r.id }, { claimedBy: previous.get(r.id) ?? null });
+      }
       const ref = await manager.findOneBy(MessageRef, { messageKey: key, platform: candidate.platform, targetId: candidate.targetId });
-      return { kind: 'deliver', row: newest, ref: ref ? { channelId: ref.channelId, messageId: ref.messageId } : undefined };
+      if (ref) return { kind: 'deliver', row: candidate, ref: { channelId: ref.channelId, messageId: ref.messageId }, identity };
+      // Not posted yet as far as the database knows; any version since the last sent one that was
+      // claimed may have been posted by a dispatcher that died before it could say so.
+      const lastSent = group.filter((r) => r.status === 'sent').at(-1)?.id ?? 0;
+      const unsettled = group.filter((r) => r.id > lastSent && r.id !== candidate.id);
+      const since = unsettled.reduce((earliest, r) => (r.createdAt < earliest ? r.createdAt : earliest), candidate.createdAt);
+      const attemptedBy = (r: OutboxMessage): string | null => (previous.has(r.id) ? (previous.get(r.id) ?? null) : r.claimedBy);
+      const maybeSent = identity.maybeSent || unsettled.some((r) => attemptedBy(r) !== null);
+      return { kind: 'deliver', row: candidate, ref: undefined, identity: { ...identity, maybeSent, since } };
     });
   }
 
@@ -254,7 +291,7 @@ export class OutboxDispatcher {
     const result = await manager
       .createQueryBuilder()
       .update(OutboxMessage)
-      .set({ status: 'superseded' })
+      .set({ status: 'superseded', claimExpiresAt: null })
       .where('status = :status AND message_key = :key AND platform = :platform AND target_id = :target AND id < :id', {
         status: 'pending',
         key: newest.messageKey,
@@ -266,7 +303,8 @@ export class OutboxDispatcher {
     return result.affected ?? 0;
   }
 
-  private async deliver(platform: Platform, deliverer: Deliverer, row: OutboxMessage, ref: PostedRef | undefined): Promise<boolean> {
+  private async deliver(platform: Platform, deliverer: Deliverer, prepared: Extract<Prepared, { kind: 'deliver' }>): Promise<boolean> {
+    const { row, ref, identity } = prepared;
     let message: ChatMessage;
     try {
       message = JSON.parse(row.payload) as ChatMessage;
@@ -285,26 +323,30 @@ export class OutboxDispatcher {
         } catch (error) {
           if (!(error instanceof MessageGoneError)) throw error;
           // Someone deleted the message: post it anew instead of dropping the update. The stale ref
-          // goes first, so that a failed post is retried as a post.
+          // goes first, so that a failed post is retried as a post. No delivery identity: its nonce
+          // would name the deleted message.
           this.logger.warn({ outboxId: row.id, platform, key: row.messageKey }, 'outbox: the message to edit was deleted; posting it anew');
           await this.forgetRef(row);
           reposted = true;
           posted = await deliverer.post(target, message);
         }
       } else {
-        posted = await deliverer.post(target, message);
+        posted = await deliverer.post(target, message, identity);
+        // What an earlier attempt posted may be an older version of a keyed message.
+        if (identity.maybeSent && row.messageKey !== null) await deliverer.update(posted, message);
       }
     } catch (error) {
       await this.recordFailure(platform, row, error);
       return false;
     }
+    this.afterPlatformCall?.();
 
     const sentAt = this.clock.now();
     const marked = await this.store.transaction(async (manager) => {
       const result = await manager
         .createQueryBuilder()
         .update(OutboxMessage)
-        .set({ status: 'sent', sentAt, lastError: null })
+        .set({ status: 'sent', sentAt, lastError: null, claimExpiresAt: null })
         .where('id = :id AND status = :status', { id: row.id, status: 'pending' })
         .execute();
       if (row.messageKey !== null && posted) await this.saveRef(manager, row, row.messageKey, posted, sentAt);
@@ -352,22 +394,25 @@ export class OutboxDispatcher {
     let reason: string;
     if (error instanceof PermanentDeliveryError) {
       reason = 'permanent';
-      changes = { status: 'dead', attempts, lastError };
+      changes = { status: 'dead', attempts, lastError, claimedBy: null, claimExpiresAt: null };
       this.logger.error(context, 'outbox: message cannot be delivered; marked dead');
     } else if (error instanceof RateLimitedError) {
       reason = 'rate_limited';
       const waitMs = Math.max(0, Math.ceil(error.retryAfterSeconds * 1000));
       const retryAt = now.getTime() + waitMs;
       this.pausedUntil.set(platform, retryAt);
-      changes = { attempts, lastError, nextAttemptAt: new Date(retryAt) };
+      // A 429 is a definite "not posted": the next attempt need not look for the message first.
+      changes = { attempts, lastError, nextAttemptAt: new Date(retryAt), claimedBy: null, claimExpiresAt: null };
       this.logger.warn({ ...context, retryAfterSeconds: error.retryAfterSeconds }, 'outbox: platform rate limit; pausing it');
     } else {
       reason = 'error';
-      changes = { attempts, lastError, nextAttemptAt: new Date(now.getTime() + backoffMs(attempts)) };
+      // The outcome is unknown (a timeout may hide a success): claimed_by stays as the mark of an attempt.
+      changes = { attempts, lastError, nextAttemptAt: new Date(now.getTime() + backoffMs(attempts)), claimExpiresAt: null };
       this.logger.warn(context, 'outbox: delivery failed; will retry');
     }
     this.metrics.outboxFailures.inc({ platform, reason });
     const unreachable = error instanceof RecipientUnreachableError && row.targetKind === 'dm' ? this.fallbacks : undefined;
+    const pausedUntil = reason === 'rate_limited' ? this.pausedUntil.get(platform) : undefined;
     await this.store.transaction(async (manager) => {
       const result = await manager
         .createQueryBuilder()
@@ -380,12 +425,8 @@ export class OutboxDispatcher {
         await unreachable.unreachable(manager, row, now);
         this.moreDue = true;
       }
+      if (pausedUntil !== undefined) await pauseRoute(manager, this.store.kind, platform, new Date(pausedUntil));
     });
   }
 
-  private warnUnconfigured(platform: string): void {
-    if (this.warnedUnconfigured.has(platform)) return;
-    this.warnedUnconfigured.add(platform);
-    this.logger.warn({ platform }, 'outbox: no deliverer for this platform; its messages stay pending');
-  }
 }

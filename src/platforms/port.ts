@@ -26,10 +26,30 @@ export class RecipientUnreachableError extends PermanentDeliveryError {}
 /** The message to edit was deleted (Slack `message_not_found`, Discord 10008): the outbox posts it anew. */
 export class MessageGoneError extends PermanentDeliveryError {}
 
+/**
+ * Who a post is, across attempts, so that a platform call repeated after a crash does not create a
+ * second message (issue #15 item 3).
+ */
+export interface DeliveryIdentity {
+  /**
+   * The same for every attempt at the same message, at most 25 characters (Discord's `nonce` limit):
+   * Discord gets it as `nonce` with `enforce_nonce`, Slack as message metadata.
+   */
+  id: string;
+  /**
+   * True when an earlier attempt may have reached the platform (its claim lapsed, or the call failed
+   * without a definite answer): a platform without idempotent create looks for the message first.
+   */
+  maybeSent: boolean;
+  /** No earlier attempt was made before this time (UTC): bounds that look-up. */
+  since: Date;
+}
+
 /** The outgoing half of an adapter: what the outbox dispatcher calls. */
 export interface Deliverer {
   readonly platform: Platform;
-  post(target: ChatTarget, message: ChatMessage): Promise<PostedRef>;
+  /** Posts a message; with `identity`, a repeat of an earlier successful post returns that message instead. */
+  post(target: ChatTarget, message: ChatMessage, identity?: DeliveryIdentity): Promise<PostedRef>;
   update(ref: PostedRef, message: ChatMessage): Promise<void>;
 }
 

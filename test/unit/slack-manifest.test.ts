@@ -44,7 +44,17 @@ describe('Slack app manifest', () => {
       interactivity: { is_enabled: true, request_url: 'https://ops.example.org/slack/events' },
       socket_mode_enabled: false,
     });
-    expect(manifest.oauth_config?.scopes?.bot).toEqual(['commands', 'chat:write', 'chat:write.public', 'im:write', 'users:read']);
+    expect(manifest.oauth_config?.scopes?.bot).toEqual([
+      'commands',
+      'chat:write',
+      'chat:write.public',
+      'im:write',
+      'users:read',
+      'channels:history',
+      'groups:history',
+      'im:history',
+      'mpim:history',
+    ]);
   });
 
   it('uses a placeholder URL without PUBLIC_URL, and no URLs at all in Socket Mode', () => {

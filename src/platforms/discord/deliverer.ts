@@ -4,7 +4,7 @@ import type { REST } from '@discordjs/rest';
 import { Routes } from 'discord.js';
 import { z } from 'zod';
 import type { ChatMessage, ChatTarget } from '../../chat/model.js';
-import type { Deliverer, PostedRef } from '../port.js';
+import type { Deliverer, DeliveryIdentity, PostedRef } from '../port.js';
 import { toDeliveryError } from './delivery-errors.js';
 import { renderMessage } from './render.js';
 
@@ -35,10 +35,17 @@ export class DiscordDeliverer implements Deliverer {
     this.directChannels = new DirectChannels(rest);
   }
 
-  async post(target: ChatTarget, message: ChatMessage): Promise<PostedRef> {
+  /**
+   * `POST /channels/{id}/messages`, with the identity as `nonce` and `enforce_nonce: true`: Discord
+   * then returns the first message instead of creating a second when the same nonce comes again
+   * within a few minutes (PLATFORM-FACTS.md). Throws RateLimitedError or PermanentDeliveryError
+   * (delivery-errors.ts), else the error.
+   */
+  async post(target: ChatTarget, message: ChatMessage, identity?: DeliveryIdentity): Promise<PostedRef> {
     try {
       const channelId = target.kind === 'dm' ? await this.directChannels.of(target.id) : target.id;
-      const posted = createdMessage.parse(await this.rest.post(Routes.channelMessages(channelId), { body: renderMessage(message) }));
+      const body = { ...renderMessage(message), ...(identity ? { nonce: identity.id, enforce_nonce: true } : {}) };
+      const posted = createdMessage.parse(await this.rest.post(Routes.channelMessages(channelId), { body }));
       return { channelId: posted.channel_id ?? channelId, messageId: posted.id };
     } catch (error) {
       throw toDeliveryError(error, target.kind);

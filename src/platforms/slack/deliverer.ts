@@ -1,8 +1,9 @@
 // The outbox's way out to Slack: post to a channel or a person, and edit a posted card in place.
 import type { WebClient } from '@slack/web-api';
 import type { ChatMessage, ChatTarget } from '../../chat/model.js';
-import type { Deliverer, PostedRef } from '../port.js';
+import type { Deliverer, DeliveryIdentity, PostedRef } from '../port.js';
 import { toDeliveryError } from './delivery-errors.js';
+import { findPosted, outboxMetadata } from './posted-lookup.js';
 import { renderMessage } from './render.js';
 
 /** Opens (once per user and process) the bot's DM channel with a person. */
@@ -31,10 +32,23 @@ export class SlackDeliverer implements Deliverer {
     private readonly directChannels: DirectChannels,
   ) {}
 
-  async post(target: ChatTarget, message: ChatMessage): Promise<PostedRef> {
+  /**
+   * chat.postMessage, with the identity as message metadata; when an earlier attempt may have
+   * succeeded, the conversation's history is searched for it first and a found message is returned
+   * unposted. Throws RateLimitedError or PermanentDeliveryError (delivery-errors.ts), else the error.
+   */
+  async post(target: ChatTarget, message: ChatMessage, identity?: DeliveryIdentity): Promise<PostedRef> {
     try {
       const channel = target.kind === 'dm' ? await this.directChannels.of(target.id) : target.id;
-      const posted = await this.client.chat.postMessage({ channel, ...renderMessage(message) });
+      if (identity?.maybeSent) {
+        const ts = await findPosted(this.client, channel, identity);
+        if (ts) return { channelId: channel, messageId: ts };
+      }
+      const posted = await this.client.chat.postMessage({
+        channel,
+        ...renderMessage(message),
+        ...(identity ? { metadata: outboxMetadata(identity) } : {}),
+      });
       if (!posted.ts) throw new Error('slack: chat.postMessage returned no ts');
       return { channelId: posted.channel ?? channel, messageId: posted.ts };
     } catch (error) {

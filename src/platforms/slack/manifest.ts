@@ -16,7 +16,19 @@ export interface ManifestOptions {
   socketMode?: boolean;
 }
 
-export const BOT_SCOPES = ['commands', 'chat:write', 'chat:write.public', 'im:write', 'users:read'] as const;
+// The history scopes let the outbox find a message it may already have posted before a crash (by its
+// metadata) instead of posting it twice (README, "Exactly once").
+export const BOT_SCOPES = [
+  'commands',
+  'chat:write',
+  'chat:write.public',
+  'im:write',
+  'users:read',
+  'channels:history',
+  'groups:history',
+  'im:history',
+  'mpim:history',
+] as const;
 const APP_NAME = 'opsdesk';
 const PLACEHOLDER_URL = 'https://example.com';
 

@@ -13,6 +13,7 @@ import { JobLease } from './job-lease.js';
 import { LinkCode } from './link-code.js';
 import { MessageRef } from './message-ref.js';
 import { OutboxMessage } from './outbox-message.js';
+import { OutboxPause } from './outbox-pause.js';
 import { Person } from './person.js';
 import { RoleGrant } from './role-grant.js';
 import { Setting } from './setting.js';
@@ -23,7 +24,7 @@ import { ServiceRequest } from './service-request.js';
 import { SlaNotice } from './sla-notice.js';
 
 export { AuditEntry, Change, ChangeApproval, ChangeNotice, DiscordFormDraft, LinkCode, Fault, FeedbackBallot, FeedbackPoll, FeedbackSuggestion, FeedbackSurvey, Identity, JobLease, MessageRef, OutboxMessage, Person, RoleGrant, Setting };
-export { OnCallOverride, OnCallRotation, ServiceRequest, RecordEvent, SlaNotice };
+export { OnCallOverride, OnCallRotation, OutboxPause, ServiceRequest, RecordEvent, SlaNotice };
 
-export const ENTITIES = [Person, Identity, RoleGrant, Fault, Setting, AuditEntry, OutboxMessage, MessageRef, JobLease, Change, ChangeApproval, ChangeNotice, FeedbackSurvey, FeedbackPoll, FeedbackBallot, FeedbackSuggestion, SlaNotice, OnCallRotation, OnCallOverride, ServiceRequest, RecordEvent, LinkCode, DiscordFormDraft];
+export const ENTITIES = [Person, Identity, RoleGrant, Fault, Setting, AuditEntry, OutboxMessage, MessageRef, JobLease, Change, ChangeApproval, ChangeNotice, FeedbackSurvey, FeedbackPoll, FeedbackBallot, FeedbackSuggestion, SlaNotice, OnCallRotation, OnCallOverride, ServiceRequest, RecordEvent, LinkCode, DiscordFormDraft, OutboxPause];
 export type { EventDetails } from './record-event.js';

@@ -52,4 +52,15 @@ export class OutboxMessage {
 
   @DateColumn('sent_at', { nullable: true })
   sentAt!: Date | null;
+
+  /**
+   * The dispatcher that last claimed the row. Kept after a delivery attempt whose outcome is unknown
+   * (a crash, a timeout), so that the next attempt first looks for the message on the platform.
+   */
+  @VarcharColumn('claimed_by', 64, { nullable: true })
+  claimedBy!: string | null;
+
+  /** Until when the claim holds; a lapsed claim means the claimant died or hung. */
+  @DateColumn('claim_expires_at', { nullable: true })
+  claimExpiresAt!: Date | null;
 }

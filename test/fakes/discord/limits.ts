@@ -36,6 +36,13 @@ export const FAKE_DISCORD_LIMITS = {
   choiceValue: 100,
   /** The initial response must arrive within this, else the token is invalidated. */
   initialResponseMs: 3_000,
+  /** `nonce` of a created message: an integer or a string of at most 25 characters. */
+  nonceMax: 25,
+  /**
+   * With `enforce_nonce`, a nonce the same author used this recently returns the first message
+   * ("in the past few minutes", Discord's docs; the fake takes the low end).
+   */
+  nonceWindowMs: 2 * 60_000,
   /** Follow-ups with the interaction token work this long. */
   followUpMs: 15 * 60_000,
 } as const;

@@ -179,6 +179,8 @@ export class FakeDiscordServer {
   private readonly channels = new Set<string>();
   private readonly dmChannels = new Map<string, string>();
   private readonly messages = new Map<string, StoredMessage>();
+  /** `enforce_nonce` creates: nonce -> the message it created and when. */
+  private readonly nonces = new Map<string, { messageId: string; at: number }>();
   private readonly interactions = new Map<string, InteractionRecord>();
   private readonly failures = new Map<string, InjectedFailure[]>();
   private readonly holds = new Map<string, Promise<void>>();
@@ -532,9 +534,16 @@ export class FakeDiscordServer {
     for (const [user, code] of this.closedDms) {
       if (code === 50007 && this.dmChannels.get(user) === channel) return error(403, 50007, 'Cannot send messages to this user');
     }
-    const problems = validateMessage(body);
+    const problems = validateMessage(body, { create: true });
     if (problems.length > 0 || !isRecord(body)) return error(400, 50035, 'Invalid Form Body', problems);
-    return { status: 200, body: this.apiMessage(this.store(channel, body)) };
+    // Every message here is the bot's, so the author half of Discord's (author, nonce) key is implied.
+    const nonce = body.enforce_nonce === true ? String(body.nonce) : undefined;
+    const earlier = nonce === undefined ? undefined : this.nonces.get(nonce);
+    const first = earlier && Date.now() - earlier.at <= L.nonceWindowMs ? this.messages.get(earlier.messageId) : undefined;
+    if (first) return { status: 200, body: this.apiMessage(first) };
+    const created = this.store(channel, body);
+    if (nonce !== undefined) this.nonces.set(nonce, { messageId: created.id, at: created.createdAt });
+    return { status: 200, body: this.apiMessage(created) };
   }
 
   private editMessage(channel: string, id: string, body: unknown): Result {

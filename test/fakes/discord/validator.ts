@@ -36,9 +36,21 @@ export interface MessageRules {
   partial?: boolean;
   /** Interaction responses may carry flags (64: ephemeral); channel messages may not. */
   allowEphemeral?: boolean;
+  /** `POST /channels/{id}/messages`: the only route that takes `nonce` and `enforce_nonce`. */
+  create?: boolean;
 }
 
 const MESSAGE_KEYS = new Set(['content', 'embeds', 'components', 'allowed_mentions', 'flags', 'tts']);
+const CREATE_KEYS = new Set(['nonce', 'enforce_nonce']);
+
+function checkNonce(p: Problems, body: Record<string, unknown>): void {
+  const nonce = body.nonce;
+  if (nonce !== undefined && !(typeof nonce === 'number' && Number.isInteger(nonce)) && !(typeof nonce === 'string' && nonce.length <= L.nonceMax)) {
+    p.add('nonce', `must be an integer or a string of at most ${L.nonceMax} characters`);
+  }
+  if (body.enforce_nonce !== undefined && typeof body.enforce_nonce !== 'boolean') p.add('enforce_nonce', 'must be a boolean');
+  if (body.enforce_nonce === true && nonce === undefined) p.add('enforce_nonce', 'needs a nonce');
+}
 
 export function validateMessage(body: unknown, rules: MessageRules = {}): string[] {
   const p = new Problems();
@@ -46,8 +58,9 @@ export function validateMessage(body: unknown, rules: MessageRules = {}): string
   for (const key of Object.keys(body)) {
     // `ephemeral` is discord.js's deprecated option, not an API field: Discord ignores it and the
     // message would be public.
-    if (!MESSAGE_KEYS.has(key)) p.add(key, 'unknown field (private replies need flags: 64)');
+    if (!MESSAGE_KEYS.has(key) && !(rules.create && CREATE_KEYS.has(key))) p.add(key, 'unknown field (private replies need flags: 64)');
   }
+  if (rules.create) checkNonce(p, body);
   p.string('content', body.content, { max: L.content });
   if (body.flags !== undefined) {
     if (!rules.allowEphemeral) p.add('flags', 'not allowed on channel messages');

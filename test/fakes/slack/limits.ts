@@ -36,4 +36,6 @@ export const FAKE_SLACK_LIMITS = {
   responseUrlUses: 5,
   responseUrlTtlMs: 30 * 60 * 1000,
   ackDeadlineMs: 3_000,
+  /** conversations.history's `limit` (Slack: up to 999). */
+  historyLimitMax: 999,
 } as const;

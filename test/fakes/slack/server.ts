@@ -26,6 +26,8 @@ export interface StoredMessage {
   blocks: unknown[];
   /** 1 when posted, +1 for every chat.update. */
   version: number;
+  /** chat.postMessage's `metadata`, returned by conversations.history with include_all_metadata. */
+  metadata?: { event_type: string; event_payload: ApiBody };
 }
 
 export interface StoredEphemeral {
@@ -62,7 +64,12 @@ export interface FakeSlackOptions {
   botToken?: string;
   /** How long a minted trigger_id stays usable (Slack: 3 s). */
   triggerIdTtlMs?: number;
+  /** The bot token's scopes; conversations.history needs the `…:history` one of the conversation type. */
+  scopes?: string[];
 }
+
+const HISTORY_SCOPES: Record<string, string> = { C: 'channels:history', G: 'groups:history', D: 'im:history' };
+const DEFAULT_SCOPES = ['commands', 'chat:write', 'chat:write.public', 'im:write', 'users:read', ...Object.values(HISTORY_SCOPES), 'mpim:history'];
 
 interface TriggerState {
   mintedAt: number;
@@ -148,6 +155,7 @@ export class FakeSlackServer {
   /** People the bot can never DM, with the error Slack gives (`user_disabled`, `cannot_dm_bot`...). */
   private readonly unreachable = new Map<string, string>();
   private readonly triggerIdTtlMs: number;
+  private readonly scopes: Set<string>;
   private sequence = 0;
   private readonly methods: Record<string, MethodHandler> = {
     'auth.test': () => this.authTest(),
@@ -156,12 +164,14 @@ export class FakeSlackServer {
     'chat.postEphemeral': (body) => this.postEphemeral(body),
     'views.open': (body) => this.openView(body),
     'conversations.open': (body) => this.openConversation(body),
+    'conversations.history': (body) => this.history(body),
     'users.info': (body) => this.userInfo(body),
   };
 
   private constructor(options: FakeSlackOptions) {
     this.botToken = options.botToken ?? 'xoxb-fake-bot-token';
     this.triggerIdTtlMs = options.triggerIdTtlMs ?? L.triggerIdTtlMs;
+    this.scopes = new Set(options.scopes ?? DEFAULT_SCOPES);
     this.server = createServer((req, res) => void this.route(req, res));
   }
 
@@ -360,12 +370,18 @@ export class FakeSlackServer {
     if (closed) return refused(closed);
     const invalid = validateMessage(body);
     if (invalid) return refusal(invalid);
+    const metadata = body.metadata;
+    if (metadata !== undefined && !isRecord(metadata)) return refused('invalid_metadata_format');
+    if (metadata !== undefined && (typeof metadata.event_type !== 'string' || !metadata.event_type || !isRecord(metadata.event_payload))) {
+      return refused('invalid_metadata_schema');
+    }
     const message: StoredMessage = {
       channel,
       ts: this.nextTs(),
       text: typeof body.text === 'string' ? body.text.slice(0, L.messageText) : '',
       blocks: Array.isArray(body.blocks) ? body.blocks : [],
       version: 1,
+      ...(metadata ? { metadata: { event_type: String(metadata.event_type), event_payload: metadata.event_payload as ApiBody } } : {}),
     };
     this.messages.set(`${channel}/${message.ts}`, message);
     const posted = { type: 'message', user: BOT_USER_ID, text: message.text, blocks: message.blocks, ts: message.ts };
@@ -430,6 +446,42 @@ export class FakeSlackServer {
     const unreachable = this.unreachable.get(user);
     if (unreachable) return refused(unreachable);
     return ok({ channel: { id: this.dmChannelFor(user) } });
+  }
+
+  /**
+   * Newest first, `oldest` and `latest` exclusive, `limit` 1-999 (default 100) with a cursor;
+   * metadata only with `include_all_metadata` (form bodies carry booleans as text).
+   */
+  private history(body: ApiBody): ApiResult {
+    const channel = this.resolveChannel(body.channel);
+    if (!channel || /^[UW]/.test(String(body.channel))) return refused('channel_not_found');
+    const needed = HISTORY_SCOPES[channel[0] ?? ''] ?? 'channels:history';
+    if (!this.scopes.has(needed)) return { status: 200, body: { ok: false, error: 'missing_scope', needed, provided: [...this.scopes].join(',') } };
+    const limit = body.limit === undefined ? 100 : Number(body.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > L.historyLimitMax) return refused('invalid_limit');
+    const oldest = Number(body.oldest ?? 0);
+    const latest = body.latest === undefined ? Number.POSITIVE_INFINITY : Number(body.latest);
+    const withMetadata = body.include_all_metadata === true || body.include_all_metadata === 'true';
+    const matching = this.messagesIn(channel)
+      .filter((m) => Number(m.ts) > oldest && Number(m.ts) < latest)
+      .sort((a, b) => Number(b.ts) - Number(a.ts));
+    const offset = typeof body.cursor === 'string' ? Number(Buffer.from(body.cursor, 'base64').toString('utf8').replace('offset:', '')) : 0;
+    if (!Number.isInteger(offset) || offset < 0) return refused('invalid_cursor');
+    const page = matching.slice(offset, offset + limit);
+    const hasMore = offset + limit < matching.length;
+    const messages = page.map((m) => ({
+      type: 'message',
+      user: BOT_USER_ID,
+      text: m.text,
+      blocks: m.blocks,
+      ts: m.ts,
+      ...(withMetadata && m.metadata ? { metadata: m.metadata } : {}),
+    }));
+    return ok({
+      messages,
+      has_more: hasMore,
+      ...(hasMore ? { response_metadata: { next_cursor: Buffer.from(`offset:${offset + limit}`).toString('base64') } } : {}),
+    });
   }
 
   private userInfo(body: ApiBody): ApiResult {

@@ -1,0 +1,161 @@
+// Start-up to ready and idle memory of `npm start` with Slack (HTTP mode) and Discord (gateway) on,
+// against the fake platforms on loopback (issue #15 item 4). "before" is how the bot used to start
+// (`npm run dev`: npm, then tsx compiling the TypeScript at start); "after" is `npm start` (plain node
+// running dist/, compiled at install). The floor is a bare node process that only loads Bolt and
+// discord.js and answers HTTP: what the platforms' SDKs cost by themselves.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { FakeDiscordServer } from '../test/fakes/discord/index.js';
+import { FakeSlackServer } from '../test/fakes/slack/index.js';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const RUNS = 3;
+/** Time the process is left alone after it is ready before its memory is read. */
+const SETTLE_MS = 3_000;
+
+export interface StartupFigures {
+  readyMs: number;
+  rssMb: number;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => done(port));
+    });
+    server.on('error', fail);
+  });
+}
+
+/** Every process in the tree under `pid` (itself included), from /proc. */
+function treeOf(pid: number): number[] {
+  const parents = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const list = parents.get(ppid) ?? [];
+      list.push(Number(entry));
+      parents.set(ppid, list);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  const tree: number[] = [];
+  const queue = [pid];
+  while (queue.length > 0) {
+    const next = queue.shift() ?? 0;
+    tree.push(next);
+    queue.push(...(parents.get(next) ?? []));
+  }
+  return tree;
+}
+
+/** Resident memory of a process tree in MB (VmRSS summed). */
+function treeRssMb(pid: number): number {
+  let kb = 0;
+  for (const member of treeOf(pid)) {
+    try {
+      const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${member}/status`, 'utf8'));
+      kb += Number(match?.[1] ?? 0);
+    } catch {
+      // Gone.
+    }
+  }
+  return kb / 1024;
+}
+
+async function waitReady(url: string, child: ChildProcess, started: number): Promise<number> {
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`exited with ${child.exitCode} before it was ready`);
+    try {
+      const answer = await fetch(url);
+      if (answer.status === 200) return performance.now() - started;
+    } catch {
+      // Not listening yet.
+    }
+    if (performance.now() - started > 60_000) throw new Error('not ready within 60 s');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+async function stopTree(child: ChildProcess): Promise<void> {
+  if (child.pid === undefined || child.exitCode !== null) return;
+  const exited = new Promise((done) => child.on('exit', done));
+  process.kill(-child.pid, 'SIGKILL');
+  await exited;
+}
+
+async function once(command: string, args: string[], env: Record<string, string>, readyPath: string): Promise<StartupFigures> {
+  const port = await freePort();
+  const started = performance.now();
+  const child = spawn(command, args, {
+    cwd: ROOT,
+    detached: true,
+    stdio: 'ignore',
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', ...env, PORT: String(port) },
+  });
+  try {
+    const readyMs = await waitReady(`http://127.0.0.1:${port}${readyPath}`, child, started);
+    await new Promise((r) => setTimeout(r, SETTLE_MS));
+    return { readyMs, rssMb: treeRssMb(child.pid ?? 0) };
+  } finally {
+    await stopTree(child);
+  }
+}
+
+const FLOOR_SCRIPT = `
+await import('@slack/bolt');
+await import('discord.js');
+const { createServer } = await import('node:http');
+createServer((req, res) => res.end('ok')).listen(Number(process.env.PORT), '127.0.0.1');
+`;
+
+function median(values: number[]): number {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+}
+
+async function medianOf(run: () => Promise<StartupFigures>): Promise<StartupFigures> {
+  const all: StartupFigures[] = [];
+  for (let i = 0; i < RUNS; i++) all.push(await run());
+  return { readyMs: median(all.map((f) => f.readyMs)), rssMb: median(all.map((f) => f.rssMb)) };
+}
+
+/** Runs the three variants RUNS times each and prints the medians. */
+export async function benchStartup(): Promise<void> {
+  const slack = await FakeSlackServer.start();
+  const discord = await FakeDiscordServer.start();
+  const dir = mkdtempSync(join(tmpdir(), 'opsdesk-bench-start-'));
+  try {
+    const botEnv = (name: string): Record<string, string> => ({
+      DATABASE_URL: `sqlite:${join(dir, `${name}.db`)}`,
+      SLACK_BOT_TOKEN: slack.botToken,
+      SLACK_SIGNING_SECRET: 'bench-signing-secret-0123456789',
+      SLACK_API_URL: slack.apiUrl,
+      DISCORD_TOKEN: discord.botToken,
+      DISCORD_APPLICATION_ID: discord.applicationId,
+      DISCORD_API_URL: discord.apiUrl,
+    });
+    let run = 0;
+    const before = await medianOf(() => once('npm', ['run', '--silent', 'dev'], botEnv(`before-${run++}`), '/readyz'));
+    const after = await medianOf(() => once('npm', ['start', '--silent'], botEnv(`after-${run++}`), '/readyz'));
+    const floor = await medianOf(() => once(process.execPath, ['--input-type=module', '-e', FLOOR_SCRIPT], {}, '/'));
+    const row = (name: string, f: StartupFigures) => `${name.padEnd(44)} ${f.readyMs.toFixed(0).padStart(6)} ms ${f.rssMb.toFixed(0).padStart(6)} MB\n`;
+    process.stdout.write(`\nStart-up to ready (GET /readyz 200) with Slack and Discord on, and idle RSS of the whole process tree (median of ${RUNS})\n`);
+    process.stdout.write(row('before: npm run dev (npm + tsx src/main.ts)', before));
+    process.stdout.write(row('after:  npm start (npm + node dist/src/main.js)', after));
+    process.stdout.write(row('floor:  node loading Bolt + discord.js, HTTP', floor));
+  } finally {
+    await slack.stop();
+    await discord.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
