@@ -331,7 +331,12 @@ describe('outbox dispatcher', () => {
       const batch: OutgoingMessage[] = [];
       for (let i = 0; i < 5; i++) batch.push({ target: channel, message: text(`m${sent++}`) });
       await send(round % 2 === 0 ? storeA : storeB, clock, batch);
-      await Promise.all([a.runOnce(), b.runOnce(), b.runOnce(), a.runOnce(), a.runOnce(), b.runOnce()]);
+      if (round % 2 === 0) {
+        await Promise.all([a.runOnce(), b.runOnce(), b.runOnce(), a.runOnce(), a.runOnce(), b.runOnce()]);
+      } else {
+        // One after the other: with a single lease holder b would get nothing; with row claims it takes the next rows.
+        for (const next of [a, b, a, b, a, b]) await next.runOnce();
+      }
     }
     const all = [platformA, platformB].flatMap((p) => p.delivered.map((call) => call.message.fallback));
     expect(all.sort()).toEqual(Array.from({ length: sent }, (_, i) => `m${i}`).sort());
