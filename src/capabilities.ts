@@ -6,6 +6,7 @@ import { faultButtons, faultForms } from './faults/interactions.js';
 import { faultJobs } from './faults/jobs.js';
 import { feedbackButtons, feedbackForms } from './feedback/interactions.js';
 import { feedbackJobs } from './feedback/jobs.js';
+import { homeButtons } from './home/interactions.js';
 import type { Job } from './jobs/scheduler.js';
 import { oncallJobs } from './oncall/jobs.js';
 import { requestButtons, requestForms } from './requests/interactions.js';
@@ -17,7 +18,7 @@ import type { Services } from './services.js';
 import type { Store } from './store/store.js';
 
 /** Every button and form handler of every capability, for the runtime to route to. */
-export const BUTTONS: ButtonHandler[] = [...faultButtons, ...feedbackButtons, ...changeButtons, ...requestButtons, ...slaButtons];
+export const BUTTONS: ButtonHandler[] = [...faultButtons, ...feedbackButtons, ...changeButtons, ...requestButtons, ...slaButtons, ...homeButtons];
 export const FORMS: FormHandler[] = [...faultForms, ...feedbackForms, ...changeForms, ...requestForms];
 
 /** Every scheduled job, each a named function beside its capability's service. */

@@ -112,7 +112,10 @@ async function main(): Promise<void> {
     return stopping;
   };
 
-  if (hasSlack(config)) adapters.push(createSlackAdapter({ config, handler: runtime, http, logger, metrics }));
+  if (hasSlack(config)) {
+    const home = { opened: services.home.opened.bind(services.home), tab: services.home.homeTab.bind(services.home) };
+    adapters.push(createSlackAdapter({ config, handler: runtime, http, logger, metrics, home }));
+  }
   if (hasDiscord(config)) adapters.push(createDiscordAdapter({ config, handler: runtime, http, logger, store, clock, commands: COMMANDS }));
   if (shellMode) {
     adapters.push(

@@ -7,6 +7,8 @@ export interface OutgoingMessage {
   message: ChatMessage;
   /** Names a message that is edited in place on later changes, e.g. `fault:4:announcement`. */
   key?: string;
+  /** Not delivered before then (e.g. a coalesced Home refresh); default: at once. */
+  notBefore?: Date;
 }
 
 /**
@@ -24,7 +26,7 @@ export async function enqueue(manager: EntityManager, now: Date, messages: Outgo
       payload: JSON.stringify(m.message),
       status: 'pending',
       attempts: 0,
-      nextAttemptAt: now,
+      nextAttemptAt: m.notBefore ?? now,
       lastError: null,
       createdAt: now,
       sentAt: null,

@@ -1,8 +1,10 @@
 // The outbox's way out to Slack: post to a channel or a person, and edit a posted card in place.
 import type { WebClient } from '@slack/web-api';
 import type { ChatMessage, ChatTarget } from '../../chat/model.js';
+import type { HomeHooks } from '../home-port.js';
 import type { Deliverer, PostedRef } from '../port.js';
 import { toDeliveryError } from './delivery-errors.js';
+import { renderHomeView } from './home.js';
 import { renderMessage } from './render.js';
 
 /** Opens (once per user and process) the bot's DM channel with a person. */
@@ -29,9 +31,11 @@ export class SlackDeliverer implements Deliverer {
   constructor(
     private readonly client: WebClient,
     private readonly directChannels: DirectChannels,
+    private readonly home?: HomeHooks,
   ) {}
 
   async post(target: ChatTarget, message: ChatMessage): Promise<PostedRef> {
+    if (target.kind === 'home') return this.publishHome(target.id);
     try {
       const channel = target.kind === 'dm' ? await this.directChannels.of(target.id) : target.id;
       const posted = await this.client.chat.postMessage({ channel, ...renderMessage(message) });
@@ -40,6 +44,19 @@ export class SlackDeliverer implements Deliverer {
     } catch (error) {
       throw toDeliveryError(error);
     }
+  }
+
+  /** Rebuilds a person's Home view and publishes it (`views.publish`); the outbox's message is only the trigger. */
+  private async publishHome(userId: string): Promise<PostedRef> {
+    const ref = { channelId: 'home', messageId: userId };
+    const sections = await this.home?.tab('slack', userId);
+    if (!sections) return ref;
+    try {
+      await this.client.views.publish({ user_id: userId, view: renderHomeView(sections) });
+    } catch (error) {
+      throw toDeliveryError(error);
+    }
+    return ref;
   }
 
   async update(ref: PostedRef, message: ChatMessage): Promise<void> {

@@ -17,6 +17,8 @@ export interface ManifestOptions {
 }
 
 export const BOT_SCOPES = ['commands', 'chat:write', 'chat:write.public', 'im:write', 'users:read'] as const;
+/** Events API subscriptions: opening the Home tab publishes the personal overview. */
+export const BOT_EVENTS = ['app_home_opened'] as const;
 const APP_NAME = 'opsdesk';
 const PLACEHOLDER_URL = 'https://example.com';
 
@@ -47,6 +49,8 @@ export function buildSlackManifest(commands: CommandDef[], options: ManifestOpti
     },
     features: {
       bot_user: { display_name: APP_NAME, always_online: true },
+      // The personal overview lives in the Home tab; the Messages tab keeps the bot's DMs.
+      app_home: { home_tab_enabled: true, messages_tab_enabled: true, messages_tab_read_only_enabled: false },
       slash_commands: commands.map((command) => {
         const hint = usageHint(command);
         return {
@@ -62,6 +66,7 @@ export function buildSlackManifest(commands: CommandDef[], options: ManifestOpti
     oauth_config: { scopes: { bot: [...BOT_SCOPES] } },
     settings: {
       interactivity: { is_enabled: true, ...(socketMode ? {} : { request_url: requestUrl }) },
+      event_subscriptions: { bot_events: [...BOT_EVENTS], ...(socketMode ? {} : { request_url: requestUrl }) },
       org_deploy_enabled: false,
       socket_mode_enabled: socketMode,
       token_rotation_enabled: false,

@@ -9,6 +9,7 @@ import { FeedbackBallot } from './feedback-ballot.js';
 import { FeedbackPoll } from './feedback-poll.js';
 import { FeedbackSuggestion } from './feedback-suggestion.js';
 import { FeedbackSurvey } from './feedback-survey.js';
+import { HomeView } from './home-view.js';
 import { Fault } from './fault.js';
 import { Identity } from './identity.js';
 import { JobLease } from './job-lease.js';
@@ -16,6 +17,7 @@ import { LinkCode } from './link-code.js';
 import { MessageRef } from './message-ref.js';
 import { OutboxMessage } from './outbox-message.js';
 import { Person } from './person.js';
+import { ProcessedEvent } from './processed-event.js';
 import { RoleGrant } from './role-grant.js';
 import { Setting } from './setting.js';
 import { OnCallOverride } from './oncall-override.js';
@@ -26,5 +28,6 @@ import { SlaNotice } from './sla-notice.js';
 
 export { AuditEntry, Change, ChangeApproval, ChangeEvent, ChangeNotice, DiscordFormDraft, LinkCode, Fault, FaultEvent, FeedbackBallot, FeedbackPoll, FeedbackSuggestion, FeedbackSurvey, Identity, JobLease, MessageRef, OutboxMessage, Person, RoleGrant, Setting };
 export { OnCallOverride, OnCallRotation, ServiceRequest, ServiceRequestEvent, SlaNotice };
+export { HomeView, ProcessedEvent };
 
-export const ENTITIES = [Person, Identity, RoleGrant, Fault, FaultEvent, Setting, AuditEntry, OutboxMessage, MessageRef, JobLease, Change, ChangeApproval, ChangeEvent, ChangeNotice, FeedbackSurvey, FeedbackPoll, FeedbackBallot, FeedbackSuggestion, SlaNotice, OnCallRotation, OnCallOverride, ServiceRequest, ServiceRequestEvent, LinkCode, DiscordFormDraft];
+export const ENTITIES = [Person, Identity, RoleGrant, Fault, FaultEvent, Setting, AuditEntry, OutboxMessage, MessageRef, JobLease, Change, ChangeApproval, ChangeEvent, ChangeNotice, FeedbackSurvey, FeedbackPoll, FeedbackBallot, FeedbackSuggestion, SlaNotice, OnCallRotation, OnCallOverride, ServiceRequest, ServiceRequestEvent, LinkCode, DiscordFormDraft, HomeView, ProcessedEvent];
