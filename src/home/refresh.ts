@@ -10,7 +10,7 @@ import type { ChatMessage } from '../chat/model.js';
 import { parseFaultId } from '../faults/rules.js';
 import { enqueue } from '../outbox/outbox.js';
 import { parseRequestId } from '../requests/rules.js';
-import { Change, ChangeApproval, ChangeNotice, Fault, HomeView, ServiceRequest } from '../store/entities/index.js';
+import { Change, ChangeApproval, ChangeNotice, Fault, HomeView, RoleGrant, ServiceRequest } from '../store/entities/index.js';
 
 /** At most one republication per account in this many ms ("coalesced", issue 14). */
 export const HOME_REFRESH_GAP_MS = 5_000;
@@ -28,6 +28,13 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 function idIn(snapshot: unknown, key: string): number[] {
   const value = isRecord(snapshot) ? snapshot[key] : undefined;
   return typeof value === 'number' ? [value] : [];
+}
+
+/** Roles that may decide on changes (README "Change management": managers and admins count). */
+const DECIDING_ROLES = ['approver', 'manager', 'admin'];
+
+function stateIn(snapshot: unknown): unknown {
+  return isRecord(snapshot) ? snapshot.state : undefined;
 }
 
 /** The people an audited change concerns, read in the transaction that made it. */
@@ -49,10 +56,21 @@ export async function concernedPeople(manager: EntityManager, input: AuditInput)
       const id = parseChangeId(input.recordId);
       const change = id === undefined ? null : await manager.findOne(Change, { where: { id } });
       if (!change) return previous;
-      // Everyone the change was put to: a decision by one takes it off the others' lists too.
+      // Everyone the change is put to: a decision by one takes it off the others' lists too. The
+      // audit entry of a new request comes before its approval notices, so while a change waits
+      // (or has just been decided) everyone who may decide is concerned.
       const notices = await manager.find(ChangeNotice, { where: { changeId: change.id } });
       const decided = await manager.find(ChangeApproval, { where: { changeId: change.id } });
-      return [change.requesterId, change.implementerId, ...notices.map((n) => n.personId), ...decided.map((d) => d.approverId), ...previous];
+      const deciding = change.state === 'submitted' || stateIn(input.before) === 'submitted';
+      const approvers = deciding ? await manager.find(RoleGrant, { where: { role: In(DECIDING_ROLES) } }) : [];
+      return [
+        change.requesterId,
+        change.implementerId,
+        ...notices.map((n) => n.personId),
+        ...decided.map((d) => d.approverId),
+        ...approvers.map((g) => g.personId),
+        ...previous,
+      ];
     }
     case 'oncall':
       // Who is on call now is on everyone's Home.
