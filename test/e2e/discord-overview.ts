@@ -8,6 +8,7 @@ import { ANNA, OPS, answeredWell, messageOf, modalOf, type DiscordWorld } from '
 export function overviewScenarioOnDiscord(world: () => DiscordWorld): void {
   it('answers /ops me privately with the overview, whose buttons open the same forms as the commands', async () => {
     const { fake, driver } = world();
+    const refusedBefore = fake.refusals.length;
     const result = answeredWell(await driver.command({ user: ANNA, channelId: OPS, command: 'ops me' }));
     expect(result.response?.type).toBe(4);
     const message = messageOf(fake, result);
@@ -27,6 +28,6 @@ export function overviewScenarioOnDiscord(world: () => DiscordWorld): void {
     const shape = (data: unknown) => JSON.stringify(data).replace(/f\|[A-Za-z0-9_-]+\|/g, 'f|DRAFT|');
     expect(shape(fromButton.data)).toBe(shape(fromCommand.data));
     expect(shape(fromButton.data)).toContain('Report a fault');
-    expect(fake.refusals).toEqual([]);
+    expect(fake.refusals.slice(refusedBefore)).toEqual([]);
   });
 }
