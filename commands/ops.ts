@@ -52,6 +52,13 @@ export function opsCommand(allCommands: () => readonly CommandDef[]): CommandDef
         run: async (ctx) => helpReply(ctx, allCommands()),
       }),
       subcommand({
+        name: 'me',
+        description: 'home.command.me',
+        role: 'requester',
+        options: {},
+        run: async (ctx) => ({ type: 'private', message: await ctx.services.home.message(ctx.actor, ctx.locale) }),
+      }),
+      subcommand({
         name: 'link',
         description: 'people.link.command',
         role: 'requester',

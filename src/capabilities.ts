@@ -4,6 +4,7 @@ import { changeCapability } from './changes/capability.js';
 import type { ButtonHandler, FormHandler } from './chat/interactions.js';
 import { faultCapability } from './faults/capability.js';
 import { feedbackCapability } from './feedback/capability.js';
+import { homeCapability } from './home/capability.js';
 import type { Job } from './jobs/scheduler.js';
 import { oncallCapability } from './oncall/capability.js';
 import { requestCapability } from './requests/capability.js';
@@ -21,6 +22,7 @@ export const CAPABILITIES: readonly Capability[] = [
   oncallCapability,
   slaCapability,
   auditCapability,
+  homeCapability,
 ];
 
 /** Every button and form handler of every capability, for the runtime to route to. */

@@ -138,7 +138,8 @@ async function main(): Promise<void> {
   // start-up time and tens of MB of memory (bench/results.md).
   if (hasSlack(config)) {
     const { createSlackAdapter } = await import('./platforms/slack/adapter.js');
-    adapters.push(createSlackAdapter({ config, handler: runtime, http, logger, metrics }));
+    const home = { opened: services.home.opened.bind(services.home), tab: services.home.homeTab.bind(services.home) };
+    adapters.push(createSlackAdapter({ config, handler: runtime, http, logger, metrics, home }));
   }
   if (hasDiscord(config)) {
     const { createDiscordAdapter } = await import('./platforms/discord/adapter.js');

@@ -7,6 +7,7 @@ import type { Clock } from './clock.js';
 import { FaultQueries } from './faults/queries.js';
 import { FaultService } from './faults/service.js';
 import { FeedbackService } from './feedback/service.js';
+import { HomeService } from './home/service.js';
 import { LinkService } from './people/link.js';
 import { OnCallService } from './oncall/service.js';
 import { RequestQueries } from './requests/queries.js';
@@ -37,6 +38,8 @@ export interface Services {
   oncall: OnCallService;
   requests: RequestService;
   requestQueries: RequestQueries;
+  /** The personal overview: Slack App Home and `/ops me`. */
+  home: HomeService;
 }
 
 export interface ServiceOptions {
@@ -79,5 +82,6 @@ export function createServices(options: ServiceOptions): Services {
     defaultLocale: options.defaultLocale,
     ...(options.onOutbox ? { onOutbox: options.onOutbox } : {}),
   });
-  return { people, links: new LinkService(store, clock), settings, faults, faultQueries: new FaultQueries(store), changes, changeQueries: new ChangeQueries(store, changes), audit: new AuditService(store), feedback, sla, slaSweep, oncall, requests, requestQueries: new RequestQueries(store) };
+  const home = new HomeService(store, clock, people, oncall, local);
+  return { people, links: new LinkService(store, clock), settings, faults, faultQueries: new FaultQueries(store), changes, changeQueries: new ChangeQueries(store, changes), audit: new AuditService(store), feedback, sla, slaSweep, oncall, requests, requestQueries: new RequestQueries(store), home };
 }

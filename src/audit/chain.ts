@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { Party } from '../people/actor.js';
 import { AuditEntry } from '../store/entities/index.js';
+import { notifyAuditObservers } from './observers.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -60,7 +61,9 @@ export async function appendAudit(manager: EntityManager, now: Date, input: Audi
     createdAt: now,
     prevHash: last?.hash ?? GENESIS_HASH,
   };
-  return manager.save(AuditEntry, manager.create(AuditEntry, { ...fields, hash: hashEntry(fields) }));
+  const entry = await manager.save(AuditEntry, manager.create(AuditEntry, { ...fields, hash: hashEntry(fields) }));
+  await notifyAuditObservers(manager, now, input);
+  return entry;
 }
 
 export type ChainVerdict = { ok: true; entries: number } | { ok: false; entries: number; brokenAt: number };

@@ -75,10 +75,13 @@ export interface ChatForm {
   context: string;
 }
 
-/** Where a message goes: a channel, or a direct message to a user, on one platform. */
+/**
+ * Where a message goes: a channel, or a direct message to a user, on one platform; or (`home`) the
+ * user's personal Home view (Slack App Home), which the deliverer rebuilds and publishes.
+ */
 export interface ChatTarget {
   platform: Platform;
-  kind: 'channel' | 'dm';
+  kind: 'channel' | 'dm' | 'home';
   id: string;
 }
 

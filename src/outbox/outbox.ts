@@ -9,6 +9,8 @@ export interface OutgoingMessage {
   key?: string;
   /** The record the message is about; defaults to the one given to `enqueue`. */
   record?: RecordRef;
+  /** Not delivered before then (e.g. a coalesced Home refresh); default: at once. */
+  notBefore?: Date;
 }
 
 /** Record kinds whose messages fall back to the record's channel when a DM cannot be delivered. */
@@ -46,7 +48,7 @@ export async function enqueue(manager: EntityManager, now: Date, messages: Outgo
       payload: JSON.stringify(m.message),
       status: 'pending',
       attempts: 0,
-      nextAttemptAt: now,
+      nextAttemptAt: m.notBefore ?? now,
       lastError: null,
       createdAt: now,
       sentAt: null,

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiscordBotDriver, FakeDiscordServer } from '../fakes/discord/index.js';
 import type { BotProcess } from '../helpers/bot-process.js';
 import { tempSqliteUrl } from '../helpers/db.js';
+import { overviewScenarioOnDiscord } from './discord-overview.js';
 import { customIdsOf, textOf } from '../fakes/discord/index.js';
 import { ANNA, FAULTS, OPS, REPORT, answeredWell, faultScenarioOnDiscord, messageOf, modalOf, startDiscordBot, type DiscordWorld } from './discord-scenario.js';
 
@@ -31,6 +32,7 @@ describe('the bot process on the fake Discord gateway', () => {
   });
 
   faultScenarioOnDiscord(() => world);
+  overviewScenarioOnDiscord(() => world);
 
   it('stops cleanly, and a form half filled in before a restart is finished after it', async () => {
     const opened = answeredWell(await world.driver.command({ user: ANNA, channelId: OPS, command: 'fault report' }));

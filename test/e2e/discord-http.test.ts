@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiscordBotDriver, FakeDiscordServer, InteractionSigner, validateCommands } from '../fakes/discord/index.js';
 import type { BotProcess } from '../helpers/bot-process.js';
 import { tempSqliteUrl } from '../helpers/db.js';
+import { overviewScenarioOnDiscord } from './discord-overview.js';
 import { ADMIN, ANNA, FAULTS, OPS, ephemeralText, faultScenarioOnDiscord, startDiscordBot, type DiscordWorld } from './discord-scenario.js';
 
 describe('the bot process answering Discord HTTP interactions', () => {
@@ -54,6 +55,7 @@ describe('the bot process answering Discord HTTP interactions', () => {
   });
 
   faultScenarioOnDiscord(() => world);
+  overviewScenarioOnDiscord(() => world);
 
   it('registers the same commands globally with `npm run register:discord`', async () => {
     const root = resolve(import.meta.dirname, '../..');

@@ -64,6 +64,13 @@ describe('Slack app manifest', () => {
     expect(JSON.stringify(socket)).not.toContain('/slack/events');
   });
 
+  it('enables the Home tab and subscribes to app_home_opened at the events URL (none in Socket Mode)', () => {
+    const manifest = buildSlackManifest([oncall], { publicUrl: 'https://ops.example.org' });
+    expect(manifest.features?.app_home).toMatchObject({ home_tab_enabled: true, messages_tab_enabled: true });
+    expect(manifest.settings?.event_subscriptions).toEqual({ bot_events: ['app_home_opened'], request_url: 'https://ops.example.org/slack/events' });
+    expect(buildSlackManifest([oncall], { socketMode: true }).settings?.event_subscriptions).toEqual({ bot_events: ['app_home_opened'] });
+  });
+
   it('covers every real command within Slack’s manifest limits', () => {
     const manifest = buildSlackManifest(COMMANDS);
     const commands = manifest.features?.slash_commands ?? [];

@@ -4,7 +4,7 @@ import type { REST } from '@discordjs/rest';
 import { Routes } from 'discord.js';
 import { z } from 'zod';
 import type { ChatMessage, ChatTarget } from '../../chat/model.js';
-import type { Deliverer, DeliveryIdentity, PostedRef } from '../port.js';
+import { PermanentDeliveryError, type Deliverer, type DeliveryIdentity, type PostedRef } from '../port.js';
 import { toDeliveryError } from './delivery-errors.js';
 import { renderMessage } from './render.js';
 
@@ -42,13 +42,15 @@ export class DiscordDeliverer implements Deliverer {
    * (delivery-errors.ts), else the error.
    */
   async post(target: ChatTarget, message: ChatMessage, identity?: DeliveryIdentity): Promise<PostedRef> {
+    // Discord has no Home tab: the overview there is `/ops me`, so nothing is ever queued for one.
+    if (target.kind === 'home') throw new PermanentDeliveryError('discord: no Home tab to publish to');
     try {
       const channelId = target.kind === 'dm' ? await this.directChannels.of(target.id) : target.id;
       const body = { ...renderMessage(message), ...(identity ? { nonce: identity.id, enforce_nonce: true } : {}) };
       const posted = createdMessage.parse(await this.rest.post(Routes.channelMessages(channelId), { body }));
       return { channelId: posted.channel_id ?? channelId, messageId: posted.id };
     } catch (error) {
-      throw toDeliveryError(error, target.kind);
+      throw toDeliveryError(error, target.kind === 'dm' ? 'dm' : 'channel');
     }
   }
 

@@ -7,6 +7,7 @@ import type { Config } from '../../config.js';
 import type { HttpServer } from '../../http/server.js';
 import type { Metrics } from '../../http/metrics.js';
 import type { Logger } from '../../logger.js';
+import type { HomeHooks } from '../home-port.js';
 import type { EventHandler, PlatformAdapter } from '../port.js';
 import { createSlackApp } from './app.js';
 import type { SlackDeliverer } from './deliverer.js';
@@ -22,6 +23,8 @@ export interface SlackAdapterDeps {
   metrics: Metrics;
   /** Tests shorten Slack's windows; production uses the defaults. */
   timings?: Partial<SlackTimings>;
+  /** The personal overview (App Home). */
+  home?: HomeHooks;
 }
 
 /** Token problems that only an admin can fix: starting anyway would only hide them. */
@@ -62,6 +65,7 @@ class SlackAdapter implements PlatformAdapter {
       logger: this.logger,
       requests: new SlackRequestMetrics(deps.metrics),
       timings: { ...DEFAULT_TIMINGS, ...deps.timings },
+      ...(deps.home ? { home: deps.home } : {}),
     });
     this.app = slack.app;
     this.socket = slack.socket;

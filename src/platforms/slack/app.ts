@@ -6,7 +6,9 @@ import type { Config } from '../../config.js';
 import type { HttpServer } from '../../http/server.js';
 import type { Logger } from '../../logger.js';
 import type { EventHandler } from '../port.js';
+import type { HomeHooks } from '../home-port.js';
 import { DirectChannels, SlackDeliverer } from './deliverer.js';
+import { registerHomeListener } from './home-listener.js';
 import { SlackHttpReceiver } from './http-receiver.js';
 import { registerSlackListeners, type SlackTimings } from './listeners.js';
 import { ReplySender } from './reply-sender.js';
@@ -22,6 +24,8 @@ export interface SlackAppDeps {
   logger: Logger;
   requests: SlackRequestMetrics;
   timings: SlackTimings;
+  /** The personal overview (App Home); without it the bot ignores app_home_opened. */
+  home?: HomeHooks;
 }
 
 export interface SlackApp {
@@ -61,7 +65,8 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     defaultLocale: config.DEFAULT_LOCALE,
     timings,
   });
-  return { app, socket, deliverer: new SlackDeliverer(app.client, directChannels) };
+  if (deps.home) registerHomeListener(app, deps.home, logger);
+  return { app, socket, deliverer: new SlackDeliverer(app.client, directChannels, deps.home) };
 }
 
 function httpReceiver(deps: SlackAppDeps): SlackHttpReceiver {

@@ -4,6 +4,8 @@ import type { ChatMessage, ChatTarget } from '../../chat/model.js';
 import type { Deliverer, DeliveryIdentity, PostedRef } from '../port.js';
 import { toDeliveryError } from './delivery-errors.js';
 import { findPosted, outboxMetadata } from './posted-lookup.js';
+import type { HomeHooks } from '../home-port.js';
+import { renderHomeView } from './home.js';
 import { renderMessage } from './render.js';
 
 /** Opens (once per user and process) the bot's DM channel with a person. */
@@ -30,6 +32,7 @@ export class SlackDeliverer implements Deliverer {
   constructor(
     private readonly client: WebClient,
     private readonly directChannels: DirectChannels,
+    private readonly home?: HomeHooks,
   ) {}
 
   /**
@@ -38,6 +41,7 @@ export class SlackDeliverer implements Deliverer {
    * unposted. Throws RateLimitedError or PermanentDeliveryError (delivery-errors.ts), else the error.
    */
   async post(target: ChatTarget, message: ChatMessage, identity?: DeliveryIdentity): Promise<PostedRef> {
+    if (target.kind === 'home') return this.publishHome(target.id);
     try {
       const channel = target.kind === 'dm' ? await this.directChannels.of(target.id) : target.id;
       if (identity?.maybeSent) {
@@ -54,6 +58,19 @@ export class SlackDeliverer implements Deliverer {
     } catch (error) {
       throw toDeliveryError(error, target.kind);
     }
+  }
+
+  /** Rebuilds a person's Home view and publishes it (`views.publish`); the outbox's message is only the trigger. */
+  private async publishHome(userId: string): Promise<PostedRef> {
+    const ref = { channelId: 'home', messageId: userId };
+    const sections = await this.home?.tab('slack', userId);
+    if (!sections) return ref;
+    try {
+      await this.client.views.publish({ user_id: userId, view: renderHomeView(sections) });
+    } catch (error) {
+      throw toDeliveryError(error);
+    }
+    return ref;
   }
 
   async update(ref: PostedRef, message: ChatMessage): Promise<void> {

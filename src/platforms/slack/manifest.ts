@@ -29,6 +29,8 @@ export const BOT_SCOPES = [
   'im:history',
   'mpim:history',
 ] as const;
+/** Events API subscriptions: opening the Home tab publishes the personal overview. */
+export const BOT_EVENTS = ['app_home_opened'] as const;
 const APP_NAME = 'opsdesk';
 const PLACEHOLDER_URL = 'https://example.com';
 
@@ -59,6 +61,8 @@ export function buildSlackManifest(commands: CommandDef[], options: ManifestOpti
     },
     features: {
       bot_user: { display_name: APP_NAME, always_online: true },
+      // The personal overview lives in the Home tab; the Messages tab keeps the bot's DMs.
+      app_home: { home_tab_enabled: true, messages_tab_enabled: true, messages_tab_read_only_enabled: false },
       slash_commands: commands.map((command) => {
         const hint = usageHint(command);
         return {
@@ -74,6 +78,7 @@ export function buildSlackManifest(commands: CommandDef[], options: ManifestOpti
     oauth_config: { scopes: { bot: [...BOT_SCOPES] } },
     settings: {
       interactivity: { is_enabled: true, ...(socketMode ? {} : { request_url: requestUrl }) },
+      event_subscriptions: { bot_events: [...BOT_EVENTS], ...(socketMode ? {} : { request_url: requestUrl }) },
       org_deploy_enabled: false,
       socket_mode_enabled: socketMode,
       token_rotation_enabled: false,

@@ -7,6 +7,7 @@ import { FeedbackBallot } from './feedback-ballot.js';
 import { FeedbackPoll } from './feedback-poll.js';
 import { FeedbackSuggestion } from './feedback-suggestion.js';
 import { FeedbackSurvey } from './feedback-survey.js';
+import { HomeView } from './home-view.js';
 import { Fault } from './fault.js';
 import { Identity } from './identity.js';
 import { JobLease } from './job-lease.js';
@@ -15,6 +16,7 @@ import { MessageRef } from './message-ref.js';
 import { OutboxMessage } from './outbox-message.js';
 import { OutboxPause } from './outbox-pause.js';
 import { Person } from './person.js';
+import { ProcessedEvent } from './processed-event.js';
 import { RoleGrant } from './role-grant.js';
 import { Setting } from './setting.js';
 import { OnCallOverride } from './oncall-override.js';
@@ -25,6 +27,7 @@ import { SlaNotice } from './sla-notice.js';
 
 export { AuditEntry, Change, ChangeApproval, ChangeNotice, DiscordFormDraft, LinkCode, Fault, FeedbackBallot, FeedbackPoll, FeedbackSuggestion, FeedbackSurvey, Identity, JobLease, MessageRef, OutboxMessage, Person, RoleGrant, Setting };
 export { OnCallOverride, OnCallRotation, OutboxPause, ServiceRequest, RecordEvent, SlaNotice };
+export { HomeView, ProcessedEvent };
 
-export const ENTITIES = [Person, Identity, RoleGrant, Fault, Setting, AuditEntry, OutboxMessage, MessageRef, JobLease, Change, ChangeApproval, ChangeNotice, FeedbackSurvey, FeedbackPoll, FeedbackBallot, FeedbackSuggestion, SlaNotice, OnCallRotation, OnCallOverride, ServiceRequest, RecordEvent, LinkCode, DiscordFormDraft, OutboxPause];
+export const ENTITIES = [Person, Identity, RoleGrant, Fault, Setting, AuditEntry, OutboxMessage, MessageRef, JobLease, Change, ChangeApproval, ChangeNotice, FeedbackSurvey, FeedbackPoll, FeedbackBallot, FeedbackSuggestion, SlaNotice, OnCallRotation, OnCallOverride, ServiceRequest, RecordEvent, LinkCode, DiscordFormDraft, OutboxPause, HomeView, ProcessedEvent];
 export type { EventDetails } from './record-event.js';

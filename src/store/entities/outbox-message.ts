@@ -17,7 +17,7 @@ export class OutboxMessage {
   platform!: string;
 
   @VarcharColumn('target_kind', 16)
-  targetKind!: 'channel' | 'dm';
+  targetKind!: 'channel' | 'dm' | 'home';
 
   @VarcharColumn('target_id', 64)
   targetId!: string;

@@ -225,3 +225,21 @@ export function validateView(view: unknown): SlackRefusal | undefined {
   if (blocks) checkBlocks(c, blocks, L.blocksPerView);
   return c.problems.length > 0 ? { error: 'invalid_arguments', problems: c.problems } : undefined;
 }
+
+/** A Home tab view as `views.publish` takes it: type home, at most 100 valid blocks, at most 250 kB. */
+export function validateHomeView(view: unknown): SlackRefusal | undefined {
+  if (!isRecord(view)) return { error: 'invalid_arguments', problems: ['view must be a JSON object'] };
+  const bytes = Buffer.byteLength(JSON.stringify(view));
+  if (bytes > L.viewBytes) return { error: 'view_too_large', problems: [`view is ${bytes} bytes`] };
+  const c = new Checker();
+  if (view.type !== 'home') c.fail('type', 'must be home');
+  for (const field of ['title', 'submit', 'close']) if (field in view) c.fail(field, 'not allowed in a home view');
+  c.string('callback_id', view.callback_id, L.callbackId);
+  c.string('private_metadata', view.private_metadata, L.privateMetadata);
+  c.string('external_id', view.external_id, 255);
+  const blocks = Array.isArray(view.blocks) ? view.blocks : undefined;
+  if (!blocks) c.fail('blocks', 'required');
+  if (blocks?.some((block) => isRecord(block) && block.type === 'input')) c.fail('blocks', 'input blocks are not allowed in a home view');
+  if (blocks) checkBlocks(c, blocks, L.blocksPerView);
+  return c.problems.length > 0 ? { error: 'invalid_arguments', problems: c.problems } : undefined;
+}

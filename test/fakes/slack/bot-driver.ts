@@ -15,6 +15,23 @@ export type SignatureMode = 'valid' | 'forged' | 'stale' | 'missing';
 
 export interface SendOptions {
   signature?: SignatureMode;
+  /** Extra request headers, e.g. Slack's X-Slack-Retry-Num on a retried event. */
+  headers?: Record<string, string>;
+}
+
+export interface HomeOpenedInput {
+  user?: SlackUser;
+  /** Slack's id of the event; the same on every retry of it. Default: a fresh one. */
+  eventId?: string;
+  tab?: 'home' | 'messages';
+}
+
+export interface HomeClickInput {
+  user?: SlackUser;
+  /** The button's chat action id (`change.approve`); repeats carry a `~n` suffix in the view. */
+  actionId: string;
+  /** Picks among buttons sharing the action id. */
+  value?: string;
 }
 
 export interface BotAnswer {
@@ -83,11 +100,15 @@ function blocksOf(view: ApiBody): unknown[] {
   return Array.isArray(view.blocks) ? view.blocks : [];
 }
 
-function findButton(blocks: unknown[], actionId: string, value: string | undefined): { blockId: string; element: ApiBody } | undefined {
+/** With `ignoreRepeatSuffix`, `change.approve` also finds `change.approve~2` (repeats in one view). */
+function findButton(blocks: unknown[], actionId: string, value: string | undefined, ignoreRepeatSuffix = false): { blockId: string; element: ApiBody } | undefined {
   for (const block of blocks) {
     if (!isRecord(block) || block.type !== 'actions' || !Array.isArray(block.elements)) continue;
     for (const element of block.elements) {
-      if (isRecord(element) && element.action_id === actionId && (value === undefined || element.value === value)) {
+      if (!isRecord(element)) continue;
+      const id = typeof element.action_id === 'string' ? element.action_id : '';
+      const matches = id === actionId || (ignoreRepeatSuffix && id.replace(/~\d+$/, '') === actionId);
+      if (matches && (value === undefined || element.value === value)) {
         return { blockId: typeof block.block_id === 'string' ? block.block_id : 'actions', element };
       }
     }
@@ -96,6 +117,8 @@ function findButton(blocks: unknown[], actionId: string, value: string | undefin
 }
 
 export class SlackBotDriver {
+  private eventSequence = 0;
+
   constructor(private readonly options: DriverOptions) {}
 
   private get fake(): FakeSlackServer {
@@ -108,7 +131,7 @@ export class SlackBotDriver {
     const now = Math.floor(Date.now() / 1000);
     const timestamp = mode === 'stale' ? now - 10 * 60 : now;
     const secret = mode === 'forged' ? `${this.options.signingSecret}-forged` : this.options.signingSecret;
-    const headers: Record<string, string> = { 'content-type': contentType };
+    const headers: Record<string, string> = { 'content-type': contentType, ...options.headers };
     if (mode !== 'missing') {
       headers['x-slack-request-timestamp'] = String(timestamp);
       headers['x-slack-signature'] = signSlackRequest(secret, body, timestamp);
@@ -207,6 +230,71 @@ export class SlackBotDriver {
     const answer = await this.sendPayload(payload, options);
     if (answer.status === 200) answer.problems.push(...submissionAckProblems(answer, blocksOf(opened.view)));
     return answer;
+  }
+
+  /**
+   * Slack's Events API `event_callback` for `app_home_opened`, signed. `retries` sends the same
+   * event again that many times, as Slack does for an event it thinks went unanswered (headers
+   * X-Slack-Retry-Num 1.. and X-Slack-Retry-Reason http_timeout). Returns every answer, first first.
+   */
+  async openHome(input: HomeOpenedInput = {}, retries = 0): Promise<BotAnswer[]> {
+    const user = input.user ?? DEFAULT_USER;
+    this.eventSequence += 1;
+    const eventId = input.eventId ?? `Ev${Date.now().toString(36).toUpperCase()}${this.eventSequence}`;
+    const body = JSON.stringify({
+      token: 'deprecated-verification-token',
+      team_id: this.fake.teamId,
+      api_app_id: APP_ID,
+      event: { type: 'app_home_opened', user: user.id, channel: `D${user.id.slice(1)}`, tab: input.tab ?? 'home', event_ts: `${Date.now() / 1000}` },
+      type: 'event_callback',
+      event_id: eventId,
+      event_time: Math.floor(Date.now() / 1000),
+      authorizations: [{ enterprise_id: null, team_id: this.fake.teamId, user_id: this.fake.botUserId, is_bot: true, is_enterprise_install: false }],
+      is_ext_shared_channel: false,
+    });
+    const answers: BotAnswer[] = [];
+    for (let attempt = 0; attempt <= retries; attempt++) {
+      const headers: Record<string, string> = attempt === 0 ? {} : { 'x-slack-retry-num': String(attempt), 'x-slack-retry-reason': 'http_timeout' };
+      const answer = await this.send(body, 'application/json', { headers });
+      if (answer.status !== 200) answer.problems.push(`event answered ${answer.status}; Slack would retry it`);
+      answers.push(answer);
+    }
+    return answers;
+  }
+
+  /** A click on a button of the user's published Home tab: no channel and no response_url, as Slack sends it. */
+  async clickHomeButton(input: HomeClickInput, options: SendOptions = {}): Promise<BotAnswer & { triggerId: string }> {
+    const user = input.user ?? DEFAULT_USER;
+    const home = this.fake.homes.get(user.id);
+    if (!home) throw new Error(`fake slack: ${user.id} has no Home tab`);
+    const button = findButton(blocksOf(home.view), input.actionId, input.value, true);
+    if (!button) throw new Error(`fake slack: the Home tab of ${user.id} has no button ${input.actionId} ${input.value ?? ''}`);
+    const triggerId = this.fake.mintTriggerId();
+    const payload = {
+      type: 'block_actions',
+      user: { id: user.id, username: user.name, name: user.name, team_id: this.fake.teamId },
+      api_app_id: APP_ID,
+      token: 'deprecated-verification-token',
+      container: { type: 'view', view_id: home.view.id },
+      trigger_id: triggerId,
+      team: { id: this.fake.teamId, domain: 'fake' },
+      enterprise: null,
+      is_enterprise_install: false,
+      view: home.view,
+      state: { values: {} },
+      actions: [
+        {
+          type: 'button',
+          action_id: button.element.action_id,
+          block_id: button.blockId,
+          text: button.element.text,
+          ...(button.element.value !== undefined ? { value: button.element.value } : {}),
+          action_ts: `${Date.now() / 1000}`,
+        },
+      ],
+    };
+    const answer = await this.sendPayload(payload, options);
+    return { ...answer, triggerId };
   }
 
   private sendPayload(payload: ApiBody, options: SendOptions): Promise<BotAnswer> {

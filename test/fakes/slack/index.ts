@@ -5,6 +5,7 @@ export type {
   FakeUser,
   InjectedFailure,
   OpenedView,
+  PublishedHome,
   RecordedCall,
   ResponseUrlPost,
   StoredEphemeral,
@@ -15,12 +16,14 @@ export type {
   BotAnswer,
   ClickInput,
   DriverOptions,
+  HomeClickInput,
+  HomeOpenedInput,
   SendOptions,
   SignatureMode,
   SlackUser,
   SlashCommandInput,
   SubmitInput,
 } from './bot-driver.js';
-export { validateMessage, validateView } from './block-validator.js';
+export { validateHomeView, validateMessage, validateView } from './block-validator.js';
 export type { SlackRefusal } from './block-validator.js';
 export { FAKE_SLACK_LIMITS } from './limits.js';

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { isRecord, validateMessage, validateView, type SlackRefusal } from './block-validator.js';
+import { isRecord, validateHomeView, validateMessage, validateView, type SlackRefusal } from './block-validator.js';
 import { FAKE_SLACK_LIMITS as L } from './limits.js';
 
 export type ApiBody = Record<string, unknown>;
@@ -43,6 +43,16 @@ export interface OpenedView {
   triggerId: string;
   view: ApiBody;
   openedAt: number;
+}
+
+/** A user's published Home tab: the current view and how often it was published. */
+export interface PublishedHome {
+  userId: string;
+  view: ApiBody;
+  /** 1 at the first views.publish, +1 for each later one. */
+  version: number;
+  /** When each publication arrived (ms since the epoch). */
+  publishedAt: number[];
 }
 
 export interface ResponseUrlPost {
@@ -143,6 +153,7 @@ export class FakeSlackServer {
   readonly ephemerals: StoredEphemeral[] = [];
   readonly views: OpenedView[] = [];
   readonly responseUrlPosts: ResponseUrlPost[] = [];
+  readonly homes = new Map<string, PublishedHome>();
 
   private readonly server: Server;
   private baseUrlValue = '';
@@ -163,6 +174,7 @@ export class FakeSlackServer {
     'chat.update': (body) => this.update(body),
     'chat.postEphemeral': (body) => this.postEphemeral(body),
     'views.open': (body) => this.openView(body),
+    'views.publish': (body) => this.publishView(body),
     'conversations.open': (body) => this.openConversation(body),
     'conversations.history': (body) => this.history(body),
     'users.info': (body) => this.userInfo(body),
@@ -436,6 +448,20 @@ export class FakeSlackServer {
     const hash = randomBytes(8).toString('hex');
     const view: ApiBody = { ...body.view, id, team_id: TEAM_ID, state: { values: {} }, hash, app_id: 'AFAKE', bot_id: 'BFAKE' };
     this.views.push({ id, triggerId, view, openedAt: Date.now() });
+    return ok({ view });
+  }
+
+  /** views.publish: a user's Home tab, validated like Slack validates it (PLATFORM-FACTS.md, App Home). */
+  private publishView(body: ApiBody): ApiResult {
+    const userId = str(body.user_id);
+    if (!userId || !/^[UW][A-Z0-9]{2,}$/.test(userId)) return refused('invalid_arguments', ['user_id: must be a user id']);
+    const invalid = validateHomeView(body.view);
+    if (invalid) return refusal(invalid);
+    if (!isRecord(body.view)) return refused('invalid_arguments');
+    const previous = this.homes.get(userId);
+    const id = previous ? String(previous.view.id) : `V${randomBytes(5).toString('hex').toUpperCase()}`;
+    const view: ApiBody = { ...body.view, id, team_id: TEAM_ID, state: { values: {} }, hash: randomBytes(8).toString('hex'), app_id: 'AFAKE', bot_id: 'BFAKE' };
+    this.homes.set(userId, { userId, view, version: (previous?.version ?? 0) + 1, publishedAt: [...(previous?.publishedAt ?? []), Date.now()] });
     return ok({ view });
   }
 

@@ -1,0 +1,12 @@
+import type { ChatActor, ChatMessage, Platform } from '../chat/model.js';
+
+/**
+ * What an adapter with a personal Home view (Slack App Home) needs from the core: to say that
+ * someone opened it, and to get the view's sections when the outbox asks for a republication.
+ */
+export interface HomeHooks {
+  /** Someone opened Home; `eventId` is the platform's id of the event. False for a repeated delivery. */
+  opened(actor: ChatActor, eventId: string): Promise<boolean>;
+  /** The sections of an account's Home view; undefined for an account the bot has never seen. */
+  tab(platform: Platform, userId: string): Promise<ChatMessage[] | undefined>;
+}
