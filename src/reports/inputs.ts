@@ -28,6 +28,8 @@ export interface ServiceRecord {
   category: string;
   state: string;
   createdAt: Date;
+  /** The reporter (fault) or the person the request is for, who confirms its closing. */
+  requesterId: number;
   /** Fault root cause; null for requests and unresolved faults. */
   rootCause: string | null;
   resolveDueAt: Date | null;
@@ -90,6 +92,7 @@ export interface AuditLine {
   action: string;
   recordType: string;
   recordId: string;
+  before: string | null;
   after: string | null;
 }
 

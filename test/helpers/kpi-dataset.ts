@@ -20,11 +20,11 @@ const hours = parseWeekHours('Mon-Fri 09:00-18:00');
 if (!hours) throw new Error('hours');
 export const BUSINESS: Calendar = businessCalendar('UTC', hours, parseHolidays('2026-12-25') ?? []);
 
-function ev(when: string, actorId: number | null, kind: string, fromState: string | null, toState: string | null, note: string | null = null): TimelineEvent {
+export function ev(when: string, actorId: number | null, kind: string, fromState: string | null, toState: string | null, note: string | null = null): TimelineEvent {
   return { at: at(when), actorId, kind, fromState, toState, note };
 }
 
-function fault(id: number, priority: ServiceRecord['priority'], created: string, events: TimelineEvent[], extra: Partial<ServiceRecord> = {}): ServiceRecord {
+export function fault(id: number, priority: ServiceRecord['priority'], created: string, events: TimelineEvent[], extra: Partial<ServiceRecord> = {}): ServiceRecord {
   return {
     kind: 'fault',
     id,
@@ -34,6 +34,7 @@ function fault(id: number, priority: ServiceRecord['priority'], created: string,
     category: 'software',
     state: events[events.length - 1]?.toState ?? 'reported',
     createdAt: at(created),
+    requesterId: REPORTER,
     rootCause: 'a cause',
     resolveDueAt: null,
     responseBreachedAt: null,
@@ -97,7 +98,7 @@ export const RECORDS: ServiceRecord[] = [
   },
 ];
 
-function change(id: number, type: ChangeRecord['type'], window: [string, string], approvals: ChangeRecord['approvals'], events: TimelineEvent[], extra: Partial<ChangeRecord> = {}): ChangeRecord {
+export function change(id: number, type: ChangeRecord['type'], window: [string, string], approvals: ChangeRecord['approvals'], events: TimelineEvent[], extra: Partial<ChangeRecord> = {}): ChangeRecord {
   return {
     id,
     ref: `CHG-${id}`,
