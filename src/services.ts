@@ -1,4 +1,5 @@
 import { AuditService } from './audit/service.js';
+import { ReportService } from './reports/service.js';
 import type { Locale } from './chat/i18n/catalog.js';
 import { ChangeQueries } from './changes/queries.js';
 import { ChangeService } from './changes/service.js';
@@ -29,6 +30,7 @@ export interface Services {
   changes: ChangeService;
   changeQueries: ChangeQueries;
   audit: AuditService;
+  reports: ReportService;
   feedback: FeedbackService;
   /** SLA clocks: policy, recompute hooks, snooze. */
   sla: SlaService;
@@ -77,5 +79,5 @@ export function createServices(options: ServiceOptions): Services {
     defaultLocale: options.defaultLocale,
     ...(options.onOutbox ? { onOutbox: options.onOutbox } : {}),
   });
-  return { people, links: new LinkService(store, clock), settings, faults, faultQueries: new FaultQueries(store), changes, changeQueries: new ChangeQueries(store, changes), audit: new AuditService(store), feedback, sla, slaSweep, oncall, requests, requestQueries: new RequestQueries(store) };
+  return { people, links: new LinkService(store, clock), settings, faults, faultQueries: new FaultQueries(store), changes, changeQueries: new ChangeQueries(store, changes), audit: new AuditService(store), reports: new ReportService(store, clock, sla), feedback, sla, slaSweep, oncall, requests, requestQueries: new RequestQueries(store) };
 }

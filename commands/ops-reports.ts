@@ -1,0 +1,59 @@
+// `/ops audit report [period]` and `/ops audit verify [HASH]` (policy 5.1), as data like every command.
+// The audit report is a subcommand of the `audit` group rather than `/ops audit [period]` itself:
+// a Discord subcommand group cannot also be run as a subcommand.
+import { z } from 'zod';
+import { subcommand, type SubcommandDef } from '../src/chat/command-def.js';
+import type { CommandContext } from '../src/chat/context.js';
+import { privateText } from '../src/chat/interactions.js';
+import { parseAnchor, type ChainVerdict } from '../src/audit/chain.js';
+import { InvalidInputError } from '../src/errors.js';
+import { auditReportMessage } from '../src/reports/audit-report.js';
+import { parsePeriod, type NamedPeriod } from '../src/reports/period.js';
+
+/** Reads the period option; `fallback` when none was given. Throws InvalidInputError for anything else. */
+export function periodOption(ctx: CommandContext, text: string | undefined, fallback: string): NamedPeriod {
+  const period = parsePeriod(text ?? fallback, ctx.timeZone, ctx.clock.now());
+  if (!period) throw new InvalidInputError('reports.error.badPeriod', { text: text ?? '' });
+  return period;
+}
+
+function verifyText(ctx: CommandContext, verdict: ChainVerdict): string {
+  const lines = [verdict.ok ? ctx.t('audit.verify.ok', { entries: verdict.entries }) : ctx.t('audit.verify.broken', { id: verdict.brokenAt, entries: verdict.entries })];
+  const check = verdict.anchor;
+  if (check) {
+    const { anchor, foundAt } = check;
+    if (foundAt === null) lines.push(ctx.t('reports.verify.anchorMissing'));
+    else if (!check.ok) lines.push(ctx.t('reports.verify.anchorMoved', { position: foundAt, expected: anchor.position ?? foundAt }));
+    else lines.push(ctx.t('reports.verify.anchorOk', { anchor: `${anchor.hash.slice(0, 12)}…`, position: foundAt }));
+  }
+  return lines.join('\n');
+}
+
+const periodSchema = z.string().trim().max(40).optional();
+
+export const auditSubcommands: SubcommandDef[] = [
+  subcommand({
+    group: 'audit',
+    name: 'report',
+    description: 'reports.audit.command',
+    role: 'manager',
+    options: { period: { kind: 'string', rest: true, schema: periodSchema, description: 'reports.option.period' } },
+    run: async (ctx, { period }) => {
+      const named = periodOption(ctx, period, 'last-month');
+      const report = await ctx.services.reports.audit(ctx.actor, named);
+      return { type: 'private', message: auditReportMessage(report.findings, report.verdict, named.label, ctx.t) };
+    },
+  }),
+  subcommand({
+    group: 'audit',
+    name: 'verify',
+    description: 'audit.command.verify',
+    role: 'manager',
+    options: { anchor: { kind: 'string', schema: z.string().trim().max(80).optional(), description: 'reports.option.anchor' } },
+    run: async (ctx, { anchor }) => {
+      const parsed = anchor === undefined || anchor === '' ? undefined : parseAnchor(anchor);
+      if (anchor && !parsed) throw new InvalidInputError('reports.error.badAnchor');
+      return privateText(verifyText(ctx, await ctx.services.audit.verify(ctx.actor, parsed)));
+    },
+  }),
+];

@@ -1,0 +1,61 @@
+// Use cases of the evaluation reports (policy 5.1, 5.2): the audit report and KPIs on demand. Loads
+// plain inputs through the load-*.ts files, then runs the pure findings and KPI formulas.
+import { verifyChain, type ChainVerdict } from '../audit/chain.js';
+import type { Clock } from '../clock.js';
+import { ForbiddenError } from '../errors.js';
+import type { Actor } from '../people/actor.js';
+import { hasRole } from '../people/roles.js';
+import { calendarOf } from '../sla/policy.js';
+import type { SlaService } from '../sla/service.js';
+import type { Store } from '../store/store.js';
+import { auditFindings, type Finding } from './findings.js';
+import { computeKpis, type KpiResult } from './kpis.js';
+import { loadRoleChanges } from './load-audit.js';
+import { loadChanges } from './load-changes.js';
+import { loadPages, loadSurveys } from './load-feedback.js';
+import { loadServiceRecords } from './load-records.js';
+import type { Period } from './inputs.js';
+
+export interface AuditReport {
+  findings: Finding[];
+  verdict: ChainVerdict;
+}
+
+export class ReportService {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly sla: SlaService,
+  ) {}
+
+  /**
+   * The audit report of `period` (managers; ForbiddenError otherwise): findings as of the period's end
+   * (or now, for a period still open) and the whole chain verified now.
+   */
+  async audit(actor: Actor | null, period: Period): Promise<AuditReport> {
+    if (actor && !hasRole(actor.roles, 'manager')) throw new ForbiddenError('reports.error.managerOnly');
+    const manager = this.store.manager;
+    const [records, changes, roleChanges] = await Promise.all([loadServiceRecords(manager, period), loadChanges(manager, period), loadRoleChanges(manager, period)]);
+    const now = this.clock.now();
+    const asOf = now.getTime() < period.to.getTime() ? now : period.to;
+    return { findings: auditFindings({ records, changes, roleChanges }, period, asOf), verdict: await verifyChain(manager) };
+  }
+
+  /**
+   * KPIs of one person (personId) or the team (null) over `period`. Engineers see their own only;
+   * managers everyone's and the team's (issue #13); ForbiddenError otherwise.
+   */
+  async kpis(actor: Actor, personId: number | null, period: Period): Promise<KpiResult> {
+    const own = personId === actor.personId && hasRole(actor.roles, 'engineer');
+    if (!own && !hasRole(actor.roles, 'manager')) throw new ForbiddenError('reports.error.managerOnly');
+    const manager = this.store.manager;
+    const [records, changes, surveys, pages, policy] = await Promise.all([
+      loadServiceRecords(manager, period),
+      loadChanges(manager, period),
+      loadSurveys(manager, period),
+      loadPages(manager, period),
+      this.sla.policy(),
+    ]);
+    return computeKpis({ records, changes, surveys, pages }, { period, personId, business: calendarOf(policy, 'business'), now: this.clock.now() });
+  }
+}
