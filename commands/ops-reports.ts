@@ -8,6 +8,8 @@ import { privateText } from '../src/chat/interactions.js';
 import { parseAnchor, type ChainVerdict } from '../src/audit/chain.js';
 import { InvalidInputError } from '../src/errors.js';
 import { auditReportMessage } from '../src/reports/audit-report.js';
+import { saveReportFile } from '../src/reports/files.js';
+import { kpiCsv, kpiMessage } from '../src/reports/kpi-message.js';
 import { parsePeriod, type NamedPeriod } from '../src/reports/period.js';
 
 /** Reads the period option; `fallback` when none was given. Throws InvalidInputError for anything else. */
@@ -54,6 +56,58 @@ export const auditSubcommands: SubcommandDef[] = [
       const parsed = anchor === undefined || anchor === '' ? undefined : parseAnchor(anchor);
       if (anchor && !parsed) throw new InvalidInputError('reports.error.badAnchor');
       return privateText(verifyText(ctx, await ctx.services.audit.verify(ctx.actor, parsed)));
+    },
+  }),
+];
+
+/** `[period] [detail]`: the trailing word `detail` asks for the records behind each figure and the CSV. */
+function splitDetail(text: string | undefined): { period: string | undefined; detail: boolean } {
+  const words = (text ?? '').trim().split(/\s+/).filter((w) => w.length > 0);
+  const detail = words[words.length - 1]?.toLowerCase() === 'detail';
+  const rest = (detail ? words.slice(0, -1) : words).join(' ');
+  return { period: rest === '' ? undefined : rest, detail };
+}
+
+async function kpiReply(ctx: CommandContext, personId: number | null, who: string, text: string | undefined) {
+  const { period, detail } = splitDetail(text);
+  const named = periodOption(ctx, period, 'month');
+  const result = await ctx.services.reports.kpis(ctx.actor, personId, named);
+  const message = kpiMessage(result, who, named.label, ctx.t, detail);
+  if (detail) {
+    const path = saveReportFile({ name: `kpi-${personId ?? 'team'}-${named.from.toISOString().slice(0, 10)}.csv`, mime: 'text/csv', bytes: Buffer.from(kpiCsv(result), 'utf8') });
+    message.context = [...(message.context ?? []), ctx.t('reports.kpi.csvSaved', { path })];
+  }
+  return { type: 'private' as const, message };
+}
+
+const kpiText = { kind: 'string' as const, rest: true, schema: z.string().trim().max(60).optional(), description: 'reports.option.period' as const };
+
+export const kpiSubcommands: SubcommandDef[] = [
+  subcommand({
+    group: 'kpi',
+    name: 'me',
+    description: 'reports.kpi.command',
+    role: 'engineer',
+    options: { period: kpiText },
+    run: async (ctx, { period }) => kpiReply(ctx, ctx.actor.personId, ctx.actor.displayName, period),
+  }),
+  subcommand({
+    group: 'kpi',
+    name: 'team',
+    description: 'reports.kpi.command',
+    role: 'manager',
+    options: { period: kpiText },
+    run: async (ctx, { period }) => kpiReply(ctx, null, ctx.t('reports.kpi.team'), period),
+  }),
+  subcommand({
+    group: 'kpi',
+    name: 'person',
+    description: 'reports.kpi.command',
+    role: 'manager',
+    options: { user: { kind: 'user', schema: z.object({ userId: z.string().min(1).max(64), displayName: z.string().max(120).optional() }), description: 'reports.kpi.optionWho' }, period: kpiText },
+    run: async (ctx, { user, period }) => {
+      const person = await ctx.services.people.resolve({ platform: ctx.chatActor.platform, userId: user.userId, displayName: user.displayName ?? user.userId });
+      return kpiReply(ctx, person.personId, person.displayName, period);
     },
   }),
 ];
