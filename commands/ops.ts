@@ -7,7 +7,7 @@ import type { ChatReply } from '../src/chat/model.js';
 import { LINK_CODE_TTL_MS, platformKey } from '../src/people/link.js';
 import { GRANTABLE_ROLES, hasRole } from '../src/people/roles.js';
 import { SETTING_KEYS } from '../src/settings/registry.js';
-import { auditSubcommands, kpiSubcommands } from './ops-reports.js';
+import { auditSubcommands, kpiSubcommands, reportSubcommands } from './ops-reports.js';
 
 const user = z.object({ userId: z.string().min(1).max(64), displayName: z.string().max(120).optional() });
 
@@ -106,6 +106,7 @@ export function opsCommand(allCommands: () => readonly CommandDef[]): CommandDef
       }),
       ...auditSubcommands,
       ...kpiSubcommands,
+      ...reportSubcommands,
       subcommand({
         group: 'config',
         name: 'set',

@@ -3,6 +3,7 @@
 // file attachment, mapped at merge); the shell writes them under ./data/reports/ and prints the path.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { ChatMessage } from '../chat/model.js';
 
 export interface ReportFile {
   /** File name as shown to the reader, e.g. `weekly-2026-12-21.png`. */
@@ -22,4 +23,13 @@ export function saveReportFile(file: ReportFile, directory = reportDirectory()):
   const path = join(directory, file.name.replace(/[^A-Za-z0-9._-]/g, '_'));
   writeFileSync(path, file.bytes);
   return path;
+}
+
+/**
+ * A report as it is delivered: the message and its files (the chart PNG). At merge the files map onto
+ * the chat model's attachments (Slack upload flow, Discord `attachment://` in the embed).
+ */
+export interface ReportDocument {
+  message: ChatMessage;
+  files: ReportFile[];
 }

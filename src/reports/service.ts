@@ -15,6 +15,11 @@ import { loadChanges } from './load-changes.js';
 import { loadPages, loadSurveys } from './load-feedback.js';
 import { loadServiceRecords } from './load-records.js';
 import type { Period } from './inputs.js';
+import { operationsReport, TREND_WEEKS, type OperationsReport, type ReportKind } from './operations.js';
+import { previousPeriod, type NamedPeriod } from './period.js';
+import type { Translate } from '../chat/i18n/catalog.js';
+import { WEEK_MS } from '../sla/durations.js';
+import { DateTime } from 'luxon';
 
 export interface AuditReport {
   findings: Finding[];
@@ -57,5 +62,31 @@ export class ReportService {
       this.sla.policy(),
     ]);
     return computeKpis({ records, changes, surveys, pages }, { period, personId, business: calendarOf(policy, 'business'), now: this.clock.now() });
+  }
+
+  /**
+   * The operations report of `period` against the period before (managers, or the scheduled job with
+   * actor null), in the language of `t`. Loads the trend span: TREND_WEEKS weeks before the period's end.
+   */
+  async operations(actor: Actor | null, kind: ReportKind, period: NamedPeriod, t: Translate, timeZone: string): Promise<OperationsReport> {
+    if (actor && !hasRole(actor.roles, 'manager')) throw new ForbiddenError('reports.error.managerOnly');
+    const previous = previousPeriod(period);
+    const from = new Date(Math.min(previous.from.getTime(), period.to.getTime() - TREND_WEEKS * WEEK_MS));
+    const span = { from, to: period.to };
+    const manager = this.store.manager;
+    const [records, changes, surveys, policy] = await Promise.all([loadServiceRecords(manager, span), loadChanges(manager, span), loadSurveys(manager, span), this.sla.policy()]);
+    return operationsReport(
+      { records, changes, surveys },
+      {
+        kind,
+        period,
+        periodLabel: period.label,
+        previous,
+        business: calendarOf(policy, 'business'),
+        now: this.clock.now(),
+        dayLabel: (d) => DateTime.fromJSDate(d, { zone: timeZone }).toFormat('MM-dd'),
+      },
+      t,
+    );
   }
 }
