@@ -1,0 +1,2 @@
+import { benchReports } from './bench/reports.js';
+process.stdout.write(`${(await benchReports()).join('\n')}\n`);
