@@ -1,4 +1,5 @@
 import { auditJobs } from './audit/jobs.js';
+import { reportJobs } from './reports/jobs.js';
 import { changeButtons, changeForms } from './changes/interactions.js';
 import { changeJobs } from './changes/jobs.js';
 import type { ButtonHandler, FormHandler } from './chat/interactions.js';
@@ -22,5 +23,5 @@ export const FORMS: FormHandler[] = [...faultForms, ...feedbackForms, ...changeF
 
 /** Every scheduled job, each a named function beside its capability's service. */
 export function allJobs(services: Services, store: Store, logger: Logger): Job[] {
-  return [...faultJobs(services.faults, logger), ...auditJobs(store, logger), ...feedbackJobs(services.feedback, logger), ...changeJobs(services.changes, logger), ...slaJobs(services.slaSweep, logger), ...oncallJobs(services.oncall, logger), ...requestJobs(services.requests, logger)];
+  return [...faultJobs(services.faults, logger), ...auditJobs(store, logger), ...feedbackJobs(services.feedback, logger), ...changeJobs(services.changes, logger), ...slaJobs(services.slaSweep, logger), ...oncallJobs(services.oncall, logger), ...requestJobs(services.requests, logger), ...reportJobs(services.reports, logger)];
 }

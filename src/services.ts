@@ -79,5 +79,5 @@ export function createServices(options: ServiceOptions): Services {
     defaultLocale: options.defaultLocale,
     ...(options.onOutbox ? { onOutbox: options.onOutbox } : {}),
   });
-  return { people, links: new LinkService(store, clock), settings, faults, faultQueries: new FaultQueries(store), changes, changeQueries: new ChangeQueries(store, changes), audit: new AuditService(store), reports: new ReportService(store, clock, sla), feedback, sla, slaSweep, oncall, requests, requestQueries: new RequestQueries(store) };
+  return { people, links: new LinkService(store, clock), settings, faults, faultQueries: new FaultQueries(store), changes, changeQueries: new ChangeQueries(store, changes), audit: new AuditService(store), reports: new ReportService(store, clock, sla, settings, local), feedback, sla, slaSweep, oncall, requests, requestQueries: new RequestQueries(store) };
 }

@@ -1,6 +1,13 @@
 // Use cases of the evaluation reports (policy 5.1, 5.2): the audit report and KPIs on demand. Loads
 // plain inputs through the load-*.ts files, then runs the pure findings and KPI formulas.
-import { verifyChain, type ChainVerdict } from '../audit/chain.js';
+import { appendAudit, verifyChain, type ChainVerdict } from '../audit/chain.js';
+import { translator, type Locale } from '../chat/i18n/catalog.js';
+import { enqueue } from '../outbox/outbox.js';
+import { SYSTEM } from '../people/actor.js';
+import type { SettingsService } from '../settings/service.js';
+import { AuditEntry } from '../store/entities/index.js';
+import { auditReportMessage } from './audit-report.js';
+import { dueReportPeriod, postedRecordId, type ScheduledReport } from './scheduled.js';
 import type { Clock } from '../clock.js';
 import { ForbiddenError } from '../errors.js';
 import type { Actor } from '../people/actor.js';
@@ -31,7 +38,39 @@ export class ReportService {
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly sla: SlaService,
+    private readonly settings: SettingsService,
+    private readonly options: { timeZone: string; defaultLocale: Locale; onOutbox?: () => void },
   ) {}
+
+  /**
+   * The scheduled job: posts the report of the latest period due at `now` to management_channel,
+   * unless that period was posted already (by this or another process). Returns what happened.
+   * The chart PNG is not attached yet: the outbox has no file attachments before the merge.
+   */
+  async postScheduled(kind: ScheduledReport, now: Date): Promise<'posted' | 'already' | 'no_channel'> {
+    const channel = await this.settings.channel('management_channel');
+    if (!channel) return 'no_channel';
+    const { timeZone } = this.options;
+    const period = dueReportPeriod(kind, now, timeZone);
+    const recordId = postedRecordId(kind, period, timeZone);
+    const done = () => this.store.manager.count(AuditEntry, { where: { action: 'report.posted', recordId } });
+    if ((await done()) > 0) return 'already';
+    const t = translator(this.options.defaultLocale);
+    const message =
+      kind === 'audit'
+        ? await this.audit(null, period).then((r) => auditReportMessage(r.findings, r.verdict, period.label, t))
+        : (await this.operations(null, kind, period, t, timeZone)).message;
+    const posted = await this.store.transaction(async (manager) => {
+      // The audit chain's lock: one process at a time checks and records the posting.
+      if (manager.connection.options.type === 'postgres') await manager.query('SELECT pg_advisory_xact_lock(7411001)');
+      if ((await manager.count(AuditEntry, { where: { action: 'report.posted', recordId } })) > 0) return false;
+      await enqueue(manager, now, [{ target: channel, message }]);
+      await appendAudit(manager, now, { actor: SYSTEM, action: 'report.posted', recordType: 'report', recordId, before: null, after: { channel: `${channel.platform}:${channel.id}` } });
+      return true;
+    });
+    if (posted) this.options.onOutbox?.();
+    return posted ? 'posted' : 'already';
+  }
 
   /**
    * The audit report of `period` (managers; ForbiddenError otherwise): findings as of the period's end
