@@ -1,2 +1,0 @@
-import { benchReports } from './bench/reports.js';
-process.stdout.write(`${(await benchReports()).join('\n')}\n`);
