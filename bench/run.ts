@@ -12,6 +12,7 @@ import { openDatabase } from '../src/store/data-source.js';
 import { OutboxMessage } from '../src/store/entities/index.js';
 import { Store } from '../src/store/store.js';
 import { benchStartup } from './startup.js';
+import { benchReports } from './reports.js';
 
 const NOW = new Date('2026-11-23T09:00:00.000Z');
 const MINUTE = 60_000;
@@ -123,6 +124,7 @@ async function main(): Promise<void> {
     process.stdout.write(`ratio ${n(large.size.total)} / ${n(small.size.total)}: ${(large.due / small.due).toFixed(2)} (due), ${(large.idle / small.idle).toFixed(2)} (nothing due)\n`);
   }
   await benchStartup();
+  process.stdout.write(`${(await benchReports()).join('\n')}\n`);
 }
 
 main().catch((error: unknown) => {

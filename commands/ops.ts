@@ -7,6 +7,7 @@ import type { ChatReply } from '../src/chat/model.js';
 import { LINK_CODE_TTL_MS, platformKey } from '../src/people/link.js';
 import { GRANTABLE_ROLES, hasRole } from '../src/people/roles.js';
 import { settingKeys } from '../src/settings/registry.js';
+import { auditSubcommands, kpiSubcommands, reportSubcommands } from './ops-reports.js';
 
 const user = z.object({ userId: z.string().min(1).max(64), displayName: z.string().max(120).optional() });
 
@@ -111,21 +112,9 @@ export function opsCommand(allCommands: () => readonly CommandDef[]): CommandDef
           return { type: 'private', message: { fallback: title, title, body: lines.join('\n') } };
         },
       }),
-      subcommand({
-        group: 'audit',
-        name: 'verify',
-        description: 'audit.command.verify',
-        role: 'manager',
-        options: {},
-        run: async (ctx) => {
-          const verdict = await ctx.services.audit.verify(ctx.actor);
-          return privateText(
-            verdict.ok
-              ? ctx.t('audit.verify.ok', { entries: verdict.entries })
-              : ctx.t('audit.verify.broken', { id: verdict.brokenAt, entries: verdict.entries }),
-          );
-        },
-      }),
+      ...auditSubcommands,
+      ...kpiSubcommands,
+      ...reportSubcommands,
       subcommand({
         group: 'config',
         name: 'set',

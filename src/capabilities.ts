@@ -1,6 +1,7 @@
 import { auditCapability } from './audit/capability.js';
 import type { Capability, CapabilityContext } from './capability.js';
 import { changeCapability } from './changes/capability.js';
+import { reportCapability } from './reports/capability.js';
 import type { ButtonHandler, FormHandler } from './chat/interactions.js';
 import { faultCapability } from './faults/capability.js';
 import { feedbackCapability } from './feedback/capability.js';
@@ -23,6 +24,7 @@ export const CAPABILITIES: readonly Capability[] = [
   slaCapability,
   auditCapability,
   homeCapability,
+  reportCapability,
 ];
 
 /** Every button and form handler of every capability, for the runtime to route to. */

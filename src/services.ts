@@ -1,4 +1,5 @@
 import { AuditService } from './audit/service.js';
+import { ReportService } from './reports/service.js';
 import type { Locale } from './chat/i18n/catalog.js';
 import { ChangeQueries } from './changes/queries.js';
 import { ChangeService } from './changes/service.js';
@@ -30,6 +31,7 @@ export interface Services {
   changes: ChangeService;
   changeQueries: ChangeQueries;
   audit: AuditService;
+  reports: ReportService;
   feedback: FeedbackService;
   /** SLA clocks: policy, recompute hooks, snooze. */
   sla: SlaService;
@@ -83,5 +85,5 @@ export function createServices(options: ServiceOptions): Services {
     ...(options.onOutbox ? { onOutbox: options.onOutbox } : {}),
   });
   const home = new HomeService(store, clock, people, oncall, local);
-  return { people, links: new LinkService(store, clock), settings, faults, faultQueries: new FaultQueries(store), changes, changeQueries: new ChangeQueries(store, changes), audit: new AuditService(store), feedback, sla, slaSweep, oncall, requests, requestQueries: new RequestQueries(store), home };
+  return { people, links: new LinkService(store, clock), settings, faults, faultQueries: new FaultQueries(store), changes, changeQueries: new ChangeQueries(store, changes), audit: new AuditService(store), reports: new ReportService(store, clock, sla, settings, local), feedback, sla, slaSweep, oncall, requests, requestQueries: new RequestQueries(store), home };
 }

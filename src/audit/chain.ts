@@ -66,15 +66,55 @@ export async function appendAudit(manager: EntityManager, now: Date, input: Audi
   return entry;
 }
 
-export type ChainVerdict = { ok: true; entries: number } | { ok: false; entries: number; brokenAt: number };
+/**
+ * An earlier head of the chain as a report showed it (`1234:3f2a…`, or the hash alone): the hash of
+ * the entry that was then the last one, and its position (1-based) in the chain.
+ */
+export interface Anchor {
+  hash: string;
+  position: number | null;
+}
+
+/** `1234:HASH` or `HASH` (64 hex digits, any case); undefined when the text is not an anchor. */
+export function parseAnchor(text: string): Anchor | undefined {
+  const match = /^\s*(?:(\d{1,12}):)?([0-9a-f]{64})\s*$/i.exec(text);
+  if (!match?.[2]) return undefined;
+  return { hash: match[2].toLowerCase(), position: match[1] === undefined ? null : Number(match[1]) };
+}
+
+export function formatAnchor(entries: number, head: string): string {
+  return `${entries}:${head}`;
+}
+
+/** Where the anchor was found in the intact part of the chain: null when it was not (the chain was rewritten). */
+export interface AnchorCheck {
+  anchor: Anchor;
+  foundAt: number | null;
+  ok: boolean;
+}
+
+export type ChainVerdict = ({ ok: true } | { ok: false; brokenAt: number }) & {
+  /** Entries that verified, from the first. */
+  entries: number;
+  /** The hash of the last entry that verified (GENESIS_HASH for an empty chain). */
+  head: string;
+  anchor?: AnchorCheck;
+};
 
 const VERIFY_BATCH = 1000;
 
-/** Recomputes every hash in order; the first entry that does not match breaks the chain. */
-export async function verifyChain(manager: EntityManager): Promise<ChainVerdict> {
+/**
+ * Recomputes every hash in order; the first entry that does not match breaks the chain. Given an
+ * anchor from an earlier report, also checks that the intact chain still holds that hash at that
+ * position: a chain rewritten after the report is internally consistent but no longer contains it.
+ */
+export async function verifyChain(manager: EntityManager, anchor?: Anchor): Promise<ChainVerdict> {
   let previous = GENESIS_HASH;
   let count = 0;
   let afterId = 0;
+  let foundAt: number | null = null;
+  const withAnchor = <T extends object>(verdict: T) =>
+    anchor ? { ...verdict, anchor: { anchor, foundAt, ok: foundAt !== null && (anchor.position === null || anchor.position === foundAt) } } : verdict;
   for (;;) {
     const batch = await manager
       .createQueryBuilder(AuditEntry, 'a')
@@ -84,12 +124,13 @@ export async function verifyChain(manager: EntityManager): Promise<ChainVerdict>
       .getMany();
     for (const entry of batch) {
       if (entry.prevHash !== previous || hashEntry(entry) !== entry.hash) {
-        return { ok: false, entries: count, brokenAt: entry.id };
+        return withAnchor({ ok: false as const, entries: count, head: previous, brokenAt: entry.id });
       }
       previous = entry.hash;
       count++;
+      if (anchor && foundAt === null && entry.hash === anchor.hash) foundAt = count;
     }
-    if (batch.length < VERIFY_BATCH) return { ok: true, entries: count };
+    if (batch.length < VERIFY_BATCH) return withAnchor({ ok: true as const, entries: count, head: previous });
     afterId = batch[batch.length - 1]?.id ?? afterId;
   }
 }

@@ -1,4 +1,4 @@
-import { verifyChain, type ChainVerdict } from './chain.js';
+import { verifyChain, type Anchor, type ChainVerdict } from './chain.js';
 import { ForbiddenError } from '../errors.js';
 import type { Actor } from '../people/actor.js';
 import { hasRole } from '../people/roles.js';
@@ -8,8 +8,9 @@ import type { Store } from '../store/store.js';
 export class AuditService {
   constructor(private readonly store: Store) {}
 
-  async verify(actor: Actor): Promise<ChainVerdict> {
+  /** Verifies the whole chain, and with an anchor from an earlier report that it still holds it (policy 5.1). */
+  async verify(actor: Actor, anchor?: Anchor): Promise<ChainVerdict> {
     if (!hasRole(actor.roles, 'manager')) throw new ForbiddenError('audit.error.managerOnly');
-    return verifyChain(this.store.manager);
+    return verifyChain(this.store.manager, anchor);
   }
 }

@@ -1,0 +1,132 @@
+// The weekly and monthly operations report (policy 3.4, issue #13): volumes by kind, priority and
+// category, MTTA/MTTR, SLA compliance with the breaches, changes by outcome and compliance, top
+// configuration items by faults, CSAT with the lowest-rated comments, each against the previous
+// period, and the chart data. Pure: plain inputs in, a message and chart data out.
+import type { Translate } from '../chat/i18n/catalog.js';
+import type { ChatField, ChatMessage } from '../chat/model.js';
+import { PRIORITIES } from '../faults/rules.js';
+import type { Calendar } from '../sla/calendar.js';
+import { formatDuration, WEEK_MS } from '../sla/durations.js';
+import type { ChartData } from './chart.js';
+import { changeFacts, recordFacts } from './facts.js';
+import { auditFindings } from './findings.js';
+import { inPeriod, type ChangeRecord, type Period, type ServiceRecord, type SurveyAnswer } from './inputs.js';
+import { computeKpis, type KpiResult } from './kpis.js';
+
+export const REPORT_KINDS = ['weekly', 'monthly'] as const;
+export type ReportKind = (typeof REPORT_KINDS)[number];
+
+/** Weeks shown in the trend chart, ending with the report period. */
+export const TREND_WEEKS = 8;
+const TOP_ITEMS = 5;
+const LOWEST_SHOWN = 3;
+const BREACHES_SHOWN = 10;
+
+export interface OperationsInput {
+  /** Records of the trend span (TREND_WEEKS before the period's end) and of the previous period. */
+  records: readonly ServiceRecord[];
+  changes: readonly ChangeRecord[];
+  surveys: readonly SurveyAnswer[];
+}
+
+export interface OperationsReport {
+  message: ChatMessage;
+  chart: ChartData;
+}
+
+/** `▲ 12%`, `▼ 18%`, `±0%`, or `—` without a base. */
+function delta(now: number | null, before: number | null): string {
+  if (now === null || before === null || before === 0) return '—';
+  const change = Math.round(((now - before) / before) * 100);
+  return change === 0 ? '±0%' : `${change > 0 ? '▲' : '▼'} ${Math.abs(change)}%`;
+}
+
+const pct = (v: number | null) => (v === null ? '—' : `${Math.round(v * 1000) / 10}%`);
+const dur = (v: number | null) => (v === null ? '—' : formatDuration(v));
+
+function counts<T>(items: readonly T[], key: (item: T) => string): Map<string, number> {
+  const map = new Map<string, number>();
+  for (const item of items) map.set(key(item), (map.get(key(item)) ?? 0) + 1);
+  return map;
+}
+
+function line(map: Map<string, number>): string {
+  return [...map.entries()].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(' · ') || '—';
+}
+
+/** Opened and resolved per week (weeks starting at the period's end minus whole weeks). */
+export function weeklyTrend(records: readonly ServiceRecord[], end: Date, zoneLabel: (d: Date) => string): ChartData['weeks'] {
+  const weeks = Array.from({ length: TREND_WEEKS }, (_, i) => {
+    const from = new Date(end.getTime() - (TREND_WEEKS - i) * WEEK_MS);
+    return { period: { from, to: new Date(from.getTime() + WEEK_MS) }, label: zoneLabel(from), opened: 0, resolved: 0 };
+  });
+  for (const record of records) {
+    const final = recordFacts(record).final;
+    for (const week of weeks) {
+      if (inPeriod(record.createdAt, week.period)) week.opened++;
+      if (final && inPeriod(final.at, week.period)) week.resolved++;
+    }
+  }
+  return weeks.map(({ label, opened, resolved }) => ({ label, opened, resolved }));
+}
+
+export interface OperationsOptions {
+  kind: ReportKind;
+  period: Period;
+  periodLabel: string;
+  previous: Period;
+  business: Calendar;
+  now: Date;
+  /** Short local date for the chart's week axis, e.g. `12-21`. */
+  dayLabel: (d: Date) => string;
+}
+
+/** Assembles the report; every figure is the team KPI of docs/kpis.md. */
+export function operationsReport(input: OperationsInput, options: OperationsOptions, t: Translate): OperationsReport {
+  const { period, previous } = options;
+  const kpi = (p: Period): KpiResult => computeKpis({ ...input, pages: [] }, { period: p, personId: null, business: options.business, now: options.now });
+  const current = kpi(period);
+  const before = kpi(previous);
+  const opened = input.records.filter((r) => inPeriod(r.createdAt, period));
+  const openedBefore = input.records.filter((r) => inPeriod(r.createdAt, previous)).length;
+  const faults = opened.filter((r) => r.kind === 'fault');
+  const items = counts(faults.flatMap((f) => f.configItems.map((ci) => ({ ci }))), (x) => x.ci);
+  const topItems = new Map([...items.entries()].sort((a, b) => b[1] - a[1]).slice(0, TOP_ITEMS));
+  const ended = input.changes.flatMap((c) => {
+    const end = changeFacts(c).end;
+    return end && inPeriod(end.at, period) ? [end.outcome] : [];
+  });
+  const asOf = options.now.getTime() < period.to.getTime() ? options.now : period.to;
+  const breaches = auditFindings({ records: input.records, changes: [], roleChanges: [] }, period, asOf).filter((f) => f.kind === 'sla_breach' || f.kind === 'overdue');
+  const lowest = input.surveys
+    .filter((s) => inPeriod(s.ratedAt, period) && s.comment)
+    .sort((a, b) => a.rating - b.rating)
+    .slice(0, LOWEST_SHOWN);
+
+  const fields: ChatField[] = [
+    { label: t('reports.ops.opened'), value: `${opened.length} (${delta(opened.length, openedBefore)})\n${line(counts(opened, (r) => t(`reports.ops.kind.${r.kind}`)))}\n${line(counts(opened, (r) => r.priority))}\n${line(counts(opened, (r) => r.category))}` },
+    { label: t('reports.kpi.mtta'), value: `${dur(current.mtta.business.median)} (${delta(current.mtta.business.median, before.mtta.business.median)}) · ${t('reports.kpi.business')}` },
+    { label: t('reports.kpi.mttr'), value: `${dur(current.mttr.business.median)} (${delta(current.mttr.business.median, before.mttr.business.median)}) · ${t('reports.kpi.business')}` },
+    { label: t('reports.kpi.sla'), value: `${pct(current.sla.value)} (${delta(current.sla.value, before.sla.value)})` },
+    { label: t('reports.ops.changes'), value: `${line(counts(ended, (o) => t(`changes.state.${o}`)))}\n${t('reports.kpi.changeCompliance')}: ${pct(current.changeCompliance.value)} (${delta(current.changeCompliance.value, before.changeCompliance.value)})` },
+    { label: t('reports.ops.topItems'), value: line(topItems) },
+    { label: t('reports.kpi.csat'), value: `${current.csat.average === null ? '—' : current.csat.average.toFixed(2)} (${delta(current.csat.average, before.csat.average)}) · ${t('reports.kpi.answers', { count: current.csat.count })}` },
+  ];
+  const body = [
+    t('reports.ops.breaches', { count: breaches.length }),
+    ...breaches.slice(0, BREACHES_SHOWN).map((b) => `• ${b.ref}`),
+    ...(lowest.length > 0 ? [t('reports.ops.lowest'), ...lowest.map((s) => `• ${s.recordRef} ${s.rating}/5: ${(s.comment ?? '').slice(0, 200)}`)] : []),
+  ].join('\n');
+  const title = t(options.kind === 'weekly' ? 'reports.ops.weeklyTitle' : 'reports.ops.monthlyTitle', { period: options.periodLabel });
+  const context = [t('reports.kpi.definitions')];
+  if (current.partial) context.unshift(t('reports.kpi.partial'));
+  const priorities = PRIORITIES.map((priority) => {
+    const rows = current.sla.rows.filter((r) => r.inputs.priority === priority);
+    const ok = rows.filter((r) => r.inputs.responseBreachedAt === null && r.inputs.resolveBreachedAt === null).length;
+    return { priority, resolved: rows.length, compliance: rows.length === 0 ? null : ok / rows.length };
+  });
+  return {
+    message: { fallback: title, title, color: 'blue', fields, body, context },
+    chart: { period: options.periodLabel, weeks: weeklyTrend(input.records, period.to, options.dayLabel), priorities },
+  };
+}

@@ -1,0 +1,131 @@
+// Use cases of the evaluation reports (policy 5.1, 5.2): the audit report and KPIs on demand. Loads
+// plain inputs through the load-*.ts files, then runs the pure findings and KPI formulas.
+import { appendAudit, verifyChain, type ChainVerdict } from '../audit/chain.js';
+import { translator, type Locale } from '../chat/i18n/catalog.js';
+import { enqueue } from '../outbox/outbox.js';
+import { SYSTEM } from '../people/actor.js';
+import type { SettingsService } from '../settings/service.js';
+import { AuditEntry } from '../store/entities/index.js';
+import { auditReportMessage } from './audit-report.js';
+import { dueReportPeriod, postedRecordId, type ScheduledReport } from './scheduled.js';
+import type { Clock } from '../clock.js';
+import { ForbiddenError } from '../errors.js';
+import type { Actor } from '../people/actor.js';
+import { hasRole } from '../people/roles.js';
+import { calendarOf } from '../sla/policy.js';
+import type { SlaService } from '../sla/service.js';
+import type { Store } from '../store/store.js';
+import { auditFindings, type Finding } from './findings.js';
+import { computeKpis, type KpiResult } from './kpis.js';
+import { loadRoleChanges } from './load-audit.js';
+import { loadChanges } from './load-changes.js';
+import { loadPages, loadSurveys } from './load-feedback.js';
+import { loadServiceRecords } from './load-records.js';
+import type { Period } from './inputs.js';
+import { operationsReport, TREND_WEEKS, type OperationsReport, type ReportKind } from './operations.js';
+import { previousPeriod, type NamedPeriod } from './period.js';
+import type { Translate } from '../chat/i18n/catalog.js';
+import { WEEK_MS } from '../sla/durations.js';
+import { DateTime } from 'luxon';
+
+export interface AuditReport {
+  findings: Finding[];
+  verdict: ChainVerdict;
+}
+
+export class ReportService {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly sla: SlaService,
+    private readonly settings: SettingsService,
+    private readonly options: { timeZone: string; defaultLocale: Locale; onOutbox?: () => void },
+  ) {}
+
+  /**
+   * The scheduled job: posts the report of the latest period due at `now` to management_channel,
+   * unless that period was posted already (by this or another process). Returns what happened.
+   * The chart PNG is not attached yet: the outbox has no file attachments before the merge.
+   */
+  async postScheduled(kind: ScheduledReport, now: Date): Promise<'posted' | 'already' | 'no_channel'> {
+    const channel = await this.settings.channel('management_channel');
+    if (!channel) return 'no_channel';
+    const { timeZone } = this.options;
+    const period = dueReportPeriod(kind, now, timeZone);
+    const recordId = postedRecordId(kind, period, timeZone);
+    const done = () => this.store.manager.count(AuditEntry, { where: { action: 'report.posted', recordId } });
+    if ((await done()) > 0) return 'already';
+    const t = translator(this.options.defaultLocale);
+    const message =
+      kind === 'audit'
+        ? await this.audit(null, period).then((r) => auditReportMessage(r.findings, r.verdict, period.label, t))
+        : (await this.operations(null, kind, period, t, timeZone)).message;
+    const posted = await this.store.transaction(async (manager) => {
+      // The audit chain's lock: one process at a time checks and records the posting.
+      if (manager.connection.options.type === 'postgres') await manager.query('SELECT pg_advisory_xact_lock(7411001)');
+      if ((await manager.count(AuditEntry, { where: { action: 'report.posted', recordId } })) > 0) return false;
+      await enqueue(manager, now, [{ target: channel, message }]);
+      await appendAudit(manager, now, { actor: SYSTEM, action: 'report.posted', recordType: 'report', recordId, before: null, after: { channel: `${channel.platform}:${channel.id}` } });
+      return true;
+    });
+    if (posted) this.options.onOutbox?.();
+    return posted ? 'posted' : 'already';
+  }
+
+  /**
+   * The audit report of `period` (managers; ForbiddenError otherwise): findings as of the period's end
+   * (or now, for a period still open) and the whole chain verified now.
+   */
+  async audit(actor: Actor | null, period: Period): Promise<AuditReport> {
+    if (actor && !hasRole(actor.roles, 'manager')) throw new ForbiddenError('reports.error.managerOnly');
+    const manager = this.store.manager;
+    const [records, changes, roleChanges] = await Promise.all([loadServiceRecords(manager, period), loadChanges(manager, period), loadRoleChanges(manager, period)]);
+    const now = this.clock.now();
+    const asOf = now.getTime() < period.to.getTime() ? now : period.to;
+    return { findings: auditFindings({ records, changes, roleChanges }, period, asOf), verdict: await verifyChain(manager) };
+  }
+
+  /**
+   * KPIs of one person (personId) or the team (null) over `period`. Engineers see their own only;
+   * managers everyone's and the team's (issue #13); ForbiddenError otherwise.
+   */
+  async kpis(actor: Actor, personId: number | null, period: Period): Promise<KpiResult> {
+    const own = personId === actor.personId && hasRole(actor.roles, 'engineer');
+    if (!own && !hasRole(actor.roles, 'manager')) throw new ForbiddenError('reports.error.managerOnly');
+    const manager = this.store.manager;
+    const [records, changes, surveys, pages, policy] = await Promise.all([
+      loadServiceRecords(manager, period),
+      loadChanges(manager, period),
+      loadSurveys(manager, period),
+      loadPages(manager, period),
+      this.sla.policy(),
+    ]);
+    return computeKpis({ records, changes, surveys, pages }, { period, personId, business: calendarOf(policy, 'business'), now: this.clock.now() });
+  }
+
+  /**
+   * The operations report of `period` against the period before (managers, or the scheduled job with
+   * actor null), in the language of `t`. Loads the trend span: TREND_WEEKS weeks before the period's end.
+   */
+  async operations(actor: Actor | null, kind: ReportKind, period: NamedPeriod, t: Translate, timeZone: string): Promise<OperationsReport> {
+    if (actor && !hasRole(actor.roles, 'manager')) throw new ForbiddenError('reports.error.managerOnly');
+    const previous = previousPeriod(period);
+    const from = new Date(Math.min(previous.from.getTime(), period.to.getTime() - TREND_WEEKS * WEEK_MS));
+    const span = { from, to: period.to };
+    const manager = this.store.manager;
+    const [records, changes, surveys, policy] = await Promise.all([loadServiceRecords(manager, span), loadChanges(manager, span), loadSurveys(manager, span), this.sla.policy()]);
+    return operationsReport(
+      { records, changes, surveys },
+      {
+        kind,
+        period,
+        periodLabel: period.label,
+        previous,
+        business: calendarOf(policy, 'business'),
+        now: this.clock.now(),
+        dayLabel: (d) => DateTime.fromJSDate(d, { zone: timeZone }).toFormat('MM-dd'),
+      },
+      t,
+    );
+  }
+}

@@ -1,0 +1,71 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { COMMANDS } from '../../commands/index.js';
+import type { ChatReply } from '../../src/chat/model.js';
+import { ChatRuntime } from '../../src/chat/runtime.js';
+import { faultButtons, faultForms } from '../../src/faults/interactions.js';
+import { Metrics } from '../../src/http/metrics.js';
+import { createLogger } from '../../src/logger.js';
+import { openTestWorld, type TestWorld } from '../helpers/db.js';
+
+function text(reply: ChatReply): string {
+  if (reply.type !== 'private') throw new Error(`expected a private reply, got ${reply.type}`);
+  return [reply.message.title, reply.message.body, ...(reply.message.fields ?? []).map((f) => `${f.label}: ${f.value}`), ...(reply.message.context ?? [])].filter(Boolean).join('\n');
+}
+
+const report = { title: 'Mail down', description: 'No mail', category: 'network' as const, impact: 1 as const, urgency: 2 as const, affectedSystem: 'mail-01' };
+
+describe('/ops kpi over the real fault lifecycle', () => {
+  let world: TestWorld;
+  let runtime: ChatRuntime;
+  let dir: string;
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'opsdesk-reports-'));
+    process.env.REPORT_DIR = dir;
+    world = await openTestWorld({ admins: ['slack:UADMIN'] });
+    runtime = new ChatRuntime({ services: world.services, commands: COMMANDS, buttons: faultButtons, forms: faultForms, defaultLocale: 'en', clock: world.clock, timeZone: 'UTC', logger: createLogger('silent'), metrics: new Metrics() });
+  });
+  afterEach(async () => {
+    delete process.env.REPORT_DIR;
+    await world.store.close();
+  });
+
+  const command = (user: string, body: string) => runtime.handle({ type: 'command', actor: { platform: 'slack', userId: user, displayName: user }, command: '/ops', text: body, channelId: 'C1' });
+
+  it('credits the acknowledger and resolver from the timeline; detail lists the records and writes the CSV; engineers see only their own', async () => {
+    await command('UADMIN', 'role add <@UBOSS|boss> manager');
+    await command('UADMIN', 'role add <@ULI|li> engineer');
+    const anna = await world.services.people.resolve({ platform: 'slack', userId: 'UANNA', displayName: 'anna' });
+    const li = await world.services.people.resolve({ platform: 'slack', userId: 'ULI', displayName: 'li' });
+    await world.services.faults.report(anna, report); // Mon 2026-11-23 09:00 UTC
+    world.clock.advance(10 * 60_000);
+    await world.services.faults.acknowledge(li, 1);
+    world.clock.advance(50 * 60_000);
+    await world.services.faults.resolve(li, 1, { rootCause: 'disk full', resolutionSteps: 'cleaned' });
+
+    const own = text(await command('ULI', 'kpi me week'));
+    expect(own).toContain('KPIs · ULI · 2026-11-23 – 2026-11-29');
+    expect(own).toContain('Records handled: 1');
+    expect(own).toContain('wall clock: median 10m · mean 10m · p90 10m');
+    expect(own).toContain('MTTR: wall clock: median 1h · mean 1h · p90 1h');
+    expect(own).toContain('too few to rank');
+    expect(own).toContain('Partial: the period has not ended.');
+
+    expect(text(await command('ULI', 'kpi team week'))).toContain('needs the manager role');
+
+    const team = text(await command('UBOSS', 'kpi team week detail'));
+    expect(team).toContain('MTTA: INC-1');
+    const path = /CSV with every record behind the figures: (.+)$/m.exec(team)?.[1] as string;
+    expect(path.startsWith(dir)).toBe(true);
+    const csv = readFileSync(path, 'utf8').trim().split('\n');
+    expect(csv[0]?.split(',').slice(0, 4)).toEqual(['figure', 'record', 'person_id', 'at']);
+    expect(csv.filter((l) => l.startsWith('mtta,INC-1,'))).toHaveLength(1);
+    expect(csv.filter((l) => l.startsWith('mttr,INC-1,'))).toHaveLength(1);
+
+    expect(text(await command('UBOSS', 'kpi person <@ULI|li> last-month'))).toContain('Records handled: 0');
+    expect(text(await command('UBOSS', 'kpi team 2026-13'))).toContain('Unknown period');
+  });
+});

@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { computeKpis, type KpiOptions } from '../../src/reports/kpis.js';
+import { summarise } from '../../src/reports/stats.js';
+import { ANN, BOB, BUSINESS, CHANGES, CY, PAGES, PERIOD, RECORDS, SURVEYS, at } from '../helpers/kpi-dataset.js';
+
+const MIN = 60_000;
+const input = { records: RECORDS, changes: CHANGES, surveys: SURVEYS, pages: PAGES };
+const options = (personId: number | null, now = at('2027-01-05T00:00')): KpiOptions => ({ period: PERIOD, personId, business: BUSINESS, now });
+
+describe('summary statistics', () => {
+  it('median of an even count is the mean of the middle two; p90 is nearest-rank', () => {
+    // sorted 1 2 3 4: median (2+3)/2 = 2.5, mean 10/4 = 2.5, p90 rank ceil(3.6) = 4 -> 4
+    expect(summarise([4, 1, 3, 2])).toEqual({ count: 4, median: 2.5, mean: 2.5, p90: 4 });
+    expect(summarise([])).toEqual({ count: 0, median: null, mean: null, p90: null });
+  });
+});
+
+describe('team KPIs on the hand-built dataset', () => {
+  const team = computeKpis(input, options(null));
+
+  it('MTTA: first response per record, wall-clock and business hours', () => {
+    // INC-1 Thu 17:30 -> Mon 09:45: wall 3 d 16 h 15 min = 5295 min; business: Thu 17:30-18:00 = 30,
+    //   Fri 25 Dec holiday 0, weekend 0, Mon 09:00-09:45 = 45 -> 75 min.
+    // INC-2 10:00 -> 10:20: 20 / 20.  INC-3 08:00 -> 08:10 before opening: wall 10, business 0.
+    // INC-4 09:00 -> 09:30: 30 / 30.  REQ-1 09:00 -> 09:05: 5 / 5.  INC-5 (alert cleared) excluded.
+    expect(team.mtta.rows.map((r) => r.ref).sort()).toEqual(['INC-1', 'INC-2', 'INC-3', 'INC-4', 'REQ-1']);
+    // wall sorted 5 10 20 30 5295: median 20, mean 5360 / 5 = 1072, p90 rank ceil(4.5) = 5 -> 5295
+    expect(team.mtta.wall).toEqual({ count: 5, median: 20 * MIN, mean: 1072 * MIN, p90: 5295 * MIN });
+    // business sorted 0 5 20 30 75: median 20, mean 130 / 5 = 26, p90 75
+    expect(team.mtta.business).toEqual({ count: 5, median: 20 * MIN, mean: 26 * MIN, p90: 75 * MIN });
+    expect(team.mtta.tooFew).toBe(false);
+  });
+
+  it('MTTR: to the standing resolution, less waiting on the user and time resolved before a reopen', () => {
+    // INC-1 Thu 17:30 -> Mon 11:00: wall 5370; business 30 + 120 = 150.
+    // INC-2 10:00 -> 15:00 less 11:00-14:00 waiting = 120; business 60 + 60 = 120.
+    // INC-3 08:00 -> 12:30 = 270; business 09:00-12:30 = 210.
+    // INC-4 Mon 09:00 -> Tue 10:00 = 25 h less resolved Mon 10:00 -> Tue 09:00 (23 h) = 120; business 60 + 60 = 120.
+    // REQ-1 09:00 -> 10:05 = 65 / 65.
+    // wall sorted 65 120 120 270 5370: median 120, mean 5945 / 5 = 1189, p90 5370
+    expect(team.mttr.wall).toEqual({ count: 5, median: 120 * MIN, mean: 1189 * MIN, p90: 5370 * MIN });
+    // business sorted 65 120 120 150 210: median 120, mean 665 / 5 = 133, p90 210
+    expect(team.mttr.business).toEqual({ count: 5, median: 120 * MIN, mean: 133 * MIN, p90: 210 * MIN });
+    expect(team.mttr.rows.find((r) => r.ref === 'INC-2')?.inputs.pausedMs).toBe(180 * MIN);
+  });
+
+  it('SLA compliance: resolved records without a breach', () => {
+    // 5 resolved (INC-5 excluded), INC-3 breached its resolution target -> 4 / 5
+    expect([team.sla.numerator, team.sla.denominator, team.sla.value]).toEqual([4, 5, 0.8]);
+  });
+
+  it('reopen rate counts every resolution and whether it was undone', () => {
+    // resolutions: INC-1 ann, INC-2 bob, INC-3 cy, INC-4 bob (reopened), INC-4 ann, REQ-1 cy -> 1 / 6
+    expect([team.reopen.numerator, team.reopen.denominator]).toEqual([1, 6]);
+    expect(team.reopen.value).toBeCloseTo(1 / 6);
+  });
+
+  it('CSAT: answers given in the period', () => {
+    // 5 + 3 + 4 + 2 + 5 = 19 / 5 = 3.8; rated 4-5: INC-1, INC-3, REQ-1 -> 3 / 5; the January answer is outside
+    expect([team.csat.average, team.csat.highShare, team.csat.count]).toEqual([3.8, 0.6, 5]);
+  });
+
+  it('changes: success over ended implementations, compliance over implementations and refused starts', () => {
+    // ended: CHG-1 completed, CHG-3 rolled back, CHG-4 completed, CHG-5 completed -> 3 / 4 (CHG-2 rejected: never implemented)
+    expect([team.changeSuccess.numerator, team.changeSuccess.denominator]).toEqual([3, 4]);
+    expect(team.changeSuccess.tooFew).toBe(true);
+    // CHG-1 ok, CHG-3 ok, CHG-4 started before its window, CHG-5 emergency ok, CHG-6 refused start -> 3 / 5
+    expect([team.changeCompliance.numerator, team.changeCompliance.denominator, team.changeCompliance.value]).toEqual([3, 5, 0.6]);
+    const failing = team.changeCompliance.rows.filter((r) => !(r.inputs.approved === true && r.inputs.insideWindow === true)).map((r) => r.ref);
+    expect(failing.sort()).toEqual(['CHG-4', 'CHG-6']);
+  });
+
+  it('pages and time to acknowledge; records handled; the auto-resolved alert fault', () => {
+    // cy paged 08:02, INC-3 acknowledged 08:10 -> 8 min; bob's page about INC-5 never acknowledged
+    expect(team.pages.count).toBe(2);
+    expect(team.pages.toAcknowledge).toEqual({ count: 1, median: 8 * MIN, mean: 8 * MIN, p90: 8 * MIN });
+    // INC-1..4, REQ-1, CHG-1, CHG-3, CHG-4, CHG-5
+    expect(team.handled.count).toBe(9);
+    expect(team.autoResolved).toEqual(['INC-5']);
+    expect(team.partial).toBe(false);
+  });
+});
+
+describe('personal KPIs credit the person on the timeline', () => {
+  it('after a reassignment the acknowledger gets the MTTA, the resolver the MTTR', () => {
+    const ann = computeKpis(input, options(ANN));
+    const cy = computeKpis(input, options(CY));
+    expect(ann.mtta.rows.map((r) => r.ref).sort()).toEqual(['INC-1', 'INC-3']);
+    expect(cy.mttr.rows.map((r) => r.ref).sort()).toEqual(['INC-3', 'REQ-1']);
+    // ann's reopened INC-4 resolution is hers (the standing one); bob's first resolution counts as reopened against bob
+    expect(ann.mttr.rows.map((r) => r.ref).sort()).toEqual(['INC-1', 'INC-4']);
+    const bob = computeKpis(input, options(BOB));
+    expect([bob.reopen.numerator, bob.reopen.denominator]).toEqual([1, 2]);
+  });
+
+  it('fewer than 5 records: too few to rank', () => {
+    const ann = computeKpis(input, options(ANN));
+    expect(ann.mtta.tooFew).toBe(true);
+    expect(ann.csat).toMatchObject({ count: 2, average: 3.5, tooFew: true });
+  });
+
+  it('a period that has not ended is partial', () => {
+    expect(computeKpis(input, options(null, at('2026-12-30T12:00'))).partial).toBe(true);
+  });
+});
