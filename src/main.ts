@@ -4,6 +4,7 @@ import { ChatRuntime } from './chat/runtime.js';
 import { FileClock, systemClock } from './clock.js';
 import { ConfigError, hasDiscord, hasSlack, loadConfig, loadDotEnv, type Config } from './config.js';
 import { BUTTONS, FORMS, allJobs } from './capabilities.js';
+import { addCiApiRoute } from './cis/api.js';
 import { addHealthRoutes } from './http/health.js';
 import { Metrics } from './http/metrics.js';
 import { HttpServer } from './http/server.js';
@@ -143,6 +144,7 @@ async function main(): Promise<void> {
     { name: 'database', check: async () => (await dataSource.query<unknown[]>('SELECT 1 AS up')).length === 1 },
     ...adapters.map((a) => ({ name: a.platform, check: () => a.isReady() })),
   ]);
+  if (config.WEBHOOK_TOKEN) addCiApiRoute(http, services.cis, config.WEBHOOK_TOKEN);
   await listenOrWarn(http, config.PORT, shellMode, logger);
   for (const adapter of adapters) await adapter.start();
   dispatcher.start();

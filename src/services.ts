@@ -1,6 +1,7 @@
 import { AuditService } from './audit/service.js';
 import type { Locale } from './chat/i18n/catalog.js';
 import { ChangeQueries } from './changes/queries.js';
+import { CiService } from './cis/service.js';
 import { ChangeService } from './changes/service.js';
 import { CHANGE_SETTING_DEFAULTS } from './changes/settings.js';
 import type { Clock } from './clock.js';
@@ -37,6 +38,8 @@ export interface Services {
   oncall: OnCallService;
   requests: RequestService;
   requestQueries: RequestQueries;
+  /** Configuration items (policy 2). */
+  cis: CiService;
 }
 
 export interface ServiceOptions {
@@ -77,5 +80,5 @@ export function createServices(options: ServiceOptions): Services {
     defaultLocale: options.defaultLocale,
     ...(options.onOutbox ? { onOutbox: options.onOutbox } : {}),
   });
-  return { people, links: new LinkService(store, clock), settings, faults, faultQueries: new FaultQueries(store), changes, changeQueries: new ChangeQueries(store, changes), audit: new AuditService(store), feedback, sla, slaSweep, oncall, requests, requestQueries: new RequestQueries(store) };
+  return { people, links: new LinkService(store, clock), settings, faults, faultQueries: new FaultQueries(store), changes, changeQueries: new ChangeQueries(store, changes), audit: new AuditService(store), feedback, sla, slaSweep, oncall, requests, requestQueries: new RequestQueries(store), cis: new CiService(store, clock, people) };
 }

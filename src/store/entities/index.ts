@@ -23,8 +23,13 @@ import { OnCallRotation } from './oncall-rotation.js';
 import { ServiceRequestEvent } from './service-request-event.js';
 import { ServiceRequest } from './service-request.js';
 import { SlaNotice } from './sla-notice.js';
+import { ConfigurationItem } from './configuration-item.js';
+import { ConfigurationItemAlias } from './configuration-item-alias.js';
+import { ConfigurationItemLink } from './configuration-item-link.js';
+import { RecordCi } from './record-ci.js';
 
 export { AuditEntry, Change, ChangeApproval, ChangeEvent, ChangeNotice, DiscordFormDraft, LinkCode, Fault, FaultEvent, FeedbackBallot, FeedbackPoll, FeedbackSuggestion, FeedbackSurvey, Identity, JobLease, MessageRef, OutboxMessage, Person, RoleGrant, Setting };
 export { OnCallOverride, OnCallRotation, ServiceRequest, ServiceRequestEvent, SlaNotice };
+export { ConfigurationItem, ConfigurationItemAlias, ConfigurationItemLink, RecordCi };
 
-export const ENTITIES = [Person, Identity, RoleGrant, Fault, FaultEvent, Setting, AuditEntry, OutboxMessage, MessageRef, JobLease, Change, ChangeApproval, ChangeEvent, ChangeNotice, FeedbackSurvey, FeedbackPoll, FeedbackBallot, FeedbackSuggestion, SlaNotice, OnCallRotation, OnCallOverride, ServiceRequest, ServiceRequestEvent, LinkCode, DiscordFormDraft];
+export const ENTITIES = [Person, Identity, RoleGrant, Fault, FaultEvent, Setting, AuditEntry, OutboxMessage, MessageRef, JobLease, Change, ChangeApproval, ChangeEvent, ChangeNotice, FeedbackSurvey, FeedbackPoll, FeedbackBallot, FeedbackSuggestion, SlaNotice, OnCallRotation, OnCallOverride, ServiceRequest, ServiceRequestEvent, LinkCode, DiscordFormDraft, ConfigurationItem, ConfigurationItemAlias, ConfigurationItemLink, RecordCi];
