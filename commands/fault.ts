@@ -5,6 +5,7 @@ import { LIST_SCOPES } from '../src/faults/queries.js';
 import { formatFaultId, parseFaultId } from '../src/faults/rules.js';
 import { faultDetailMessage, faultListMessage } from '../src/faults/views.js';
 import { NotFoundError } from '../src/errors.js';
+import { searchSubcommand } from '../src/search/commands.js';
 
 /** `/fault`: report a fault (policy 4.1), list, show and search them. */
 export default defineCommand({
@@ -42,15 +43,6 @@ export default defineCommand({
         return { type: 'private', message: { ...message, fallback: `${formatFaultId(fault.id)} ${fault.title}` } };
       },
     }),
-    subcommand({
-      name: 'search',
-      description: 'faults.command.search',
-      role: 'requester',
-      options: { text: { kind: 'string', rest: true, schema: z.string().trim().min(2).max(200), description: 'faults.option.text' } },
-      run: async (ctx, { text }) => {
-        const page = await ctx.services.faultQueries.search(text);
-        return { type: 'private', message: faultListMessage(page, ctx.t('faults.list.title.search', { text }), ctx.clock.now(), ctx.t) };
-      },
-    }),
+    searchSubcommand('fault', 'search.command.fault'),
   ],
 });

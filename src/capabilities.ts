@@ -2,6 +2,7 @@ import { auditJobs } from './audit/jobs.js';
 import { changeButtons, changeForms } from './changes/interactions.js';
 import { changeJobs } from './changes/jobs.js';
 import { ciForms } from './cis/interactions.js';
+import { searchButtons } from './search/interactions.js';
 import type { ButtonHandler, FormHandler } from './chat/interactions.js';
 import { faultButtons, faultForms } from './faults/interactions.js';
 import { faultJobs } from './faults/jobs.js';
@@ -18,7 +19,7 @@ import type { Services } from './services.js';
 import type { Store } from './store/store.js';
 
 /** Every button and form handler of every capability, for the runtime to route to. */
-export const BUTTONS: ButtonHandler[] = [...faultButtons, ...feedbackButtons, ...changeButtons, ...requestButtons, ...slaButtons];
+export const BUTTONS: ButtonHandler[] = [...faultButtons, ...feedbackButtons, ...changeButtons, ...requestButtons, ...slaButtons, ...searchButtons];
 export const FORMS: FormHandler[] = [...faultForms, ...feedbackForms, ...changeForms, ...requestForms, ...ciForms];
 
 /** Every scheduled job, each a named function beside its capability's service. */

@@ -2,6 +2,7 @@ import { AuditService } from './audit/service.js';
 import type { Locale } from './chat/i18n/catalog.js';
 import { ChangeQueries } from './changes/queries.js';
 import { CiService } from './cis/service.js';
+import { SearchService } from './search/service.js';
 import { ChangeService } from './changes/service.js';
 import { CHANGE_SETTING_DEFAULTS } from './changes/settings.js';
 import type { Clock } from './clock.js';
@@ -40,6 +41,8 @@ export interface Services {
   requestQueries: RequestQueries;
   /** Configuration items (policy 2). */
   cis: CiService;
+  /** Search across faults, requests and changes. */
+  search: SearchService;
 }
 
 export interface ServiceOptions {
@@ -80,5 +83,5 @@ export function createServices(options: ServiceOptions): Services {
     defaultLocale: options.defaultLocale,
     ...(options.onOutbox ? { onOutbox: options.onOutbox } : {}),
   });
-  return { people, links: new LinkService(store, clock), settings, faults, faultQueries: new FaultQueries(store), changes, changeQueries: new ChangeQueries(store, changes), audit: new AuditService(store), feedback, sla, slaSweep, oncall, requests, requestQueries: new RequestQueries(store), cis: new CiService(store, clock, people) };
+  return { people, links: new LinkService(store, clock), settings, faults, faultQueries: new FaultQueries(store), changes, changeQueries: new ChangeQueries(store, changes), audit: new AuditService(store), feedback, sla, slaSweep, oncall, requests, requestQueries: new RequestQueries(store), cis: new CiService(store, clock, people), search: new SearchService(store) };
 }
