@@ -4,6 +4,7 @@ import feedback from './feedback.js';
 import { opsCommand } from './ops.js';
 import { opsSlaSubcommands } from './ops-sla.js';
 import { opsCiSubcommands } from './ops-ci.js';
+import { opsExportSubcommands } from './ops-export.js';
 import { searchSubcommand } from '../src/search/commands.js';
 import oncall from './oncall.js';
 import request from './request.js';
@@ -16,7 +17,7 @@ COMMANDS.push(request, oncall);
 // `/ops sla show|set` belong to the SLA capability; they join /ops here.
 COMMANDS.find((c) => c.name === 'ops')?.subcommands.push(...opsSlaSubcommands);
 // `/ops ci ...` belongs to the configuration items capability.
-COMMANDS.find((c) => c.name === 'ops')?.subcommands.push(...opsCiSubcommands, searchSubcommand('all', 'search.command.ops'));
+COMMANDS.find((c) => c.name === 'ops')?.subcommands.push(...opsCiSubcommands, searchSubcommand('all', 'search.command.ops'), ...opsExportSubcommands);
 // `search TEXT` on each record command belongs to the search capability.
 COMMANDS.find((c) => c.name === 'request')?.subcommands.push(searchSubcommand('request', 'search.command.request'));
 COMMANDS.find((c) => c.name === 'change')?.subcommands.push(searchSubcommand('change', 'search.command.change'));

@@ -3,6 +3,7 @@ import type { Locale } from './chat/i18n/catalog.js';
 import { ChangeQueries } from './changes/queries.js';
 import { CiService } from './cis/service.js';
 import { SearchService } from './search/service.js';
+import { ExportService } from './exports/service.js';
 import { ChangeService } from './changes/service.js';
 import { CHANGE_SETTING_DEFAULTS } from './changes/settings.js';
 import type { Clock } from './clock.js';
@@ -43,6 +44,8 @@ export interface Services {
   cis: CiService;
   /** Search across faults, requests and changes. */
   search: SearchService;
+  /** CSV exports of records, configuration items and the audit log. */
+  exports: ExportService;
 }
 
 export interface ServiceOptions {
@@ -83,5 +86,5 @@ export function createServices(options: ServiceOptions): Services {
     defaultLocale: options.defaultLocale,
     ...(options.onOutbox ? { onOutbox: options.onOutbox } : {}),
   });
-  return { people, links: new LinkService(store, clock), settings, faults, faultQueries: new FaultQueries(store), changes, changeQueries: new ChangeQueries(store, changes), audit: new AuditService(store), feedback, sla, slaSweep, oncall, requests, requestQueries: new RequestQueries(store), cis: new CiService(store, clock, people), search: new SearchService(store) };
+  return { people, links: new LinkService(store, clock), settings, faults, faultQueries: new FaultQueries(store), changes, changeQueries: new ChangeQueries(store, changes), audit: new AuditService(store), feedback, sla, slaSweep, oncall, requests, requestQueries: new RequestQueries(store), cis: new CiService(store, clock, people), search: new SearchService(store), exports: new ExportService(store, clock, options.timeZone, options.onOutbox) };
 }

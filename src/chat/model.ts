@@ -31,9 +31,25 @@ export interface ChatField {
   value: string;
 }
 
+/**
+ * A file sent with a message (a CSV export, a chart). Delivered through the outbox like any message:
+ * Slack's upload flow, a Discord attachment, a file under ./data/exports/ in the terminal.
+ */
+export interface ChatAttachment {
+  /** File name shown to people, e.g. `faults-2026-11-01.csv`. */
+  name: string;
+  /** e.g. `text/csv; charset=utf-8`, `image/png`. */
+  mimeType: string;
+  /** The bytes, base64-encoded so that the message stays JSON in the outbox. */
+  base64: string;
+  title?: string;
+}
+
 export interface ChatMessage {
   /** Plain-text summary used for notifications and platforms without rich layout. */
   fallback: string;
+  /** A file to go with the message; the message's text becomes its comment. */
+  attachment?: ChatAttachment;
   title?: string;
   color?: CardColor;
   body?: string;

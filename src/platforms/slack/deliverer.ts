@@ -1,6 +1,8 @@
 // The outbox's way out to Slack: post to a channel or a person, and edit a posted card in place.
 import type { WebClient } from '@slack/web-api';
-import type { ChatMessage, ChatTarget } from '../../chat/model.js';
+import { z } from 'zod';
+import type { ChatAttachment, ChatMessage, ChatTarget } from '../../chat/model.js';
+import { SLACK_LIMITS } from './limits.js';
 import type { Deliverer, PostedRef } from '../port.js';
 import { toDeliveryError } from './delivery-errors.js';
 import { renderMessage } from './render.js';
@@ -23,6 +25,8 @@ export class DirectChannels {
   }
 }
 
+const uploadResult = z.object({ files: z.array(z.object({ files: z.array(z.object({ id: z.string() })) })) });
+
 export class SlackDeliverer implements Deliverer {
   readonly platform = 'slack' as const;
 
@@ -34,12 +38,32 @@ export class SlackDeliverer implements Deliverer {
   async post(target: ChatTarget, message: ChatMessage): Promise<PostedRef> {
     try {
       const channel = target.kind === 'dm' ? await this.directChannels.of(target.id) : target.id;
+      if (message.attachment) return await this.upload(channel, message, message.attachment);
       const posted = await this.client.chat.postMessage({ channel, ...renderMessage(message) });
       if (!posted.ts) throw new Error('slack: chat.postMessage returned no ts');
       return { channelId: posted.channel ?? channel, messageId: posted.ts };
     } catch (error) {
       throw toDeliveryError(error);
     }
+  }
+
+  /**
+   * Slack's upload flow (files.upload is retired): files.getUploadURLExternal {filename, length}, the
+   * bytes POSTed to the returned upload_url, then files.completeUploadExternal shares the file in the
+   * channel with the message text as its comment. The web client's filesUploadV2 runs these steps.
+   * The ref names the file: an upload is never edited in place.
+   */
+  private async upload(channel: string, message: ChatMessage, attachment: ChatAttachment): Promise<PostedRef> {
+    const result = await this.client.filesUploadV2({
+      channel_id: channel,
+      file: Buffer.from(attachment.base64, 'base64'),
+      filename: attachment.name,
+      title: attachment.title ?? attachment.name,
+      initial_comment: message.fallback.slice(0, SLACK_LIMITS.sectionText),
+    });
+    const completed = uploadResult.safeParse(result);
+    const fileId = completed.success ? completed.data.files[0]?.files[0]?.id : undefined;
+    return { channelId: channel, messageId: fileId ?? `file:${attachment.name}` };
   }
 
   async update(ref: PostedRef, message: ChatMessage): Promise<void> {

@@ -38,7 +38,7 @@ export interface MessageRules {
   allowEphemeral?: boolean;
 }
 
-const MESSAGE_KEYS = new Set(['content', 'embeds', 'components', 'allowed_mentions', 'flags', 'tts']);
+const MESSAGE_KEYS = new Set(['content', 'embeds', 'components', 'allowed_mentions', 'flags', 'tts', 'attachments']);
 
 export function validateMessage(body: unknown, rules: MessageRules = {}): string[] {
   const p = new Problems();

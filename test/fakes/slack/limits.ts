@@ -36,4 +36,8 @@ export const FAKE_SLACK_LIMITS = {
   responseUrlUses: 5,
   responseUrlTtlMs: 30 * 60 * 1000,
   ackDeadlineMs: 3_000,
+  /** Slack's largest file: 1 GB. */
+  fileMaxBytes: 1024 * 1024 * 1024,
+  /** files.completeUploadExternal takes up to 10 files. */
+  filesPerComplete: 10,
 } as const;
