@@ -6,6 +6,9 @@ import { formatFaultId, parseFaultId } from '../src/faults/rules.js';
 import { faultDetailMessage, faultListMessage } from '../src/faults/views.js';
 import { NotFoundError } from '../src/errors.js';
 import { searchSubcommand } from '../src/search/commands.js';
+import { faultMarkdown } from '../src/exports/fault-markdown.js';
+import { sendFile } from '../src/exports/send.js';
+import { privateText } from '../src/chat/interactions.js';
 
 /** `/fault`: report a fault (policy 4.1), list, show and search them. */
 export default defineCommand({
@@ -44,5 +47,21 @@ export default defineCommand({
       },
     }),
     searchSubcommand('fault', 'search.command.fault'),
+    subcommand({
+      name: 'export',
+      description: 'exports.command.record',
+      role: 'engineer',
+      options: { id: { kind: 'string', schema: z.string().regex(/^inc-\d{1,9}$/i), description: 'faults.option.id' } },
+      run: async (ctx, { id }) => {
+        const number = parseFaultId(id);
+        if (number === undefined) throw new NotFoundError('faults.error.notFound', { id });
+        const detail = await ctx.services.faultQueries.detail(number);
+        const label = formatFaultId(number);
+        const target = { platform: ctx.chatActor.platform, kind: 'dm' as const, id: ctx.chatActor.userId };
+        const bytes = Buffer.from(faultMarkdown(detail, ctx.t, ctx.timeZone), 'utf8');
+        await sendFile(ctx.services.exports, ctx.actor, target, { name: `${label}.md`, mimeType: 'text/markdown; charset=utf-8', bytes, comment: ctx.t('exports.record.comment', { id: label }), recordId: label });
+        return privateText(ctx.t('exports.record.sent', { id: label }));
+      },
+    }),
   ],
 });

@@ -16,6 +16,20 @@ export function parseDay(text: string | undefined, zone: string, end = false): D
   return (end ? day.plus({ days: 1 }) : day).startOf('day').toJSDate();
 }
 
+/**
+ * Queues one file to `target` (the person's DM) with an audit entry (`records.exported`), in one
+ * transaction, and tells the dispatcher.
+ */
+export async function sendFile(exports: ExportService, actor: Actor, target: ChatTarget, file: { name: string; mimeType: string; bytes: Buffer; comment: string; recordId: string }): Promise<void> {
+  const message: ChatMessage = { fallback: file.comment, body: file.comment, attachment: { name: file.name, mimeType: file.mimeType, base64: file.bytes.toString('base64'), title: file.name } };
+  await exports.store.transaction(async (manager) => {
+    const now = exports.clock.now();
+    await appendAudit(manager, now, { actor, action: 'records.exported', recordType: 'export', recordId: file.recordId, before: null, after: { name: file.name } });
+    await enqueue(manager, now, [{ target, message }]);
+  });
+  exports.onOutbox?.();
+}
+
 /** Collects a stream into memory: the chat platforms take a file in one piece. */
 class Collector extends Writable {
   readonly chunks: Buffer[] = [];

@@ -104,6 +104,32 @@ describe('CSV exports', () => {
   });
 });
 
+describe('/fault export INC-n', () => {
+  it('sends the fault with its whole timeline as Markdown, table cells kept intact', async () => {
+    const world = await openTestWorld({ admins: ['slack:UADMIN'] });
+    try {
+      const bot = testRuntime(world);
+      await bot.command('UADMIN', '/ops', 'role add <@UENG|eng> engineer');
+      const ann = await world.actor('ann');
+      const fault = await world.services.faults.report(ann, { title: 'Printer | jams', description: 'line one\nline two', category: 'hardware', impact: 2, urgency: 2 });
+      world.clock.advance(600_000);
+      const eng = await world.services.people.resolve({ platform: 'slack', userId: 'UENG', displayName: 'eng' });
+      await world.services.faults.resolve(eng, fault.id, { rootCause: 'Worn roller', resolutionSteps: 'Replaced the roller' });
+      expect(replyText(await bot.command('UANY', '/fault', `export INC-${fault.id}`))).toContain('/fault needs the engineer role');
+      expect(replyText(await bot.command('UENG', '/fault', `export INC-${fault.id}`))).toBe(`INC-${fault.id} as Markdown is on its way to you as a direct message.`);
+      const queued = await world.store.manager.findOneByOrFail(OutboxMessage, { targetId: 'UENG', targetKind: 'dm' });
+      const md = Buffer.from((JSON.parse(queued.payload) as ChatMessage).attachment?.base64 ?? '', 'base64').toString('utf8');
+      expect(md).toContain(`# INC-${fault.id} · Printer | jams`);
+      expect(md).toContain('## Root cause\n\nWorn roller');
+      expect(md).toContain('| 2026-11-23 09:00 | ann | reported |  |');
+      expect(md).toContain('| 2026-11-23 09:10 | ueng | resolved |  |');
+      expect(md).toContain('line one\nline two');
+    } finally {
+      await world.store.close();
+    }
+  });
+});
+
 describe('attachments through the platforms', () => {
   const message: ChatMessage = {
     fallback: 'faults.csv: 2 rows.',
