@@ -5,6 +5,10 @@ import { LIST_SCOPES } from '../src/faults/queries.js';
 import { formatFaultId, parseFaultId } from '../src/faults/rules.js';
 import { faultDetailMessage, faultListMessage } from '../src/faults/views.js';
 import { NotFoundError } from '../src/errors.js';
+import { searchSubcommand } from '../src/search/commands.js';
+import { faultMarkdown } from '../src/exports/fault-markdown.js';
+import { sendFile } from '../src/exports/send.js';
+import { privateText } from '../src/chat/interactions.js';
 
 /** `/fault`: report a fault (policy 4.1), list, show and search them. */
 export default defineCommand({
@@ -42,14 +46,21 @@ export default defineCommand({
         return { type: 'private', message: { ...message, fallback: `${formatFaultId(fault.id)} ${fault.title}` } };
       },
     }),
+    searchSubcommand('fault', 'search.command.fault'),
     subcommand({
-      name: 'search',
-      description: 'faults.command.search',
-      role: 'requester',
-      options: { text: { kind: 'string', rest: true, schema: z.string().trim().min(2).max(200), description: 'faults.option.text' } },
-      run: async (ctx, { text }) => {
-        const page = await ctx.services.faultQueries.search(text);
-        return { type: 'private', message: faultListMessage(page, ctx.t('faults.list.title.search', { text }), ctx.clock.now(), ctx.t) };
+      name: 'export',
+      description: 'exports.command.record',
+      role: 'engineer',
+      options: { id: { kind: 'string', schema: z.string().regex(/^inc-\d{1,9}$/i), description: 'faults.option.id' } },
+      run: async (ctx, { id }) => {
+        const number = parseFaultId(id);
+        if (number === undefined) throw new NotFoundError('faults.error.notFound', { id });
+        const detail = await ctx.services.faultQueries.detail(number);
+        const label = formatFaultId(number);
+        const target = { platform: ctx.chatActor.platform, kind: 'dm' as const, id: ctx.chatActor.userId };
+        const bytes = Buffer.from(faultMarkdown(detail, ctx.t, ctx.timeZone), 'utf8');
+        await sendFile(ctx.services.exports, ctx.actor, target, { name: `${label}.md`, mimeType: 'text/markdown; charset=utf-8', bytes, comment: ctx.t('exports.record.comment', { id: label }), recordId: label });
+        return privateText(ctx.t('exports.record.sent', { id: label }));
       },
     }),
   ],

@@ -2,6 +2,8 @@ import { auditCapability } from './audit/capability.js';
 import type { Capability, CapabilityContext } from './capability.js';
 import { changeCapability } from './changes/capability.js';
 import { reportCapability } from './reports/capability.js';
+import { ciCapability } from './cis/capability.js';
+import { searchCapability } from './search/capability.js';
 import type { ButtonHandler, FormHandler } from './chat/interactions.js';
 import { faultCapability } from './faults/capability.js';
 import { feedbackCapability } from './feedback/capability.js';
@@ -25,6 +27,8 @@ export const CAPABILITIES: readonly Capability[] = [
   auditCapability,
   homeCapability,
   reportCapability,
+  ciCapability,
+  searchCapability,
 ];
 
 /** Every button and form handler of every capability, for the runtime to route to. */

@@ -2,6 +2,9 @@ import { AuditService } from './audit/service.js';
 import { ReportService } from './reports/service.js';
 import type { Locale } from './chat/i18n/catalog.js';
 import { ChangeQueries } from './changes/queries.js';
+import { CiService } from './cis/service.js';
+import { SearchService } from './search/service.js';
+import { ExportService } from './exports/service.js';
 import { ChangeService } from './changes/service.js';
 import { CHANGE_SETTING_DEFAULTS } from './changes/settings.js';
 import type { Clock } from './clock.js';
@@ -42,6 +45,12 @@ export interface Services {
   requestQueries: RequestQueries;
   /** The personal overview: Slack App Home and `/ops me`. */
   home: HomeService;
+  /** Configuration items (policy 2). */
+  cis: CiService;
+  /** Search across faults, requests and changes. */
+  search: SearchService;
+  /** CSV exports of records, configuration items and the audit log. */
+  exports: ExportService;
 }
 
 export interface ServiceOptions {
@@ -85,5 +94,5 @@ export function createServices(options: ServiceOptions): Services {
     ...(options.onOutbox ? { onOutbox: options.onOutbox } : {}),
   });
   const home = new HomeService(store, clock, people, oncall, local);
-  return { people, links: new LinkService(store, clock), settings, faults, faultQueries: new FaultQueries(store), changes, changeQueries: new ChangeQueries(store, changes), audit: new AuditService(store), reports: new ReportService(store, clock, sla, settings, local), feedback, sla, slaSweep, oncall, requests, requestQueries: new RequestQueries(store), home };
+  return { people, links: new LinkService(store, clock), settings, faults, faultQueries: new FaultQueries(store), changes, changeQueries: new ChangeQueries(store, changes), audit: new AuditService(store), reports: new ReportService(store, clock, sla, settings, local), feedback, sla, slaSweep, oncall, requests, requestQueries: new RequestQueries(store), home, cis: new CiService(store, clock, people), search: new SearchService(store), exports: new ExportService(store, clock, options.timeZone, options.onOutbox) };
 }

@@ -32,6 +32,20 @@ export interface ChatField {
 }
 
 /**
+ * A file sent with a message (a CSV export, a chart). Delivered through the outbox like any message:
+ * Slack's upload flow, a Discord attachment, a file under ./data/exports/ in the terminal.
+ */
+export interface ChatAttachment {
+  /** File name shown to people, e.g. `faults-2026-11-01.csv`. */
+  name: string;
+  /** e.g. `text/csv; charset=utf-8`, `image/png`. */
+  mimeType: string;
+  /** The bytes, base64-encoded so that the message stays JSON in the outbox. */
+  base64: string;
+  title?: string;
+}
+
+/**
  * A message. Every text in it is plain text, shown as typed on every platform: the renderers escape it
  * for their markup. The only markup is a mention node (`mention()` in format.ts, markup.ts), which
  * renders as a live mention; nothing a user types can become one.
@@ -39,6 +53,8 @@ export interface ChatField {
 export interface ChatMessage {
   /** Plain-text summary used for notifications and platforms without rich layout. */
   fallback: string;
+  /** A file to go with the message; the message's text becomes its comment. */
+  attachment?: ChatAttachment;
   title?: string;
   color?: CardColor;
   body?: string;

@@ -26,10 +26,6 @@ export interface FaultDetail {
 
 const CLOSED_STATES = ['resolved', 'closed'];
 
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
 /** Read-only views over faults: lists and search, newest first, one page at a time. */
 export class FaultQueries {
   constructor(private readonly store: Store) {}
@@ -42,17 +38,6 @@ export class FaultQueries {
       query.where('f.state NOT IN (:...closed)', { closed: CLOSED_STATES });
     }
     const [faults, total] = await query.getManyAndCount();
-    return { faults, total };
-  }
-
-  async search(text: string): Promise<FaultPage> {
-    const pattern = `%${escapeLike(text.trim().toLowerCase())}%`;
-    const [faults, total] = await this.store.manager
-      .createQueryBuilder(Fault, 'f')
-      .where(new Brackets((q) => q.where("LOWER(f.title) LIKE :pattern ESCAPE '\\'", { pattern }).orWhere("LOWER(f.description) LIKE :pattern ESCAPE '\\'", { pattern })))
-      .orderBy('f.id', 'DESC')
-      .take(PAGE_SIZE)
-      .getManyAndCount();
     return { faults, total };
   }
 

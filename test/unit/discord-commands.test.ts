@@ -34,6 +34,7 @@ describe('Discord command registration from the command definitions', () => {
       [1, 'list'],
       [1, 'show'],
       [1, 'search'],
+      [1, 'export'],
     ]);
     expect(subs[1]?.options).toEqual([
       {

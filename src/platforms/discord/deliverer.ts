@@ -1,6 +1,6 @@
 // The outbox's way out to Discord: post to a channel or to a person's DM channel, and edit a posted
 // card in place.
-import type { REST } from '@discordjs/rest';
+import type { RawFile, REST } from '@discordjs/rest';
 import { Routes } from 'discord.js';
 import { z } from 'zod';
 import type { ChatMessage, ChatTarget } from '../../chat/model.js';
@@ -27,6 +27,24 @@ export class DirectChannels {
   }
 }
 
+/**
+ * The request for a message, with its file as a multipart attachment when it has one (`payload_json`
+ * plus `files[0]`, which @discordjs/rest builds from `files`).
+ */
+function withAttachment(message: ChatMessage): { body: unknown; files?: RawFile[] } {
+  const body = renderMessage(message);
+  const file = message.attachment;
+  if (!file) return { body };
+  return {
+    body: { ...body, attachments: [{ id: 0, filename: file.name, ...(file.title ? { description: file.title.slice(0, 1024) } : {}) }] },
+    files: [{ name: file.name, data: Buffer.from(file.base64, 'base64'), contentType: file.mimeType }],
+  };
+}
+
+function isRecordBody(body: unknown): body is Record<string, unknown> {
+  return typeof body === 'object' && body !== null && !Array.isArray(body);
+}
+
 export class DiscordDeliverer implements Deliverer {
   readonly platform = 'discord' as const;
   private readonly directChannels: DirectChannels;
@@ -46,8 +64,9 @@ export class DiscordDeliverer implements Deliverer {
     if (target.kind === 'home') throw new PermanentDeliveryError('discord: no Home tab to publish to');
     try {
       const channelId = target.kind === 'dm' ? await this.directChannels.of(target.id) : target.id;
-      const body = { ...renderMessage(message), ...(identity ? { nonce: identity.id, enforce_nonce: true } : {}) };
-      const posted = createdMessage.parse(await this.rest.post(Routes.channelMessages(channelId), { body }));
+      const request = withAttachment(message);
+      const body = identity && isRecordBody(request.body) ? { ...request.body, nonce: identity.id, enforce_nonce: true } : request.body;
+      const posted = createdMessage.parse(await this.rest.post(Routes.channelMessages(channelId), { ...request, body }));
       return { channelId: posted.channel_id ?? channelId, messageId: posted.id };
     } catch (error) {
       throw toDeliveryError(error, target.kind === 'dm' ? 'dm' : 'channel');

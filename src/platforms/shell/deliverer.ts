@@ -1,5 +1,6 @@
 import type { ChatMessage, ChatTarget } from '../../chat/model.js';
 import { PermanentDeliveryError, type Deliverer, type PostedRef } from '../port.js';
+import { SHELL_EXPORTS_DIR, saveAttachment } from './attachments.js';
 import type { CardPrinter } from './card-printer.js';
 import type { ShellTranslate } from './translate.js';
 
@@ -22,6 +23,7 @@ export class ShellDeliverer implements Deliverer {
     private readonly printer: CardPrinter,
     private readonly t: ShellTranslate,
     firstMessageId: number = Date.now() * 1000,
+    private readonly exportsDir: string = SHELL_EXPORTS_DIR,
   ) {
     this.nextMessageId = firstMessageId;
   }
@@ -31,6 +33,12 @@ export class ShellDeliverer implements Deliverer {
       throw new PermanentDeliveryError(`the shell cannot deliver to ${target.platform}`);
     }
     const messageId = String(this.nextMessageId++);
+    if (message.attachment) {
+      // The file goes to disk; the message names where, in place of the bytes.
+      const path = await saveAttachment(message.attachment, this.exportsDir, Number(messageId));
+      message = { ...message, body: [message.body, this.t('shell.attachment.saved', { path })].filter(Boolean).join('\n') };
+      delete message.attachment;
+    }
     const dm = target.kind === 'dm';
     if (dm) this.dmMessages.add(messageId);
     const header = dm

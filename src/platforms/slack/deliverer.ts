@@ -1,6 +1,8 @@
 // The outbox's way out to Slack: post to a channel or a person, and edit a posted card in place.
 import type { WebClient } from '@slack/web-api';
-import type { ChatMessage, ChatTarget } from '../../chat/model.js';
+import { z } from 'zod';
+import type { ChatAttachment, ChatMessage, ChatTarget } from '../../chat/model.js';
+import { SLACK_LIMITS } from './limits.js';
 import type { Deliverer, DeliveryIdentity, PostedRef } from '../port.js';
 import { toDeliveryError } from './delivery-errors.js';
 import { findPosted, outboxMetadata } from './posted-lookup.js';
@@ -26,6 +28,8 @@ export class DirectChannels {
   }
 }
 
+const uploadResult = z.object({ files: z.array(z.object({ files: z.array(z.object({ id: z.string() })) })) });
+
 export class SlackDeliverer implements Deliverer {
   readonly platform = 'slack' as const;
 
@@ -44,6 +48,7 @@ export class SlackDeliverer implements Deliverer {
     if (target.kind === 'home') return this.publishHome(target.id);
     try {
       const channel = target.kind === 'dm' ? await this.directChannels.of(target.id) : target.id;
+      if (message.attachment) return await this.upload(channel, message, message.attachment);
       if (identity?.maybeSent) {
         const ts = await findPosted(this.client, channel, identity);
         if (ts) return { channelId: channel, messageId: ts };
@@ -71,6 +76,25 @@ export class SlackDeliverer implements Deliverer {
       throw toDeliveryError(error);
     }
     return ref;
+  }
+
+  /**
+   * Slack's upload flow (files.upload is retired): files.getUploadURLExternal {filename, length}, the
+   * bytes POSTed to the returned upload_url, then files.completeUploadExternal shares the file in the
+   * channel with the message text as its comment. The web client's filesUploadV2 runs these steps.
+   * The ref names the file: an upload is never edited in place.
+   */
+  private async upload(channel: string, message: ChatMessage, attachment: ChatAttachment): Promise<PostedRef> {
+    const result = await this.client.filesUploadV2({
+      channel_id: channel,
+      file: Buffer.from(attachment.base64, 'base64'),
+      filename: attachment.name,
+      title: attachment.title ?? attachment.name,
+      initial_comment: message.fallback.slice(0, SLACK_LIMITS.sectionText),
+    });
+    const completed = uploadResult.safeParse(result);
+    const fileId = completed.success ? completed.data.files[0]?.files[0]?.id : undefined;
+    return { channelId: channel, messageId: fileId ?? `file:${attachment.name}` };
   }
 
   async update(ref: PostedRef, message: ChatMessage): Promise<void> {

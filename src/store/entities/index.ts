@@ -24,10 +24,15 @@ import { OnCallRotation } from './oncall-rotation.js';
 import { RecordEvent } from './record-event.js';
 import { ServiceRequest } from './service-request.js';
 import { SlaNotice } from './sla-notice.js';
+import { ConfigurationItem } from './configuration-item.js';
+import { ConfigurationItemAlias } from './configuration-item-alias.js';
+import { ConfigurationItemLink } from './configuration-item-link.js';
+import { RecordCi } from './record-ci.js';
 
 export { AuditEntry, Change, ChangeApproval, ChangeNotice, DiscordFormDraft, LinkCode, Fault, FeedbackBallot, FeedbackPoll, FeedbackSuggestion, FeedbackSurvey, Identity, JobLease, MessageRef, OutboxMessage, Person, RoleGrant, Setting };
 export { OnCallOverride, OnCallRotation, OutboxPause, ServiceRequest, RecordEvent, SlaNotice };
 export { HomeView, ProcessedEvent };
+export { ConfigurationItem, ConfigurationItemAlias, ConfigurationItemLink, RecordCi };
 
-export const ENTITIES = [Person, Identity, RoleGrant, Fault, Setting, AuditEntry, OutboxMessage, MessageRef, JobLease, Change, ChangeApproval, ChangeNotice, FeedbackSurvey, FeedbackPoll, FeedbackBallot, FeedbackSuggestion, SlaNotice, OnCallRotation, OnCallOverride, ServiceRequest, RecordEvent, LinkCode, DiscordFormDraft, OutboxPause, HomeView, ProcessedEvent];
+export const ENTITIES = [Person, Identity, RoleGrant, Fault, Setting, AuditEntry, OutboxMessage, MessageRef, JobLease, Change, ChangeApproval, ChangeNotice, FeedbackSurvey, FeedbackPoll, FeedbackBallot, FeedbackSuggestion, SlaNotice, OnCallRotation, OnCallOverride, ServiceRequest, RecordEvent, LinkCode, DiscordFormDraft, OutboxPause, HomeView, ProcessedEvent, ConfigurationItem, ConfigurationItemAlias, ConfigurationItemLink, RecordCi];
 export type { EventDetails } from './record-event.js';

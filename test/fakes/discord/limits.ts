@@ -45,4 +45,7 @@ export const FAKE_DISCORD_LIMITS = {
   nonceWindowMs: 2 * 60_000,
   /** Follow-ups with the interaction token work this long. */
   followUpMs: 15 * 60_000,
+  /** Total size of a message's files for a bot without boosts: 25 MiB. */
+  attachmentBytes: 25 * 1024 * 1024,
+  attachmentsPerMessage: 10,
 } as const;

@@ -43,6 +43,24 @@ export interface StoredMessage {
   /** A deferred reply that has not been edited yet ("opsdesk is thinking..."). */
   thinking: boolean;
   createdAt: number;
+  /** Files sent with the message (multipart `files[n]`). */
+  attachments: StoredAttachment[];
+}
+
+export interface StoredAttachment {
+  id: string;
+  filename: string;
+  contentType: string;
+  bytes: Buffer;
+  description?: string;
+}
+
+/** A multipart part `files[n]` as it arrived. */
+interface UploadedFile {
+  index: number;
+  filename: string;
+  contentType: string;
+  bytes: Buffer;
 }
 
 export interface InteractionRecord {
@@ -93,7 +111,7 @@ export interface Refusal {
 export type InjectedFailure = { status: 429; retryAfter: number; global?: boolean } | { status: number; code: number; message: string };
 
 type Result = { status: number; body?: unknown; headers?: Record<string, string> };
-type Handler = (params: string[], body: unknown, request: { authorized: boolean }) => Result;
+type Handler = (params: string[], body: unknown, request: { authorized: boolean; files: UploadedFile[] }) => Result;
 
 interface RouteDef {
   method: string;
@@ -131,13 +149,26 @@ function error(status: number, code: number, message: string, problems: string[]
   return { status, body: { message, code, ...(problems.length > 0 ? { errors: { problems } } : {}) } };
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+/** A multipart body as Discord reads it: the JSON in `payload_json` and the parts `files[n]`. */
+async function readMultipart(raw: Buffer, contentType: string): Promise<{ body: unknown; files: UploadedFile[] }> {
+  const form = await new Request('http://fake/multipart', { method: 'POST', headers: { 'content-type': contentType }, body: new Uint8Array(raw) }).formData();
+  const payload = form.get('payload_json');
+  const files: UploadedFile[] = [];
+  for (const [name, value] of form.entries()) {
+    const match = /^files\[(\d+)\]$/.exec(name);
+    if (!match || typeof value === 'string') continue;
+    files.push({ index: Number(match[1]), filename: value.name, contentType: value.type, bytes: Buffer.from(await value.arrayBuffer()) });
+  }
+  return { body: typeof payload === 'string' ? parseJson(payload) : undefined, files };
 }
 
 function parseJson(text: string): unknown {
@@ -409,7 +440,7 @@ export class FakeDiscordServer {
       r('PUT', `/applications/${id}/commands`, '/applications/:id/commands', true, ([app], body) => this.putCommands(app, undefined, body)),
       r('PUT', `/applications/${id}/guilds/${id}/commands`, '/applications/:id/guilds/:id/commands', true, ([app, guild], body) => this.putCommands(app, guild, body)),
       r('POST', '/users/@me/channels', '/users/@me/channels', true, (_p, body) => this.openDm(body)),
-      r('POST', `/channels/${id}/messages`, '/channels/:id/messages', true, ([channel], body) => this.createMessage(channel ?? '', body)),
+      r('POST', `/channels/${id}/messages`, '/channels/:id/messages', true, ([channel], body, request) => this.createMessage(channel ?? '', body, request.files)),
       r('PATCH', `/channels/${id}/messages/${id}`, '/channels/:id/messages/:id', true, ([channel, message], body) => this.editMessage(channel ?? '', message ?? '', body)),
       r('POST', `/interactions/${id}/${token}/callback`, '/interactions/:id/:token/callback', false, ([iid, itoken], body) => this.callback(iid ?? '', itoken ?? '', body)),
       r('PATCH', `/webhooks/${id}/${token}/messages/@original`, '/webhooks/:id/:token/messages/@original', false, ([app, itoken], body) =>
@@ -424,7 +455,8 @@ export class FakeDiscordServer {
     url.pathname = decodeURIComponent(url.pathname);
     const method = req.method ?? 'GET';
     const raw = await readBody(req);
-    const body = parseJson(raw);
+    const contentType = req.headers['content-type'] ?? '';
+    const { body, files } = contentType.startsWith('multipart/form-data') ? await readMultipart(raw, contentType) : { body: parseJson(raw.toString('utf8')), files: [] };
     let result: Result;
     let routeName = `${method} ${url.pathname}`;
     const prefix = '/api/v10';
@@ -440,7 +472,7 @@ export class FakeDiscordServer {
       const failure = this.failures.get(def.name)?.shift();
       if (def.auth && !authorized) result = error(401, 0, '401: Unauthorized');
       else if (failure) result = this.injected(failure);
-      else result = def.handler(params, body, { authorized });
+      else result = def.handler(params, body, { authorized, files });
     }
     if (result.status >= 400 && result.status !== 429) {
       const problems = isRecord(result.body) && isRecord(result.body.errors) && Array.isArray(result.body.errors.problems) ? result.body.errors.problems.map(String) : [];
@@ -509,6 +541,7 @@ export class FakeDiscordServer {
       version: 1,
       thinking: false,
       createdAt: Date.now(),
+      attachments: [],
       ...extra,
     };
     this.messages.set(message.id, message);
@@ -529,7 +562,7 @@ export class FakeDiscordServer {
     return next;
   }
 
-  private createMessage(channel: string, body: unknown): Result {
+  private createMessage(channel: string, body: unknown, files: UploadedFile[] = []): Result {
     if (!this.knownChannel(channel)) return error(404, 10003, 'Unknown Channel');
     for (const [user, code] of this.closedDms) {
       if (code === 50007 && this.dmChannels.get(user) === channel) return error(403, 50007, 'Cannot send messages to this user');
@@ -541,9 +574,32 @@ export class FakeDiscordServer {
     const earlier = nonce === undefined ? undefined : this.nonces.get(nonce);
     const first = earlier && Date.now() - earlier.at <= L.nonceWindowMs ? this.messages.get(earlier.messageId) : undefined;
     if (first) return { status: 200, body: this.apiMessage(first) };
-    const created = this.store(channel, body);
+    const attached = this.attachments(body, files);
+    if ('refusal' in attached) return attached.refusal;
+    const created = this.store(channel, body, { attachments: attached.list });
     if (nonce !== undefined) this.nonces.set(nonce, { messageId: created.id, at: created.createdAt });
     return { status: 200, body: this.apiMessage(created) };
+  }
+
+  /**
+   * Files of a new message: each `files[n]` part, described by `attachments[{id: n, filename,
+   * description}]` in the payload when given; 25 MiB in all (a bot without boosts), 10 files.
+   */
+  private attachments(body: Json, files: UploadedFile[]): { list: StoredAttachment[] } | { refusal: Result } {
+    const described = Array.isArray(body.attachments) ? body.attachments.filter(isRecord) : [];
+    const total = files.reduce((sum, f) => sum + f.bytes.length, 0);
+    if (total > L.attachmentBytes) return { refusal: error(413, 40005, 'Request entity too large') };
+    if (files.length > L.attachmentsPerMessage) return { refusal: error(400, 50035, 'Invalid Form Body', ['files: at most 10']) };
+    for (const meta of described) {
+      if (!files.some((f) => String(f.index) === String(meta.id))) return { refusal: error(400, 50035, 'Invalid Form Body', [`attachments.${String(meta.id)}: no files[${String(meta.id)}] part`]) };
+    }
+    return {
+      list: files.map((f) => {
+        const meta = described.find((d) => String(d.id) === String(f.index));
+        const filename = typeof meta?.filename === 'string' ? meta.filename : f.filename;
+        return { id: snowflake(), filename, contentType: f.contentType, bytes: f.bytes, ...(typeof meta?.description === 'string' ? { description: meta.description } : {}) };
+      }),
+    };
   }
 
   private editMessage(channel: string, id: string, body: unknown): Result {

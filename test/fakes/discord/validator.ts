@@ -40,7 +40,7 @@ export interface MessageRules {
   create?: boolean;
 }
 
-const MESSAGE_KEYS = new Set(['content', 'embeds', 'components', 'allowed_mentions', 'flags', 'tts']);
+const MESSAGE_KEYS = new Set(['content', 'embeds', 'components', 'allowed_mentions', 'flags', 'tts', 'attachments']);
 const CREATE_KEYS = new Set(['nonce', 'enforce_nonce']);
 
 function checkNonce(p: Problems, body: Record<string, unknown>): void {

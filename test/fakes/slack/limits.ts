@@ -38,4 +38,8 @@ export const FAKE_SLACK_LIMITS = {
   ackDeadlineMs: 3_000,
   /** conversations.history's `limit` (Slack: up to 999). */
   historyLimitMax: 999,
+  /** Slack's largest file: 1 GB. */
+  fileMaxBytes: 1024 * 1024 * 1024,
+  /** files.completeUploadExternal takes up to 10 files. */
+  filesPerComplete: 10,
 } as const;

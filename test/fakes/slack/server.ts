@@ -97,7 +97,7 @@ type MethodHandler = (body: ApiBody) => ApiResult;
 const BOT_USER_ID = 'UBOTFAKE';
 const TEAM_ID = 'T0FAKE';
 /** Fields the SDK sends JSON-encoded inside form bodies. */
-const JSON_FIELDS = ['blocks', 'view', 'attachments', 'metadata'];
+const JSON_FIELDS = ['blocks', 'view', 'attachments', 'metadata', 'files'];
 
 function ok(body: ApiBody = {}): ApiResult {
   return { status: 200, body: { ok: true, ...body } };
@@ -115,13 +115,21 @@ function str(value: unknown): string | undefined {
   return typeof value === 'string' && value.length > 0 ? value : undefined;
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+/** The bytes of an upload: a multipart body's first file part (as the SDK sends it), or the raw body. */
+async function uploadedBytes(raw: Buffer, contentType: string): Promise<Buffer> {
+  if (!contentType.startsWith('multipart/form-data')) return raw;
+  const form = await new Request('http://fake/upload', { method: 'POST', headers: { 'content-type': contentType }, body: new Uint8Array(raw) }).formData();
+  for (const value of form.values()) if (typeof value !== 'string') return Buffer.from(await value.arrayBuffer());
+  return Buffer.alloc(0);
 }
 
 /** Form bodies like the SDK sends them, or JSON bodies; nested JSON fields are decoded like Slack does. */
@@ -147,8 +155,23 @@ function parseApiBody(raw: string, contentType: string): ApiBody | undefined {
   return body;
 }
 
+/** A file announced by files.getUploadURLExternal, then uploaded, then shared by completeUploadExternal. */
+export interface FakeFile {
+  id: string;
+  filename: string;
+  /** The length announced; the upload must match it. */
+  length: number;
+  bytes?: Buffer;
+  title?: string;
+  /** Set once completeUploadExternal shared it. */
+  channel?: string;
+  initialComment?: string;
+}
+
 export class FakeSlackServer {
   readonly botToken: string;
+  /** Every file, by id, in the state the upload flow left it. */
+  readonly files = new Map<string, FakeFile>();
   readonly calls: RecordedCall[] = [];
   readonly ephemerals: StoredEphemeral[] = [];
   readonly views: OpenedView[] = [];
@@ -178,6 +201,8 @@ export class FakeSlackServer {
     'conversations.open': (body) => this.openConversation(body),
     'conversations.history': (body) => this.history(body),
     'users.info': (body) => this.userInfo(body),
+    'files.getUploadURLExternal': (body) => this.getUploadUrl(body),
+    'files.completeUploadExternal': (body) => this.completeUpload(body),
   };
 
   private constructor(options: FakeSlackOptions) {
@@ -295,12 +320,16 @@ export class FakeSlackServer {
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
-    const raw = await readBody(req);
+    const bytes = await readBody(req);
     const contentType = req.headers['content-type'] ?? '';
-    const body = parseApiBody(raw, contentType) ?? {};
+    const isUpload = path.startsWith('/upload/') && req.method === 'POST';
+    const body = isUpload ? {} : (parseApiBody(bytes.toString('utf8'), contentType) ?? {});
     let result: ApiResult;
     let method: string;
-    if (path.startsWith('/api/') && req.method === 'POST') {
+    if (isUpload) {
+      method = 'upload_url';
+      result = await this.receiveUpload(path.slice('/upload/'.length), bytes, contentType);
+    } else if (path.startsWith('/api/') && req.method === 'POST') {
       method = path.slice('/api/'.length);
       result = this.api(method, body, req.headers.authorization, contentType.startsWith('application/json'));
     } else if (path.startsWith('/response/') && req.method === 'POST') {
@@ -524,6 +553,61 @@ export class FakeSlackServer {
         ...(user.locale ? { locale: user.locale } : {}),
       },
     });
+  }
+
+  // ---- the file upload flow ------------------------------------------------------------------
+
+  /** Files whose upload completed and that were shared in `channel`. */
+  filesIn(channel: string): FakeFile[] {
+    return [...this.files.values()].filter((f) => f.channel === channel);
+  }
+
+  private getUploadUrl(body: ApiBody): ApiResult {
+    const filename = str(body.filename);
+    const length = Number(body.length);
+    if (!filename) return refused('invalid_arguments', ['[ERROR] missing required field: filename']);
+    if (!Number.isInteger(length) || length < 1) return refused('invalid_arguments', ['[ERROR] length must be a positive integer']);
+    if (length > L.fileMaxBytes) return refused('file_too_large');
+    const id = `F${randomBytes(5).toString('hex').toUpperCase()}`;
+    this.files.set(id, { id, filename, length });
+    return ok({ upload_url: `${this.baseUrlValue}/upload/${id}`, file_id: id });
+  }
+
+  /** The upload URL answers 200 with a plain body, like Slack's; a size other than announced is refused. */
+  private async receiveUpload(id: string, raw: Buffer, contentType: string): Promise<ApiResult> {
+    const file = this.files.get(id);
+    if (!file || file.bytes) return { status: 404, body: { ok: false, error: 'invalid_upload_url' } };
+    const bytes = await uploadedBytes(raw, contentType);
+    if (bytes.length !== file.length) return { status: 400, body: { ok: false, error: 'length_mismatch' } };
+    file.bytes = bytes;
+    return { status: 200, body: { ok: true } };
+  }
+
+  private completeUpload(body: ApiBody): ApiResult {
+    const list = body.files;
+    if (!Array.isArray(list) || list.length === 0 || list.length > L.filesPerComplete) return refused('invalid_arguments', ['[ERROR] files must be a list of 1-10 {id, title}']);
+    const channelArg = body.channel_id ?? body.channels;
+    const channel = channelArg === undefined ? undefined : this.resolveChannel(channelArg);
+    if (channelArg !== undefined && !channel) return refused('channel_not_found');
+    const comment = typeof body.initial_comment === 'string' ? body.initial_comment : undefined;
+    if (comment && comment.length > L.messageText) return refused('msg_too_long');
+    const files: FakeFile[] = [];
+    for (const entry of list) {
+      const id = isRecord(entry) ? str(entry.id) : undefined;
+      const file = id ? this.files.get(id) : undefined;
+      if (!file) return refused('file_not_found');
+      if (!file.bytes) return refused('file_upload_incomplete');
+      if (file.channel) return refused('file_already_completed');
+      files.push(file);
+    }
+    for (const [i, file] of files.entries()) {
+      const entry: unknown = list[i];
+      const title = isRecord(entry) ? str(entry.title) : undefined;
+      if (title) file.title = title;
+      if (channel) file.channel = channel;
+      if (comment) file.initialComment = comment;
+    }
+    return ok({ files: files.map((f) => ({ id: f.id, name: f.filename, title: f.title ?? f.filename, size: f.length })) });
   }
 
   // ---- response_url ------------------------------------------------------------------------

@@ -1,0 +1,102 @@
+// Search over 1,000,000 faults (p50 and p99 per query) and a CSV export of 100,000 faults (time and
+// peak memory), on SQLite with the real migrations (the search index is filled by its triggers).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { performance } from 'node:perf_hooks';
+import Database from 'better-sqlite3';
+import { ManualClock } from '../src/clock.js';
+import { createServices } from '../src/services.js';
+import { openDatabase } from '../src/store/data-source.js';
+import { Store } from '../src/store/store.js';
+
+const NOW = new Date('2026-11-23T09:00:00.000Z');
+const WORDS = ['printer', 'VPN', 'mail', 'switch', 'laptop', 'database', 'backup', 'Wi-Fi', '打印机', '卡纸', '网络', '服务器', 'disk', 'DNS', 'certificate'];
+const QUERIES = ['printer', '打印机', 'certificate expired', 'VPN', 'zz', 'no-such-thing-anywhere'];
+const RUNS = 30;
+
+function seed(file: string, total: number): void {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = OFF');
+  db.prepare("INSERT INTO people (display_name, locale, created_at) VALUES ('bench', NULL, ?)").run(NOW.toISOString());
+  const insert = db.prepare(`INSERT INTO faults
+    (title, description, category, impact, urgency, priority, state, affected_system, source, reporter_id, assignee_id,
+     root_cause, resolution_steps, reporter_platform, acknowledged_at, resolved_at, closed_at, created_at, updated_at, version,
+     response_due_at, resolve_due_at, sla_response_step, sla_resolve_step, next_reminder_at)
+    VALUES (?, ?, 'network', 2, 2, 'P3', 'closed', NULL, 'chat', 1, NULL, ?, 'restarted the service', 'slack', ?, ?, ?, ?, ?, 1, ?, ?, 6, 3, NULL)`);
+  db.transaction(() => {
+    for (let i = 0; i < total; i++) {
+      const w = (k: number) => WORDS[(i * 7 + k * 13) % WORDS.length] ?? 'x';
+      const created = new Date(NOW.getTime() - i * 60_000).toISOString();
+      const later = new Date(NOW.getTime() - i * 60_000 + 3_600_000).toISOString();
+      insert.run(`${w(0)} ${w(1)} problem ${i}`, `Users report ${w(2)} trouble on floor ${i % 12}`, i % 1000 === 0 ? 'certificate expired' : `${w(3)} fault`, later, later, later, created, created, later, later);
+    }
+  })();
+  db.close();
+}
+
+const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))] ?? 0;
+
+class NullSink extends Writable {
+  bytes = 0;
+  override _write(chunk: Buffer, _e: BufferEncoding, done: () => void): void {
+    this.bytes += chunk.length;
+    done();
+  }
+}
+
+/** Runs both measurements and returns the lines for the console and bench/results.md. */
+export async function searchAndExport(searchTotal = 1_000_000, exportTotal = 100_000): Promise<string[]> {
+  const lines: string[] = [];
+  for (const [total, what] of [[searchTotal, 'search'], [exportTotal, 'export']] as const) {
+    const dir = mkdtempSync(join(tmpdir(), 'opsdesk-bench-'));
+    const url = `sqlite:${join(dir, 'bench.db')}`;
+    try {
+      await (await openDatabase(url)).destroy();
+      const seeded = performance.now();
+      seed(join(dir, 'bench.db'), total);
+      const seedS = (performance.now() - seeded) / 1000;
+      const store = new Store(await openDatabase(url), url);
+      const services = createServices({ store, clock: new ManualClock(NOW), timeZone: 'Asia/Shanghai', defaultLocale: 'en', bootstrapAdmins: [], channelDefaults: {} });
+      if (what === 'search') {
+        lines.push(`search over ${total.toLocaleString('en-US')} faults (SQLite FTS5 trigram; seeded with the index triggers in ${seedS.toFixed(0)} s), ${RUNS} runs per query:`);
+        for (const query of QUERIES) {
+          const times: number[] = [];
+          let hits = 0;
+          for (let r = 0; r < RUNS; r++) {
+            const started = performance.now();
+            hits = (await services.search.search(query, ['fault'])).hits.length;
+            times.push(performance.now() - started);
+          }
+          lines.push(`  ${JSON.stringify(query).padEnd(26)} p50 ${percentile(times, 0.5).toFixed(1).padStart(7)} ms   p99 ${percentile(times, 0.99).toFixed(1).padStart(7)} ms   (${hits} on page 1)`);
+        }
+      } else {
+        let peak = process.memoryUsage().rss;
+        const before = peak;
+        const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
+        const sink = new NullSink();
+        const started = performance.now();
+        const rows = await services.exports.writeCsv('faults', {}, sink);
+        const ms = performance.now() - started;
+        clearInterval(timer);
+        peak = Math.max(peak, process.memoryUsage().rss);
+        lines.push(`export of ${rows.toLocaleString('en-US')} faults to CSV: ${(ms / 1000).toFixed(1)} s, ${(sink.bytes / 1024 / 1024).toFixed(1)} MiB written, peak RSS ${(peak / 1024 / 1024).toFixed(0)} MiB (${((peak - before) / 1024 / 1024).toFixed(0)} MiB above the start)`);
+      }
+      await store.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  return lines;
+}
+
+if (process.argv[1]?.endsWith('search-export.ts')) {
+  searchAndExport(Number(process.argv[2] ?? 1_000_000), Number(process.argv[3] ?? 100_000))
+    .then((lines) => process.stdout.write(`${lines.join('\n')}\n`))
+    .catch((error: unknown) => {
+      process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exit(1);
+    });
+}

@@ -1,0 +1,60 @@
+// `POST /api/cis`: bulk upsert of configuration items, as real CMDBs are fed (issue #12). Bearer
+// WEBHOOK_TOKEN; a CSV (`text/csv`) or JSON (`application/json`) body within the server's body limit;
+// `?atomic=true` writes nothing unless every line is good. Answers per line what was created, changed,
+// left unchanged or refused (with the reason in English).
+import type { ServerResponse } from 'node:http';
+import { rowsFromCsv, rowsFromJson } from './batch-input.js';
+import { formatCiId } from './rules.js';
+import type { CiService } from './service.js';
+import { refusalText } from './views.js';
+import { translator } from '../chat/i18n/catalog.js';
+import { UserError } from '../errors.js';
+import { hasBearer } from '../http/bearer.js';
+import type { HttpServer, RouteHandler } from '../http/server.js';
+import { SYSTEM } from '../people/actor.js';
+
+export const CI_API_PATH = '/api/cis';
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
+}
+
+/** Registers the route on `http` (before it listens). */
+export function addCiApiRoute(http: HttpServer, cis: CiService, token: string): void {
+  http.add('POST', CI_API_PATH, ciApiHandler(cis, token));
+}
+
+/** The route's handler; audit entries name opsdesk itself (SYSTEM) as the actor. */
+export function ciApiHandler(cis: CiService, token: string): RouteHandler {
+  const t = translator('en');
+  return async (req, res, body) => {
+    if (!hasBearer(req, token)) return json(res, 401, { error: 'unauthorized' });
+    const contentType = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+    const atomic = new URL(req.url ?? '/', 'http://localhost').searchParams.get('atomic') === 'true';
+    let batch;
+    try {
+      if (contentType === 'text/csv') batch = rowsFromCsv(body.toString('utf8'));
+      else if (contentType === 'application/json') batch = rowsFromJson(body.toString('utf8'));
+      else return json(res, 415, { error: 'unsupported_media_type', expected: ['text/csv', 'application/json'] });
+    } catch (error) {
+      if (error instanceof UserError) return json(res, 400, { error: 'bad_body', message: t(error.messageKey, Object.fromEntries(Object.entries(error.params).map(([k, v]) => [k, typeof v === 'object' ? t(v.key) : v]))) });
+      throw error;
+    }
+    const result = await cis.upsert(SYSTEM, batch.rows, { atomic, lines: batch.lines });
+    const count = (outcome: string) => result.lines.filter((l) => l.outcome === outcome).length;
+    json(res, atomic && !result.written ? 422 : 200, {
+      written: result.written,
+      created: count('created'),
+      changed: count('changed'),
+      unchanged: count('unchanged'),
+      refused: count('refused'),
+      lines: result.lines.map((l) => ({
+        line: l.line,
+        name: l.name,
+        outcome: l.outcome,
+        ...(l.id ? { id: formatCiId(l.id) } : {}),
+        ...(l.refusal ? { reason: refusalText(l.refusal, t) } : {}),
+      })),
+    });
+  };
+}

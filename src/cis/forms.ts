@@ -1,0 +1,78 @@
+import { CI_ENVIRONMENTS, CI_LIMITS, CI_TYPES, CRITICALITIES, formatCiId } from './rules.js';
+import type { CiRecord } from './service.js';
+import type { Translate } from '../chat/i18n/catalog.js';
+import type { ChatForm } from '../chat/model.js';
+
+export const ADD_CI_FORM = 'ci.add';
+export const EDIT_CI_FORM = 'ci.edit';
+export const IMPORT_CI_FORM = 'ci.import';
+
+/** The CSV header the import form and `POST /api/cis` read. */
+export const CI_CSV_HEADER = 'name,type,environment,owner,criticality,runbook,depends_on,aliases';
+/** A form's text area holds up to 3000 characters on Slack (plain_text_input max_length). */
+export const IMPORT_FORM_MAX = 3000;
+
+/** The add and edit form; `current` fills it in for editing (the owner stays unless another is picked). */
+export function ciForm(t: Translate, current?: CiRecord): ChatForm {
+  const item = current?.item;
+  return {
+    formId: item ? EDIT_CI_FORM : ADD_CI_FORM,
+    title: item ? t('cis.form.editTitle', { id: formatCiId(item.id) }) : t('cis.form.addTitle'),
+    submitLabel: item ? t('cis.form.editSubmit') : t('cis.form.addSubmit'),
+    context: item ? formatCiId(item.id) : '',
+    fields: [
+      { id: 'name', label: t('cis.field.name'), kind: 'text', required: true, maxLength: CI_LIMITS.name, hint: t('cis.hint.name'), ...(item ? { initial: item.name } : {}) },
+      {
+        id: 'type',
+        label: t('cis.field.type'),
+        kind: 'select',
+        required: true,
+        options: CI_TYPES.map((v) => ({ value: v, label: t(`cis.type.${v}`) })),
+        initial: item?.type ?? 'server',
+      },
+      {
+        id: 'environment',
+        label: t('cis.field.environment'),
+        kind: 'select',
+        required: true,
+        options: CI_ENVIRONMENTS.map((v) => ({ value: v, label: t(`cis.environment.${v}`) })),
+        initial: item?.environment ?? 'production',
+      },
+      {
+        id: 'criticality',
+        label: t('cis.field.criticality'),
+        kind: 'select',
+        required: true,
+        options: CRITICALITIES.map((n) => ({ value: String(n), label: t(`cis.criticality.${n}`) })),
+        initial: String(item?.criticality ?? 2),
+      },
+      { id: 'owner', label: t('cis.field.owner'), kind: 'user', required: false, hint: t(item ? 'cis.hint.ownerKept' : 'cis.hint.owner') },
+      { id: 'runbook', label: t('cis.field.runbook'), kind: 'text', required: false, maxLength: CI_LIMITS.runbookUrl, hint: t('cis.hint.runbook'), ...(item?.runbookUrl ? { initial: item.runbookUrl } : {}) },
+      { id: 'aliases', label: t('cis.field.aliases'), kind: 'text', required: false, maxLength: 1000, hint: t('cis.hint.aliases'), ...(current?.aliases.length ? { initial: current.aliases.join(', ') } : {}) },
+      { id: 'notes', label: t('cis.field.notes'), kind: 'textarea', required: false, maxLength: CI_LIMITS.notes, ...(item?.notes ? { initial: item.notes } : {}) },
+    ],
+  };
+}
+
+export function importForm(t: Translate): ChatForm {
+  return {
+    formId: IMPORT_CI_FORM,
+    title: t('cis.form.importTitle'),
+    submitLabel: t('cis.form.importSubmit'),
+    context: '',
+    fields: [
+      { id: 'csv', label: t('cis.field.csv'), kind: 'textarea', required: true, maxLength: IMPORT_FORM_MAX, hint: t('cis.hint.csv', { header: CI_CSV_HEADER }), initial: `${CI_CSV_HEADER}\n` },
+      {
+        id: 'atomic',
+        label: t('cis.field.atomic'),
+        kind: 'select',
+        required: true,
+        options: [
+          { value: 'no', label: t('cis.atomic.no') },
+          { value: 'yes', label: t('cis.atomic.yes') },
+        ],
+        initial: 'no',
+      },
+    ],
+  };
+}

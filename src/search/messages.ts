@@ -1,0 +1,36 @@
+// User-facing text about searching records. Keys start with "search.".
+export const en = {
+  'search.command.ops': 'Search faults, requests and changes',
+  'search.command.fault': 'Search faults: titles, descriptions, root causes, resolution steps',
+  'search.command.request': 'Search service requests',
+  'search.command.change': 'Search changes',
+  'search.option.text': 'Words to look for (all must match; parts of words count)',
+  'search.title.all': 'Records matching “{text}”',
+  'search.title.fault': 'Faults matching “{text}”',
+  'search.title.request': 'Service requests matching “{text}”',
+  'search.title.change': 'Changes matching “{text}”',
+  'search.row': '{id} · {rank} · {state} · {age} · {title}',
+  'search.empty': 'Nothing found. Try fewer or shorter words.',
+  'search.noMore': 'No more results.',
+  'search.range': 'Results {from}-{to}, best matches first, then newest.',
+  'search.narrow': 'There are more results: add a word to narrow the search.',
+  'search.more': 'More results',
+} as const;
+
+export const zhCN: Record<keyof typeof en, string> = {
+  'search.command.ops': '搜索故障、服务请求和变更',
+  'search.command.fault': '搜索故障:标题、描述、故障原因、处理过程',
+  'search.command.request': '搜索服务请求',
+  'search.command.change': '搜索变更',
+  'search.option.text': '要查找的词(须全部匹配,可为词的一部分)',
+  'search.title.all': '匹配“{text}”的记录',
+  'search.title.fault': '匹配“{text}”的故障',
+  'search.title.request': '匹配“{text}”的服务请求',
+  'search.title.change': '匹配“{text}”的变更',
+  'search.row': '{id} · {rank} · {state} · {age} · {title}',
+  'search.empty': '没有找到。请试试更少或更短的词。',
+  'search.noMore': '没有更多结果了。',
+  'search.range': '第 {from}-{to} 条,最匹配的在前,其次按时间从新到旧。',
+  'search.narrow': '还有更多结果:请加一个词缩小范围。',
+  'search.more': '更多结果',
+};

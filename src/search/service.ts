@@ -1,0 +1,140 @@
+import type { EntityManager } from 'typeorm';
+import { In } from 'typeorm';
+import { SEARCH_KINDS, type SearchKind } from './documents.js';
+import { Change, Fault, ServiceRequest } from '../store/entities/index.js';
+import type { Store } from '../store/store.js';
+
+/** Rows per page (UX.md: lists show at most 10 rows). */
+export const SEARCH_PAGE_SIZE = 10;
+/** The trigram index needs three characters; shorter words are matched by a scan (LIKE). */
+const TRIGRAM = 3;
+/** A title match counts this much more than a match in the other fields. */
+const TITLE_WEIGHT = 10;
+export const SEARCH_LIMITS = { text: 200, words: 8 } as const;
+
+export interface SearchHit {
+  kind: SearchKind;
+  id: number;
+  title: string;
+  createdAt: Date;
+  /** The record's state and priority (faults, requests) or risk (changes), for the result row. */
+  state: string;
+  rank: string;
+}
+
+export interface SearchPage {
+  hits: SearchHit[];
+  offset: number;
+  /** True when a further page exists. */
+  more: boolean;
+}
+
+interface Row {
+  kind: SearchKind;
+  record_id: number;
+  title: string;
+  created_at: string;
+}
+
+function words(text: string): string[] {
+  return [...new Set(text.trim().toLowerCase().split(/\s+/).filter(Boolean))].slice(0, SEARCH_LIMITS.words);
+}
+
+const length = (word: string) => [...word].length;
+const likePattern = (word: string) => `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/**
+ * Search over faults, requests and changes (policy 3.3: records kept for lookup and audit): titles,
+ * descriptions, root causes, resolution steps, fulfilment notes and the change fields. Every word must
+ * match, as a substring anywhere (so Chinese needs no word segmenter: `打印机` finds `三楼打印机卡纸`).
+ * Ranked (a title match first), newest first among equals, `SEARCH_PAGE_SIZE` per page.
+ *
+ * SQLite: FTS5 with the trigram tokenizer finds the rows; words shorter than three characters are
+ * matched with LIKE on the same table. PostgreSQL: ILIKE served by pg_trgm GIN indexes. On both the
+ * score is where the words occur (title ×10, other fields ×1). The index rows are written by triggers in the record's transaction.
+ * Timeline notes are not indexed yet (the timeline tables are being merged into one).
+ */
+export class SearchService {
+  constructor(private readonly store: Store) {}
+
+  async search(text: string, kinds: readonly SearchKind[] = SEARCH_KINDS, offset = 0): Promise<SearchPage> {
+    const terms = words(text.slice(0, SEARCH_LIMITS.text));
+    if (terms.length === 0) return { hits: [], offset, more: false };
+    const rows = this.store.kind === 'postgres' ? await this.postgres(terms, kinds, offset) : await this.sqlite(terms, kinds, offset);
+    const hits = await this.describe(this.store.manager, rows.slice(0, SEARCH_PAGE_SIZE));
+    return { hits, offset, more: rows.length > SEARCH_PAGE_SIZE };
+  }
+
+  private async sqlite(terms: string[], kinds: readonly SearchKind[], offset: number): Promise<Row[]> {
+    const long = terms.filter((w) => length(w) >= TRIGRAM);
+    const short = terms.filter((w) => length(w) < TRIGRAM);
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (long.length > 0) {
+      where.push('record_search MATCH ?');
+      params.push(long.map((w) => `"${w.replace(/"/g, '""')}"`).join(' '));
+    }
+    for (const w of short) {
+      where.push("(title LIKE ? ESCAPE '\\' OR body LIKE ? ESCAPE '\\')");
+      params.push(likePattern(w), likePattern(w));
+    }
+    if (kinds.length < SEARCH_KINDS.length) {
+      where.push(`kind IN (${kinds.map(() => '?').join(', ')})`);
+      params.push(...kinds);
+    }
+    // The same score as on PostgreSQL, so that both rank alike: each word found in the title counts
+    // TITLE_WEIGHT, in the other fields 1. (bm25 would also weigh document length, which makes
+    // "newest first among equals" rare and the order hard to explain.)
+    const score = terms.map(() => `(CASE WHEN title LIKE ? ESCAPE '\\' THEN ${TITLE_WEIGHT} ELSE 0 END + CASE WHEN body LIKE ? ESCAPE '\\' THEN 1 ELSE 0 END)`);
+    const scoreParams = terms.flatMap((w) => [likePattern(w), likePattern(w)]);
+    return this.store.manager.query<Row[]>(
+      `SELECT kind, record_id, title, created_at FROM record_search WHERE ${where.join(' AND ')}
+       ORDER BY ${score.join(' + ')} DESC, created_at DESC, rowid DESC LIMIT ? OFFSET ?`,
+      [...params, ...scoreParams, SEARCH_PAGE_SIZE + 1, offset],
+    );
+  }
+
+  private async postgres(terms: string[], kinds: readonly SearchKind[], offset: number): Promise<Row[]> {
+    const schema = (this.store.dataSource.options as { schema?: string }).schema;
+    const table = schema ? `"${schema}".record_search` : 'record_search';
+    const params: unknown[] = terms.map(likePattern);
+    const match = terms.map((_, i) => `(title ILIKE $${i + 1} OR body ILIKE $${i + 1})`);
+    const score = terms.map((_, i) => `(CASE WHEN title ILIKE $${i + 1} THEN ${TITLE_WEIGHT} ELSE 0 END + CASE WHEN body ILIKE $${i + 1} THEN 1 ELSE 0 END)`);
+    if (kinds.length < SEARCH_KINDS.length) {
+      match.push(`kind = ANY($${params.length + 1})`);
+      params.push([...kinds]);
+    }
+    params.push(SEARCH_PAGE_SIZE + 1, offset);
+    return this.store.manager.query<Row[]>(
+      `SELECT kind, record_id, title, created_at FROM ${table} WHERE ${match.join(' AND ')}
+       ORDER BY ${score.join(' + ')} DESC, created_at DESC, record_id DESC LIMIT $${params.length - 1} OFFSET $${params.length}`,
+      params,
+    );
+  }
+
+  /** Adds state and priority from the records themselves (ten rows at most). */
+  private async describe(manager: EntityManager, rows: Row[]): Promise<SearchHit[]> {
+    const ids = (kind: SearchKind) => rows.filter((r) => r.kind === kind).map((r) => Number(r.record_id));
+    const [faults, requests, changes] = await Promise.all([
+      ids('fault').length ? manager.find(Fault, { where: { id: In(ids('fault')) } }) : [],
+      ids('request').length ? manager.find(ServiceRequest, { where: { id: In(ids('request')) } }) : [],
+      ids('change').length ? manager.find(Change, { where: { id: In(ids('change')) } }) : [],
+    ]);
+    const hits: SearchHit[] = [];
+    for (const row of rows) {
+      const id = Number(row.record_id);
+      const base = { kind: row.kind, id, title: row.title, createdAt: new Date(row.created_at) };
+      if (row.kind === 'fault') {
+        const f = faults.find((x) => x.id === id);
+        if (f) hits.push({ ...base, state: f.state, rank: f.priority });
+      } else if (row.kind === 'request') {
+        const r = requests.find((x) => x.id === id);
+        if (r) hits.push({ ...base, state: r.state, rank: r.priority });
+      } else {
+        const c = changes.find((x) => x.id === id);
+        if (c) hits.push({ ...base, state: c.state, rank: c.risk });
+      }
+    }
+    return hits;
+  }
+}

@@ -1,0 +1,92 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { addCiApiRoute } from '../../src/cis/api.js';
+import { HttpServer } from '../../src/http/server.js';
+import { createLogger } from '../../src/logger.js';
+import { AuditEntry, ConfigurationItem } from '../../src/store/entities/index.js';
+import { openTestWorld, type TestWorld } from '../helpers/db.js';
+import { request } from 'node:http';
+import { Writable } from 'node:stream';
+
+const TOKEN = 'test-webhook-token-0123456789';
+const HEADER = 'name,type,environment,owner,criticality,runbook,depends_on,aliases';
+
+/**
+ * The server stops reading past its body limit: it answers 413 and drops the connection mid-upload,
+ * so the client sees the 413 or, if the drop wins the race, a reset. Either way nothing is read.
+ */
+function statusOfOversized(url: string): Promise<number | 'reset'> {
+  return new Promise((resolve) => {
+    const req = request(url, { method: 'POST', headers: { 'content-type': 'text/csv', authorization: `Bearer ${TOKEN}` } }, (res) => resolve(res.statusCode ?? 0));
+    req.on('error', () => resolve('reset'));
+    req.end('x'.repeat(1024 * 1024 + 10));
+  });
+}
+
+describe('POST /api/cis', () => {
+  let world: TestWorld;
+  let http: HttpServer;
+  let base: string;
+
+  beforeEach(async () => {
+    world = await openTestWorld();
+    http = new HttpServer(createLogger('fatal', new Writable({ write: (_c, _e, done) => done() })));
+    addCiApiRoute(http, world.services.cis, TOKEN);
+    base = `http://127.0.0.1:${await http.listen(0, '127.0.0.1')}`;
+  });
+  afterEach(async () => {
+    await http.close();
+    await world.store.close();
+  });
+
+  const post = (body: string, contentType: string, options: { token?: string | null; query?: string } = {}) =>
+    fetch(`${base}/api/cis${options.query ?? ''}`, {
+      method: 'POST',
+      headers: { 'content-type': contentType, ...(options.token === null ? {} : { authorization: `Bearer ${options.token ?? TOKEN}` }) },
+      body,
+    });
+
+  it('refuses requests without the token or with a wrong one, and writes nothing', async () => {
+    const csv = `${HEADER}\nweb,application,production,,2,,,`;
+    expect((await post(csv, 'text/csv', { token: null })).status).toBe(401);
+    expect((await post(csv, 'text/csv', { token: 'wrong-token-wrong-token' })).status).toBe(401);
+    expect(await world.store.manager.count(ConfigurationItem)).toBe(0);
+  });
+
+  it('upserts CSV by name and answers per line, bad lines listed and good ones kept', async () => {
+    const csv = `\uFEFF${HEADER}\r\nweb,application,production,,2,https://wiki/web,db,web.corp\r\ndb,database,production,,1,,,\r\nbad,toaster,production,,2,,,\r\n`;
+    const res = await post(csv, 'text/csv; charset=utf-8');
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { created: number; refused: number; lines: { line: number; name: string; outcome: string; id?: string; reason?: string }[] };
+    expect(body.created).toBe(2);
+    expect(body.refused).toBe(1);
+    expect(body.lines).toEqual([
+      { line: 2, name: 'web', outcome: 'created', id: 'CI-1' },
+      { line: 3, name: 'db', outcome: 'created', id: 'CI-2' },
+      { line: 4, name: 'bad', outcome: 'refused', reason: 'the type column is not valid: server, network device, application, database or service.' },
+    ]);
+    const changed = await post(JSON.stringify([{ name: 'WEB', type: 'application', environment: 'staging', criticality: 3 }]), 'application/json');
+    const again = (await changed.json()) as { changed: number; lines: { outcome: string }[] };
+    expect(again.changed).toBe(1);
+    const web = await world.store.manager.findOneByOrFail(ConfigurationItem, { nameKey: 'web' });
+    expect([web.name, web.environment, web.criticality]).toEqual(['WEB', 'staging', 3]);
+    const audit = await world.store.manager.find(AuditEntry, { where: { action: 'ci.changed' } });
+    expect(audit.map((a) => a.actorLabel)).toEqual(['opsdesk']);
+  });
+
+  it('with ?atomic=true writes nothing unless every line is good', async () => {
+    const res = await post(JSON.stringify({ items: [{ name: 'a', type: 'server', environment: 'production' }, { name: 'b', type: 'server', environment: 'mars' }] }), 'application/json', { query: '?atomic=true' });
+    expect(res.status).toBe(422);
+    const body = (await res.json()) as { written: boolean; lines: { outcome: string }[] };
+    expect(body.written).toBe(false);
+    expect(body.lines.map((l) => l.outcome)).toEqual(['created', 'refused']);
+    expect(await world.store.manager.count(ConfigurationItem)).toBe(0);
+  });
+
+  it('refuses other media types, malformed bodies and oversized bodies', async () => {
+    expect((await post('name\nx', 'text/plain')).status).toBe(415);
+    expect((await post('{"items": 3}', 'application/json')).status).toBe(400);
+    expect((await post(`${HEADER}\n"unclosed,server`, 'text/csv')).status).toBe(400);
+    expect([413, 'reset']).toContain(await statusOfOversized(`${base}/api/cis`));
+    expect(await world.store.manager.count(ConfigurationItem)).toBe(0);
+  });
+});

@@ -1,0 +1,45 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { translator } from '../../src/chat/i18n/catalog.js';
+import { openTestWorld, type TestWorld } from '../helpers/db.js';
+import { replyText, testRuntime } from '../helpers/runtime.js';
+
+describe('search commands', () => {
+  let world: TestWorld;
+  let bot: ReturnType<typeof testRuntime>;
+
+  beforeEach(async () => {
+    world = await openTestWorld();
+    bot = testRuntime(world);
+    const ann = await world.actor('ann');
+    for (let i = 1; i <= 12; i++) {
+      await world.services.faults.report(ann, { title: `Printer ${i} jams`, description: 'paper', category: 'hardware', impact: 3, urgency: 3 });
+      world.clock.advance(60_000);
+    }
+    await world.services.requests.submit(ann, { title: 'New printer toner', requestType: 'hardware', importance: 3, urgency: 3 });
+  });
+  afterEach(async () => world.store.close());
+
+  it('answers /fault search with ten rows and a More button that pages on', async () => {
+    const first = await bot.command('UANN', '/fault', 'search printer');
+    const text = replyText(first);
+    expect(text).toContain('Faults matching “printer”');
+    expect(text).toContain('INC-12 · P4 · Reported');
+    expect(text).not.toContain('REQ-1');
+    expect(text).toContain('Results 1-10');
+    if (first.type !== 'private') throw new Error('expected a private reply');
+    const more = first.message.buttons?.[0];
+    expect(more).toEqual({ actionId: 'search.more', value: 'fault|10|printer', label: 'More results' });
+    const second = await bot.click('UANN', 'search.more', more?.value ?? '');
+    expect(replyText(second)).toContain('INC-1 · P4');
+    expect(replyText(second)).toContain('Results 11-12');
+    if (second.type !== 'private') throw new Error('expected a private reply');
+    expect(second.message.buttons).toBeUndefined();
+  });
+
+  it('searches every kind with /ops search, and refuses a forged More value', async () => {
+    const text = replyText(await bot.command('UANN', '/ops', 'search toner'));
+    expect(text).toContain('REQ-1 · P4');
+    expect(replyText(await bot.command('UANN', '/request', 'search jams'))).toContain('Nothing found');
+    expect(replyText(await bot.click('UANN', 'search.more', 'everything|x|'))).toBe(translator('en')('core.error.unknownAction'));
+  });
+});

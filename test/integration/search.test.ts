@@ -1,0 +1,141 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/clock.js';
+import type { ChangeRequest } from '../../src/changes/request-input.js';
+import type { FaultReport } from '../../src/faults/service.js';
+import type { Actor } from '../../src/people/actor.js';
+import { SEARCH_PAGE_SIZE } from '../../src/search/service.js';
+import { createServices, type Services } from '../../src/services.js';
+import { openDatabase } from '../../src/store/data-source.js';
+import { Fault } from '../../src/store/entities/index.js';
+import { Store } from '../../src/store/store.js';
+import { tempSqliteUrl } from '../helpers/db.js';
+import { POSTGRES_URL, createSchema } from '../helpers/postgres.js';
+
+const T0 = new Date('2026-11-23T09:00:00.000Z');
+const HOUR = 3_600_000;
+
+const fault = (title: string, description: string): FaultReport => ({ title, description, category: 'hardware', impact: 2, urgency: 2 });
+const change = (title: string, rollbackPlan: string): ChangeRequest => ({
+  title,
+  content: 'Replace the firmware',
+  reason: 'Vendor advisory',
+  expectedImpact: 'Ten minutes without Wi-Fi',
+  risk: 'low',
+  type: 'standard',
+  rollbackPlan,
+  window: { start: new Date('2026-11-25T21:00:00Z'), end: new Date('2026-11-25T23:00:00Z') },
+  configItems: ['ap-3f'],
+});
+
+interface Db {
+  store: Store;
+  services: Services;
+  clock: ManualClock;
+  close: () => Promise<void>;
+}
+
+async function sqlite(): Promise<Db> {
+  const url = tempSqliteUrl();
+  const store = new Store(await openDatabase(url), url);
+  return world(store, async () => store.close());
+}
+
+async function postgres(): Promise<Db> {
+  const { schema, drop } = await createSchema();
+  const store = new Store(await openDatabase(POSTGRES_URL, { schema }), POSTGRES_URL);
+  return world(store, async () => {
+    await store.close();
+    await drop();
+  });
+}
+
+function world(store: Store, close: () => Promise<void>): Db {
+  const clock = new ManualClock(T0);
+  const services = createServices({ store, clock, timeZone: 'Asia/Shanghai', defaultLocale: 'en', bootstrapAdmins: ['shell:admin'], channelDefaults: { fault_channel: 'shell:faults' } });
+  return { store, services, clock, close };
+}
+
+describe.each([
+  ['SQLite (FTS5 trigram)', sqlite],
+  ['PostgreSQL (pg_trgm)', postgres],
+])('search on %s', (_name, open) => {
+  let db: Db;
+  let ann: Actor;
+  let eng: Actor;
+  const ids: Record<string, number> = {};
+  const later = () => db.clock.advance(HOUR);
+
+  beforeAll(async () => {
+    db = await open();
+    const as = (name: string) => db.services.people.resolve({ platform: 'shell', userId: name, displayName: name });
+    const admin = await as('admin');
+    ann = await as('ann');
+    await db.services.people.grant(admin, { platform: 'shell', userId: 'eng' }, 'engineer');
+    eng = await as('eng');
+    const report = async (key: string, title: string, description: string) => {
+      ids[key] = (await db.services.faults.report(ann, fault(title, description))).id;
+      later();
+    };
+    await report('printer', '三楼打印机卡纸', '每次打印第二页时卡纸');
+    await report('vpnOld', 'VPN drops every hour', 'Since Monday');
+    await report('mentions', 'Slow laptop', 'The VPN client uses all memory');
+    await report('vpnNew', 'VPN login fails', 'Error 809');
+    await report('percent', 'Disk at 100% on file server', 'disk full');
+    for (let i = 0; i < 12; i++) await report(`bulk${i}`, `Projector ${i} flickers`, 'room B');
+    await db.services.faults.resolve(eng, ids.mentions ?? 0, { rootCause: 'Memory leak in the Wi-Fi driver', resolutionSteps: 'Rolled the driver back to 22.1' });
+    ids.request = (await db.services.requests.submit(ann, { title: '需要一台打印机', requestType: 'hardware', importance: 2, urgency: 2 })).id;
+    ids.change = (await db.services.changes.request(ann, change('Access point firmware', 'Reflash the 22.1 firmware from USB'))).id;
+  });
+  afterAll(async () => db?.close());
+
+  const found = async (text: string, kinds?: ('fault' | 'request' | 'change')[], offset = 0) =>
+    (await db.services.search.search(text, kinds, offset)).hits.map((h) => `${h.kind}:${h.id}`);
+
+  it('finds a Chinese substring without a word segmenter, and two-character words through the fallback', async () => {
+    expect(await found('打印机', ['fault'])).toEqual([`fault:${ids.printer}`]);
+    expect(await found('卡纸')).toEqual([`fault:${ids.printer}`]);
+    expect(await found('打印机')).toEqual([`request:${ids.request}`, `fault:${ids.printer}`]);
+  });
+
+  it('ranks title matches first, then newest first among equals', async () => {
+    expect(await found('vpn')).toEqual([`fault:${ids.vpnNew}`, `fault:${ids.vpnOld}`, `fault:${ids.mentions}`]);
+    expect(await found('VPN login')).toEqual([`fault:${ids.vpnNew}`]);
+  });
+
+  it('searches root causes and resolution steps written after the report, and change fields', async () => {
+    expect(await found('memory leak')).toEqual([`fault:${ids.mentions}`]);
+    expect(await found('22.1')).toEqual([`change:${ids.change}`, `fault:${ids.mentions}`]);
+    expect(await found('22.1', ['change'])).toEqual([`change:${ids.change}`]);
+    expect(await found('reflash usb', ['fault', 'request'])).toEqual([]);
+  });
+
+  it('treats LIKE wildcards and FTS syntax in the text as plain characters', async () => {
+    expect(await found('100%')).toEqual([`fault:${ids.percent}`]);
+    expect(await found('"AND" OR *')).toEqual([]);
+    expect(await found('%')).toEqual([`fault:${ids.percent}`]);
+  });
+
+  it('pages ten at a time and says when there is more', async () => {
+    const first = await db.services.search.search('projector');
+    expect(first.hits).toHaveLength(SEARCH_PAGE_SIZE);
+    expect(first.more).toBe(true);
+    expect(first.hits[0]?.id).toBe(ids.bulk11);
+    const second = await db.services.search.search('projector', undefined, SEARCH_PAGE_SIZE);
+    expect(second.hits.map((h) => h.id)).toEqual([ids.bulk1, ids.bulk0]);
+    expect(second.more).toBe(false);
+  });
+
+  it('updates the index in the transaction of the record: a rolled-back change leaves no trace', async () => {
+    const id = ids.bulk0 ?? 0;
+    const rename = (title: string, fail: boolean) =>
+      db.store.transaction(async (m) => {
+        await m.update(Fault, { id }, { title });
+        if (fail) throw new Error('rolled back');
+      });
+    await expect(rename('Beamer flickers', true)).rejects.toThrow('rolled back');
+    expect(await found('beamer')).toEqual([]);
+    await rename('Beamer flickers', false);
+    expect(await found('beamer')).toEqual([`fault:${id}`]);
+    expect(await found('projector', undefined, SEARCH_PAGE_SIZE)).toEqual([`fault:${ids.bulk1}`]);
+  });
+});
