@@ -3,6 +3,7 @@ import { linkRecord } from '../../src/cis/records.js';
 import { AuditEntry, ConfigurationItem, ConfigurationItemLink } from '../../src/store/entities/index.js';
 import { openTestWorld, type TestWorld } from '../helpers/db.js';
 import { replyText, testRuntime } from '../helpers/runtime.js';
+import { mentionNode } from '../../src/chat/markup.js';
 
 const form = (values: Partial<Record<string, string>>) => ({ type: 'server', environment: 'production', criticality: '2', runbook: '', aliases: '', notes: '', ...values }) as Record<string, string>;
 
@@ -27,7 +28,7 @@ describe('configuration items', () => {
     expect(again).toEqual({ type: 'fieldErrors', errors: { name: 'the name MAIL-01 is already used by mail-01 (CI-1).' } });
     const shown = replyText(await bot.command('UENG', '/ops', 'ci show SMTP'));
     expect(shown).toContain('CI-1 · mail-01');
-    expect(shown).toContain('Owner: <@UENG>');
+    expect(shown).toContain(`Owner: ${mentionNode('UENG')}`);
     expect(shown).toContain('Runbook: https://wiki.example/mail');
     expect(shown).toContain('Aliases: mail.corp, smtp');
     const audit = await world.store.manager.find(AuditEntry, { where: { action: 'ci.created' } });
