@@ -78,9 +78,10 @@ export class RecordFallbacks implements DeliveryFallbacks {
     const channel = await this.channelOf(record);
     if (channel) {
       const t = translator(this.options.defaultLocale);
+      // A bar, not Slack's `>` quote: message text is plain (src/chat/markup.ts), so markup would show as typed.
       const quoted = truncate(fallbackText(row.payload), QUOTED_MAX)
         .split('\n')
-        .map((line) => `> ${line}`)
+        .map((line) => `│ ${line}`)
         .join('\n');
       const text = t('outbox.undeliverable.dm', { person: person ? mention(person, channel.platform) : row.targetId, id: formatRecordId(record), text: quoted });
       await enqueue(manager, now, [{ target: channel, message: { fallback: text, body: text } }], record);

@@ -63,13 +63,13 @@ describe('undeliverable messages on the fake Slack (bot process)', () => {
     expect(submitted.problems).toEqual([]);
     const card = await fake.waitFor(() => fake.messagesIn(FAULTS).find((m) => m.text.startsWith('INC-1')), 5_000);
     const receipt = await fake.waitFor(() => inChannel('📭 <@U0ANNA>')[0], 5_000);
-    expect(receipt.text).toContain('> We received your fault report INC-1 (P1)');
+    expect(receipt.text).toContain('│ We received your fault report INC-1 (P1)');
 
     fake.deleteMessage(FAULTS, card.ts);
     fake.makeUnreachable(LI_WEI.id, 'account_inactive');
     clock.set('2026-11-23T10:07:31.000Z'); // 50 % of the 15-minute response target
     const reminder = await fake.waitFor(() => inChannel('📭 <@U0LIWEI>')[0], 10_000);
-    expect(reminder.text).toContain('> ⏰ INC-1 (P1): the response is due by 10:15');
+    expect(reminder.text).toContain('│ ⏰ INC-1 (P1): the response is due by 10:15');
 
     clock.set('2026-11-23T10:12:00.000Z');
     await fake.waitFor(() => (inChannel('📭 <@U0LIWEI>').length === 2 ? true : undefined), 10_000); // 75 %
