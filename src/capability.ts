@@ -3,6 +3,7 @@
 // them, and the runtime, the scheduler, the HTTP server and the settings registry read only that list.
 import type { CommandDef, SubcommandDef } from './chat/command-def.js';
 import type { ButtonHandler, FormHandler } from './chat/interactions.js';
+import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { RouteHandler } from './http/server.js';
 import type { Job } from './jobs/scheduler.js';
@@ -17,6 +18,18 @@ export interface CapabilityContext {
   store: Store;
   logger: Logger;
   config: Config;
+  /** The process's clock (the system's, or OPSDESK_CLOCK_FILE's in end-to-end tests). */
+  clock: Clock;
+}
+
+/** Something a capability keeps running beside its jobs (e.g. the SLA reminder timer). */
+export interface BackgroundTask {
+  /** Called once the adapters are connected. */
+  start(): void;
+  /** Called at shutdown, before the database closes. */
+  stop(): Promise<void>;
+  /** Called after every committed transaction that queued messages: a due time may have moved. */
+  changed?(): void;
 }
 
 /** An HTTP endpoint on the bot's one server (e.g. `POST /hooks/alertmanager`); bodies past 1 MiB are refused before it runs. */
@@ -40,6 +53,8 @@ export interface Capability {
   settings?: readonly SettingSpec[];
   /** Scheduled jobs, each run once across processes under a lease. */
   jobs?: (context: CapabilityContext) => Job[];
+  /** Long-running tasks started with the process and stopped at shutdown. */
+  background?: (context: CapabilityContext) => BackgroundTask[];
   /** HTTP endpoints (webhooks, exports, …). */
   routes?: (context: CapabilityContext) => HttpRoute[];
 }

@@ -14,10 +14,8 @@ import { RecordFallbacks } from './outbox/fallbacks.js';
 import { faultInjection } from './outbox/fault-injection.js';
 import type { PlatformAdapter } from './platforms/port.js';
 import { createShellAdapter } from './platforms/shell/index.js';
-import { createServices } from './services.js';
-import { ReminderTimer } from './sla/reminder-timer.js';
-import { FAULT_SUBJECT, REQUEST_SUBJECT } from './sla/subjects.js';
-import { resolvePollSecret } from './feedback/poll-secret.js';
+import type { BackgroundTask } from './capability.js';
+import { createServices, resolveServiceKeys } from './services.js';
 import type { ChannelKey } from './settings/registry.js';
 import { openDatabase } from './store/data-source.js';
 import { Store } from './store/store.js';
@@ -74,14 +72,12 @@ async function main(): Promise<void> {
 
   const dataSource = await openDatabase(config.DATABASE_URL);
   const store = new Store(dataSource, config.DATABASE_URL);
-  const pollSecret = resolvePollSecret(config);
-  if (pollSecret.kind === 'missing') logger.warn('anonymous polls are off: with PostgreSQL, set POLL_SECRET (the same on every replica)');
-  else if (pollSecret.path) logger.info({ path: pollSecret.path }, 'poll key file in use');
+  const keys = resolveServiceKeys(config, logger);
   const metrics = new Metrics();
   const http = new HttpServer(logger);
 
   let dispatcher: OutboxDispatcher | undefined;
-  let reminderTimer: ReminderTimer | undefined;
+  let background: BackgroundTask[] = [];
   const services = createServices({
     store,
     clock,
@@ -89,21 +85,12 @@ async function main(): Promise<void> {
     defaultLocale: config.DEFAULT_LOCALE,
     bootstrapAdmins: config.ADMIN_USERS,
     channelDefaults: channelDefaults(config, shellMode),
-    ...(pollSecret.kind === 'key' ? { pollSecret: pollSecret.value } : {}),
-    // A committed change that queued messages may also have set an earlier reminder.
+    ...keys,
+    // A committed change that queued messages may also have moved a due time (e.g. an earlier reminder).
     onOutbox: () => {
       dispatcher?.kick();
-      reminderTimer?.rearm();
+      for (const task of background) task.changed?.();
     },
-  });
-  reminderTimer = new ReminderTimer({
-    store,
-    clock,
-    logger,
-    subjects: [FAULT_SUBJECT, REQUEST_SUBJECT],
-    run: (now) => services.slaSweep.run(now),
-    // A test clock jumps; the timer must notice a jump past the due time at once.
-    ...(clock === systemClock ? {} : { maxWaitMs: 200 }),
   });
   const runtime = new ChatRuntime({
     services,
@@ -124,7 +111,7 @@ async function main(): Promise<void> {
     stopping ??= (async () => {
       logger.info('shutting down');
       for (const adapter of adapters) await adapter.stop().catch((err: unknown) => logger.error({ err }, 'adapter stop failed'));
-      await reminderTimer?.stop();
+      for (const task of background) await task.stop();
       await scheduler.stop();
       await dispatcher?.stop();
       await http.close();
@@ -171,7 +158,8 @@ async function main(): Promise<void> {
     claimTtlMs: config.OUTBOX_CLAIM_SECONDS * 1000,
     afterPlatformCall: faultInjection(config.OPSDESK_FAULT_INJECT, process.env.NODE_ENV, logger),
   });
-  const context = { services, store, logger, config };
+  const context = { services, store, logger, config, clock };
+  background = CAPABILITIES.flatMap((c) => c.background?.(context) ?? []);
   for (const job of allJobs(context)) scheduler.add(job);
   for (const route of CAPABILITIES.flatMap((c) => c.routes?.(context) ?? [])) http.add(route.method, route.path, route.handler);
 
@@ -183,7 +171,7 @@ async function main(): Promise<void> {
   for (const adapter of adapters) await adapter.start();
   dispatcher.start();
   scheduler.start();
-  reminderTimer.start();
+  for (const task of background) task.start();
   logger.info({ adapters: adapters.map((a) => a.platform), database: store.kind }, 'opsdesk started');
 
   process.on('SIGINT', () => void shutdown(0));

@@ -11,6 +11,8 @@ import type { Clock } from './clock.js';
 import { FaultQueries } from './faults/queries.js';
 import { FaultService } from './faults/service.js';
 import { FeedbackService } from './feedback/service.js';
+import { resolvePollSecret } from './feedback/poll-secret.js';
+import type { Logger } from './logger.js';
 import { HomeService } from './home/service.js';
 import { LinkService } from './people/link.js';
 import { OnCallService } from './oncall/service.js';
@@ -95,4 +97,19 @@ export function createServices(options: ServiceOptions): Services {
   });
   const home = new HomeService(store, clock, people, oncall, local);
   return { people, links: new LinkService(store, clock), settings, faults, faultQueries: new FaultQueries(store), changes, changeQueries: new ChangeQueries(store, changes), audit: new AuditService(store), reports: new ReportService(store, clock, sla, settings, local), feedback, sla, slaSweep, oncall, requests, requestQueries: new RequestQueries(store), home, cis: new CiService(store, clock, people), search: new SearchService(store), exports: new ExportService(store, clock, options.timeZone, options.onOutbox) };
+}
+
+/**
+ * The keys services need that are kept outside the database, from the configuration: the anonymous
+ * poll key (POLL_SECRET, or the key file beside the SQLite file; none with PostgreSQL without it, and
+ * polls are then refused). Throws when the key file cannot be created or read.
+ */
+export function resolveServiceKeys(config: { DATABASE_URL: string; POLL_SECRET?: string | undefined }, logger: Logger): Pick<ServiceOptions, 'pollSecret'> {
+  const pollSecret = resolvePollSecret(config);
+  if (pollSecret.kind === 'missing') {
+    logger.warn('anonymous polls are off: with PostgreSQL, set POLL_SECRET (the same on every replica)');
+    return {};
+  }
+  if (pollSecret.path) logger.info({ path: pollSecret.path }, 'poll key file in use');
+  return { pollSecret: pollSecret.value };
 }

@@ -1,6 +1,9 @@
 import { slaButtons } from './interactions.js';
 import { slaJobs } from './jobs.js';
 import { SLA_SETTINGS } from './policy.js';
+import { ReminderTimer } from './reminder-timer.js';
+import { FAULT_SUBJECT, REQUEST_SUBJECT } from './subjects.js';
+import { systemClock } from '../clock.js';
 import { opsSlaSubcommands } from '../../commands/ops-sla.js';
 import type { Capability } from '../capability.js';
 
@@ -11,4 +14,17 @@ export const slaCapability: Capability = {
   buttons: slaButtons,
   settings: SLA_SETTINGS,
   jobs: ({ services, logger }) => slaJobs(services.slaSweep, logger),
+  // The minute sweep is the safety net; the timer brings each reminder within seconds of its due time.
+  background: ({ services, store, logger, clock }) => {
+    const timer = new ReminderTimer({
+      store,
+      clock,
+      logger,
+      subjects: [FAULT_SUBJECT, REQUEST_SUBJECT],
+      run: (now) => services.slaSweep.run(now),
+      // A test clock jumps; the timer must notice a jump past the due time at once.
+      ...(clock === systemClock ? {} : { maxWaitMs: 200 }),
+    });
+    return [{ start: () => timer.start(), stop: () => timer.stop(), changed: () => timer.rearm() }];
+  },
 };
