@@ -5,6 +5,7 @@ import { LinkCodes1764460800000 } from './1764460800000-LinkCodes.js';
 import { DiscordFormDrafts1764464400000 } from './1764464400000-DiscordFormDrafts.js';
 import { SlaOnCall1764547200000 } from './1764547200000-SlaOnCall.js';
 import { ServiceRequests1764633600000 } from './1764633600000-ServiceRequests.js';
+import { Monitoring1764806400000 } from './1764806400000-Monitoring.js';
 
 /** Every migration, oldest first; the DataSource runs them at start-up. */
-export const MIGRATIONS = [Initial1764201600000, Changes1764288000000, Feedback1764374400000, LinkCodes1764460800000, DiscordFormDrafts1764464400000, SlaOnCall1764547200000, ServiceRequests1764633600000];
+export const MIGRATIONS = [Initial1764201600000, Changes1764288000000, Feedback1764374400000, LinkCodes1764460800000, DiscordFormDrafts1764464400000, SlaOnCall1764547200000, ServiceRequests1764633600000, Monitoring1764806400000];

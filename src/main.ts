@@ -14,6 +14,7 @@ import type { PlatformAdapter } from './platforms/port.js';
 import { createShellAdapter } from './platforms/shell/index.js';
 import { createSlackAdapter } from './platforms/slack/adapter.js';
 import { createDiscordAdapter } from './platforms/discord/adapter.js';
+import { addMonitoringRoutes } from './monitoring/routes.js';
 import { createServices } from './services.js';
 import type { ChannelKey } from './settings/registry.js';
 import { openDatabase } from './store/data-source.js';
@@ -143,6 +144,19 @@ async function main(): Promise<void> {
     { name: 'database', check: async () => (await dataSource.query<unknown[]>('SELECT 1 AS up')).length === 1 },
     ...adapters.map((a) => ({ name: a.platform, check: () => a.isReady() })),
   ]);
+  if (config.WEBHOOK_TOKEN) {
+    addMonitoringRoutes(http, {
+      intake: services.alerts,
+      token: config.WEBHOOK_TOKEN,
+      maxBytes: config.WEBHOOK_MAX_BYTES,
+      grafanaSignature: config.GRAFANA_WEBHOOK_SECRET
+        ? { secret: config.GRAFANA_WEBHOOK_SECRET, signatureHeader: config.GRAFANA_WEBHOOK_SIGNATURE_HEADER, timestampHeader: config.GRAFANA_WEBHOOK_TIMESTAMP_HEADER }
+        : undefined,
+      metrics,
+      logger,
+      clock,
+    });
+  }
   await listenOrWarn(http, config.PORT, shellMode, logger);
   for (const adapter of adapters) await adapter.start();
   dispatcher.start();

@@ -7,6 +7,8 @@ import type { Clock } from './clock.js';
 import { FaultQueries } from './faults/queries.js';
 import { FaultService } from './faults/service.js';
 import { FeedbackService } from './feedback/service.js';
+import { alertCardDetails } from './monitoring/card.js';
+import { AlertIntake } from './monitoring/intake.js';
 import { LinkService } from './people/link.js';
 import { OnCallService } from './oncall/service.js';
 import { RequestQueries } from './requests/queries.js';
@@ -37,6 +39,8 @@ export interface Services {
   oncall: OnCallService;
   requests: RequestService;
   requestQueries: RequestQueries;
+  /** Monitoring intake: alert webhooks into deduplicated faults. */
+  alerts: AlertIntake;
 }
 
 export interface ServiceOptions {
@@ -68,14 +72,16 @@ export function createServices(options: ServiceOptions): Services {
   const faults = new FaultService(store, clock, people, settings, {
     sla: sla.faults,
     surveys: feedback.surveys,
+    cardDetails: alertCardDetails,
     timeZone: options.timeZone,
     defaultLocale: options.defaultLocale,
     ...(options.onOutbox ? { onOutbox: options.onOutbox } : {}),
   });
+  const alerts = new AlertIntake(store, clock, faults, settings, oncall, local);
   const changes = new ChangeService(store, clock, people, settings, {
     timeZone: options.timeZone,
     defaultLocale: options.defaultLocale,
     ...(options.onOutbox ? { onOutbox: options.onOutbox } : {}),
   });
-  return { people, links: new LinkService(store, clock), settings, faults, faultQueries: new FaultQueries(store), changes, changeQueries: new ChangeQueries(store, changes), audit: new AuditService(store), feedback, sla, slaSweep, oncall, requests, requestQueries: new RequestQueries(store) };
+  return { people, links: new LinkService(store, clock), settings, faults, faultQueries: new FaultQueries(store), changes, changeQueries: new ChangeQueries(store, changes), audit: new AuditService(store), feedback, sla, slaSweep, oncall, requests, requestQueries: new RequestQueries(store), alerts };
 }

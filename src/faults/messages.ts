@@ -111,6 +111,9 @@ export const en = {
   'faults.event.reopen': 'reopened',
   'faults.event.close': 'closed',
   'faults.event.reassigned': 'reassigned',
+  'faults.event.alert_firing': 'alert firing',
+  'faults.event.alert_resolved': 'alert resolved',
+  'faults.event.alert_cleared': 'all alerts cleared',
 } as const;
 
 export const zhCN: Record<keyof typeof en, string> = {
@@ -225,4 +228,7 @@ export const zhCN: Record<keyof typeof en, string> = {
   'faults.event.reopen': '重新打开',
   'faults.event.close': '关闭',
   'faults.event.reassigned': '转派',
+  'faults.event.alert_firing': '告警触发',
+  'faults.event.alert_resolved': '告警恢复',
+  'faults.event.alert_cleared': '全部告警已恢复',
 } as const;

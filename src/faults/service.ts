@@ -5,7 +5,7 @@ import { FAULT_CATEGORIES, formatFaultId, nextState, priorityOf, type FaultMove,
 import { appendAudit } from '../audit/chain.js';
 import type { SurveyOpener } from '../feedback/surveys.js';
 import { formatTime } from '../chat/format.js';
-import type { Locale } from '../chat/i18n/catalog.js';
+import type { Locale, Translate } from '../chat/i18n/catalog.js';
 import type { Clock } from '../clock.js';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../errors.js';
 import { enqueue } from '../outbox/outbox.js';
@@ -51,6 +51,8 @@ export interface FaultServiceOptions {
   surveys?: SurveyOpener;
   /** Recomputes the SLA clock (deadlines, pauses, next reminder) after every change, in the same transaction. */
   sla?: { onChange(manager: EntityManager, fault: Fault, now: Date): Promise<unknown> };
+  /** Extra card lines for faults opened by monitoring (their alerts), read in the same transaction. */
+  cardDetails?: (manager: EntityManager, fault: Fault) => Promise<((t: Translate) => string) | undefined>;
 }
 
 const DAY_MS = 86_400_000;
@@ -69,8 +71,27 @@ export class FaultService {
   ) {}
 
   async report(actor: Actor, input: FaultReport, source: 'chat' | 'alert' = 'chat'): Promise<Fault> {
-    const fault = await this.store.transaction(async (manager) => {
-      const now = this.clock.now();
+    const fault = await this.store.transaction((manager) => this.reportIn(manager, actor, input, { source, platform: actor.platform, createdAt: this.clock.now() }));
+    this.options.onOutbox?.();
+    return fault;
+  }
+
+  /**
+   * Reports a fault inside the caller's transaction, with the same rules as `report` (priority
+   * matrix, SLA clocks from `createdAt`, timeline, audit, announcement through the outbox). The
+   * monitoring intake uses it with its sender as reporter; `beforeNotify` runs once the fault has
+   * its id, before the card is rendered (so that the card can show what it adds). The caller kicks
+   * the outbox after its commit.
+   */
+  async reportIn(
+    manager: EntityManager,
+    actor: Party & { personId: number },
+    input: FaultReport,
+    options: { source: 'chat' | 'alert'; platform: string; createdAt: Date; beforeNotify?: (fault: Fault) => Promise<void> },
+  ): Promise<Fault> {
+    const { source } = options;
+    {
+      const now = options.createdAt;
       const created = await manager.save(
         Fault,
         manager.create(Fault, {
@@ -87,7 +108,7 @@ export class FaultService {
           assigneeId: null,
           rootCause: null,
           resolutionSteps: null,
-          reporterPlatform: actor.platform,
+          reporterPlatform: options.platform,
           acknowledgedAt: null,
           resolvedAt: null,
           closedAt: null,
@@ -96,12 +117,11 @@ export class FaultService {
         }),
       );
       await this.options.sla?.onChange(manager, created, now);
+      await options.beforeNotify?.(created);
       await this.record(manager, actor, created, 'reported', null, null, null);
       await this.notify(manager, created, { kind: 'reported' });
       return created;
-    });
-    this.options.onOutbox?.();
-    return fault;
+    }
   }
 
   async get(id: number): Promise<Fault> {
@@ -207,7 +227,53 @@ export class FaultService {
     changes: (fault: Fault, now: Date) => Change,
     news: FaultNews,
   ): Promise<Fault> {
-    const fault = await this.store.transaction(async (manager) => {
+    const fault = await this.store.transaction((manager) => this.moveIn(manager, actor, id, move, changes, news));
+    this.options.onOutbox?.();
+    return fault;
+  }
+
+  /**
+   * Resolves a fault as opsdesk itself (no person acted), inside the caller's transaction: the
+   * monitoring intake when every alert of a fault has cleared. Throws ConflictError when the
+   * state machine does not allow it.
+   */
+  async resolveBySystemIn(manager: EntityManager, id: number, resolution: FaultResolution): Promise<Fault> {
+    return this.moveIn(
+      manager,
+      null,
+      id,
+      'resolve',
+      (fault, now) => ({ rootCause: resolution.rootCause, resolutionSteps: resolution.resolutionSteps, resolvedAt: now }),
+      { kind: 'resolved', by: null },
+    );
+  }
+
+  /** Reopens a resolved fault as opsdesk itself (an alert fired again), inside the caller's transaction. */
+  async reopenBySystemIn(manager: EntityManager, id: number): Promise<Fault> {
+    return this.moveIn(manager, null, id, 'reopen', () => ({ resolvedAt: null, rootCause: null, resolutionSteps: null }), { kind: 'reopened', by: null });
+  }
+
+  /**
+   * Writes monitoring alert events (`alert.firing`, `alert.resolved`, ...) on a fault's timeline,
+   * in one insert. The single place alert events are stored, so that the timeline's storage can
+   * change (record_events) without touching the intake.
+   */
+  async appendAlertEvents(manager: EntityManager, faultId: number, events: { kind: string; note: string; at: Date }[]): Promise<void> {
+    if (events.length === 0) return;
+    const rows = events.map((e) => ({ faultId, actorId: null, kind: e.kind.slice(0, 32), fromState: null, toState: null, note: e.note, createdAt: e.at }));
+    // SQLite takes at most 999 bound parameters per statement: 7 columns, so batches of 100 rows.
+    for (let i = 0; i < rows.length; i += 100) await manager.insert(FaultEvent, rows.slice(i, i + 100));
+  }
+
+  private async moveIn(
+    manager: EntityManager,
+    actor: Actor | null,
+    id: number,
+    move: FaultMove,
+    changes: (fault: Fault, now: Date) => Change,
+    news: FaultNews,
+  ): Promise<Fault> {
+    {
       const fault = await this.load(manager, id);
       if (actor) this.authorise(actor, fault, move);
       const to = nextState(fault.state, move);
@@ -230,9 +296,7 @@ export class FaultService {
         });
       }
       return fault;
-    });
-    this.options.onOutbox?.();
-    return fault;
+    }
   }
 
   private authorise(actor: Actor, fault: Fault, move: FaultMove): void {
@@ -306,6 +370,7 @@ export class FaultService {
       timeZone: this.options.timeZone,
       defaultLocale: this.options.defaultLocale,
       faultChannel: await this.settings.channel('fault_channel'),
+      details: fault.source === 'alert' ? await this.options.cardDetails?.(manager, fault) : undefined,
     });
     await enqueue(manager, this.clock.now(), messages);
   }

@@ -46,7 +46,7 @@ export function faultDetailMessage(
   return { ...card, body };
 }
 
-const EVENT_KINDS = ['reported', 'acknowledge', 'start', 'wait', 'resume', 'resolve', 'reopen', 'close', 'reassigned'] as const;
+const EVENT_KINDS = ['reported', 'acknowledge', 'start', 'wait', 'resume', 'resolve', 'reopen', 'close', 'reassigned', 'alert_firing', 'alert_resolved', 'alert_cleared'] as const;
 type EventKind = (typeof EVENT_KINDS)[number];
 
 function eventKind(kind: string): EventKind {

@@ -9,15 +9,23 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 
 class BodyTooLargeError extends Error {}
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > limit) {
+      reject(new BodyTooLargeError());
+      return;
+    }
     const chunks: Buffer[] = [];
     let size = 0;
+    let tooLarge = false;
     req.on('data', (chunk: Buffer) => {
+      if (tooLarge) return;
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
+      if (size > limit) {
+        tooLarge = true;
+        chunks.length = 0;
         reject(new BodyTooLargeError());
-        req.destroy();
         return;
       }
       chunks.push(chunk);
@@ -27,17 +35,22 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
+/** Per-route choices; `maxBytes` overrides MAX_BODY_BYTES (alert webhooks carry large groups). */
+export interface RouteOptions {
+  maxBytes?: number;
+}
+
 /** One HTTP server for health, metrics, webhooks and the platforms' HTTP modes. */
 export class HttpServer {
-  private readonly routes = new Map<string, RouteHandler>();
+  private readonly routes = new Map<string, { handler: RouteHandler; maxBytes: number }>();
   private readonly server: Server;
 
   constructor(private readonly logger: Logger) {
     this.server = createServer((req, res) => void this.dispatch(req, res));
   }
 
-  add(method: 'GET' | 'POST', path: string, handler: RouteHandler): void {
-    this.routes.set(`${method} ${path}`, handler);
+  add(method: 'GET' | 'POST' | 'PUT', path: string, handler: RouteHandler, options: RouteOptions = {}): void {
+    this.routes.set(`${method} ${path}`, { handler, maxBytes: options.maxBytes ?? MAX_BODY_BYTES });
   }
 
   async listen(port: number, host = '0.0.0.0'): Promise<number> {
@@ -55,17 +68,19 @@ export class HttpServer {
 
   private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
-    const handler = this.routes.get(`${req.method ?? 'GET'} ${path}`);
-    if (!handler) {
+    const route = this.routes.get(`${req.method ?? 'GET'} ${path}`);
+    if (!route) {
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not_found"}');
       return;
     }
     try {
-      const body = await readBody(req);
-      await handler(req, res, body);
+      const body = await readBody(req, route.maxBytes);
+      await route.handler(req, res, body);
     } catch (error) {
       if (error instanceof BodyTooLargeError) {
-        if (!res.headersSent) res.writeHead(413, { 'content-type': 'application/json' }).end('{"error":"body_too_large"}');
+        // Answer first, then drop the connection: the rest of the body is not worth reading.
+        res.once('finish', () => req.destroy());
+        if (!res.headersSent) res.writeHead(413, { 'content-type': 'application/json', connection: 'close' }).end('{"error":"body_too_large"}');
         return;
       }
       this.logger.error({ err: error, path }, 'http handler failed');

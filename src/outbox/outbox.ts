@@ -13,7 +13,7 @@ export interface OutgoingMessage {
  * Stores messages for delivery inside the caller's transaction, so that a message exists exactly
  * when the change it reports was committed.
  */
-export async function enqueue(manager: EntityManager, now: Date, messages: OutgoingMessage[]): Promise<void> {
+export async function enqueue(manager: EntityManager, now: Date, messages: OutgoingMessage[], options: { notBefore?: Date } = {}): Promise<void> {
   if (messages.length === 0) return;
   const rows = messages.map((m) =>
     manager.create(OutboxMessage, {
@@ -24,7 +24,8 @@ export async function enqueue(manager: EntityManager, now: Date, messages: Outgo
       payload: JSON.stringify(m.message),
       status: 'pending',
       attempts: 0,
-      nextAttemptAt: now,
+      // A later start coalesces edits: the dispatcher delivers only the newest pending version of a key.
+      nextAttemptAt: options.notBefore && options.notBefore > now ? options.notBefore : now,
       lastError: null,
       createdAt: now,
       sentAt: null,

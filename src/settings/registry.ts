@@ -2,6 +2,7 @@ import type { MessageKey } from '../chat/i18n/catalog.js';
 import { CHANGE_SETTINGS } from '../changes/settings.js';
 import { PLATFORMS, type Platform } from '../chat/model.js';
 import { feedbackSettingSpecs } from '../feedback/setting-specs.js';
+import { MONITORING_SETTINGS } from '../monitoring/setting-specs.js';
 import { requestSettingSpecs } from '../requests/setting-specs.js';
 import { SLA_SETTINGS } from '../sla/policy.js';
 
@@ -40,7 +41,7 @@ const channelSetting = (key: ChannelKey): SettingSpec => ({
   invalid: 'settings.error.badChannel',
 });
 
-export const SETTINGS: readonly SettingSpec[] = [...CHANNEL_KEYS.map(channelSetting), ...feedbackSettingSpecs(parseChannel), ...CHANGE_SETTINGS, ...SLA_SETTINGS, ...requestSettingSpecs(parseChannel)];
+export const SETTINGS: readonly SettingSpec[] = [...CHANNEL_KEYS.map(channelSetting), ...feedbackSettingSpecs(parseChannel), ...CHANGE_SETTINGS, ...SLA_SETTINGS, ...requestSettingSpecs(parseChannel), ...MONITORING_SETTINGS];
 
 export const SETTING_KEYS: readonly string[] = SETTINGS.map((s) => s.key);
 

@@ -1,3 +1,5 @@
+import { Alert } from './alert.js';
+import { AlertGroup } from './alert-group.js';
 import { AuditEntry } from './audit-entry.js';
 import { ChangeApproval } from './change-approval.js';
 import { ChangeEvent } from './change-event.js';
@@ -26,5 +28,6 @@ import { SlaNotice } from './sla-notice.js';
 
 export { AuditEntry, Change, ChangeApproval, ChangeEvent, ChangeNotice, DiscordFormDraft, LinkCode, Fault, FaultEvent, FeedbackBallot, FeedbackPoll, FeedbackSuggestion, FeedbackSurvey, Identity, JobLease, MessageRef, OutboxMessage, Person, RoleGrant, Setting };
 export { OnCallOverride, OnCallRotation, ServiceRequest, ServiceRequestEvent, SlaNotice };
+export { Alert, AlertGroup };
 
-export const ENTITIES = [Person, Identity, RoleGrant, Fault, FaultEvent, Setting, AuditEntry, OutboxMessage, MessageRef, JobLease, Change, ChangeApproval, ChangeEvent, ChangeNotice, FeedbackSurvey, FeedbackPoll, FeedbackBallot, FeedbackSuggestion, SlaNotice, OnCallRotation, OnCallOverride, ServiceRequest, ServiceRequestEvent, LinkCode, DiscordFormDraft];
+export const ENTITIES = [Person, Identity, RoleGrant, Fault, FaultEvent, Setting, AuditEntry, OutboxMessage, MessageRef, JobLease, Change, ChangeApproval, ChangeEvent, ChangeNotice, FeedbackSurvey, FeedbackPoll, FeedbackBallot, FeedbackSuggestion, SlaNotice, OnCallRotation, OnCallOverride, ServiceRequest, ServiceRequestEvent, LinkCode, DiscordFormDraft, AlertGroup, Alert];
