@@ -5,7 +5,8 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { timestampField } from './timestamps.js';
 
-export type AlertSource = 'alertmanager' | 'grafana' | string;
+/** `alertmanager`, `grafana`, or the `source` a generic sender names. */
+export type AlertSource = string;
 
 /** One alert as the intake handles it, whatever sent it. */
 export interface IncomingAlert {

@@ -14,7 +14,7 @@ export interface AlertSpec {
 
 const ZERO = '0001-01-01T00:00:00Z';
 
-export function amAlert(a: AlertSpec): Record<string, unknown> {
+export function amAlert(a: AlertSpec): Record<string, unknown> & { status: string } {
   const status = a.status ?? 'firing';
   return {
     status,
