@@ -17,7 +17,7 @@ import type { Store } from '../store/store.js';
 /** Issue #11 item 6: a storm edits each card at most once every 10 seconds. */
 export const CARD_EDIT_INTERVAL_MS = 10_000;
 /** Concurrent deliveries of one notification collide on a unique index; the loser runs again and finds the winner's rows. */
-const MAX_ATTEMPTS = 4;
+const MAX_ATTEMPTS = 5;
 /** SQLite binds at most 999 parameters per statement. */
 const IN_CHUNK = 500;
 

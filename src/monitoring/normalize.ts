@@ -90,7 +90,7 @@ export const genericBody = z.object({
   summary: z.string().trim().min(1).max(300),
   description: z.string().trim().max(4000).optional(),
   labels: stringMap.optional(),
-  link: z.url().max(2000).optional(),
+  link: z.url({ protocol: /^https?$/ }).max(2000).optional(),
   configurationItem: z.string().trim().min(1).max(200).optional(),
   fingerprint: z.string().trim().min(1).max(64).optional(),
   startsAt: timestampField,

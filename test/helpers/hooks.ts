@@ -1,0 +1,58 @@
+import { createHmac } from 'node:crypto';
+import type { Clock } from '../../src/clock.js';
+import { Metrics } from '../../src/http/metrics.js';
+import { HttpServer } from '../../src/http/server.js';
+import { createLogger } from '../../src/logger.js';
+import type { GrafanaSignatureOptions } from '../../src/monitoring/auth.js';
+import { addMonitoringRoutes } from '../../src/monitoring/routes.js';
+import type { Services } from '../../src/services.js';
+
+export const HOOK_TOKEN = 'test-webhook-token-0123456789abcdef';
+
+/** The monitoring routes on a real HTTP server on loopback, as main.ts registers them. */
+export async function startHooks(
+  services: Services,
+  clock: Clock,
+  options: { maxBytes?: number; grafanaSignature?: GrafanaSignatureOptions } = {},
+): Promise<{ url: string; metrics: Metrics; close: () => Promise<void> }> {
+  const logger = createLogger('silent');
+  const http = new HttpServer(logger);
+  const metrics = new Metrics();
+  addMonitoringRoutes(http, {
+    intake: services.alerts,
+    token: HOOK_TOKEN,
+    maxBytes: options.maxBytes ?? 10 * 1024 * 1024,
+    grafanaSignature: options.grafanaSignature,
+    metrics,
+    logger,
+    clock,
+  });
+  const port = await http.listen(0, '127.0.0.1');
+  return { url: `http://127.0.0.1:${port}`, metrics, close: () => http.close() };
+}
+
+export async function postHook(
+  url: string,
+  body: unknown,
+  options: { method?: string; token?: string | null; contentType?: string; headers?: Record<string, string> } = {},
+): Promise<{ status: number; json: Record<string, unknown> }> {
+  const raw = typeof body === 'string' ? body : JSON.stringify(body);
+  const headers: Record<string, string> = { 'content-type': options.contentType ?? 'application/json', ...options.headers };
+  if (options.token !== null) headers.authorization = `Bearer ${options.token ?? HOOK_TOKEN}`;
+  const res = await fetch(url, { method: options.method ?? 'POST', headers, body: raw });
+  const text = await res.text();
+  let json: Record<string, unknown> = {};
+  try {
+    json = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    json = { text };
+  }
+  return { status: res.status, json };
+}
+
+/** Grafana's signature: lowercase hex HMAC-SHA256 of the body, or of "{timestamp}:{body}". */
+export function grafanaSignature(secret: string, body: string, timestamp?: string): string {
+  const hmac = createHmac('sha256', secret);
+  if (timestamp !== undefined) hmac.update(`${timestamp}:`);
+  return hmac.update(body).digest('hex');
+}
