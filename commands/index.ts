@@ -3,6 +3,7 @@ import fault from './fault.js';
 import feedback from './feedback.js';
 import { opsCommand } from './ops.js';
 import { opsSlaSubcommands } from './ops-sla.js';
+import { opsReportSubcommands } from './ops-report.js';
 import oncall from './oncall.js';
 import request from './request.js';
 import type { CommandDef } from '../src/chat/command-def.js';
@@ -13,3 +14,5 @@ COMMANDS.push(fault, change, feedback, opsCommand(() => COMMANDS));
 COMMANDS.push(request, oncall);
 // `/ops sla show|set` belong to the SLA capability; they join /ops here.
 COMMANDS.find((c) => c.name === 'ops')?.subcommands.push(...opsSlaSubcommands);
+// `/ops report alerts` belongs to the monitoring capability.
+COMMANDS.find((c) => c.name === 'ops')?.subcommands.push(...opsReportSubcommands);

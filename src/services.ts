@@ -9,6 +9,7 @@ import { FaultService } from './faults/service.js';
 import { FeedbackService } from './feedback/service.js';
 import { alertCardDetails } from './monitoring/card.js';
 import { AlertIntake } from './monitoring/intake.js';
+import { AlertReports } from './monitoring/report.js';
 import { LinkService } from './people/link.js';
 import { OnCallService } from './oncall/service.js';
 import { RequestQueries } from './requests/queries.js';
@@ -41,6 +42,8 @@ export interface Services {
   requestQueries: RequestQueries;
   /** Monitoring intake: alert webhooks into deduplicated faults. */
   alerts: AlertIntake;
+  /** `/ops report alerts`. */
+  alertReports: AlertReports;
 }
 
 export interface ServiceOptions {
@@ -83,5 +86,5 @@ export function createServices(options: ServiceOptions): Services {
     defaultLocale: options.defaultLocale,
     ...(options.onOutbox ? { onOutbox: options.onOutbox } : {}),
   });
-  return { people, links: new LinkService(store, clock), settings, faults, faultQueries: new FaultQueries(store), changes, changeQueries: new ChangeQueries(store, changes), audit: new AuditService(store), feedback, sla, slaSweep, oncall, requests, requestQueries: new RequestQueries(store), alerts };
+  return { people, links: new LinkService(store, clock), settings, faults, faultQueries: new FaultQueries(store), changes, changeQueries: new ChangeQueries(store, changes), audit: new AuditService(store), feedback, sla, slaSweep, oncall, requests, requestQueries: new RequestQueries(store), alerts, alertReports: new AlertReports(store, clock) };
 }

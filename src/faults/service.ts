@@ -243,7 +243,8 @@ export class FaultService {
       null,
       id,
       'resolve',
-      (fault, now) => ({ rootCause: resolution.rootCause, resolutionSteps: resolution.resolutionSteps, resolvedAt: now }),
+      // The response clock stops too: nobody needs reminding to acknowledge a fault that is over.
+      (fault, now) => ({ rootCause: resolution.rootCause, resolutionSteps: resolution.resolutionSteps, resolvedAt: now, acknowledgedAt: fault.acknowledgedAt ?? now }),
       { kind: 'resolved', by: null },
     );
   }

@@ -192,3 +192,38 @@ describe('monitoring intake', () => {
     expect((await w.store.manager.findOneOrFail(Fault, { where: { id: r.faultId ?? -1 } })).affectedSystem).toBe('nas1');
   });
 });
+
+describe('/ops report alerts', () => {
+  it('counts alerts by source, name and configuration item, the noisiest, time to acknowledge and cleared-before-anyone-acted', async () => {
+    const w = await world();
+    const admin = await w.actor('admin');
+    await w.services.people.grant(admin, { platform: 'shell', userId: 'li.wei' }, 'engineer');
+    const li = await w.actor('li.wei');
+    const first = await w.services.alerts.ingest(am('r1', [{ name: 'Blip', fingerprint: 'f100000000000001', instance: 'web1' }]));
+    w.clock.advance(60_000);
+    await w.services.alerts.ingest(am('r1', [{ name: 'Blip', fingerprint: 'f100000000000001', instance: 'web1', status: 'resolved' }]));
+    const disk = (status: 'firing' | 'resolved', startsAt = '2026-11-23T08:59:00Z') =>
+      am('r2', [{ name: 'Disk', fingerprint: 'f200000000000001', instance: 'db1', status, startsAt }, { name: 'Disk', fingerprint: 'f200000000000002', instance: 'db1' }]);
+    const second = await w.services.alerts.ingest(disk('firing'));
+    w.clock.advance(60_000);
+    await w.services.alerts.ingest(disk('resolved'));
+    w.clock.advance(60_000);
+    await w.services.alerts.ingest(disk('firing', '2026-11-23T09:03:00Z'));
+    w.clock.advance(8 * 60_000);
+    await w.services.faults.acknowledge(li, second.faultId ?? -1);
+
+    const report = await w.services.alertReports.forPeriod(li, 'week');
+    expect(report).toMatchObject({ days: 7, alerts: 3, firings: 4, faults: 2, acknowledged: 1, clearedUnattended: 1, ackMedianMs: 10 * 60_000 });
+    expect(first.faultId).not.toBe(second.faultId);
+    expect(report.bySource).toEqual([{ name: 'alertmanager', count: 3 }]);
+    expect(report.byName).toEqual([{ name: 'Disk', count: 2 }, { name: 'Blip', count: 1 }]);
+    expect(report.byItem).toEqual([{ name: 'db1', count: 2 }, { name: 'web1', count: 1 }]);
+    expect(report.noisiest).toEqual([{ name: 'Disk', count: 3 }, { name: 'Blip', count: 1 }]);
+    const { alertReportMessage } = await import('../../src/monitoring/report.js');
+    const { translator } = await import('../../src/chat/i18n/catalog.js');
+    const message = alertReportMessage(report, translator('en'));
+    expect(message.body).toContain('Alerts: 3 (firings: 4), faults opened: 2');
+    expect(message.body).toContain('median 10 min');
+    await expect(w.services.alertReports.forPeriod(await w.actor('anna'), 'week')).rejects.toThrow();
+  });
+});
