@@ -11,6 +11,7 @@ import { createServices } from '../src/services.js';
 import { openDatabase } from '../src/store/data-source.js';
 import { OutboxMessage } from '../src/store/entities/index.js';
 import { Store } from '../src/store/store.js';
+import { benchAlertIntake } from './alerts.js';
 
 const NOW = new Date('2026-11-23T09:00:00.000Z');
 const MINUTE = 60_000;
@@ -119,6 +120,7 @@ async function main(): Promise<void> {
   if (small && large) {
     process.stdout.write(`ratio ${n(large.size.total)} / ${n(small.size.total)}: ${(large.due / small.due).toFixed(2)} (due), ${(large.idle / small.idle).toFixed(2)} (nothing due)\n`);
   }
+  await benchAlertIntake();
 }
 
 main().catch((error: unknown) => {
