@@ -263,7 +263,9 @@ export class FaultService {
     if (events.length === 0) return;
     const rows = events.map((e) => ({ faultId, actorId: null, kind: e.kind.slice(0, 32), fromState: null, toState: null, note: e.note, createdAt: e.at }));
     // SQLite takes at most 999 bound parameters per statement: 7 columns, so batches of 100 rows.
-    for (let i = 0; i < rows.length; i += 100) await manager.insert(FaultEvent, rows.slice(i, i + 100));
+    for (let i = 0; i < rows.length; i += 100) {
+      await manager.createQueryBuilder().insert().into(FaultEvent).values(rows.slice(i, i + 100)).updateEntity(false).execute();
+    }
   }
 
   private async moveIn(

@@ -263,7 +263,10 @@ export class AlertIntake {
       }
     }
     // 16 columns a row: batches of 50 stay below SQLite's 999 bound parameters.
-    for (let i = 0; i < inserts.length; i += 50) await manager.insert(Alert, inserts.slice(i, i + 50));
+    // Without re-reading generated columns: nothing here uses the new ids, and it halves the cost.
+    for (let i = 0; i < inserts.length; i += 50) {
+      await manager.createQueryBuilder().insert().into(Alert).values(inserts.slice(i, i + 50)).updateEntity(false).execute();
+    }
     await this.faults.appendAlertEvents(manager, faultId, events);
   }
 
