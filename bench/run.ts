@@ -13,6 +13,7 @@ import { OutboxMessage } from '../src/store/entities/index.js';
 import { Store } from '../src/store/store.js';
 import { benchStartup } from './startup.js';
 import { benchReports } from './reports.js';
+import { benchAlertIntake } from './alerts.js';
 
 const NOW = new Date('2026-11-23T09:00:00.000Z');
 const MINUTE = 60_000;
@@ -125,6 +126,7 @@ async function main(): Promise<void> {
   }
   await benchStartup();
   process.stdout.write(`${(await benchReports()).join('\n')}\n`);
+  await benchAlertIntake();
 }
 
 main().catch((error: unknown) => {

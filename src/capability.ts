@@ -3,8 +3,10 @@
 // them, and the runtime, the scheduler, the HTTP server and the settings registry read only that list.
 import type { CommandDef, SubcommandDef } from './chat/command-def.js';
 import type { ButtonHandler, FormHandler } from './chat/interactions.js';
+import type { Clock } from './clock.js';
 import type { Config } from './config.js';
-import type { RouteHandler } from './http/server.js';
+import type { Metrics } from './http/metrics.js';
+import type { HttpMethod, RouteHandler, RouteOptions } from './http/server.js';
 import type { Job } from './jobs/scheduler.js';
 import type { Logger } from './logger.js';
 import type { Services } from './services.js';
@@ -17,13 +19,20 @@ export interface CapabilityContext {
   store: Store;
   logger: Logger;
   config: Config;
+  /** The process's Prometheus counters (`/metrics`). */
+  metrics: Metrics;
+  clock: Clock;
 }
 
-/** An HTTP endpoint on the bot's one server (e.g. `POST /hooks/alertmanager`); bodies past 1 MiB are refused before it runs. */
+/**
+ * An HTTP endpoint on the bot's one server (e.g. `POST /hooks/alertmanager`); bodies past 1 MiB
+ * (or `options.maxBytes`) are refused with 413 before it runs.
+ */
 export interface HttpRoute {
-  method: 'GET' | 'POST';
+  method: HttpMethod;
   path: string;
   handler: RouteHandler;
+  options?: RouteOptions;
 }
 
 /** Everything one capability adds; every part is optional. */

@@ -9,6 +9,9 @@ import { FaultQueries } from './faults/queries.js';
 import { FaultService } from './faults/service.js';
 import { FeedbackService } from './feedback/service.js';
 import { HomeService } from './home/service.js';
+import { alertCardDetails } from './monitoring/card.js';
+import { AlertIntake } from './monitoring/intake.js';
+import { AlertReports } from './monitoring/report.js';
 import { LinkService } from './people/link.js';
 import { OnCallService } from './oncall/service.js';
 import { RequestQueries } from './requests/queries.js';
@@ -42,6 +45,10 @@ export interface Services {
   requestQueries: RequestQueries;
   /** The personal overview: Slack App Home and `/ops me`. */
   home: HomeService;
+  /** Monitoring intake: alert webhooks into deduplicated faults. */
+  alerts: AlertIntake;
+  /** `/ops report alerts`. */
+  alertReports: AlertReports;
 }
 
 export interface ServiceOptions {
@@ -75,15 +82,17 @@ export function createServices(options: ServiceOptions): Services {
   const faults = new FaultService(store, clock, people, settings, {
     sla: sla.faults,
     surveys: feedback.surveys,
+    cardDetails: alertCardDetails,
     timeZone: options.timeZone,
     defaultLocale: options.defaultLocale,
     ...(options.onOutbox ? { onOutbox: options.onOutbox } : {}),
   });
+  const alerts = new AlertIntake(store, clock, faults, settings, oncall, local);
   const changes = new ChangeService(store, clock, people, settings, {
     timeZone: options.timeZone,
     defaultLocale: options.defaultLocale,
     ...(options.onOutbox ? { onOutbox: options.onOutbox } : {}),
   });
   const home = new HomeService(store, clock, people, oncall, local);
-  return { people, links: new LinkService(store, clock), settings, faults, faultQueries: new FaultQueries(store), changes, changeQueries: new ChangeQueries(store, changes), audit: new AuditService(store), reports: new ReportService(store, clock, sla, settings, local), feedback, sla, slaSweep, oncall, requests, requestQueries: new RequestQueries(store), home };
+  return { people, links: new LinkService(store, clock), settings, faults, faultQueries: new FaultQueries(store), changes, changeQueries: new ChangeQueries(store, changes), audit: new AuditService(store), reports: new ReportService(store, clock, sla, settings, local), feedback, sla, slaSweep, oncall, requests, requestQueries: new RequestQueries(store), home, alerts, alertReports: new AlertReports(store, clock) };
 }

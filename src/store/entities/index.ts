@@ -1,3 +1,5 @@
+import { Alert } from './alert.js';
+import { AlertGroup } from './alert-group.js';
 import { AuditEntry } from './audit-entry.js';
 import { ChangeApproval } from './change-approval.js';
 import { ChangeNotice } from './change-notice.js';
@@ -28,6 +30,7 @@ import { SlaNotice } from './sla-notice.js';
 export { AuditEntry, Change, ChangeApproval, ChangeNotice, DiscordFormDraft, LinkCode, Fault, FeedbackBallot, FeedbackPoll, FeedbackSuggestion, FeedbackSurvey, Identity, JobLease, MessageRef, OutboxMessage, Person, RoleGrant, Setting };
 export { OnCallOverride, OnCallRotation, OutboxPause, ServiceRequest, RecordEvent, SlaNotice };
 export { HomeView, ProcessedEvent };
+export { Alert, AlertGroup };
 
-export const ENTITIES = [Person, Identity, RoleGrant, Fault, Setting, AuditEntry, OutboxMessage, MessageRef, JobLease, Change, ChangeApproval, ChangeNotice, FeedbackSurvey, FeedbackPoll, FeedbackBallot, FeedbackSuggestion, SlaNotice, OnCallRotation, OnCallOverride, ServiceRequest, RecordEvent, LinkCode, DiscordFormDraft, OutboxPause, HomeView, ProcessedEvent];
+export const ENTITIES = [Person, Identity, RoleGrant, Fault, Setting, AuditEntry, OutboxMessage, MessageRef, JobLease, Change, ChangeApproval, ChangeNotice, FeedbackSurvey, FeedbackPoll, FeedbackBallot, FeedbackSuggestion, SlaNotice, OnCallRotation, OnCallOverride, ServiceRequest, RecordEvent, LinkCode, DiscordFormDraft, OutboxPause, HomeView, ProcessedEvent, AlertGroup, Alert];
 export type { EventDetails } from './record-event.js';
