@@ -14,6 +14,7 @@ import { Store } from '../src/store/store.js';
 import { benchStartup } from './startup.js';
 import { benchReports } from './reports.js';
 import { searchAndExport } from './search-export.js';
+import { benchAlertIntake } from './alerts.js';
 
 const NOW = new Date('2026-11-23T09:00:00.000Z');
 const MINUTE = 60_000;
@@ -127,6 +128,7 @@ async function main(): Promise<void> {
   await benchStartup();
   process.stdout.write(`${(await benchReports()).join('\n')}\n`);
   process.stdout.write(`${(await searchAndExport()).join('\n')}\n`);
+  await benchAlertIntake();
 }
 
 main().catch((error: unknown) => {

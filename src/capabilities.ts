@@ -8,6 +8,7 @@ import type { ButtonHandler, FormHandler } from './chat/interactions.js';
 import { faultCapability } from './faults/capability.js';
 import { feedbackCapability } from './feedback/capability.js';
 import { homeCapability } from './home/capability.js';
+import { monitoringCapability } from './monitoring/capability.js';
 import type { Job } from './jobs/scheduler.js';
 import { oncallCapability } from './oncall/capability.js';
 import { requestCapability } from './requests/capability.js';
@@ -27,6 +28,7 @@ export const CAPABILITIES: readonly Capability[] = [
   auditCapability,
   homeCapability,
   reportCapability,
+  monitoringCapability,
   ciCapability,
   searchCapability,
 ];

@@ -5,7 +5,8 @@ import type { CommandDef, SubcommandDef } from './chat/command-def.js';
 import type { ButtonHandler, FormHandler } from './chat/interactions.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
-import type { RouteHandler } from './http/server.js';
+import type { Metrics } from './http/metrics.js';
+import type { HttpMethod, RouteHandler, RouteOptions } from './http/server.js';
 import type { Job } from './jobs/scheduler.js';
 import type { Logger } from './logger.js';
 import type { Services } from './services.js';
@@ -18,6 +19,8 @@ export interface CapabilityContext {
   store: Store;
   logger: Logger;
   config: Config;
+  /** The process's Prometheus counters (`/metrics`). */
+  metrics: Metrics;
   /** The process's clock (the system's, or OPSDESK_CLOCK_FILE's in end-to-end tests). */
   clock: Clock;
 }
@@ -32,11 +35,15 @@ export interface BackgroundTask {
   changed?(): void;
 }
 
-/** An HTTP endpoint on the bot's one server (e.g. `POST /hooks/alertmanager`); bodies past 1 MiB are refused before it runs. */
+/**
+ * An HTTP endpoint on the bot's one server (e.g. `POST /hooks/alertmanager`); bodies past 1 MiB
+ * (or `options.maxBytes`) are refused with 413 before it runs.
+ */
 export interface HttpRoute {
-  method: 'GET' | 'POST';
+  method: HttpMethod;
   path: string;
   handler: RouteHandler;
+  options?: RouteOptions;
 }
 
 /** Everything one capability adds; every part is optional. */

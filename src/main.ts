@@ -158,10 +158,10 @@ async function main(): Promise<void> {
     claimTtlMs: config.OUTBOX_CLAIM_SECONDS * 1000,
     afterPlatformCall: faultInjection(config.OPSDESK_FAULT_INJECT, process.env.NODE_ENV, logger),
   });
-  const context = { services, store, logger, config, clock };
+  const context = { services, store, logger, config, metrics, clock };
   background = CAPABILITIES.flatMap((c) => c.background?.(context) ?? []);
   for (const job of allJobs(context)) scheduler.add(job);
-  for (const route of CAPABILITIES.flatMap((c) => c.routes?.(context) ?? [])) http.add(route.method, route.path, route.handler);
+  for (const route of CAPABILITIES.flatMap((c) => c.routes?.(context) ?? [])) http.add(route.method, route.path, route.handler, route.options);
 
   addHealthRoutes(http, metrics, [
     { name: 'database', check: async () => (await dataSource.query<unknown[]>('SELECT 1 AS up')).length === 1 },

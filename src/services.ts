@@ -14,6 +14,9 @@ import { FeedbackService } from './feedback/service.js';
 import { resolvePollSecret } from './feedback/poll-secret.js';
 import type { Logger } from './logger.js';
 import { HomeService } from './home/service.js';
+import { alertCardDetails } from './monitoring/card.js';
+import { AlertIntake } from './monitoring/intake.js';
+import { AlertReports } from './monitoring/report.js';
 import { LinkService } from './people/link.js';
 import { OnCallService } from './oncall/service.js';
 import { RequestQueries } from './requests/queries.js';
@@ -53,6 +56,10 @@ export interface Services {
   search: SearchService;
   /** CSV exports of records, configuration items and the audit log. */
   exports: ExportService;
+  /** Monitoring intake: alert webhooks into deduplicated faults. */
+  alerts: AlertIntake;
+  /** `/ops report alerts`. */
+  alertReports: AlertReports;
 }
 
 export interface ServiceOptions {
@@ -86,17 +93,19 @@ export function createServices(options: ServiceOptions): Services {
   const faults = new FaultService(store, clock, people, settings, {
     sla: sla.faults,
     surveys: feedback.surveys,
+    cardDetails: alertCardDetails,
     timeZone: options.timeZone,
     defaultLocale: options.defaultLocale,
     ...(options.onOutbox ? { onOutbox: options.onOutbox } : {}),
   });
+  const alerts = new AlertIntake(store, clock, faults, settings, oncall, local);
   const changes = new ChangeService(store, clock, people, settings, {
     timeZone: options.timeZone,
     defaultLocale: options.defaultLocale,
     ...(options.onOutbox ? { onOutbox: options.onOutbox } : {}),
   });
   const home = new HomeService(store, clock, people, oncall, local);
-  return { people, links: new LinkService(store, clock), settings, faults, faultQueries: new FaultQueries(store), changes, changeQueries: new ChangeQueries(store, changes), audit: new AuditService(store), reports: new ReportService(store, clock, sla, settings, local), feedback, sla, slaSweep, oncall, requests, requestQueries: new RequestQueries(store), home, cis: new CiService(store, clock, people), search: new SearchService(store), exports: new ExportService(store, clock, options.timeZone, options.onOutbox) };
+  return { people, links: new LinkService(store, clock), settings, faults, faultQueries: new FaultQueries(store), changes, changeQueries: new ChangeQueries(store, changes), audit: new AuditService(store), reports: new ReportService(store, clock, sla, settings, local), feedback, sla, slaSweep, oncall, requests, requestQueries: new RequestQueries(store), home, cis: new CiService(store, clock, people), search: new SearchService(store), exports: new ExportService(store, clock, options.timeZone, options.onOutbox), alerts, alertReports: new AlertReports(store, clock) };
 }
 
 /**

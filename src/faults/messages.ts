@@ -113,6 +113,9 @@ export const en = {
   'faults.event.reassigned': 'reassigned',
   'faults.event.dm_undeliverable': 'direct message could not be delivered; posted in the channel',
   'faults.event.card_reposted': 'card was deleted; posted anew',
+  'faults.event.alert_firing': 'alert firing',
+  'faults.event.alert_resolved': 'alert resolved',
+  'faults.event.alert_cleared': 'all alerts cleared',
 } as const;
 
 export const zhCN: Record<keyof typeof en, string> = {
@@ -229,4 +232,7 @@ export const zhCN: Record<keyof typeof en, string> = {
   'faults.event.reassigned': '转派',
   'faults.event.dm_undeliverable': '私信无法送达，已改发到频道',
   'faults.event.card_reposted': '卡片已被删除，已重新发布',
+  'faults.event.alert_firing': '告警触发',
+  'faults.event.alert_resolved': '告警恢复',
+  'faults.event.alert_cleared': '全部告警已恢复',
 } as const;

@@ -3,7 +3,7 @@ import { faultCard, faultTitle } from './cards.js';
 import { formatFaultId } from './rules.js';
 import type { PersonView } from '../chat/format.js';
 import { mention } from '../chat/format.js';
-import { resolveLocale, translator, type Locale, type MessageKey } from '../chat/i18n/catalog.js';
+import { resolveLocale, translator, type Locale, type MessageKey, type Translate } from '../chat/i18n/catalog.js';
 import type { ChatButton, ChatMessage, ChatTarget } from '../chat/model.js';
 import type { OutgoingMessage } from '../outbox/outbox.js';
 import { peopleViews } from '../people/views.js';
@@ -16,9 +16,9 @@ export type FaultNews =
   | { kind: 'started'; by: number }
   | { kind: 'waiting'; by: number }
   | { kind: 'resumed'; by: number }
-  | { kind: 'resolved'; by: number }
+  | { kind: 'resolved'; by: number | null }
   | { kind: 'reassigned'; by: number; to: number }
-  | { kind: 'reopened'; by: number }
+  | { kind: 'reopened'; by: number | null }
   | { kind: 'closed'; by: number | null };
 
 export interface NotifyContext {
@@ -26,6 +26,8 @@ export interface NotifyContext {
   timeZone: string;
   defaultLocale: Locale;
   faultChannel: ChatTarget | undefined;
+  /** Extra lines for the channel card's body (a monitoring fault lists its alerts), in the card's language. */
+  details?: ((t: Translate) => string) | undefined;
 }
 
 export function announcementKey(faultId: number): string {
@@ -67,11 +69,10 @@ export async function faultMessages(fault: Fault, news: FaultNews, ctx: NotifyCo
 
   if (ctx.faultChannel) {
     const t = translator(ctx.defaultLocale);
-    messages.push({
-      target: ctx.faultChannel,
-      key: announcementKey(fault.id),
-      message: faultCard(fault, { t, platform: ctx.faultChannel.platform, timeZone: ctx.timeZone, people: views }),
-    });
+    const card = faultCard(fault, { t, platform: ctx.faultChannel.platform, timeZone: ctx.timeZone, people: views });
+    const details = ctx.details?.(t);
+    if (details) card.body = `${card.body ?? ''}\n\n${details}`;
+    messages.push({ target: ctx.faultChannel, key: announcementKey(fault.id), message: card });
   }
 
   const reporterTarget = dmTarget(views.get(fault.reporterId), fault.reporterPlatform);

@@ -4,16 +4,16 @@ import { faultMessages, type FaultNews } from './notifications.js';
 import { FAULT_RECORD } from './record.js';
 import { FAULT_CATEGORIES, formatFaultId, nextState, priorityOf, type FaultMove, type Level } from './rules.js';
 import { surveyAbout, type SurveyOpener } from '../feedback/surveys.js';
-import type { Locale } from '../chat/i18n/catalog.js';
+import type { Locale, Translate } from '../chat/i18n/catalog.js';
 import type { Clock } from '../clock.js';
 import { ConflictError, ForbiddenError, InvalidInputError } from '../errors.js';
-import type { Actor } from '../people/actor.js';
+import { SYSTEM, type Actor, type Party } from '../people/actor.js';
 import { RecordLifecycle, type MessagesOf, type MoveRules } from '../records/lifecycle.js';
-import { refuseMove } from '../records/timeline.js';
+import { appendEvents, refuseMove } from '../records/timeline.js';
 import { hasRole } from '../people/roles.js';
 import type { AccountRef, PeopleService } from '../people/service.js';
 import type { SettingsService } from '../settings/service.js';
-import { type Fault } from '../store/entities/index.js';
+import type { EventDetails, Fault } from '../store/entities/index.js';
 import type { Store } from '../store/store.js';
 
 const level = z.coerce.number().int().min(1).max(3).transform((n) => n as Level);
@@ -50,6 +50,16 @@ export interface FaultServiceOptions {
   surveys?: SurveyOpener;
   /** Recomputes the SLA clock (deadlines, pauses, next reminder) after every change, in the same transaction. */
   sla?: { onChange(manager: EntityManager, fault: Fault, now: Date): Promise<unknown> };
+  /** Extra card lines for faults opened by monitoring (their alerts), read in the same transaction. */
+  cardDetails?: (manager: EntityManager, fault: Fault) => Promise<((t: Translate) => string) | undefined>;
+}
+
+/** A monitoring alert's line on a fault's timeline (`alert_firing`, `alert_resolved`, `alert_cleared`). */
+export interface AlertEvent {
+  kind: 'alert_firing' | 'alert_resolved' | 'alert_cleared';
+  note: string;
+  details?: EventDetails;
+  at: Date;
 }
 
 const DAY_MS = 86_400_000;
@@ -72,31 +82,51 @@ export class FaultService {
   private readonly lifecycle: RecordLifecycle<Fault>;
 
   async report(actor: Actor, input: FaultReport, source: 'chat' | 'alert' = 'chat'): Promise<Fault> {
-    return this.lifecycle.run(async (manager) => {
-      const now = this.clock.now();
-      const values = {
-        title: input.title,
-        description: input.description,
-        category: input.category,
-        impact: input.impact,
-        urgency: input.urgency,
-        priority: priorityOf(input.impact, input.urgency),
-        state: 'reported' as const,
-        affectedSystem: input.affectedSystem ?? null,
-        source,
-        reporterId: actor.personId,
-        assigneeId: null,
-        rootCause: null,
-        resolutionSteps: null,
-        reporterPlatform: actor.platform,
-        acknowledgedAt: null,
-        resolvedAt: null,
-        closedAt: null,
-        createdAt: now,
-        updatedAt: now,
-      };
-      return this.lifecycle.create(manager, actor, values, 'reported', this.news(manager, { kind: 'reported' }));
-    });
+    return this.lifecycle.run((manager) => this.reportIn(manager, actor, input, { source, platform: actor.platform, createdAt: this.clock.now() }));
+  }
+
+  /**
+   * Reports a fault inside the caller's transaction, with the same rules as `report` (priority
+   * matrix, SLA clocks from `createdAt`, timeline, audit, announcement through the outbox). The
+   * monitoring intake uses it with its sender as reporter; `beforeNotify` runs once the fault has
+   * its id, before the card is rendered (so that the card can show what it adds). The caller wakes
+   * the outbox after its commit.
+   */
+  async reportIn(
+    manager: EntityManager,
+    actor: Party & { personId: number },
+    input: FaultReport,
+    options: { source: 'chat' | 'alert'; platform: string; createdAt: Date; beforeNotify?: (fault: Fault) => Promise<void> },
+  ): Promise<Fault> {
+    const values = {
+      title: input.title,
+      description: input.description,
+      category: input.category,
+      impact: input.impact,
+      urgency: input.urgency,
+      priority: priorityOf(input.impact, input.urgency),
+      state: 'reported' as const,
+      affectedSystem: input.affectedSystem ?? null,
+      source: options.source,
+      reporterId: actor.personId,
+      assigneeId: null,
+      rootCause: null,
+      resolutionSteps: null,
+      reporterPlatform: options.platform,
+      acknowledgedAt: null,
+      resolvedAt: null,
+      closedAt: null,
+      createdAt: options.createdAt,
+      updatedAt: options.createdAt,
+    };
+    const news = this.news(manager, { kind: 'reported' });
+    const { beforeNotify } = options;
+    // The kernel builds the messages last in the step, so what beforeNotify writes is on the first card.
+    const messages: MessagesOf<Fault> = async (fault) => {
+      await beforeNotify?.(fault);
+      return news(fault);
+    };
+    return this.lifecycle.create(manager, actor, values, 'reported', messages);
   }
 
   async get(id: number): Promise<Fault> {
@@ -176,6 +206,31 @@ export class FaultService {
     if (!hasRole(actor.roles, 'engineer')) throw new ForbiddenError('faults.error.engineerOnly', { move: { key: `faults.move.${move}` } });
   }
 
+  /**
+   * Resolves a fault as opsdesk itself (no person acted), inside the caller's transaction: the
+   * monitoring intake when every alert of a fault has cleared. Throws ConflictError when the state
+   * machine does not allow it, NotFoundError for an unknown id.
+   */
+  async resolveBySystemIn(manager: EntityManager, id: number, resolution: FaultResolution): Promise<Fault> {
+    // The response clock stops too: nobody needs reminding to acknowledge a fault that is over.
+    const fields = (fault: Fault, now: Date): Change => ({ rootCause: resolution.rootCause, resolutionSteps: resolution.resolutionSteps, resolvedAt: now, acknowledgedAt: fault.acknowledgedAt ?? now });
+    return this.moveIn(manager, null, id, 'resolve', fields, { kind: 'resolved', by: null });
+  }
+
+  /** Reopens a resolved fault as opsdesk itself (an alert fired again), inside the caller's transaction. */
+  async reopenBySystemIn(manager: EntityManager, id: number): Promise<Fault> {
+    return this.moveIn(manager, null, id, 'reopen', () => ({ resolvedAt: null, rootCause: null, resolutionSteps: null }), { kind: 'reopened', by: null });
+  }
+
+  /**
+   * Writes monitoring alert lines on a fault's timeline (record_events, actor opsdesk itself, the
+   * fault's state unchanged), in multi-row inserts: a storm writes hundreds in one transaction.
+   */
+  async appendAlertEvents(manager: EntityManager, faultId: number, events: readonly AlertEvent[]): Promise<void> {
+    const lines = events.map((e) => ({ recordKind: FAULT_RECORD.kind, recordId: faultId, actor: SYSTEM, kind: e.kind, fromState: null, toState: null, note: e.note, details: e.details ?? null, at: e.at }));
+    await appendEvents(manager, lines);
+  }
+
   private async move(actor: Actor, id: number, move: FaultMove, changes: (fault: Fault, now: Date) => Change, news: FaultNews): Promise<Fault> {
     return this.lifecycle.run((manager) => this.moveIn(manager, actor, id, move, changes, news));
   }
@@ -217,6 +272,9 @@ export class FaultService {
   /** The messages that tell people about this news of a fault. */
   private news(manager: EntityManager, news: FaultNews): MessagesOf<Fault> {
     const { timeZone, defaultLocale } = this.options;
-    return async (fault) => faultMessages(fault, news, { manager, timeZone, defaultLocale, faultChannel: await this.settings.channel('fault_channel') });
+    return async (fault) => {
+      const details = fault.source === 'alert' ? await this.options.cardDetails?.(manager, fault) : undefined;
+      return faultMessages(fault, news, { manager, timeZone, defaultLocale, faultChannel: await this.settings.channel('fault_channel'), details });
+    };
   }
 }

@@ -39,6 +39,19 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly alertsReceived = new Counter({
+    name: 'opsdesk_alerts_received_total',
+    help: 'Alerts received on the monitoring webhooks, by source and the alert\'s own status',
+    labelNames: ['source', 'status'] as const,
+    registers: [this.registry],
+  });
+
+  readonly alertsDeduplicated = new Counter({
+    name: 'opsdesk_alerts_deduplicated_total',
+    help: 'Received alerts that repeated what was already stored (redeliveries, repeat notifications)',
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }

@@ -2,6 +2,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../logger.js';
 
+/** The methods routes are registered for (Grafana's webhook contact point can be set to PUT). */
+export type HttpMethod = 'GET' | 'POST' | 'PUT';
+
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse, rawBody: Buffer) => Promise<void>;
 
 /** Bodies past this size are refused before they are parsed. */
@@ -9,15 +12,23 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 
 class BodyTooLargeError extends Error {}
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > limit) {
+      reject(new BodyTooLargeError());
+      return;
+    }
     const chunks: Buffer[] = [];
     let size = 0;
+    let tooLarge = false;
     req.on('data', (chunk: Buffer) => {
+      if (tooLarge) return;
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
+      if (size > limit) {
+        tooLarge = true;
+        chunks.length = 0;
         reject(new BodyTooLargeError());
-        req.destroy();
         return;
       }
       chunks.push(chunk);
@@ -27,6 +38,11 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
+/** Per-route choices; `maxBytes` overrides MAX_BODY_BYTES (alert webhooks carry large groups). */
+export interface RouteOptions {
+  maxBytes?: number;
+}
+
 /**
  * One HTTP server for health, metrics, webhooks and the platforms' HTTP modes. Every route is added
  * before `listen` (DESIGN.md: "every platform and webhook route is registered before the server
@@ -34,7 +50,7 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
  * merely late; a component not ready yet answers 503 from its own route instead.
  */
 export class HttpServer {
-  private readonly routes = new Map<string, RouteHandler>();
+  private readonly routes = new Map<string, { handler: RouteHandler; maxBytes: number }>();
   private readonly server: Server;
   private listening = false;
 
@@ -42,10 +58,13 @@ export class HttpServer {
     this.server = createServer((req, res) => void this.dispatch(req, res));
   }
 
-  /** Adds a route. Throws when the server already listens: a late route is the bug this class prevents. */
-  add(method: 'GET' | 'POST', path: string, handler: RouteHandler): void {
+  /**
+   * Adds a route; `options.maxBytes` overrides MAX_BODY_BYTES for it. Throws when the server already
+   * listens: a late route is the bug this class prevents.
+   */
+  add(method: HttpMethod, path: string, handler: RouteHandler, options: RouteOptions = {}): void {
     if (this.listening) throw new Error(`route ${method} ${path} added after the HTTP server started listening`);
-    this.routes.set(`${method} ${path}`, handler);
+    this.routes.set(`${method} ${path}`, { handler, maxBytes: options.maxBytes ?? MAX_BODY_BYTES });
   }
 
   /** Opens the port (0: any free one) and returns it; no route can be added from here on. */
@@ -65,17 +84,19 @@ export class HttpServer {
 
   private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
-    const handler = this.routes.get(`${req.method ?? 'GET'} ${path}`);
-    if (!handler) {
+    const route = this.routes.get(`${req.method ?? 'GET'} ${path}`);
+    if (!route) {
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not_found"}');
       return;
     }
     try {
-      const body = await readBody(req);
-      await handler(req, res, body);
+      const body = await readBody(req, route.maxBytes);
+      await route.handler(req, res, body);
     } catch (error) {
       if (error instanceof BodyTooLargeError) {
-        if (!res.headersSent) res.writeHead(413, { 'content-type': 'application/json' }).end('{"error":"body_too_large"}');
+        // Answer first, then drop the connection: the rest of the body is not worth reading.
+        res.once('finish', () => req.destroy());
+        if (!res.headersSent) res.writeHead(413, { 'content-type': 'application/json', connection: 'close' }).end('{"error":"body_too_large"}');
         return;
       }
       this.logger.error({ err: error, path }, 'http handler failed');

@@ -9,7 +9,7 @@ export interface OutgoingMessage {
   key?: string;
   /** The record the message is about; defaults to the one given to `enqueue`. */
   record?: RecordRef;
-  /** Not delivered before then (e.g. a coalesced Home refresh); default: at once. */
+  /** Not delivered before then (a coalesced Home refresh, a monitoring card edit); default: at once. */
   notBefore?: Date;
 }
 
@@ -30,10 +30,9 @@ export interface RecordRef<K extends string = RecordKind> {
  * Stores messages for delivery inside the caller's transaction, so that a message exists exactly
  * when the change it reports was committed. `record` names what the messages are about (each
  * message's own `record` wins): a DM that cannot be delivered then falls back to its channel.
- */
-/**
  * `record` may be of any kind the record kernel knows (`RecordRef<string>`); only the kinds in
- * RECORD_KINDS have a channel to fall back to.
+ * RECORD_KINDS have a channel to fall back to. A message's `notBefore` delays it; for a keyed
+ * message (an edited card) the dispatcher then delivers only the newest pending version.
  */
 export async function enqueue(manager: EntityManager, now: Date, messages: OutgoingMessage[], record?: RecordRef<string>): Promise<void> {
   if (messages.length === 0) return;

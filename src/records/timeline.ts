@@ -1,6 +1,6 @@
 // The shared timeline (`record_events`): writing one line, reading a record's lines with the names of
 // the people in them, and finding who took a step first (for "already acknowledged by … at …").
-import type { EntityManager } from 'typeorm';
+import type { EntityManager, QueryDeepPartialEntity } from 'typeorm';
 import { formatTime, type PersonView } from '../chat/format.js';
 import type { MessageKey } from '../chat/i18n/catalog.js';
 import { ConflictError } from '../errors.js';
@@ -27,21 +27,37 @@ export interface TimelineEntry {
   actor: string | null;
 }
 
+function eventRow(line: TimelineLine): Partial<RecordEvent> {
+  return {
+    recordKind: line.recordKind,
+    recordId: line.recordId,
+    actorId: line.actor.personId,
+    kind: line.kind,
+    fromState: line.fromState,
+    toState: line.toState,
+    note: line.note,
+    details: line.details ?? null,
+    createdAt: line.at,
+  };
+}
+
 export async function appendEvent(manager: EntityManager, line: TimelineLine): Promise<RecordEvent> {
-  return manager.save(
-    RecordEvent,
-    manager.create(RecordEvent, {
-      recordKind: line.recordKind,
-      recordId: line.recordId,
-      actorId: line.actor.personId,
-      kind: line.kind,
-      fromState: line.fromState,
-      toState: line.toState,
-      note: line.note,
-      details: line.details ?? null,
-      createdAt: line.at,
-    }),
-  );
+  return manager.save(RecordEvent, manager.create(RecordEvent, eventRow(line)));
+}
+
+/** SQLite binds at most 999 parameters per statement; a line binds 9, so 100 lines a statement. */
+const LINES_PER_INSERT = 100;
+
+/**
+ * Appends many lines at once (an alert storm writes hundreds) in multi-row inserts, without reading
+ * the generated ids back; the lines keep their order.
+ */
+export async function appendEvents(manager: EntityManager, lines: readonly TimelineLine[]): Promise<void> {
+  for (let i = 0; i < lines.length; i += LINES_PER_INSERT) {
+    // `details` is written through its JSON transformer, which TypeORM's partial-entity type cannot see.
+    const rows = lines.slice(i, i + LINES_PER_INSERT).map(eventRow) as QueryDeepPartialEntity<RecordEvent>[];
+    await manager.createQueryBuilder().insert().into(RecordEvent).values(rows).updateEntity(false).execute();
+  }
 }
 
 /** A record's events, oldest first. */

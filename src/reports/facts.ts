@@ -2,6 +2,7 @@
 // each resolution and whether it was reopened, the intervals the resolution clock stood still, and
 // for a change who started it, how it ended and whether it was compliant. Pure.
 import { approvalStatus } from '../changes/rules.js';
+import { LOCALES, catalogs } from '../chat/i18n/catalog.js';
 import type { Interval } from '../sla/clock.js';
 import type { ChangeRecord, ServiceRecord, TimelineEvent } from './inputs.js';
 
@@ -18,8 +19,11 @@ const LIFECYCLES: Record<ServiceRecord['kind'], Lifecycle> = {
   request: { initial: 'submitted', resolved: 'fulfilled', paused: ['fulfilled'], closed: 'closed' },
 };
 
-/** The root cause a monitoring alert's own resolution writes (the alert cleared, nobody worked on it). */
-export const ALERT_CLEARED = 'alert cleared';
+/**
+ * The root cause a monitoring alert's own resolution writes (the alert cleared, nobody worked on it;
+ * src/monitoring/intake.ts), in every language: it is written in DEFAULT_LOCALE.
+ */
+const ALERT_CLEARED = new Set(LOCALES.map((locale) => catalogs[locale]['monitoring.autoresolve.rootCause'].trim().toLowerCase()));
 
 export interface Credit {
   at: Date;
@@ -74,7 +78,7 @@ export function recordFacts(record: ServiceRecord): RecordFacts {
   }
   const standing = resolutions[resolutions.length - 1];
   const final = standing && standing.reopenedAt === null && (state === life.resolved || state === life.closed) ? { at: standing.at, by: standing.by } : null;
-  const autoResolved = final !== null && final.by === null && (record.rootCause ?? '').trim().toLowerCase() === ALERT_CLEARED;
+  const autoResolved = final !== null && final.by === null && ALERT_CLEARED.has((record.rootCause ?? '').trim().toLowerCase());
   return { response, resolutions, final, pauses, autoResolved };
 }
 

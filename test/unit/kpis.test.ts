@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { LOCALES, translator } from '../../src/chat/i18n/catalog.js';
+import { recordFacts } from '../../src/reports/facts.js';
+import type { ServiceRecord } from '../../src/reports/inputs.js';
 import { computeKpis, type KpiOptions } from '../../src/reports/kpis.js';
 import { summarise } from '../../src/reports/stats.js';
 import { ANN, BOB, BUSINESS, CHANGES, CY, PAGES, PERIOD, RECORDS, SURVEYS, at } from '../helpers/kpi-dataset.js';
@@ -101,5 +104,38 @@ describe('personal KPIs credit the person on the timeline', () => {
 
   it('a period that has not ended is partial', () => {
     expect(computeKpis(input, options(null, at('2026-12-30T12:00'))).partial).toBe(true);
+  });
+});
+
+describe('faults auto-resolved by an alert', () => {
+  // src/monitoring/intake.ts writes the root cause in DEFAULT_LOCALE; docs/kpis.md excludes them in every language.
+  const alertFault = (rootCause: string, resolvedBy: number | null): ServiceRecord => ({
+    kind: 'fault',
+    id: 9,
+    ref: 'INC-9',
+    title: 'DiskFull',
+    priority: 'P3',
+    category: 'other',
+    state: 'resolved',
+    createdAt: at('2026-12-28T09:00'),
+    requesterId: 1,
+    rootCause,
+    resolveDueAt: null,
+    responseBreachedAt: null,
+    resolveBreachedAt: null,
+    configItems: [],
+    events: [
+      { at: at('2026-12-28T09:00'), actorId: 1, kind: 'reported', fromState: null, toState: 'reported', note: null },
+      { at: at('2026-12-28T09:05'), actorId: null, kind: 'alert_cleared', fromState: null, toState: null, note: 'alertmanager' },
+      { at: at('2026-12-28T09:05'), actorId: resolvedBy, kind: 'resolve', fromState: 'reported', toState: 'resolved', note: null },
+    ],
+  });
+
+  it('are recognised by the root cause monitoring writes, in each catalog language, only when opsdesk resolved them', () => {
+    for (const locale of LOCALES) {
+      expect(recordFacts(alertFault(translator(locale)('monitoring.autoresolve.rootCause'), null)).autoResolved).toBe(true);
+    }
+    expect(recordFacts(alertFault('alert cleared', 2)).autoResolved).toBe(false);
+    expect(recordFacts(alertFault('disk replaced', null)).autoResolved).toBe(false);
   });
 });

@@ -17,6 +17,7 @@ import * as requests from '../../requests/messages.js';
 import * as outbox from '../../outbox/messages.js';
 import * as home from '../../home/messages.js';
 import * as reports from '../../reports/messages.js';
+import * as monitoring from '../../monitoring/messages.js';
 import * as cis from '../../cis/messages.js';
 import * as search from '../../search/messages.js';
 import * as exportsText from '../../exports/messages.js';
@@ -26,7 +27,7 @@ export type Locale = (typeof LOCALES)[number];
 
 // Each area keeps its own text beside its code; the compiler checks that every area's zh-CN
 // has every key of its en, and test/unit/i18n.test.ts checks the merged catalogs.
-const en = { ...core.en, ...faults.en, ...people.en, ...settings.en, ...slack.en, ...shell.en, ...audit.en, ...changeForms.en, ...changeNotices.en, ...changeErrors.en, ...feedback.en, ...discord.en, ...peopleLink.en, ...sla.en, ...oncall.en, ...requests.en, ...outbox.en, ...home.en, ...reports.en, ...cis.en, ...search.en, ...exportsText.en };
+const en = { ...core.en, ...faults.en, ...people.en, ...settings.en, ...slack.en, ...shell.en, ...audit.en, ...changeForms.en, ...changeNotices.en, ...changeErrors.en, ...feedback.en, ...discord.en, ...peopleLink.en, ...sla.en, ...oncall.en, ...requests.en, ...outbox.en, ...home.en, ...reports.en, ...cis.en, ...search.en, ...exportsText.en, ...monitoring.en };
 export type MessageKey = keyof typeof en;
 const zhCN: Record<MessageKey, string> = {
   ...core.zhCN,
@@ -48,6 +49,7 @@ const zhCN: Record<MessageKey, string> = {
   ...outbox.zhCN,
   ...home.zhCN,
   ...reports.zhCN,
+  ...monitoring.zhCN,
   ...cis.zhCN,
   ...search.zhCN,
   ...exportsText.zhCN,

@@ -1,3 +1,5 @@
+import { Alert } from './alert.js';
+import { AlertGroup } from './alert-group.js';
 import { AuditEntry } from './audit-entry.js';
 import { ChangeApproval } from './change-approval.js';
 import { ChangeNotice } from './change-notice.js';
@@ -33,6 +35,7 @@ export { AuditEntry, Change, ChangeApproval, ChangeNotice, DiscordFormDraft, Lin
 export { OnCallOverride, OnCallRotation, OutboxPause, ServiceRequest, RecordEvent, SlaNotice };
 export { HomeView, ProcessedEvent };
 export { ConfigurationItem, ConfigurationItemAlias, ConfigurationItemLink, RecordCi };
+export { Alert, AlertGroup };
 
-export const ENTITIES = [Person, Identity, RoleGrant, Fault, Setting, AuditEntry, OutboxMessage, MessageRef, JobLease, Change, ChangeApproval, ChangeNotice, FeedbackSurvey, FeedbackPoll, FeedbackBallot, FeedbackSuggestion, SlaNotice, OnCallRotation, OnCallOverride, ServiceRequest, RecordEvent, LinkCode, DiscordFormDraft, OutboxPause, HomeView, ProcessedEvent, ConfigurationItem, ConfigurationItemAlias, ConfigurationItemLink, RecordCi];
+export const ENTITIES = [Person, Identity, RoleGrant, Fault, Setting, AuditEntry, OutboxMessage, MessageRef, JobLease, Change, ChangeApproval, ChangeNotice, FeedbackSurvey, FeedbackPoll, FeedbackBallot, FeedbackSuggestion, SlaNotice, OnCallRotation, OnCallOverride, ServiceRequest, RecordEvent, LinkCode, DiscordFormDraft, OutboxPause, HomeView, ProcessedEvent, ConfigurationItem, ConfigurationItemAlias, ConfigurationItemLink, RecordCi, AlertGroup, Alert];
 export type { EventDetails } from './record-event.js';

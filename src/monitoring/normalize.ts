@@ -1,0 +1,233 @@
+// The three webhook bodies (Alertmanager v4, Grafana unified alerting v1, our generic one) reduced to
+// one shape. Tolerant as PLATFORM-FACTS.md asks: unknown keys are dropped (zod objects strip them),
+// fields that older senders omit are optional, and newer additions are accepted.
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { timestampField } from './timestamps.js';
+
+/** `alertmanager`, `grafana`, or the `source` a generic sender names. */
+export type AlertSource = string;
+
+/** One alert as the intake handles it, whatever sent it. */
+export interface IncomingAlert {
+  fingerprint: string;
+  status: 'firing' | 'resolved';
+  labels: Record<string, string>;
+  name: string;
+  summary: string;
+  /** UTC; when the sender says nothing, the arrival time is used. */
+  startsAt: Date | null;
+  endsAt: Date | null;
+  link: string | null;
+  /** Grafana's evaluated values as text (valueString, or the values map). */
+  value: string | null;
+  configurationItem: string | null;
+}
+
+/** One notification: a group of alerts, as one webhook delivery carries it. */
+export interface Notification {
+  source: AlertSource;
+  groupKey: string;
+  /** Alerts the sender did not list (Alertmanager's `max_alerts`). */
+  truncatedAlerts: number;
+  /** A title for a new fault: the common `alertname` or the first summary. */
+  title: string;
+  description: string;
+  alerts: IncomingAlert[];
+}
+
+const MAX_ALERTS = 10_000;
+const stringMap = z.record(z.string().max(10_000), z.string().max(100_000));
+const labelMap = stringMap.nullish().transform((v) => v ?? {});
+const status = z.enum(['firing', 'resolved']);
+
+const baseAlert = z.object({
+  status,
+  labels: labelMap,
+  annotations: labelMap,
+  startsAt: timestampField,
+  endsAt: timestampField,
+  generatorURL: z.string().max(10_000).nullish(),
+  fingerprint: z.string().max(64).nullish(),
+});
+
+const alertmanagerBody = z.object({
+  version: z.literal('4'),
+  groupKey: z.string().min(1).max(100_000),
+  truncatedAlerts: z.number().int().min(0).nullish(),
+  status,
+  receiver: z.string().max(10_000).nullish(),
+  groupLabels: labelMap,
+  commonLabels: labelMap,
+  commonAnnotations: labelMap,
+  externalURL: z.string().max(10_000).nullish(),
+  alerts: z.array(baseAlert).max(MAX_ALERTS),
+});
+
+const grafanaAlert = baseAlert.extend({
+  silenceURL: z.string().max(10_000).nullish(),
+  dashboardURL: z.string().max(10_000).nullish(),
+  panelURL: z.string().max(10_000).nullish(),
+  values: z.record(z.string(), z.unknown()).nullish(),
+  valueString: z.string().max(100_000).nullish(),
+});
+
+const grafanaBody = alertmanagerBody.extend({
+  version: z.literal('1'),
+  orgId: z.number().nullish(),
+  title: z.string().max(10_000).nullish(),
+  state: z.string().max(32).nullish(),
+  message: z.string().max(100_000).nullish(),
+  alerts: z.array(grafanaAlert).max(MAX_ALERTS),
+});
+
+/** Our own schema for senders without a native integration (docs/monitoring.md). */
+export const genericBody = z.object({
+  source: z.string().trim().min(1).max(32).regex(/^[a-z0-9_.-]+$/i).default('generic'),
+  key: z.string().trim().min(1).max(1000),
+  status,
+  severity: z.string().trim().max(32).optional(),
+  summary: z.string().trim().min(1).max(300),
+  description: z.string().trim().max(4000).optional(),
+  labels: stringMap.optional(),
+  link: z.url({ protocol: /^https?$/ }).max(2000).optional(),
+  configurationItem: z.string().trim().min(1).max(200).optional(),
+  fingerprint: z.string().trim().min(1).max(64).optional(),
+  startsAt: timestampField,
+  endsAt: timestampField,
+});
+
+export type ParseResult = { ok: true; notification: Notification } | { ok: false; reason: string };
+
+/** Labels whose value names the configuration item an alert is about, first match wins (issue #11 item 10). */
+export const CI_LABELS = ['instance', 'service', 'job'] as const;
+
+/** Alertmanager's own fingerprint is a hash of the label set; older servers (< 0.19) omit it, so make one. */
+export function labelFingerprint(labels: Record<string, string>): string {
+  const canonical = Object.keys(labels)
+    .sort()
+    .map((k) => `${k}\u0000${labels[k]}`)
+    .join('\u0001');
+  return createHash('sha256').update(canonical).digest('hex').slice(0, 16);
+}
+
+function shorten(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+function issues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((i) => `${i.path.join('.') || 'body'}: ${i.message}`)
+    .join('; ');
+}
+
+function valueText(alert: z.output<typeof grafanaAlert>): string | null {
+  if (alert.valueString) return alert.valueString;
+  if (alert.values && Object.keys(alert.values).length > 0) {
+    return Object.entries(alert.values)
+      .map(([k, v]) => `${k}=${typeof v === 'number' || typeof v === 'string' ? String(v) : JSON.stringify(v)}`)
+      .join(', ');
+  }
+  return null;
+}
+
+function fromSender(alert: z.output<typeof baseAlert> & { value?: string | null }): IncomingAlert {
+  const labels = alert.labels;
+  const name = labels.alertname ?? labels.__alert_rule_title__ ?? 'alert';
+  const summary = alert.annotations.summary ?? alert.annotations.description ?? alert.annotations.message ?? name;
+  const ci = CI_LABELS.map((l) => labels[l]).find((v) => v !== undefined && v !== '') ?? null;
+  return {
+    fingerprint: alert.fingerprint && alert.fingerprint.length > 0 ? alert.fingerprint : labelFingerprint(labels),
+    status: alert.status,
+    labels,
+    name: shorten(name, 200),
+    summary: shorten(summary, 300),
+    startsAt: alert.startsAt,
+    endsAt: alert.endsAt,
+    link: alert.generatorURL ? alert.generatorURL.slice(0, 2000) : null,
+    value: alert.value ?? null,
+    configurationItem: ci === null ? null : shorten(ci, 200),
+  };
+}
+
+function title(common: Record<string, string>, alerts: IncomingAlert[], fallback: string): string {
+  return shorten(common.alertname ?? alerts[0]?.name ?? fallback, 150);
+}
+
+function description(commonAnnotations: Record<string, string>, alerts: IncomingAlert[]): string {
+  const text = commonAnnotations.description ?? commonAnnotations.summary ?? alerts[0]?.summary ?? '—';
+  return shorten(text, 4000);
+}
+
+/** Reads an Alertmanager webhook body (version "4"). */
+export function parseAlertmanager(body: unknown): ParseResult {
+  const parsed = alertmanagerBody.safeParse(body);
+  if (!parsed.success) return { ok: false, reason: `not an Alertmanager webhook body (version 4): ${issues(parsed.error)}` };
+  const b = parsed.data;
+  const alerts = b.alerts.map((a) => fromSender(a));
+  return {
+    ok: true,
+    notification: {
+      source: 'alertmanager',
+      groupKey: b.groupKey,
+      truncatedAlerts: b.truncatedAlerts ?? 0,
+      title: title(b.commonLabels, alerts, 'Alertmanager alert'),
+      description: description(b.commonAnnotations, alerts),
+      alerts,
+    },
+  };
+}
+
+/** True for a body from Grafana's legacy (pre-unified) alerting, which has another shape. */
+export function isLegacyGrafana(body: unknown): boolean {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return false;
+  const record = body as Record<string, unknown>;
+  return !('alerts' in record) && ('ruleName' in record || 'evalMatches' in record || 'ruleId' in record);
+}
+
+/** Reads a Grafana unified alerting webhook body (version "1"). */
+export function parseGrafana(body: unknown): ParseResult {
+  if (isLegacyGrafana(body)) {
+    return { ok: false, reason: 'this is a legacy Grafana alerting body (ruleName, evalMatches); use a contact point of Grafana unified alerting (webhook, version 1)' };
+  }
+  const parsed = grafanaBody.safeParse(body);
+  if (!parsed.success) return { ok: false, reason: `not a Grafana unified alerting webhook body (version 1): ${issues(parsed.error)}` };
+  const b = parsed.data;
+  const alerts = b.alerts.map((a) => fromSender({ ...a, value: valueText(a) }));
+  return {
+    ok: true,
+    notification: {
+      source: 'grafana',
+      groupKey: b.groupKey,
+      truncatedAlerts: b.truncatedAlerts ?? 0,
+      title: title(b.commonLabels, alerts, b.title ?? 'Grafana alert'),
+      description: description(b.commonAnnotations, alerts),
+      alerts,
+    },
+  };
+}
+
+/** Reads a generic body: one alert, grouped by `key`. */
+export function parseGeneric(body: unknown): ParseResult {
+  const parsed = genericBody.safeParse(body);
+  if (!parsed.success) return { ok: false, reason: `not a generic alert body: ${issues(parsed.error)}` };
+  const b = parsed.data;
+  const labels: Record<string, string> = { ...(b.labels ?? {}), ...(b.severity ? { severity: b.severity } : {}) };
+  const alert: IncomingAlert = {
+    fingerprint: b.fingerprint ?? createHash('sha256').update(b.key).digest('hex').slice(0, 16),
+    status: b.status,
+    labels,
+    name: shorten(labels.alertname ?? b.summary, 200),
+    summary: b.summary,
+    startsAt: b.startsAt,
+    endsAt: b.endsAt,
+    link: b.link ?? null,
+    value: null,
+    configurationItem: b.configurationItem ?? CI_LABELS.map((l) => labels[l]).find((v) => v !== undefined && v !== '') ?? null,
+  };
+  return {
+    ok: true,
+    notification: { source: b.source, groupKey: b.key, truncatedAlerts: 0, title: shorten(b.summary, 150), description: b.description ?? b.summary, alerts: [alert] },
+  };
+}

@@ -1,0 +1,144 @@
+// `/ops report alerts [week|month]` (issue #11 item 9, policy 4.4: monitoring data is analysed
+// regularly): volume by source, alert name and configuration item, the noisiest alerts, time from
+// alert to acknowledgement, and faults whose alerts cleared before anyone acted.
+import type { EntityManager } from 'typeorm';
+import { formatSpan } from '../sla/format.js';
+import type { Translate } from '../chat/i18n/catalog.js';
+import type { ChatMessage } from '../chat/model.js';
+import type { Clock } from '../clock.js';
+import { ForbiddenError } from '../errors.js';
+import type { Actor } from '../people/actor.js';
+import { hasRole } from '../people/roles.js';
+import type { Store } from '../store/store.js';
+import { Alert, AlertGroup, Fault } from '../store/entities/index.js';
+
+export const REPORT_PERIODS = ['week', 'month'] as const;
+export type ReportPeriod = (typeof REPORT_PERIODS)[number];
+const PERIOD_DAYS: Record<ReportPeriod, number> = { week: 7, month: 30 };
+const TOP = 5;
+
+export interface CountRow {
+  name: string;
+  count: number;
+}
+
+export interface AlertReport {
+  days: number;
+  /** Distinct alerts (by fault and fingerprint) first seen in the period. */
+  alerts: number;
+  /** Times those alerts began to fire. */
+  firings: number;
+  faults: number;
+  bySource: CountRow[];
+  byName: CountRow[];
+  byItem: CountRow[];
+  /** Alerts by how often they fired again: candidates for tuning. */
+  noisiest: CountRow[];
+  /** Median ms from the fault's opening to a person's acknowledgement; null when none was acknowledged. */
+  ackMedianMs: number | null;
+  acknowledged: number;
+  /** Faults whose alerts all cleared before anyone acknowledged them. */
+  clearedUnattended: number;
+}
+
+async function top(manager: EntityManager, since: string, column: string, measure: string): Promise<CountRow[]> {
+  const rows: { name: string | null; n: string | number }[] = await manager
+    .createQueryBuilder(Alert, 'a')
+    .select(`a.${column}`, 'name')
+    .addSelect(measure, 'n')
+    .where('a.first_seen_at >= :since', { since })
+    .andWhere(`a.${column} IS NOT NULL`)
+    .groupBy(`a.${column}`)
+    .orderBy('n', 'DESC')
+    .addOrderBy('name', 'ASC')
+    .limit(TOP)
+    .getRawMany();
+  return rows.map((r) => ({ name: r.name ?? '—', count: Number(r.n) }));
+}
+
+/** Reads the report for the `period` ending at `now` (UTC). */
+export async function alertReport(manager: EntityManager, now: Date, period: ReportPeriod): Promise<AlertReport> {
+  const days = PERIOD_DAYS[period];
+  const since = new Date(now.getTime() - days * 86_400_000).toISOString();
+  const totals: { alerts: string | number; firings: string | number | null } | undefined = await manager
+    .createQueryBuilder(Alert, 'a')
+    .select('COUNT(*)', 'alerts')
+    .addSelect('SUM(a.fire_count)', 'firings')
+    .where('a.first_seen_at >= :since', { since })
+    .getRawOne();
+  const groups = await manager
+    .createQueryBuilder(AlertGroup, 'g')
+    .innerJoinAndMapOne('g.fault', Fault, 'f', 'f.id = g.fault_id')
+    .where('g.created_at >= :since', { since })
+    .getMany();
+  const ackTimes: number[] = [];
+  let clearedUnattended = 0;
+  for (const g of groups) {
+    const f = g.fault;
+    if (!f) continue;
+    const cleared = g.clearedAt?.getTime();
+    const acked = f.acknowledgedAt?.getTime();
+    // A fault resolved by opsdesk has an acknowledgement time but nobody assigned: nobody acted.
+    const personAcked = acked !== undefined && f.assigneeId !== null && (cleared === undefined || acked < cleared);
+    if (personAcked) ackTimes.push(Math.max(0, acked - f.createdAt.getTime()));
+    else if (cleared !== undefined) clearedUnattended++;
+  }
+  ackTimes.sort((a, b) => a - b);
+  const mid = Math.floor(ackTimes.length / 2);
+  const median = ackTimes.length === 0 ? null : ackTimes.length % 2 ? (ackTimes[mid] ?? 0) : ((ackTimes[mid - 1] ?? 0) + (ackTimes[mid] ?? 0)) / 2;
+  return {
+    days,
+    alerts: Number(totals?.alerts ?? 0),
+    firings: Number(totals?.firings ?? 0),
+    faults: groups.length,
+    bySource: await top(manager, since, 'source', 'COUNT(*)'),
+    byName: await top(manager, since, 'name', 'COUNT(*)'),
+    byItem: await top(manager, since, 'configuration_item', 'COUNT(*)'),
+    noisiest: await top(manager, since, 'name', 'SUM(a.fire_count)'),
+    ackMedianMs: median,
+    acknowledged: ackTimes.length,
+    clearedUnattended,
+  };
+}
+
+/** The report as a private message. */
+export function alertReportMessage(report: AlertReport, t: Translate): ChatMessage {
+  const title = t('monitoring.report.title', { days: report.days });
+  if (report.alerts === 0 && report.faults === 0) {
+    const text = t('monitoring.report.empty', { days: report.days });
+    return { fallback: text, title, body: text };
+  }
+  const list = (rows: CountRow[]) => rows.map((r) => t('monitoring.report.row', { name: r.name.slice(0, 80), count: r.count })).join('\n') || '—';
+  const body = [
+    t('monitoring.report.volume', { alerts: report.alerts, firings: report.firings, faults: report.faults }),
+    report.ackMedianMs === null
+      ? t('monitoring.report.ackNone')
+      : t('monitoring.report.ack', { median: formatSpan(report.ackMedianMs, t), acknowledged: report.acknowledged, faults: report.faults }),
+    t('monitoring.report.cleared', { count: report.clearedUnattended }),
+  ].join('\n');
+  return {
+    fallback: `${title}\n${body}`,
+    title,
+    body,
+    fields: [
+      { label: t('monitoring.report.bySource'), value: list(report.bySource) },
+      { label: t('monitoring.report.byName'), value: list(report.byName) },
+      { label: t('monitoring.report.byItem'), value: list(report.byItem) },
+      { label: t('monitoring.report.noisiest'), value: list(report.noisiest) },
+    ],
+  };
+}
+
+/** The report for engineers (issue #11 item 9). */
+export class AlertReports {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Throws ForbiddenError for people without the engineer role. */
+  async forPeriod(actor: Actor, period: ReportPeriod): Promise<AlertReport> {
+    if (!hasRole(actor.roles, 'engineer')) throw new ForbiddenError('core.error.roleRequired', { command: '/ops report alerts', role: 'engineer' });
+    return alertReport(this.store.manager, this.clock.now(), period);
+  }
+}

@@ -1,0 +1,100 @@
+// The monitoring webhooks on the bot's HTTP server (issue #11 items 1, 8): POST /hooks/alertmanager,
+// POST|PUT /hooks/grafana, POST /hooks/generic. Alertmanager retries 5xx and never 4xx, so bad input
+// gets 4xx with nothing stored, and 2xx is only sent once the notification is committed. The monitoring
+// capability descriptor (capability.ts) hands these to the server before it listens.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { bearerMatches, checkGrafanaSignature, type GrafanaSignatureOptions } from './auth.js';
+import type { AlertIntake } from './intake.js';
+import { parseAlertmanager, parseGeneric, parseGrafana, type ParseResult } from './normalize.js';
+import type { HttpRoute } from '../capability.js';
+import { plainInput } from '../chat/markup.js';
+import type { Clock } from '../clock.js';
+import { formatFaultId } from '../faults/rules.js';
+import type { Metrics } from '../http/metrics.js';
+import type { Logger } from '../logger.js';
+
+export const HOOK_PATHS = { alertmanager: '/hooks/alertmanager', grafana: '/hooks/grafana', generic: '/hooks/generic' } as const;
+
+export interface MonitoringRoutesOptions {
+  intake: AlertIntake;
+  /** WEBHOOK_TOKEN: the bearer token every hook requires. */
+  token: string;
+  /** WEBHOOK_MAX_BYTES: larger bodies get 413. */
+  maxBytes: number;
+  /** GRAFANA_WEBHOOK_SECRET and header names: when set, Grafana bodies must be signed. */
+  grafanaSignature?: GrafanaSignatureOptions | undefined;
+  metrics: Metrics;
+  logger: Logger;
+  clock: Clock;
+}
+
+function reply(res: ServerResponse, status: number, body: Record<string, unknown>, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+}
+
+function isJson(req: IncomingMessage): boolean {
+  const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  return type === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(type);
+}
+
+type Parser = (body: unknown) => ParseResult;
+
+/**
+ * The hooks as routes: POST /hooks/alertmanager, POST and PUT /hooks/grafana, POST /hooks/generic,
+ * each with a body limit of `options.maxBytes` (413 beyond, from Content-Length or while reading).
+ */
+export function monitoringRoutes(options: MonitoringRoutesOptions): HttpRoute[] {
+  const handler = (kind: keyof typeof HOOK_PATHS, parse: Parser) => async (req: IncomingMessage, res: ServerResponse, rawBody: Buffer) => {
+    const refuse = (status: number, error: string, message: string, headers: Record<string, string> = {}) => {
+      options.logger.warn({ hook: kind, status, error, reason: message.slice(0, 300) }, 'monitoring: webhook refused');
+      reply(res, status, { error, message }, headers);
+    };
+    if (!bearerMatches(req.headers, options.token)) {
+      refuse(401, 'unauthorized', 'expected Authorization: Bearer WEBHOOK_TOKEN', { 'www-authenticate': 'Bearer' });
+      return;
+    }
+    if (!isJson(req)) {
+      refuse(415, 'unsupported_media_type', 'expected Content-Type: application/json');
+      return;
+    }
+    if (kind === 'grafana' && options.grafanaSignature) {
+      const check = checkGrafanaSignature(req.headers, rawBody, options.grafanaSignature, options.clock.now().getTime());
+      if (!check.ok) {
+        refuse(401, 'bad_signature', check.reason);
+        return;
+      }
+    }
+    let body: unknown;
+    try {
+      // Webhook text reaches cards like chat input does: it must not carry a mention node (src/chat/markup.ts).
+      body = JSON.parse(rawBody.toString('utf8'), (_key, value: unknown) => (typeof value === 'string' ? plainInput(value) : value));
+    } catch {
+      refuse(400, 'invalid_json', 'the body is not valid JSON');
+      return;
+    }
+    const parsed = parse(body);
+    if (!parsed.ok) {
+      refuse(400, 'invalid_body', parsed.reason);
+      return;
+    }
+    const n = parsed.notification;
+    const result = await options.intake.ingest(n);
+    for (const a of n.alerts) options.metrics.alertsReceived.inc({ source: n.source, status: a.status });
+    if (result.deduplicated > 0) options.metrics.alertsDeduplicated.inc(result.deduplicated);
+    reply(res, 200, {
+      status: 'stored',
+      fault: result.faultId === null ? null : formatFaultId(result.faultId),
+      created: result.created,
+      changed: result.changed,
+      deduplicated: result.deduplicated,
+    });
+  };
+  const route = { options: { maxBytes: options.maxBytes } };
+  const grafana = handler('grafana', parseGrafana);
+  return [
+    { method: 'POST', path: HOOK_PATHS.alertmanager, handler: handler('alertmanager', parseAlertmanager), ...route },
+    { method: 'POST', path: HOOK_PATHS.grafana, handler: grafana, ...route },
+    { method: 'PUT', path: HOOK_PATHS.grafana, handler: grafana, ...route },
+    { method: 'POST', path: HOOK_PATHS.generic, handler: handler('generic', parseGeneric), ...route },
+  ];
+}

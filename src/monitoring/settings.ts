@@ -1,0 +1,53 @@
+// Reading the monitoring settings (declared in setting-specs.ts), with their defaults.
+import {
+  AUTORESOLVE_KEY,
+  AUTORESOLVE_MODES,
+  DEFAULT_REOPEN_MINUTES,
+  DEFAULT_SEVERITY_LABEL,
+  DEFAULT_SEVERITY_MAP,
+  REOPEN_MINUTES_KEY,
+  SEVERITY_LABEL_KEY,
+  SEVERITY_MAP_KEY,
+  parseSeverityMap,
+  type AutoresolveMode,
+} from './setting-specs.js';
+import type { Priority } from '../faults/rules.js';
+import type { SettingsService } from '../settings/service.js';
+
+export interface MonitoringSettings {
+  severityMap: Map<string, Priority>;
+  severityLabel: string;
+  autoresolve: AutoresolveMode;
+  /** Minutes after resolution in which a firing alert reopens its fault instead of opening a new one. */
+  reopenMinutes: number;
+}
+
+/** Priority for alerts whose severity is missing or not in the map. */
+export const UNMAPPED_PRIORITY: Priority = 'P3';
+
+export async function monitoringSettings(settings: SettingsService): Promise<MonitoringSettings> {
+  const all = await settings.all();
+  const map = parseSeverityMap(all.get(SEVERITY_MAP_KEY) ?? DEFAULT_SEVERITY_MAP) ?? parseSeverityMap(DEFAULT_SEVERITY_MAP) ?? new Map<string, Priority>();
+  const mode = AUTORESOLVE_MODES.find((m) => m === all.get(AUTORESOLVE_KEY)) ?? 'unacknowledged';
+  const minutes = Number(all.get(REOPEN_MINUTES_KEY) ?? DEFAULT_REOPEN_MINUTES);
+  return {
+    severityMap: map,
+    severityLabel: all.get(SEVERITY_LABEL_KEY) ?? DEFAULT_SEVERITY_LABEL,
+    autoresolve: mode,
+    reopenMinutes: Number.isFinite(minutes) ? minutes : DEFAULT_REOPEN_MINUTES,
+  };
+}
+
+/** The highest priority among the severities of the alerts (P1 beats P3). */
+export function priorityFor(severities: (string | undefined)[], map: Map<string, Priority>): Priority {
+  let best: Priority = UNMAPPED_PRIORITY;
+  let found = false;
+  for (const severity of severities) {
+    const p = severity === undefined ? undefined : map.get(severity.toLowerCase());
+    if (p && (!found || p < best)) {
+      best = p;
+      found = true;
+    }
+  }
+  return best;
+}

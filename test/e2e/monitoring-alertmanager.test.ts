@@ -1,0 +1,141 @@
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeSlackServer, SlackBotDriver, type SlackUser, type StoredMessage } from '../fakes/slack/index.js';
+import { AlertmanagerProcess } from '../helpers/alertmanager.js';
+import { BotProcess } from '../helpers/bot-process.js';
+import { tempSqliteUrl } from '../helpers/db.js';
+
+const SIGNING_SECRET = 'e2e-monitoring-signing-secret-0123';
+const TOKEN = 'e2e-webhook-token-0123456789abcdef';
+const FAULTS = 'C0FAULTS';
+const ADMIN: SlackUser = { id: 'U0ADMIN', name: 'admin' };
+const LI_WEI: SlackUser = { id: 'U0LIWEI', name: 'li.wei' };
+
+function textOf(message: StoredMessage | undefined): string {
+  return message ? `${message.text}\n${JSON.stringify(message.blocks)}` : '';
+}
+
+/**
+ * The monitoring hooks against a REAL Alertmanager (Debian's 0.25): the test posts alerts to its API,
+ * Alertmanager groups them and calls the bot's /hooks/alertmanager with a bearer token, and the bot
+ * announces faults on the fake Slack server and pages the on-call engineer.
+ */
+describe('Alertmanager -> opsdesk end to end', () => {
+  let fake: FakeSlackServer;
+  let bot: BotProcess;
+  let am: AlertmanagerProcess;
+  let driver: SlackBotDriver;
+  let dbPath: string;
+
+  const faultRows = (titleLike: string) => {
+    const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+    try {
+      return db.prepare('SELECT id, title, state, priority FROM faults WHERE title LIKE ? ORDER BY id').all(titleLike) as { id: number; title: string; state: string; priority: string }[];
+    } finally {
+      db.close();
+    }
+  };
+  const card = (id: number) => fake.messagesIn(FAULTS).find((m) => m.text.includes(`INC-${id} `));
+  const command = async (user: SlackUser, name: string, text: string) => {
+    const answer = await driver.slashCommand({ command: name, text, user });
+    expect(answer.problems).toEqual([]);
+    return JSON.stringify(answer.json);
+  };
+  const now = () => new Date().toISOString();
+
+  beforeAll(async () => {
+    fake = await FakeSlackServer.start();
+    const url = tempSqliteUrl('opsdesk-monitoring-e2e-');
+    dbPath = url.slice('sqlite:'.length);
+    bot = new BotProcess({
+      DATABASE_URL: url,
+      PORT: '0',
+      SLACK_BOT_TOKEN: fake.botToken,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: fake.apiUrl,
+      ADMIN_USERS: `slack:${ADMIN.id}`,
+      FAULT_CHANNEL: `slack:${FAULTS}`,
+      WEBHOOK_TOKEN: TOKEN,
+    });
+    const port = (await bot.waitForLog(/"port":(\d+),"msg":"http server listening"/, 90_000))[1];
+    await bot.waitForLog(/opsdesk started/, 30_000);
+    driver = new SlackBotDriver({ fake, eventsUrl: `http://127.0.0.1:${port}/slack/events`, signingSecret: SIGNING_SECRET });
+    am = await AlertmanagerProcess.start({ webhookUrl: `http://127.0.0.1:${port}/hooks/alertmanager`, token: TOKEN });
+  }, 150_000);
+  afterAll(async () => {
+    await am?.stop();
+    await bot?.kill();
+    await fake?.stop();
+  });
+
+  it('groups alerts into one fault, announces it and pages the on-call primary with Acknowledge', async () => {
+    expect(await command(ADMIN, '/ops', `role add <@${LI_WEI.id}|${LI_WEI.name}> engineer`)).toContain('is now engineer');
+    expect(await command(ADMIN, '/oncall', `rotation set primary <@${LI_WEI.id}|${LI_WEI.name}>`)).toContain('Primary rotation');
+    await am.post([
+      { labels: { alertname: 'DiskFull', severity: 'critical', instance: 'db1:9100' }, annotations: { summary: 'Disk /var is 97% full & growing <fast>' }, startsAt: now() },
+      { labels: { alertname: 'DiskFull', severity: 'critical', instance: 'db2:9100' }, annotations: { summary: 'Disk /var is 95% full' }, startsAt: now() },
+    ]);
+    const rows = await bot.waitFor(() => {
+      const found = faultRows('DiskFull');
+      return found.length > 0 ? found : undefined;
+    }, 'a DiskFull fault', 20_000);
+    expect(rows).toHaveLength(1);
+    const id = rows[0]?.id ?? -1;
+    expect(rows[0]?.priority).toBe('P1');
+    const announced = await fake.waitFor(() => (textOf(card(id)).includes('Alerts: 2 firing') ? card(id) : undefined), 20_000);
+    // Alertmanager sends & < > as \u0026 \u003c \u003e; they arrive as the characters.
+    expect(textOf(announced)).toMatch(/97% full (&|&amp;) growing/);
+    expect(textOf(announced)).toContain('Disk /var is 95% full');
+    const dm = await fake.waitFor(() => fake.dmChannelOf(LI_WEI.id), 10_000);
+    const page = await fake.waitFor(() => fake.messagesIn(dm).find((m) => m.text.includes(`You are on call: INC-${id} (P1)`)), 10_000);
+    const ack = await driver.clickButton({ channelId: dm, ts: page.ts, actionId: 'fault.ack', user: LI_WEI });
+    expect(ack.problems).toEqual([]);
+    await fake.waitFor(() => (textOf(card(id)).includes('Acknowledged by <@U0LIWEI>') ? true : undefined), 10_000);
+  }, 60_000);
+
+  it('resolves an unacknowledged fault when Alertmanager sends its alerts resolved', async () => {
+    const startsAt = now();
+    const alert = { labels: { alertname: 'HighLoad', severity: 'warning', instance: 'app1:9100' }, annotations: { summary: 'load 12' }, startsAt };
+    await am.post([alert]);
+    const id = (await bot.waitFor(() => faultRows('HighLoad')[0], 'a HighLoad fault', 20_000)).id;
+    expect(faultRows('HighLoad')[0]?.priority).toBe('P3');
+    await am.post([{ ...alert, endsAt: new Date(Date.now() - 1000).toISOString() }]);
+    await bot.waitFor(() => (faultRows('HighLoad')[0]?.state === 'resolved' ? true : undefined), 'HighLoad resolved', 20_000);
+    await fake.waitFor(() => (textOf(card(id)).includes('alert cleared') ? true : undefined), 15_000);
+    expect(faultRows('HighLoad')).toHaveLength(1);
+  }, 60_000);
+
+  it('turns a storm of 1,000 alerts in 10 groups into 10 faults with a bounded number of chat calls', async () => {
+    const callsBefore = fake.calls.length;
+    const started = Date.now();
+    for (let batch = 0; batch < 10; batch++) {
+      const alerts = [];
+      for (let g = 0; g < 10; g++) {
+        for (let i = 0; i < 10; i++) alerts.push({ labels: { alertname: `Storm${g}`, severity: 'error', instance: `host${batch * 10 + i}:9100` }, startsAt: now() });
+      }
+      await am.post(alerts);
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    // Every group's fault lists all 100 alerts once the last coalesced edit went out.
+    await bot.waitFor(() => (faultRows('Storm%').length === 10 ? true : undefined), '10 storm faults', 30_000);
+    const ids = faultRows('Storm%').map((r) => r.id);
+    for (const id of ids) await fake.waitFor(() => (textOf(card(id)).includes('Alerts: 100 firing') ? true : undefined), 40_000);
+    const elapsedS = (Date.now() - started) / 1000;
+    const calls = fake.calls.slice(callsBefore).filter((c) => c.method.startsWith('chat.') || c.method === 'conversations.open');
+    // Per fault: the announcement, the page (and its conversations.open), and at most one edit per 10 s.
+    const bound = ids.length * (3 + Math.ceil(elapsedS / 10) + 1);
+    expect(calls.length).toBeLessThanOrEqual(bound);
+    for (const id of ids) {
+      const ts = card(id)?.ts;
+      const edits = fake.calls.filter((c) => c.method === 'chat.update' && c.body.ts === ts).map((c) => c.at);
+      for (let i = 1; i < edits.length; i++) expect((edits[i] ?? 0) - (edits[i - 1] ?? 0)).toBeGreaterThanOrEqual(9_500);
+    }
+    expect(faultRows('Storm%')).toHaveLength(10);
+    process.stdout.write(`storm: ${calls.length} chat calls for 10 faults in ${elapsedS.toFixed(1)} s (bound ${bound})\n`);
+  }, 120_000);
+
+  it('never made Alertmanager fail a notification', async () => {
+    expect(await am.metric('alertmanager_notifications_total', { integration: 'webhook' })).toBeGreaterThan(0);
+    expect(await am.metric('alertmanager_notifications_failed_total', { integration: 'webhook' })).toBe(0);
+  });
+});

@@ -1,0 +1,236 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ChatMessage } from '../../src/chat/model.js';
+import { ManualClock } from '../../src/clock.js';
+import { parseAlertmanager, parseGeneric, parseGrafana, type Notification } from '../../src/monitoring/normalize.js';
+import { Alert, AlertGroup, Fault, OutboxMessage, RecordEvent } from '../../src/store/entities/index.js';
+import { openTestWorld, type TestWorld } from '../helpers/db.js';
+import { amBody, grafanaBody, type AlertSpec } from '../helpers/alerts.js';
+
+const worlds: TestWorld[] = [];
+afterEach(async () => {
+  for (const w of worlds.splice(0)) await w.store.close();
+});
+
+async function world(): Promise<TestWorld> {
+  const w = await openTestWorld({ clock: new ManualClock(new Date('2026-11-23T09:00:00Z')) });
+  worlds.push(w);
+  return w;
+}
+
+function am(groupKey: string, alerts: AlertSpec[], extra: Record<string, unknown> = {}): Notification {
+  const parsed = parseAlertmanager(JSON.parse(JSON.stringify(amBody(groupKey, alerts, extra))));
+  if (!parsed.ok) throw new Error(parsed.reason);
+  return parsed.notification;
+}
+
+async function outbox(w: TestWorld): Promise<{ row: OutboxMessage; message: ChatMessage }[]> {
+  const rows = await w.store.manager.find(OutboxMessage, { order: { id: 'ASC' } });
+  return rows.map((row) => ({ row, message: JSON.parse(row.payload) as ChatMessage }));
+}
+
+async function onCall(w: TestWorld, userId: string): Promise<void> {
+  const admin = await w.actor('admin');
+  await w.services.people.grant(admin, { platform: 'shell', userId }, 'engineer');
+  await w.services.oncall.setRotation(admin, 'primary', [{ platform: 'shell', userId }], { weekday: 1, minute: 0 }, 7);
+}
+
+describe('monitoring intake', () => {
+  it('opens one fault per group with priority from severity, lists the alerts, announces it and pages the on-call primary', async () => {
+    const w = await world();
+    await onCall(w, 'li.wei');
+    const before = (await outbox(w)).length;
+    const result = await w.services.alerts.ingest(am('{}:{alertname="DiskFull"}', [
+      { name: 'DiskFull', fingerprint: 'aaaaaaaaaaaaaaa1', severity: 'warning' },
+      { name: 'DiskFull', fingerprint: 'aaaaaaaaaaaaaaa2', severity: 'critical', instance: 'db2:9100' },
+    ]));
+    expect(result).toMatchObject({ created: true, changed: 2, deduplicated: 0 });
+    const fault = await w.store.manager.findOneOrFail(Fault, { where: { id: result.faultId ?? -1 } });
+    expect(fault).toMatchObject({ priority: 'P1', source: 'alert', state: 'reported', affectedSystem: 'db1:9100' });
+    // Arrival (09:00) is later than startsAt (08:59), so the SLA clock starts at arrival: P1 responds in 15 min.
+    expect(fault.createdAt.toISOString()).toBe('2026-11-23T09:00:00.000Z');
+    expect(fault.responseDueAt?.toISOString()).toBe('2026-11-23T09:15:00.000Z');
+    const sent = (await outbox(w)).slice(before);
+    const card = sent.find((s) => s.row.targetKind === 'channel');
+    expect(card?.row.targetId).toBe('CFAULTS');
+    expect(card?.message.body).toContain('Alerts: 2 firing, 0 resolved');
+    expect(card?.message.body).toContain('aaaaaaaaaaaaaaa2');
+    const page = sent.find((s) => s.row.targetKind === 'dm' && s.row.targetId === 'li.wei');
+    expect(page?.message.fallback).toMatch(/You are on call: INC-\d+ \(P1\)/);
+    expect(page?.message.buttons?.map((b) => b.actionId)).toContain('fault.ack');
+    const events = await w.store.manager.find(RecordEvent, { where: { recordKind: 'fault', recordId: fault.id } });
+    expect(events.map((e) => e.kind)).toEqual(['reported', 'alert_firing', 'alert_firing']);
+    // Alert lines are opsdesk's own, leave the state alone, and name the alert in their details.
+    const alertLines = events.filter((e) => e.kind === 'alert_firing');
+    expect(alertLines.map((e) => [e.actorId, e.toState, e.note])).toEqual([[null, null, 'DiskFull'], [null, null, 'DiskFull']]);
+    expect(alertLines.map((e) => e.details)).toEqual([
+      { source: 'alertmanager', fingerprint: 'aaaaaaaaaaaaaaa1' },
+      { source: 'alertmanager', fingerprint: 'aaaaaaaaaaaaaaa2' },
+    ]);
+  });
+
+  it('changes nothing on redelivery and answers with the same fault; a new alert in the group joins the fault', async () => {
+    const w = await world();
+    const n = am('g1', [{ name: 'Down', fingerprint: 'b000000000000001' }]);
+    const first = await w.services.alerts.ingest(n);
+    const rows = (await outbox(w)).length;
+    const events = await w.store.manager.count(RecordEvent);
+    const again = await w.services.alerts.ingest(n);
+    expect(again).toEqual({ faultId: first.faultId, created: false, changed: 0, deduplicated: 1 });
+    expect((await outbox(w)).length).toBe(rows);
+    expect(await w.store.manager.count(RecordEvent)).toBe(events);
+
+    w.clock.advance(1_000);
+    const more = await w.services.alerts.ingest(am('g1', [{ name: 'Down', fingerprint: 'b000000000000001' }, { name: 'Down', fingerprint: 'b000000000000002' }]));
+    expect(more).toMatchObject({ faultId: first.faultId, created: false, changed: 1, deduplicated: 1 });
+    expect(await w.store.manager.count(Fault)).toBe(1);
+    expect(await w.store.manager.count(Alert, { where: { faultId: first.faultId ?? -1 } })).toBe(2);
+    // The card edit waits 10 s after the announcement (coalescing).
+    const edit = (await outbox(w)).at(-1);
+    expect(edit?.row.nextAttemptAt.toISOString()).toBe('2026-11-23T09:00:10.000Z');
+    // A further change before then replaces that edit, due at the same time: one edit per 10 s.
+    w.clock.advance(1_000);
+    await w.services.alerts.ingest(am('g1', [{ name: 'Down', fingerprint: 'b000000000000003' }]));
+    const edits = (await outbox(w)).filter((s) => s.row.messageKey === `fault:${first.faultId}:announcement`);
+    expect(edits.map((e) => e.row.nextAttemptAt.toISOString())).toEqual(['2026-11-23T09:00:00.000Z', '2026-11-23T09:00:10.000Z', '2026-11-23T09:00:10.000Z']);
+  });
+
+  it('uses each alert\'s own status: a resolved alert inside a firing body is resolved, the fault stays open', async () => {
+    const w = await world();
+    const { faultId } = await w.services.alerts.ingest(am('g2', [{ name: 'A', fingerprint: 'c000000000000001' }, { name: 'B', fingerprint: 'c000000000000002' }]));
+    w.clock.advance(60_000);
+    const mixed = am('g2', [{ name: 'A', fingerprint: 'c000000000000001' }, { name: 'B', fingerprint: 'c000000000000002', status: 'resolved' }]);
+    expect(mixed.alerts.map((a) => a.status)).toEqual(['firing', 'resolved']);
+    await w.services.alerts.ingest(mixed);
+    const b = await w.store.manager.findOneOrFail(Alert, { where: { fingerprint: 'c000000000000002' } });
+    expect(b.status).toBe('resolved');
+    expect(b.endsAt?.toISOString()).toBe('2026-11-23T08:05:00.500Z');
+    expect((await w.store.manager.findOneOrFail(Fault, { where: { id: faultId ?? -1 } })).state).toBe('reported');
+  });
+
+  it('resolves an unacknowledged fault when every alert cleared, reopens it within alert_reopen_minutes, opens a new one after', async () => {
+    const w = await world();
+    const fp = 'd000000000000001';
+    const { faultId } = await w.services.alerts.ingest(am('g3', [{ name: 'Hot', fingerprint: fp }]));
+    w.clock.advance(60_000);
+    await w.services.alerts.ingest(am('g3', [{ name: 'Hot', fingerprint: fp, status: 'resolved' }]));
+    let fault = await w.store.manager.findOneOrFail(Fault, { where: { id: faultId ?? -1 } });
+    expect(fault).toMatchObject({ state: 'resolved', rootCause: 'alert cleared' });
+
+    w.clock.advance(30 * 60_000);
+    const reopened = await w.services.alerts.ingest(am('g3', [{ name: 'Hot', fingerprint: fp, startsAt: '2026-11-23T09:30:00Z' }]));
+    expect(reopened).toMatchObject({ faultId, created: false });
+    fault = await w.store.manager.findOneOrFail(Fault, { where: { id: faultId ?? -1 } });
+    expect(fault.state).toBe('in_progress');
+    expect((await w.store.manager.findOneOrFail(Alert, { where: { fingerprint: fp } })).fireCount).toBe(2);
+
+    // Acknowledged faults are not auto-resolved: the assignee is told instead.
+    const admin = await w.actor('admin');
+    await w.services.people.grant(admin, { platform: 'shell', userId: 'sam' }, 'engineer');
+    const sam = await w.actor('sam');
+    await w.services.faults.reassign(sam, faultId ?? -1, { platform: 'shell', userId: 'sam' });
+    w.clock.advance(60_000);
+    await w.services.alerts.ingest(am('g3', [{ name: 'Hot', fingerprint: fp, status: 'resolved' }]));
+    fault = await w.store.manager.findOneOrFail(Fault, { where: { id: faultId ?? -1 } });
+    expect(fault.state).toBe('in_progress');
+    const told = (await outbox(w)).filter((s) => s.row.targetId === 'sam' && s.message.fallback.includes('have cleared'));
+    expect(told).toHaveLength(1);
+    await w.services.faults.resolve(sam, faultId ?? -1, { rootCause: 'fan', resolutionSteps: 'replaced' });
+
+    w.clock.advance(61 * 60_000);
+    const later = await w.services.alerts.ingest(am('g3', [{ name: 'Hot', fingerprint: fp, startsAt: '2026-11-23T11:00:00Z' }]));
+    expect(later.created).toBe(true);
+    expect(later.faultId).not.toBe(faultId);
+    const group = await w.store.manager.findOneOrFail(AlertGroup, { where: { faultId: later.faultId ?? -1 } });
+    expect(group.previousFaultId).toBe(faultId);
+    const card = (await outbox(w)).find((s) => s.row.messageKey === `fault:${later.faultId}:announcement`);
+    expect(card?.message.body).toContain(`Follows INC-${faultId}`);
+  });
+
+  it('keeps a truncated fault open and shows how many alerts were not listed', async () => {
+    const w = await world();
+    const { faultId } = await w.services.alerts.ingest(am('g4', [{ name: 'X', fingerprint: 'e000000000000001' }], { truncatedAlerts: 48 }));
+    const card = (await outbox(w)).find((s) => s.row.messageKey === `fault:${faultId}:announcement`);
+    expect(card?.message.body).toContain('and 48 more not listed');
+    await w.services.alerts.ingest(am('g4', [{ name: 'X', fingerprint: 'e000000000000001', status: 'resolved' }], { truncatedAlerts: 48 }));
+    expect((await w.store.manager.findOneOrFail(Fault, { where: { id: faultId ?? -1 } })).state).toBe('reported');
+  });
+
+  it('honours alert_severity_map, alert_severity_label and alert_autoresolve = never', async () => {
+    const w = await world();
+    const admin = await w.actor('admin');
+    await w.services.settings.set(admin, 'alert_severity_map', 'page=P2, ticket=P4');
+    await w.services.settings.set(admin, 'alert_severity_label', 'urgency');
+    await w.services.settings.set(admin, 'alert_autoresolve', 'never');
+    const body = amBody('g5', [{ name: 'Q', fingerprint: 'f000000000000001' }]);
+    ((body.alerts as { labels: Record<string, string> }[])[0] as { labels: Record<string, string> }).labels.urgency = 'ticket';
+    const parsed = parseAlertmanager(body);
+    if (!parsed.ok) throw new Error(parsed.reason);
+    const { faultId } = await w.services.alerts.ingest(parsed.notification);
+    expect((await w.store.manager.findOneOrFail(Fault, { where: { id: faultId ?? -1 } })).priority).toBe('P4');
+    await w.services.alerts.ingest(am('g5', [{ name: 'Q', fingerprint: 'f000000000000001', status: 'resolved' }]));
+    expect((await w.store.manager.findOneOrFail(Fault, { where: { id: faultId ?? -1 } })).state).toBe('reported');
+    await expect(w.services.settings.set(admin, 'alert_severity_map', 'critical=P9')).rejects.toThrow();
+    await expect(w.services.settings.set(admin, 'alert_autoresolve', 'sometimes')).rejects.toThrow();
+  });
+
+  it('stores nothing for resolved alerts of an unknown group', async () => {
+    const w = await world();
+    const result = await w.services.alerts.ingest(am('g6', [{ name: 'Z', status: 'resolved' }]));
+    expect(result).toEqual({ faultId: null, created: false, changed: 0, deduplicated: 1 });
+    expect(await w.store.manager.count(Fault)).toBe(0);
+  });
+
+  it('reads Grafana bodies (values map, valueString only, values null) and generic bodies', async () => {
+    const w = await world();
+    const g = parseGrafana(grafanaBody('{}/{__grafana_autogenerated__="true"}:{alertname="CPU"}', [
+      { name: 'CPU', fingerprint: '1100000000000001', severity: 'error' },
+      { name: 'CPU', fingerprint: '1100000000000002', values: null, valueString: "[ var='B' labels={} value=97 ]" },
+      { name: 'CPU', fingerprint: '1100000000000003', values: null },
+    ]));
+    if (!g.ok) throw new Error(g.reason);
+    expect(g.notification.alerts.map((a) => a.value)).toEqual(['B=92.5, C=1', "[ var='B' labels={} value=97 ]", null]);
+    const { faultId } = await w.services.alerts.ingest(g.notification);
+    expect((await w.store.manager.findOneOrFail(Fault, { where: { id: faultId ?? -1 } })).priority).toBe('P2');
+    const legacy = parseGrafana({ ruleName: 'old', ruleId: 1, state: 'alerting', evalMatches: [] });
+    expect(legacy.ok ? '' : legacy.reason).toMatch(/legacy Grafana alerting/);
+    const generic = parseGeneric({ key: 'backup-nightly', status: 'firing', severity: 'critical', summary: 'Backup failed', configurationItem: 'nas1', extra: 1 });
+    if (!generic.ok) throw new Error(generic.reason);
+    const r = await w.services.alerts.ingest(generic.notification);
+    expect((await w.store.manager.findOneOrFail(Fault, { where: { id: r.faultId ?? -1 } })).affectedSystem).toBe('nas1');
+  });
+});
+
+describe('/ops report alerts', () => {
+  it('counts alerts by source, name and configuration item, the noisiest, time to acknowledge and cleared-before-anyone-acted', async () => {
+    const w = await world();
+    const admin = await w.actor('admin');
+    await w.services.people.grant(admin, { platform: 'shell', userId: 'li.wei' }, 'engineer');
+    const li = await w.actor('li.wei');
+    const first = await w.services.alerts.ingest(am('r1', [{ name: 'Blip', fingerprint: 'f100000000000001', instance: 'web1' }]));
+    w.clock.advance(60_000);
+    await w.services.alerts.ingest(am('r1', [{ name: 'Blip', fingerprint: 'f100000000000001', instance: 'web1', status: 'resolved' }]));
+    const disk = (status: 'firing' | 'resolved', startsAt = '2026-11-23T08:59:00Z') =>
+      am('r2', [{ name: 'Disk', fingerprint: 'f200000000000001', instance: 'db1', status, startsAt }, { name: 'Disk', fingerprint: 'f200000000000002', instance: 'db1' }]);
+    const second = await w.services.alerts.ingest(disk('firing'));
+    w.clock.advance(60_000);
+    await w.services.alerts.ingest(disk('resolved'));
+    w.clock.advance(60_000);
+    await w.services.alerts.ingest(disk('firing', '2026-11-23T09:03:00Z'));
+    w.clock.advance(8 * 60_000);
+    await w.services.faults.acknowledge(li, second.faultId ?? -1);
+
+    const report = await w.services.alertReports.forPeriod(li, 'week');
+    expect(report).toMatchObject({ days: 7, alerts: 3, firings: 4, faults: 2, acknowledged: 1, clearedUnattended: 1, ackMedianMs: 10 * 60_000 });
+    expect(first.faultId).not.toBe(second.faultId);
+    expect(report.bySource).toEqual([{ name: 'alertmanager', count: 3 }]);
+    expect(report.byName).toEqual([{ name: 'Disk', count: 2 }, { name: 'Blip', count: 1 }]);
+    expect(report.byItem).toEqual([{ name: 'db1', count: 2 }, { name: 'web1', count: 1 }]);
+    expect(report.noisiest).toEqual([{ name: 'Disk', count: 3 }, { name: 'Blip', count: 1 }]);
+    const { alertReportMessage } = await import('../../src/monitoring/report.js');
+    const { translator } = await import('../../src/chat/i18n/catalog.js');
+    const message = alertReportMessage(report, translator('en'));
+    expect(message.body).toContain('Alerts: 3 (firings: 4), faults opened: 2');
+    expect(message.body).toContain('median 10 min');
+    await expect(w.services.alertReports.forPeriod(await w.actor('anna'), 'week')).rejects.toThrow();
+  });
+});

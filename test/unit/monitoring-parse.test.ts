@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { bearerMatches, checkGrafanaSignature } from '../../src/monitoring/auth.js';
+import { labelFingerprint } from '../../src/monitoring/normalize.js';
+import { parseSeverityMap } from '../../src/monitoring/setting-specs.js';
+import { priorityFor } from '../../src/monitoring/settings.js';
+import { parseTimestamp } from '../../src/monitoring/timestamps.js';
+import { grafanaSignature } from '../helpers/hooks.js';
+
+describe('monitoring parsing rules', () => {
+  it('reads RFC 3339 timestamps with nanoseconds and offsets, and Go\'s zero time as unset', () => {
+    expect(parseTimestamp('2026-11-23T08:59:00.123456789Z')?.toISOString()).toBe('2026-11-23T08:59:00.123Z');
+    expect(parseTimestamp('2026-11-23T16:59:00.5+08:00')?.toISOString()).toBe('2026-11-23T08:59:00.500Z');
+    expect(parseTimestamp('2026-11-23T08:59:00-05:30')?.toISOString()).toBe('2026-11-23T14:29:00.000Z');
+    expect(parseTimestamp('0001-01-01T00:00:00Z')).toBeNull();
+    expect(parseTimestamp('yesterday')).toBeUndefined();
+    expect(parseTimestamp('2026-13-45T99:00:00Z')).toBeUndefined();
+  });
+
+  it('maps severities to the highest priority, unknown ones to P3, and refuses malformed maps', () => {
+    const map = parseSeverityMap('critical=P1, warning=p3, Info=P4');
+    if (!map) throw new Error('map refused');
+    expect([...map]).toEqual([['critical', 'P1'], ['warning', 'P3'], ['info', 'P4']]);
+    expect(priorityFor(['warning', 'CRITICAL'], map)).toBe('P1');
+    expect(priorityFor(['page', undefined], map)).toBe('P3');
+    expect(parseSeverityMap('critical=P5')).toBeUndefined();
+    expect(parseSeverityMap('critical')).toBeUndefined();
+    expect(parseSeverityMap(' , ')).toBeUndefined();
+  });
+
+  it('derives a stable 16-hex fingerprint from labels, whatever their order', () => {
+    expect(labelFingerprint({ a: '1', b: '2' })).toBe(labelFingerprint({ b: '2', a: '1' }));
+    expect(labelFingerprint({ a: '1', b: '2' })).toMatch(/^[0-9a-f]{16}$/);
+    expect(labelFingerprint({ a: '1' })).not.toBe(labelFingerprint({ a: '2' }));
+  });
+
+  it('accepts only the exact bearer token', () => {
+    expect(bearerMatches({ authorization: 'Bearer secret-token-0123456789' }, 'secret-token-0123456789')).toBe(true);
+    expect(bearerMatches({ authorization: 'bearer secret-token-0123456789' }, 'secret-token-0123456789')).toBe(true);
+    expect(bearerMatches({ authorization: 'Bearer secret-token-012345678' }, 'secret-token-0123456789')).toBe(false);
+    expect(bearerMatches({ authorization: 'Bearer secret-token-0123456789 extra' }, 'secret-token-0123456789')).toBe(false);
+    expect(bearerMatches({}, 'secret-token-0123456789')).toBe(false);
+  });
+
+  it('checks Grafana signatures over the body, or over "{timestamp}:{body}" within 5 minutes either way', () => {
+    const body = Buffer.from('{"version":"1"}');
+    const plain = { secret: 's3cret', signatureHeader: 'X-Grafana-Alerting-Signature' };
+    const now = 1_795_000_000_000;
+    expect(checkGrafanaSignature({ 'x-grafana-alerting-signature': grafanaSignature('s3cret', body.toString()) }, body, plain, now)).toEqual({ ok: true });
+    expect(checkGrafanaSignature({ 'x-grafana-alerting-signature': grafanaSignature('s3cret', body.toString()).toUpperCase() }, body, plain, now)).toEqual({ ok: true });
+    expect(checkGrafanaSignature({}, body, plain, now).ok).toBe(false);
+    const timed = { ...plain, timestampHeader: 'X-Ts' };
+    const signed = (ts: number) => ({ 'x-grafana-alerting-signature': grafanaSignature('s3cret', body.toString(), String(ts)), 'x-ts': String(ts) });
+    expect(checkGrafanaSignature(signed(now / 1000 - 299), body, timed, now)).toEqual({ ok: true });
+    expect(checkGrafanaSignature(signed(now / 1000 - 301), body, timed, now).ok).toBe(false);
+    expect(checkGrafanaSignature(signed(now / 1000 + 301), body, timed, now).ok).toBe(false);
+  });
+});
