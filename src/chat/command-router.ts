@@ -1,7 +1,7 @@
 import type { CommandDef, OptionSpec, SubcommandDef } from './command-def.js';
 import { parseUserRef, tokenize } from './parse-text.js';
 import { InvalidInputError } from '../errors.js';
-import { isClockWord, isDateWord } from '../time/time-input.js';
+import { isClockLikeWord, isDateLikeWord } from '../time/time-input.js';
 import type { Platform } from './model.js';
 
 export interface RoutedCommand {
@@ -66,8 +66,9 @@ export function routeCommand(command: CommandDef, text: string, platform?: Platf
     let raw: string | undefined = named[name.toLowerCase()];
     if (raw === undefined && positional.length > 0) {
       raw = option.rest ? positional.splice(0).join(' ') : positional.shift();
-      // A date and a time typed as two words are one time argument.
-      if (option.kind === 'time' && raw !== undefined && isDateWord(raw) && isClockWord(positional[0] ?? '')) raw = `${raw} ${positional.shift() ?? ''}`;
+      // A date and a time typed as two words are one time argument; a malformed pair too, so that the
+      // error names this argument rather than the next one.
+      if (option.kind === 'time' && raw !== undefined && isDateLikeWord(raw) && isClockLikeWord(positional[0] ?? '')) raw = `${raw} ${positional.shift() ?? ''}`;
     }
     let value: unknown = raw;
     if (raw !== undefined && option.kind === 'user') {

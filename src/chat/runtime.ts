@@ -134,14 +134,16 @@ export class ChatRuntime implements EventHandler {
   }
 }
 
-/** The event with every typed text made plain (markup.ts), so that no one can type a mention node. */
+/** The event with every typed text and the actor's name made plain (markup.ts), so that no one can type a mention node. */
 function withPlainInput(event: InboundEvent): InboundEvent {
+  // Display names come from the platform (a Discord nickname is anyone's to choose) and are shown on cards.
+  const actor = { ...event.actor, displayName: plainInput(event.actor.displayName) };
   switch (event.type) {
     case 'command':
-      return { ...event, text: plainInput(event.text) };
+      return { ...event, actor, text: plainInput(event.text) };
     case 'formSubmit':
-      return { ...event, values: Object.fromEntries(Object.entries(event.values).map(([key, value]) => [key, plainInput(value)])) };
+      return { ...event, actor, values: Object.fromEntries(Object.entries(event.values).map(([key, value]) => [key, plainInput(value)])) };
     case 'button':
-      return event;
+      return { ...event, actor };
   }
 }

@@ -8,6 +8,7 @@ import { formatCiId } from './rules.js';
 import type { CiService } from './service.js';
 import { refusalText } from './views.js';
 import { translator } from '../chat/i18n/catalog.js';
+import { plainInput } from '../chat/markup.js';
 import { UserError } from '../errors.js';
 import { hasBearer } from '../http/bearer.js';
 import type { HttpServer, RouteHandler } from '../http/server.js';
@@ -33,8 +34,10 @@ export function ciApiHandler(cis: CiService, token: string): RouteHandler {
     const atomic = new URL(req.url ?? '/', 'http://localhost').searchParams.get('atomic') === 'true';
     let batch;
     try {
-      if (contentType === 'text/csv') batch = rowsFromCsv(body.toString('utf8'));
-      else if (contentType === 'application/json') batch = rowsFromJson(body.toString('utf8'));
+      // Names and notes are shown on cards: nothing sent here may carry a mention node (markup.ts).
+      const text = plainInput(body.toString('utf8'));
+      if (contentType === 'text/csv') batch = rowsFromCsv(text);
+      else if (contentType === 'application/json') batch = rowsFromJson(text);
       else return json(res, 415, { error: 'unsupported_media_type', expected: ['text/csv', 'application/json'] });
     } catch (error) {
       if (error instanceof UserError) return json(res, 400, { error: 'bad_body', message: t(error.messageKey, Object.fromEntries(Object.entries(error.params).map(([k, v]) => [k, typeof v === 'object' ? t(v.key) : v]))) });

@@ -70,6 +70,20 @@ export function isDateWord(word: string): boolean {
   return /^\d{4}-\d{2}-\d{2}$/.test(word);
 }
 
+/**
+ * A word typed where a date was meant, well formed or not (`2026-12-7`, `2026/12/07`, full-width
+ * digits): joined with a following clock-like word so that the error names the time argument instead
+ * of spilling the words into the next ones.
+ */
+export function isDateLikeWord(word: string): boolean {
+  return /^[\d\uFF10-\uFF19]{1,4}[-/.][\d\uFF10-\uFF19]{1,2}[-/.][\d\uFF10-\uFF19]{1,4}$/.test(word);
+}
+
+/** A word typed where a time of day was meant, well formed or not (`09:00`, `9:5`, `09:00:00`). */
+export function isClockLikeWord(word: string): boolean {
+  return /^[\d\uFF10-\uFF19]{1,2}[:：][\d\uFF10-\uFF19]{1,2}([:：][\d\uFF10-\uFF19]{1,2})?$/.test(word);
+}
+
 /** `09:00`, `9:00`: the second word of a date and time typed unquoted. */
 export function isClockWord(word: string): boolean {
   return TIME_OF_DAY.test(word);

@@ -49,4 +49,13 @@ describe('/oncall override with times typed as people type them', () => {
     expect(text(zh)).toContain('2026-03-29 02:30 在 Europe/Berlin 不存在');
     expect(await world.store.manager.count(OnCallOverride)).toBe(0);
   });
+
+  it('blames the time argument, not the next one, for a malformed date and time typed as two words', async () => {
+    for (const typed of ['2026-12-7 09:00', '2026/12/07 09:00', '２０２６-12-07 09:00', '2026-12-07 09:00:00', '2026-12-07 9:5']) {
+      const reply = text(await oncall(`override @li.wei ${typed} 2026-12-14 09:00`));
+      expect(reply).toContain(`"${typed}" is not a time for from.`);
+      expect(reply).not.toContain('level');
+    }
+    expect(await world.store.manager.count(OnCallOverride)).toBe(0);
+  });
 });

@@ -9,7 +9,7 @@ import { ChatRuntime } from '../../src/chat/runtime.js';
 import { Metrics } from '../../src/http/metrics.js';
 import { createLogger } from '../../src/logger.js';
 import { renderMessage } from '../../src/platforms/slack/render.js';
-import { Fault, OutboxMessage } from '../../src/store/entities/index.js';
+import { Fault, OutboxMessage, Person } from '../../src/store/entities/index.js';
 import { openTestWorld, type TestWorld } from '../helpers/db.js';
 import { slackLiveTokens } from '../helpers/live-markup.js';
 
@@ -39,5 +39,12 @@ describe('typed mention nodes', () => {
     const message = JSON.parse(card.payload) as ChatMessage;
     expect(textParts(message.body ?? '')).toEqual([{ kind: 'text', text: 'UBOSS says <!channel>' }]);
     expect(slackLiveTokens(renderMessage(message))).toEqual(['<@UANNA>']);
+  });
+
+  it('are stripped from display names, which anyone can choose on Discord', async () => {
+    await runtime.handle({ type: 'command', actor: { platform: 'discord', userId: '123456789012345678', displayName: 'x \uE000UBOSS\uE001' }, command: 'fault', text: 'list', channelId: 'C1' });
+    const person = await world.store.manager.findOneByOrFail(Person, { id: 1 });
+    expect(person.displayName).toBe('x UBOSS');
+    expect(textParts(person.displayName)).toEqual([{ kind: 'text', text: 'x UBOSS' }]);
   });
 });

@@ -109,6 +109,23 @@ describe('Discord renders user text harmlessly', () => {
     for (const text of HOSTILE) expect(shown(text)).toBe(text);
     expect(neutraliseMarkdown('**bold** and _italic_')).toBe('**bold** and _italic_');
   });
+
+  it('neutralises headings inside quotes and list items, and every @everyone / @here', () => {
+    for (const text of ['> # quoted heading', '>>> # big', '> -# sub', '- # x', '* # x', '1. # x', '  > - # nested']) {
+      expect(neutraliseMarkdown(text)).toMatch(/\\-?#/);
+    }
+    for (const text of ['@everyones', '@here_x', '@everyone1', 'x@here']) expect(neutraliseMarkdown(text)).toContain('\\@');
+    expect(neutraliseMarkdown('issue #4 and a # in the middle')).toBe('issue #4 and a # in the middle');
+  });
+});
+
+describe('Slack mrkdwn is verbatim', () => {
+  it('asks Slack not to auto-link @channel, #channels or URLs typed as plain text', () => {
+    const payload = renderSlack({ fallback: 'x', title: 't', body: '@channel look at #general', fields: [{ label: 'a', value: '@here' }], context: ['@everyone'] });
+    const texts = JSON.stringify(payload.blocks);
+    expect(texts).not.toMatch(/"type":"mrkdwn","text":"[^"]*"(?!,"verbatim":true)/);
+    expect(texts).toContain('"verbatim":true');
+  });
 });
 
 describe('the shell', () => {

@@ -52,8 +52,9 @@ const INLINE_MAX = 60;
 export function neutraliseMarkdown(text: string): string {
   return text
     .replace(/[\\[\]<]/g, (char) => `\\${char}`)
-    .replace(/^([ \t]*)(-?#)/gm, '$1\\$2')
-    .replace(/@(everyone|here)\b/g, '\\@$1');
+    // A heading also opens inside a quote or a list item (`> # x`, `- # x`, `1. # x`).
+    .replace(/^((?:[ \t]*(?:>{1,3}|[-*+]|\d{1,9}[.)])(?=[ \t]))*[ \t]*)(-?#)/gm, '$1\\$2')
+    .replace(/@(everyone|here)/g, '\\@$1');
 }
 
 /** Model text for embeds and content: plain parts neutralised, the bot's mention nodes as `<@id>`. */

@@ -101,7 +101,7 @@ function buildBlocks(message: ChatMessage, allowance: TextAllowance): KnownBlock
 }
 
 function mrkdwnSection(text: string): SectionBlock {
-  return { type: 'section', text: { type: 'mrkdwn', text } };
+  return { type: 'section', text: { type: 'mrkdwn', text, verbatim: true } };
 }
 
 function fieldSectionCount(fields: ChatField[]): number {
@@ -120,7 +120,7 @@ function fieldSections(fields: ChatField[], maxText: number, maxSections: number
 function fieldText(field: ChatField, maxText: number): MrkdwnElement {
   const value = field.value.trim() || EMPTY_VALUE;
   const text = field.label.trim() ? `*${field.label.trim()}*\n${value}` : value;
-  return { type: 'mrkdwn', text: truncateMrkdwn(text, maxText) };
+  return { type: 'mrkdwn', text: truncateMrkdwn(text, maxText), verbatim: true };
 }
 
 function contextBlock(lines: string[], maxText: number): ContextBlock | undefined {
@@ -130,7 +130,7 @@ function contextBlock(lines: string[], maxText: number): ContextBlock | undefine
   const kept = texts.slice(0, SLACK_LIMITS.contextElements - 1);
   const rest = texts.slice(SLACK_LIMITS.contextElements - 1);
   if (rest.length > 0) kept.push(rest.join(' · '));
-  return { type: 'context', elements: kept.map((text) => ({ type: 'mrkdwn', text: truncateMrkdwn(text, maxText) })) };
+  return { type: 'context', elements: kept.map((text) => ({ type: 'mrkdwn', text: truncateMrkdwn(text, maxText), verbatim: true })) };
 }
 
 function actionsBlock(buttons: ChatButton[]): ActionsBlock | undefined {
