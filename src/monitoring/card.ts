@@ -21,23 +21,42 @@ interface AlertLine {
   fingerprint: string;
 }
 
+/** How many of a fault's alerts fire and how many have resolved. */
+export interface AlertCounts {
+  firing: number;
+  resolved: number;
+}
+
+/** What the intake has just read in the same transaction, so that drawing the card does not read it again. */
+export interface KnownAlerts {
+  group: AlertGroup;
+  counts: AlertCounts;
+}
+
+/** Counts a fault's alerts by status, in the caller's transaction. */
+export async function alertCounts(manager: EntityManager, faultId: number): Promise<AlertCounts> {
+  const counts: { status: string; n: string | number }[] = await manager
+    .createQueryBuilder(Alert, 'a')
+    .select('a.status', 'status')
+    .addSelect('COUNT(*)', 'n')
+    .where('a.fault_id = :id', { id: faultId })
+    .groupBy('a.status')
+    .getRawMany();
+  return {
+    firing: Number(counts.find((c) => c.status === 'firing')?.n ?? 0),
+    resolved: Number(counts.find((c) => c.status === 'resolved')?.n ?? 0),
+  };
+}
+
 /**
  * The card lines of a monitoring fault, read in the caller's transaction: the alert counts, up to
  * CARD_ALERT_LINES alerts (firing first) and "… and N more not listed" for the others, including those
  * the sender truncated. Undefined for a fault without an alert group.
  */
-export async function alertCardDetails(manager: EntityManager, fault: Fault): Promise<((t: Translate) => string) | undefined> {
-  const group = await manager.findOne(AlertGroup, { where: { faultId: fault.id } });
+export async function alertCardDetails(manager: EntityManager, fault: Fault, known?: KnownAlerts): Promise<((t: Translate) => string) | undefined> {
+  const group = known?.group ?? (await manager.findOne(AlertGroup, { where: { faultId: fault.id } }));
   if (!group) return undefined;
-  const counts: { status: string; n: string | number }[] = await manager
-    .createQueryBuilder(Alert, 'a')
-    .select('a.status', 'status')
-    .addSelect('COUNT(*)', 'n')
-    .where('a.fault_id = :id', { id: fault.id })
-    .groupBy('a.status')
-    .getRawMany();
-  const firing = Number(counts.find((c) => c.status === 'firing')?.n ?? 0);
-  const resolved = Number(counts.find((c) => c.status === 'resolved')?.n ?? 0);
+  const { firing, resolved } = known?.counts ?? (await alertCounts(manager, fault.id));
   const shown: AlertLine[] = await manager
     .createQueryBuilder(Alert, 'a')
     .select(['a.status', 'a.name', 'a.summary', 'a.fingerprint'])
@@ -65,12 +84,12 @@ export interface CardContext {
   defaultLocale: Locale;
 }
 
-/** The fault's channel card with its alerts, to be edited in place (the announcement's key). */
-export async function channelCardMessage(fault: Fault, channel: ChatTarget, ctx: CardContext): Promise<OutgoingMessage> {
+/** The fault's channel card with its alerts, to be edited in place (the announcement's key); `known` saves re-reading the group and counts. */
+export async function channelCardMessage(fault: Fault, channel: ChatTarget, ctx: CardContext, known?: KnownAlerts): Promise<OutgoingMessage> {
   const { views } = await peopleViews(ctx.manager, [fault.reporterId, ...(fault.assigneeId === null ? [] : [fault.assigneeId])]);
   const t = translator(ctx.defaultLocale);
   const card = faultCard(fault, { t, platform: channel.platform, timeZone: ctx.timeZone, people: views });
-  const details = (await alertCardDetails(ctx.manager, fault))?.(t);
+  const details = (await alertCardDetails(ctx.manager, fault, known))?.(t);
   if (details) card.body = `${card.body ?? ''}\n\n${details}`;
   return { target: channel, key: announcementKey(fault.id), message: card };
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { In, type EntityManager } from 'typeorm';
-import { channelCardMessage, personalCardMessage, type CardContext } from './card.js';
+import { alertCounts, channelCardMessage, personalCardMessage, type AlertCounts, type CardContext } from './card.js';
 import type { IncomingAlert, Notification } from './normalize.js';
 import { monitoringSettings, priorityFor, type MonitoringSettings } from './settings.js';
 import { translator, type Locale } from '../chat/i18n/catalog.js';
@@ -124,8 +124,13 @@ export class AlertIntake {
     const now = this.clock.now();
     const hash = groupHash(n.source, n.groupKey);
     const group = await manager.findOne(AlertGroup, { where: { groupHash: hash, currentSlot: 1 } });
-    let fault = group ? await manager.findOne(Fault, { where: { id: group.faultId } }) : null;
     const stored = group ? await this.storedAlerts(manager, group.faultId, n.alerts) : new Map<string, Alert>();
+    // Fast path for repeat notifications (most of a storm): nothing changed, so the fault is not even
+    // read. The group's foreign key (ON DELETE CASCADE) guarantees its fault exists.
+    if (group && n.truncatedAlerts === group.truncatedAlerts && !n.alerts.some((a) => changedFrom(a, stored.get(a.fingerprint)))) {
+      return { faultId: group.faultId, created: false, changed: 0, deduplicated: n.alerts.length };
+    }
+    let fault = group ? await manager.findOne(Fault, { where: { id: group.faultId } }) : null;
     const firingAnew = n.alerts.some((a) => firesAnew(a, stored.get(a.fingerprint)));
 
     if (!group || !fault) {
@@ -156,8 +161,9 @@ export class AlertIntake {
     await this.writeAlerts(manager, fault.id, n.source, changes, stored, config, now);
     if (truncatedChanged) await manager.update(AlertGroup, { id: group.id }, { truncatedAlerts: n.truncatedAlerts });
     group.truncatedAlerts = n.truncatedAlerts;
-    moved = (await this.afterChange(manager, fault, group, n, config, now)) || moved;
-    await this.refreshCard(manager, fault, group, now, moved);
+    const counts = await alertCounts(manager, fault.id);
+    moved = (await this.afterChange(manager, fault, group, n, config, counts, now)) || moved;
+    await this.refreshCard(manager, fault, group, counts, config, now, moved);
     return { faultId: fault.id, created: false, changed: changes.length, deduplicated: n.alerts.length - changes.length };
   }
 
@@ -274,9 +280,8 @@ export class AlertIntake {
    * Issue #11 item 7: once every listed alert has resolved and none was truncated away, resolve an
    * unacknowledged fault (per `alert_autoresolve`) or tell the assignee. True when the fault moved.
    */
-  private async afterChange(manager: EntityManager, fault: Fault, group: AlertGroup, n: Notification, config: MonitoringSettings, now: Date): Promise<boolean> {
-    const firing = await manager.count(Alert, { where: { faultId: fault.id, status: 'firing' } });
-    const cleared = firing === 0 && group.truncatedAlerts === 0;
+  private async afterChange(manager: EntityManager, fault: Fault, group: AlertGroup, n: Notification, config: MonitoringSettings, counts: AlertCounts, now: Date): Promise<boolean> {
+    const cleared = counts.firing === 0 && group.truncatedAlerts === 0;
     if (!cleared) {
       if (group.clearedAt !== null) await manager.update(AlertGroup, { id: group.id }, { clearedAt: null });
       group.clearedAt = null;
@@ -309,16 +314,16 @@ export class AlertIntake {
    * version, and the dispatcher delivers only the newest pending version (issue #11 item 6).
    * When the fault service just moved the fault, it already queued a card.
    */
-  private async refreshCard(manager: EntityManager, fault: Fault, group: AlertGroup, now: Date, moved: boolean): Promise<void> {
+  private async refreshCard(manager: EntityManager, fault: Fault, group: AlertGroup, counts: AlertCounts, config: MonitoringSettings, now: Date, moved: boolean): Promise<void> {
     if (moved) {
       await manager.update(AlertGroup, { id: group.id }, { cardDueAt: now });
       return;
     }
-    const channel = await this.settings.channel('fault_channel');
+    const channel = config.faultChannel;
     if (!channel) return;
     const previous = group.cardDueAt?.getTime() ?? 0;
     const due = previous >= now.getTime() ? previous : Math.max(now.getTime(), previous + CARD_EDIT_INTERVAL_MS);
-    const message: OutgoingMessage = { ...(await channelCardMessage(fault, channel, this.cardContext(manager))), notBefore: new Date(due) };
+    const message: OutgoingMessage = { ...(await channelCardMessage(fault, channel, this.cardContext(manager), { group, counts })), notBefore: new Date(due) };
     await enqueue(manager, now, [message], { kind: 'fault', id: fault.id });
     if (due !== previous) await manager.update(AlertGroup, { id: group.id }, { cardDueAt: new Date(due) });
   }

@@ -11,8 +11,9 @@ import {
   parseSeverityMap,
   type AutoresolveMode,
 } from './setting-specs.js';
+import type { ChatTarget } from '../chat/model.js';
 import type { Priority } from '../faults/rules.js';
-import type { SettingsService } from '../settings/service.js';
+import { channelTarget, type SettingsService } from '../settings/service.js';
 
 export interface MonitoringSettings {
   severityMap: Map<string, Priority>;
@@ -20,6 +21,8 @@ export interface MonitoringSettings {
   autoresolve: AutoresolveMode;
   /** Minutes after resolution in which a firing alert reopens its fault instead of opening a new one. */
   reopenMinutes: number;
+  /** Where fault cards go (`fault_channel`), read with the rest so that a notification reads settings once. */
+  faultChannel: ChatTarget | undefined;
 }
 
 /** Priority for alerts whose severity is missing or not in the map. */
@@ -35,6 +38,7 @@ export async function monitoringSettings(settings: SettingsService): Promise<Mon
     severityLabel: all.get(SEVERITY_LABEL_KEY) ?? DEFAULT_SEVERITY_LABEL,
     autoresolve: mode,
     reopenMinutes: Number.isFinite(minutes) ? minutes : DEFAULT_REOPEN_MINUTES,
+    faultChannel: channelTarget(all.get('fault_channel')),
   };
 }
 
