@@ -1,5 +1,6 @@
 import { In, type EntityManager } from 'typeorm';
-import { CiCatalog, type Refusal } from './catalog.js';
+import { type CiCatalog, type Refusal } from './catalog.js';
+import { loadCiCatalog } from './catalog-load.js';
 import { parseCiLine, type CiLine, type LineProblem } from './input.js';
 import { formatCiId, nameKey, parseCiId, type CiEnvironment, type CiType } from './rules.js';
 import { appendAudit } from '../audit/chain.js';
@@ -242,13 +243,8 @@ export class CiService {
     return this.store.manager.findOneByOrFail(ConfigurationItem, { id: outcome.id ?? 0 });
   }
 
-  private async loadCatalog(manager: EntityManager): Promise<CiCatalog> {
-    const items = await manager.find(ConfigurationItem, { select: { id: true, name: true } });
-    const aliases = await manager.find(ConfigurationItemAlias);
-    const byItem = new Map<number, string[]>();
-    for (const a of aliases) byItem.set(a.ciId, [...(byItem.get(a.ciId) ?? []), a.alias]);
-    const links = await manager.find(ConfigurationItemLink);
-    return new CiCatalog(items.map((i) => ({ id: i.id, name: i.name, aliases: byItem.get(i.id) ?? [] })), links);
+  private loadCatalog(manager: EntityManager): Promise<CiCatalog> {
+    return loadCiCatalog(manager);
   }
 
   /** `platform:userId` (created if new, so owners can be named ahead), `@name`, or a person's display name. */

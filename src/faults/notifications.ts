@@ -7,6 +7,7 @@ import { resolveLocale, translator, type Locale, type MessageKey } from '../chat
 import type { ChatButton, ChatMessage, ChatTarget } from '../chat/model.js';
 import type { OutgoingMessage } from '../outbox/outbox.js';
 import { peopleViews } from '../people/views.js';
+import { faultCiContext } from '../cis/fault-context.js';
 import type { Fault } from '../store/entities/index.js';
 
 /** What happened to a fault, as the reporter and the assignee are told. */
@@ -64,13 +65,14 @@ export async function faultMessages(fault: Fault, news: FaultNews, ctx: NotifyCo
     ...assigneeIds,
   ]);
   const messages: OutgoingMessage[] = [];
+  const ci = await faultCiContext(ctx.manager, fault.id, fault.updatedAt);
 
   if (ctx.faultChannel) {
     const t = translator(ctx.defaultLocale);
     messages.push({
       target: ctx.faultChannel,
       key: announcementKey(fault.id),
-      message: faultCard(fault, { t, platform: ctx.faultChannel.platform, timeZone: ctx.timeZone, people: views }),
+      message: faultCard(fault, { t, platform: ctx.faultChannel.platform, timeZone: ctx.timeZone, people: views, ci }),
     });
   }
 
@@ -104,7 +106,7 @@ export async function faultMessages(fault: Fault, news: FaultNews, ctx: NotifyCo
     if (target) {
       const assignee = people.get(news.to);
       const t = translator(resolveLocale(assignee?.locale, ctx.defaultLocale));
-      const card = faultCard(fault, { t, platform: target.platform, timeZone: ctx.timeZone, people: views });
+      const card = faultCard(fault, { t, platform: target.platform, timeZone: ctx.timeZone, people: views, ci });
       const text = t('faults.dm.assignedToYou', { id: formatFaultId(fault.id), by: mention(views.get(news.by), target.platform) });
       messages.push({ target, message: { ...card, fallback: text, context: [text, ...(card.context ?? [])] } });
     }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { faultMessages, type FaultNews } from './notifications.js';
 import { FAULT_RECORD } from './record.js';
 import { FAULT_CATEGORIES, formatFaultId, nextState, priorityOf, type FaultMove, type Level } from './rules.js';
+import { linkByText } from '../cis/linking.js';
 import { surveyAbout, type SurveyOpener } from '../feedback/surveys.js';
 import type { Locale } from '../chat/i18n/catalog.js';
 import type { Clock } from '../clock.js';
@@ -95,7 +96,12 @@ export class FaultService {
         createdAt: now,
         updatedAt: now,
       };
-      return this.lifecycle.create(manager, actor, values, 'reported', this.news(manager, { kind: 'reported' }));
+      const news = this.news(manager, { kind: 'reported' });
+      // Linked before the card is built, so the first card already shows the item and possible causes.
+      return this.lifecycle.create(manager, actor, values, 'reported', async (fault) => {
+        await linkByText(manager, 'fault', fault.id, fault.affectedSystem);
+        return news(fault);
+      });
     });
   }
 

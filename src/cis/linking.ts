@@ -1,0 +1,37 @@
+// Links records to configuration items from what their forms say (issue #12, "records link to CIs"):
+// a fault's free-text affected system, a change's comma-separated configuration items.
+import type { EntityManager } from 'typeorm';
+import type { Refusal } from './catalog.js';
+import { loadCiCatalog } from './catalog-load.js';
+import { linkRecord, type RecordKind } from './records.js';
+import { nameKey } from './rules.js';
+import { ConfigurationItem, ConfigurationItemAlias } from '../store/entities/index.js';
+
+/**
+ * The item whose name or alias is `text` (case and spacing ignored), or undefined: unmatched text
+ * stays free text on the record, as before configuration items existed.
+ */
+export async function matchCi(manager: EntityManager, text: string): Promise<number | undefined> {
+  const key = nameKey(text);
+  if (!key) return undefined;
+  const item = await manager.findOne(ConfigurationItem, { where: { nameKey: key }, select: { id: true } });
+  if (item) return item.id;
+  return (await manager.findOne(ConfigurationItemAlias, { where: { aliasKey: key }, select: { ciId: true } }))?.ciId;
+}
+
+/** Links the record to the item its free text names, if any; returns the item's id. */
+export async function linkByText(manager: EntityManager, kind: RecordKind, recordId: number, text: string | null | undefined): Promise<number | undefined> {
+  const ciId = text ? await matchCi(manager, text) : undefined;
+  if (ciId !== undefined) await linkRecord(manager, kind, recordId, [ciId]);
+  return ciId;
+}
+
+/**
+ * A change's configuration item names resolved to ids. With no item recorded at all (an install
+ * without a CMDB) every name is accepted and nothing is linked; otherwise the first unknown name is
+ * refused (`cis.refused.unknownDependency`) with the closest known names.
+ */
+export async function resolveChangeItems(manager: EntityManager, names: readonly string[]): Promise<{ ids: number[] } | { refusal: Refusal }> {
+  if ((await manager.count(ConfigurationItem)) === 0) return { ids: [] };
+  return (await loadCiCatalog(manager)).resolve(names);
+}

@@ -1,0 +1,99 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ChangeRequest } from '../../src/changes/service.js';
+import type { ChatMessage } from '../../src/chat/model.js';
+import { FieldErrors } from '../../src/errors.js';
+import type { Actor } from '../../src/people/actor.js';
+import { Change, OutboxMessage, RecordCi } from '../../src/store/entities/index.js';
+import { openTestWorld, type TestWorld } from '../helpers/db.js';
+
+function request(window: { start: Date; end: Date }, configItems: string[], title = 'Patch'): ChangeRequest {
+  return { title, content: 'apply the patch', reason: 'security', expectedImpact: 'none', risk: 'low', type: 'standard', testPlan: 'staging', rollbackPlan: 'revert', window, configItems };
+}
+
+const ci = (values: Record<string, string>) => ({ type: 'server', environment: 'production', criticality: '2', runbook: '', aliases: '', notes: '', owner: '', ...values });
+
+describe('records linked to configuration items (SQLite, real migrations)', () => {
+  let world: TestWorld;
+  let admin: Actor;
+  let eve: Actor;
+
+  beforeEach(async () => {
+    world = await openTestWorld();
+    admin = await world.actor('admin');
+    await world.services.people.grant(admin, { platform: 'shell', userId: 'eve' }, 'engineer');
+    eve = await world.actor('eve');
+  });
+  afterEach(async () => world.store.close());
+
+  const links = (kind: string) => world.store.manager.find(RecordCi, { where: { recordKind: kind }, order: { recordId: 'ASC', ciId: 'ASC' } });
+  const card = async (faultId: number) => {
+    const rows = await world.store.manager.find(OutboxMessage, { where: { messageKey: `fault:${faultId}:announcement` }, order: { id: 'ASC' } });
+    return JSON.parse(rows.at(-1)?.payload ?? '{}') as ChatMessage;
+  };
+  const field = (message: ChatMessage, label: string) => message.fields?.find((f) => f.label === label)?.value;
+  const report = (affectedSystem?: string) => world.services.faults.report(eve, { title: 'Checkout errors', description: '500s on checkout', category: 'software', impact: 2, urgency: 2, affectedSystem });
+
+  it('accepts any configuration item names while no item exists, and links nothing', async () => {
+    const change = await world.services.changes.request(eve, request({ start: new Date('2026-11-25T21:00:00Z'), end: new Date('2026-11-25T22:00:00Z') }, ['whatever-01']));
+    expect(change.configItems).toBe('whatever-01');
+    await report('whatever-01');
+    expect(await links('change')).toEqual([]);
+    expect(await links('fault')).toEqual([]);
+  });
+
+  it('links a fault by name or alias in any case, keeps unmatched text as free text, and refuses unknown change items with the closest names', async () => {
+    await world.services.cis.add(admin, ci({ name: 'billing-db', aliases: 'pg-billing' }));
+    await world.services.cis.add(admin, ci({ name: 'mail-01' }));
+    const byAlias = await report('PG-Billing');
+    const free = await report('the printer on floor 3');
+    expect(free.affectedSystem).toBe('the printer on floor 3');
+    expect((await links('fault')).map((l) => [l.recordId, l.ciId])).toEqual([[byAlias.id, 1]]);
+
+    const window = { start: new Date('2026-11-25T21:00:00Z'), end: new Date('2026-11-25T22:00:00Z') };
+    const refused = await world.services.changes.request(eve, request(window, ['MAIL-01', 'biling-db'])).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(FieldErrors);
+    expect((refused as FieldErrors).errors.configItems).toEqual({ key: 'cis.refused.unknownDependency', params: { name: 'biling-db', closest: 'billing-db' } });
+    expect(await world.store.manager.count(Change)).toBe(0);
+
+    const change = await world.services.changes.request(eve, request(window, ['MAIL-01', 'pg-billing']));
+    expect((await links('change')).map((l) => [l.recordId, l.ciId])).toEqual([
+      [change.id, 1],
+      [change.id, 2],
+    ]);
+  });
+
+  it("flags a change on the fault's item's dependency completed 2 hours earlier, but not one from 4 days earlier", async () => {
+    await world.services.cis.add(admin, ci({ name: 'shop', aliases: 'shop.corp', criticality: '1', runbook: 'https://wiki.example/shop', owner: 'shell:eve' }));
+    await world.services.cis.add(admin, ci({ name: 'shop-api' }));
+    await world.services.cis.add(admin, ci({ name: 'shop-db' }));
+    await world.services.cis.add(admin, ci({ name: 'mail-01' }));
+    await world.services.cis.link(admin, 'shop', 'shop-api');
+    await world.services.cis.link(admin, 'shop-api', 'shop-db');
+
+    const old = await world.services.changes.request(eve, request({ start: new Date('2026-11-25T21:00:00Z'), end: new Date('2026-11-25T23:00:00Z') }, ['shop-db'], 'Old index rebuild'));
+    const recent = await world.services.changes.request(eve, request({ start: new Date('2026-11-29T19:00:00Z'), end: new Date('2026-11-29T20:00:00Z') }, ['shop-db'], 'Vacuum full'));
+    const elsewhere = await world.services.changes.request(eve, request({ start: new Date('2026-11-29T19:00:00Z'), end: new Date('2026-11-29T20:00:00Z') }, ['mail-01'], 'Mail relay patch'));
+    world.clock.set(new Date('2026-11-25T21:05:00Z'));
+    await world.services.changes.start(eve, old.id);
+    await world.services.changes.finish(eve, old.id, 'completed');
+    world.clock.set(new Date('2026-11-29T19:05:00Z'));
+    for (const c of [recent, elsewhere]) {
+      await world.services.changes.start(eve, c.id);
+      await world.services.changes.finish(eve, c.id, 'completed');
+    }
+
+    world.clock.set(new Date('2026-11-29T21:05:00Z'));
+    const fault = await report('Shop.Corp');
+    const shown = await card(fault.id);
+    expect(field(shown, 'Configuration item')).toBe('CI-1 shop · criticality 1 · owner eve · runbook https://wiki.example/shop');
+    expect(field(shown, 'Possible causes (changes of the last 72 hours)')).toBe(`⚠️ CHG-${recent.id} Vacuum full on shop-db (Completed)`);
+  });
+
+  it('shows the item without possible causes when nothing changed recently', async () => {
+    await world.services.cis.add(admin, ci({ name: 'shop' }));
+    const fault = await report('shop');
+    const shown = await card(fault.id);
+    expect(field(shown, 'Configuration item')).toBe('CI-1 shop · criticality 2 · owner Unassigned · runbook —');
+    expect(shown.fields?.some((f) => f.label.startsWith('Possible causes'))).toBe(false);
+  });
+});
