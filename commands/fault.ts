@@ -21,7 +21,7 @@ export default defineCommand({
       description: 'faults.command.report',
       role: 'requester',
       options: {},
-      run: async (ctx) => ({ type: 'form', form: reportForm(ctx.t) }),
+      run: async (ctx) => ({ type: 'form', form: reportForm(ctx.t, await ctx.services.cis.choices()) }),
     }),
     subcommand({
       name: 'list',

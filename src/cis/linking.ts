@@ -5,6 +5,7 @@ import type { Refusal } from './catalog.js';
 import { loadCiCatalog } from './catalog-load.js';
 import { linkRecord, type RecordKind } from './records.js';
 import { nameKey } from './rules.js';
+import type { FormOption } from '../chat/model.js';
 import { ConfigurationItem, ConfigurationItemAlias } from '../store/entities/index.js';
 
 /**
@@ -34,4 +35,17 @@ export async function linkByText(manager: EntityManager, kind: RecordKind, recor
 export async function resolveChangeItems(manager: EntityManager, names: readonly string[]): Promise<{ ids: number[] } | { refusal: Refusal }> {
   if ((await manager.count(ConfigurationItem)) === 0) return { ids: [] };
   return (await loadCiCatalog(manager)).resolve(names);
+}
+
+/** A Slack static_select holds at most 100 options of at most 75 characters each (PLATFORM-FACTS.md). */
+export const CI_CHOICE_LIMITS = { options: 100, optionText: 75 } as const;
+
+/**
+ * The items as the options of an "affected system" select, by name; undefined when there are none
+ * or too many for a static select (the form keeps its text input, matched by name or alias).
+ */
+export async function ciChoices(manager: EntityManager): Promise<FormOption[] | undefined> {
+  const items = await manager.find(ConfigurationItem, { select: { name: true }, order: { nameKey: 'ASC' }, take: CI_CHOICE_LIMITS.options + 1 });
+  if (items.length === 0 || items.length > CI_CHOICE_LIMITS.options || items.some((i) => i.name.length > CI_CHOICE_LIMITS.optionText)) return undefined;
+  return items.map((i) => ({ value: i.name, label: i.name }));
 }

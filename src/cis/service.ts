@@ -1,6 +1,8 @@
 import { In, type EntityManager } from 'typeorm';
 import { type CiCatalog, type Refusal } from './catalog.js';
 import { loadCiCatalog } from './catalog-load.js';
+import { ciChoices } from './linking.js';
+import type { FormOption } from '../chat/model.js';
 import { parseCiLine, type CiLine, type LineProblem } from './input.js';
 import { formatCiId, nameKey, parseCiId, type CiEnvironment, type CiType } from './rules.js';
 import { appendAudit } from '../audit/chain.js';
@@ -149,6 +151,11 @@ export class CiService {
     if (filter.environment) where.environment = filter.environment;
     const [items, total] = await this.store.manager.findAndCount(ConfigurationItem, { where, order: { nameKey: 'ASC' }, take: limit });
     return { items, total };
+  }
+
+  /** The items as the options of a form's "affected system" choice, or undefined for a text input (see ciChoices). */
+  choices(): Promise<FormOption[] | undefined> {
+    return ciChoices(this.store.manager);
   }
 
   /** Every item that depends on `id`, directly or through others: what is affected if it fails. */

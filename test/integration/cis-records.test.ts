@@ -5,6 +5,7 @@ import { FieldErrors } from '../../src/errors.js';
 import type { Actor } from '../../src/people/actor.js';
 import { Change, OutboxMessage, RecordCi } from '../../src/store/entities/index.js';
 import { openTestWorld, type TestWorld } from '../helpers/db.js';
+import { testRuntime } from '../helpers/runtime.js';
 
 function request(window: { start: Date; end: Date }, configItems: string[], title = 'Patch'): ChangeRequest {
   return { title, content: 'apply the patch', reason: 'security', expectedImpact: 'none', risk: 'low', type: 'standard', testPlan: 'staging', rollbackPlan: 'revert', window, configItems };
@@ -95,5 +96,35 @@ describe('records linked to configuration items (SQLite, real migrations)', () =
     const shown = await card(fault.id);
     expect(field(shown, 'Configuration item')).toBe('CI-1 shop · criticality 2 · owner Unassigned · runbook —');
     expect(shown.fields?.some((f) => f.label.startsWith('Possible causes'))).toBe(false);
+  });
+});
+
+describe('the fault form offers configuration items as a choice (SQLite, real migrations)', () => {
+  let world: TestWorld;
+
+  beforeEach(async () => {
+    world = await openTestWorld({ admins: ['slack:UADMIN'] });
+  });
+  afterEach(async () => world.store.close());
+
+  const affectedField = async () => {
+    const opened = await testRuntime(world).command('UANY', '/fault', 'report');
+    if (opened.type !== 'form') throw new Error(`expected a form, got ${opened.type}`);
+    return opened.form.fields.find((f) => f.id === 'affectedSystem');
+  };
+  const addItems = async (count: number) => {
+    const admin = await world.services.people.resolve({ platform: 'slack', userId: 'UADMIN', displayName: 'admin' });
+    const rows = Array.from({ length: count }, (_, i) => ({ name: `host-${String(i).padStart(3, '0')}`, type: 'server', environment: 'production', criticality: '3' }));
+    const result = await world.services.cis.upsert(admin, rows, { atomic: true });
+    expect(result.written).toBe(true);
+  };
+
+  it('is free text without items, a select of the items up to 100, and free text again beyond', async () => {
+    expect((await affectedField())?.kind).toBe('text');
+    await addItems(2);
+    const select = await affectedField();
+    expect([select?.kind, select?.options]).toEqual(['select', [{ value: 'host-000', label: 'host-000' }, { value: 'host-001', label: 'host-001' }]]);
+    await addItems(101);
+    expect((await affectedField())?.kind).toBe('text');
   });
 });
