@@ -5,7 +5,7 @@ import { FieldErrors } from '../../src/errors.js';
 import type { Actor } from '../../src/people/actor.js';
 import { Change, OutboxMessage, RecordCi } from '../../src/store/entities/index.js';
 import { openTestWorld, type TestWorld } from '../helpers/db.js';
-import { testRuntime } from '../helpers/runtime.js';
+import { replyText, testRuntime } from '../helpers/runtime.js';
 
 function request(window: { start: Date; end: Date }, configItems: string[], title = 'Patch'): ChangeRequest {
   return { title, content: 'apply the patch', reason: 'security', expectedImpact: 'none', risk: 'low', type: 'standard', testPlan: 'staging', rollbackPlan: 'revert', window, configItems };
@@ -22,6 +22,7 @@ describe('records linked to configuration items (SQLite, real migrations)', () =
     world = await openTestWorld();
     admin = await world.actor('admin');
     await world.services.people.grant(admin, { platform: 'shell', userId: 'eve' }, 'engineer');
+    await world.services.people.grant(admin, { platform: 'slack', userId: 'UENG' }, 'engineer');
     eve = await world.actor('eve');
   });
   afterEach(async () => world.store.close());
@@ -88,6 +89,24 @@ describe('records linked to configuration items (SQLite, real migrations)', () =
     const shown = await card(fault.id);
     expect(field(shown, 'Configuration item')).toBe('CI-1 shop · criticality 1 · owner eve · runbook https://wiki.example/shop');
     expect(field(shown, 'Possible causes (changes of the last 72 hours)')).toBe(`⚠️ CHG-${recent.id} Vacuum full on shop-db (Completed)`);
+  });
+
+  it('/ops ci show lists the open faults linked through the form and the changes of the last 30 days', async () => {
+    await world.services.cis.add(admin, ci({ name: 'shop' }));
+    world.clock.set(new Date('2026-10-10T09:00:00Z'));
+    const old = await world.services.changes.request(eve, request({ start: new Date('2026-10-12T21:00:00Z'), end: new Date('2026-10-12T22:00:00Z') }, ['shop'], 'Old patch'));
+    world.clock.set(new Date('2026-10-12T21:05:00Z'));
+    await world.services.changes.start(eve, old.id);
+    await world.services.changes.finish(eve, old.id, 'completed');
+    world.clock.set(new Date('2026-11-23T09:00:00Z'));
+    const recent = await world.services.changes.request(eve, request({ start: new Date('2026-11-25T21:00:00Z'), end: new Date('2026-11-25T22:00:00Z') }, ['SHOP'], 'New patch'));
+    const fault = await report('shop');
+    const shown = replyText(await testRuntime(world).command('UENG', '/ops', 'ci show shop'));
+    const [, open = '', changes = ''] = shown.split(/Open faults, requests and changes|Changes of the last 30 days/);
+    expect(open).toContain(`INC-${fault.id}`);
+    expect(open).toContain(`CHG-${recent.id}`);
+    expect(changes).toContain(`CHG-${recent.id}`);
+    expect(shown).not.toContain(`CHG-${old.id} `);
   });
 
   it('shows the item without possible causes when nothing changed recently', async () => {
