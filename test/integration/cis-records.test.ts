@@ -5,6 +5,11 @@ import { FieldErrors } from '../../src/errors.js';
 import type { Actor } from '../../src/people/actor.js';
 import { Change, OutboxMessage, RecordCi } from '../../src/store/entities/index.js';
 import { openTestWorld, type TestWorld } from '../helpers/db.js';
+import { POSTGRES_URL, createSchema } from '../helpers/postgres.js';
+import { ManualClock } from '../../src/clock.js';
+import { createServices } from '../../src/services.js';
+import { openDatabase } from '../../src/store/data-source.js';
+import { Store } from '../../src/store/store.js';
 import { replyText, testRuntime } from '../helpers/runtime.js';
 
 function request(window: { start: Date; end: Date }, configItems: string[], title = 'Patch'): ChangeRequest {
@@ -13,19 +18,34 @@ function request(window: { start: Date; end: Date }, configItems: string[], titl
 
 const ci = (values: Record<string, string>) => ({ type: 'server', environment: 'production', criticality: '2', runbook: '', aliases: '', notes: '', owner: '', ...values });
 
-describe('records linked to configuration items (SQLite, real migrations)', () => {
+/** The same world as openTestWorld, on a fresh PostgreSQL schema with the real migrations. */
+async function openPostgresWorld(): Promise<TestWorld & { drop: () => Promise<void> }> {
+  const { schema, drop } = await createSchema();
+  const store = new Store(await openDatabase(POSTGRES_URL, { schema }), POSTGRES_URL);
+  const clock = new ManualClock(new Date('2026-11-23T09:00:00Z'));
+  const services = createServices({ store, clock, timeZone: 'Europe/Berlin', defaultLocale: 'en', bootstrapAdmins: ['shell:admin'], channelDefaults: { fault_channel: 'slack:CFAULTS' } });
+  const actor = (name: string) => services.people.resolve({ platform: 'shell', userId: name, displayName: name });
+  return { store, clock, services, actor, drop };
+}
+
+describe.each(['SQLite', 'PostgreSQL'])('records linked to configuration items (%s, real migrations)', (database) => {
   let world: TestWorld;
+  let drop: (() => Promise<void>) | undefined;
   let admin: Actor;
   let eve: Actor;
 
   beforeEach(async () => {
-    world = await openTestWorld();
+    if (database === 'PostgreSQL') ({ drop, ...world } = await openPostgresWorld());
+    else world = await openTestWorld();
     admin = await world.actor('admin');
     await world.services.people.grant(admin, { platform: 'shell', userId: 'eve' }, 'engineer');
     await world.services.people.grant(admin, { platform: 'slack', userId: 'UENG' }, 'engineer');
     eve = await world.actor('eve');
   });
-  afterEach(async () => world.store.close());
+  afterEach(async () => {
+    await world.store.close();
+    await drop?.();
+  });
 
   const links = (kind: string) => world.store.manager.find(RecordCi, { where: { recordKind: kind }, order: { recordId: 'ASC', ciId: 'ASC' } });
   const card = async (faultId: number) => {
