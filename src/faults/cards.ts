@@ -64,12 +64,16 @@ function buttonsFor(fault: Fault, t: Translate): ChatButton[] {
   }
 }
 
+/** A card field stays short (Slack: 2000 characters a field); the newest causes come first. */
+const CAUSES_SHOWN = 5;
+
 function ciFields(ci: FaultCiContext, view: CardView): { label: string; value: string }[] {
   const { t } = view;
   const owner = ci.owner ? mention(ci.owner, view.platform) : t('faults.field.unassigned');
   const fields = [{ label: t('faults.field.ci'), value: t('faults.ciDetail', { id: ci.label, name: ci.name, criticality: ci.criticality, owner, runbook: ci.runbookUrl ?? '—' }) }];
   if (ci.causes.length > 0) {
-    const lines = ci.causes.map((c) => t('faults.possibleCause', { id: c.label, title: c.title, ci: c.ciName, state: t(`changes.state.${c.state}`) }));
+    const lines = ci.causes.slice(0, CAUSES_SHOWN).map((c) => t('faults.possibleCause', { id: c.label, title: c.title, ci: c.ciName, state: t(`changes.state.${c.state}`) }));
+    if (ci.causes.length > CAUSES_SHOWN) lines.push(t('cis.show.andMore', { n: ci.causes.length - CAUSES_SHOWN }));
     fields.push({ label: t('faults.field.possibleCauses'), value: lines.join('\n') });
   }
   return fields;
