@@ -3,7 +3,9 @@ import { defineCommand, subcommand } from '../src/chat/command-def.js';
 import { requestForm } from '../src/changes/forms.js';
 import { detailReply } from '../src/changes/interactions.js';
 import { LIST_SCOPES } from '../src/changes/queries.js';
-import { parseChangeId } from '../src/changes/rules.js';
+import { formatChangeId, parseChangeId } from '../src/changes/rules.js';
+import { recordExportSubcommand } from '../src/exports/record-export.js';
+import { changeMarkdown } from '../src/exports/change-markdown.js';
 import { calendarMessage, changeListMessage } from '../src/changes/views.js';
 import { NotFoundError } from '../src/errors.js';
 
@@ -50,6 +52,14 @@ export default defineCommand({
         const changes = await ctx.services.changeQueries.calendar(ctx.clock.now());
         return { type: 'private', message: calendarMessage(changes, ctx.timeZone, ctx.locale, ctx.t) };
       },
+    }),
+    recordExportSubcommand({
+      idPattern: /^chg-\d{1,9}$/i,
+      idDescription: 'changes.option.id',
+      parse: parseChangeId,
+      format: formatChangeId,
+      notFound: 'changes.error.notFound',
+      markdown: async (ctx, id) => changeMarkdown(await ctx.services.changeQueries.detail(id), ctx.t, ctx.timeZone),
     }),
   ],
 });

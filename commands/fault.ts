@@ -7,8 +7,7 @@ import { faultDetailMessage, faultListMessage } from '../src/faults/views.js';
 import { NotFoundError } from '../src/errors.js';
 import { searchSubcommand } from '../src/search/commands.js';
 import { faultMarkdown } from '../src/exports/fault-markdown.js';
-import { sendFile } from '../src/exports/send.js';
-import { privateText } from '../src/chat/interactions.js';
+import { recordExportSubcommand } from '../src/exports/record-export.js';
 
 /** `/fault`: report a fault (policy 4.1), list, show and search them. */
 export default defineCommand({
@@ -21,7 +20,7 @@ export default defineCommand({
       description: 'faults.command.report',
       role: 'requester',
       options: {},
-      run: async (ctx) => ({ type: 'form', form: reportForm(ctx.t) }),
+      run: async (ctx) => ({ type: 'form', form: reportForm(ctx.t, await ctx.services.cis.choices()) }),
     }),
     subcommand({
       name: 'list',
@@ -47,21 +46,13 @@ export default defineCommand({
       },
     }),
     searchSubcommand('fault', 'search.command.fault'),
-    subcommand({
-      name: 'export',
-      description: 'exports.command.record',
-      role: 'engineer',
-      options: { id: { kind: 'string', schema: z.string().regex(/^inc-\d{1,9}$/i), description: 'faults.option.id' } },
-      run: async (ctx, { id }) => {
-        const number = parseFaultId(id);
-        if (number === undefined) throw new NotFoundError('faults.error.notFound', { id });
-        const detail = await ctx.services.faultQueries.detail(number);
-        const label = formatFaultId(number);
-        const target = { platform: ctx.chatActor.platform, kind: 'dm' as const, id: ctx.chatActor.userId };
-        const bytes = Buffer.from(faultMarkdown(detail, ctx.t, ctx.timeZone), 'utf8');
-        await sendFile(ctx.services.exports, ctx.actor, target, { name: `${label}.md`, mimeType: 'text/markdown; charset=utf-8', bytes, comment: ctx.t('exports.record.comment', { id: label }), recordId: label });
-        return privateText(ctx.t('exports.record.sent', { id: label }));
-      },
+    recordExportSubcommand({
+      idPattern: /^inc-\d{1,9}$/i,
+      idDescription: 'faults.option.id',
+      parse: parseFaultId,
+      format: formatFaultId,
+      notFound: 'faults.error.notFound',
+      markdown: async (ctx, id) => faultMarkdown(await ctx.services.faultQueries.detail(id), ctx.t, ctx.timeZone),
     }),
   ],
 });

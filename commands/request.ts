@@ -3,7 +3,9 @@ import { defineCommand, subcommand } from '../src/chat/command-def.js';
 import { NotFoundError } from '../src/errors.js';
 import { newRequestForm } from '../src/requests/forms.js';
 import { REQUEST_LIST_SCOPES } from '../src/requests/queries.js';
-import { parseRequestId } from '../src/requests/rules.js';
+import { formatRequestId, parseRequestId } from '../src/requests/rules.js';
+import { recordExportSubcommand } from '../src/exports/record-export.js';
+import { requestMarkdown } from '../src/exports/request-markdown.js';
 import { requestDetailMessage, requestListMessage } from '../src/requests/views.js';
 
 /** `/request`: ask IT for something (policy 4.3), list and show requests. */
@@ -42,6 +44,14 @@ export default defineCommand({
         const detail = await ctx.services.requestQueries.detail(ctx.actor, number);
         return { type: 'private', message: requestDetailMessage(detail, { t: ctx.t, platform: ctx.chatActor.platform, timeZone: ctx.timeZone, now: ctx.clock.now() }) };
       },
+    }),
+    recordExportSubcommand({
+      idPattern: /^req-\d{1,9}$/i,
+      idDescription: 'requests.option.id',
+      parse: parseRequestId,
+      format: formatRequestId,
+      notFound: 'requests.error.notFound',
+      markdown: async (ctx, id) => requestMarkdown(await ctx.services.requestQueries.detail(ctx.actor, id), ctx.t, ctx.timeZone),
     }),
   ],
 });

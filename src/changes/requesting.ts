@@ -5,6 +5,8 @@ import { SYSTEM } from '../people/actor.js';
 import { requestProblems, type ChangeRequest } from './request-input.js';
 import { approvalRequirement } from './rules.js';
 import type { ChangeScheduling } from './scheduling.js';
+import { resolveChangeItems } from '../cis/linking.js';
+import { linkRecord } from '../cis/records.js';
 import { FieldErrors } from '../errors.js';
 import type { Actor } from '../people/actor.js';
 import { Change } from '../store/entities/index.js';
@@ -22,6 +24,8 @@ export class ChangeRequesting {
     const setup = await this.desk.setup();
     const requirement = approvalRequirement(input.type, input.risk, setup.policy.counts);
     const change = await this.desk.store.transaction(async (manager) => {
+      const items = await resolveChangeItems(manager, input.configItems);
+      if ('refusal' in items) throw new FieldErrors({ configItems: { key: `cis.refused.${items.refusal.code}`, params: items.refusal.params } });
       const now = clock.now();
       const change = await manager.save(
         Change,
@@ -55,6 +59,7 @@ export class ChangeRequesting {
         }),
       );
       await records.record(manager, actor, change, 'submitted', null, null, null);
+      await linkRecord(manager, 'change', change.id, items.ids);
       if (input.type === 'standard') {
         await this.scheduling.conclude(manager, change, SYSTEM, setup, 'standard');
       } else {

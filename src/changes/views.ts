@@ -53,7 +53,8 @@ const EVENT_KINDS = [
 ] as const;
 type EventKind = (typeof EVENT_KINDS)[number];
 
-function eventKind(kind: string): EventKind | undefined {
+/** The catalog suffix (`changes.event.<kind>`) for a timeline event kind, or undefined for a kind without one. */
+export function eventKind(kind: string): EventKind | undefined {
   return (EVENT_KINDS as readonly string[]).includes(kind) ? (kind as EventKind) : undefined;
 }
 

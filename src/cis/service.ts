@@ -1,5 +1,8 @@
 import { In, type EntityManager } from 'typeorm';
-import { CiCatalog, type Refusal } from './catalog.js';
+import { type CiCatalog, type Refusal } from './catalog.js';
+import { loadCiCatalog } from './catalog-load.js';
+import { ciChoices } from './linking.js';
+import type { FormOption } from '../chat/model.js';
 import { parseCiLine, type CiLine, type LineProblem } from './input.js';
 import { formatCiId, nameKey, parseCiId, type CiEnvironment, type CiType } from './rules.js';
 import { appendAudit } from '../audit/chain.js';
@@ -150,6 +153,11 @@ export class CiService {
     return { items, total };
   }
 
+  /** The items as the options of a form's "affected system" choice, or undefined for a text input (see ciChoices). */
+  choices(): Promise<FormOption[] | undefined> {
+    return ciChoices(this.store.manager);
+  }
+
   /** Every item that depends on `id`, directly or through others: what is affected if it fails. */
   async dependents(id: number): Promise<ConfigurationItem[]> {
     const manager = this.store.manager;
@@ -242,13 +250,8 @@ export class CiService {
     return this.store.manager.findOneByOrFail(ConfigurationItem, { id: outcome.id ?? 0 });
   }
 
-  private async loadCatalog(manager: EntityManager): Promise<CiCatalog> {
-    const items = await manager.find(ConfigurationItem, { select: { id: true, name: true } });
-    const aliases = await manager.find(ConfigurationItemAlias);
-    const byItem = new Map<number, string[]>();
-    for (const a of aliases) byItem.set(a.ciId, [...(byItem.get(a.ciId) ?? []), a.alias]);
-    const links = await manager.find(ConfigurationItemLink);
-    return new CiCatalog(items.map((i) => ({ id: i.id, name: i.name, aliases: byItem.get(i.id) ?? [] })), links);
+  private loadCatalog(manager: EntityManager): Promise<CiCatalog> {
+    return loadCiCatalog(manager);
   }
 
   /** `platform:userId` (created if new, so owners can be named ahead), `@name`, or a person's display name. */

@@ -4,6 +4,7 @@ import type { Translate } from '../chat/i18n/catalog.js';
 import type { CardColor, ChatButton, ChatMessage, Platform } from '../chat/model.js';
 import type { Fault } from '../store/entities/index.js';
 import { slaField } from '../sla/card-line.js';
+import type { FaultCiContext } from '../cis/fault-context.js';
 
 /** How a record card is shown: for which platform (mentions), in which language and time zone, as of when. */
 export interface CardView {
@@ -13,6 +14,8 @@ export interface CardView {
   people: Map<number, PersonView>;
   /** The moment the card shows the SLA line for (default: the record's last change). */
   now?: Date;
+  /** The configuration item the fault is on, with its possible causes (faults only). */
+  ci?: FaultCiContext | undefined;
 }
 
 /** Priority colours of UX.md, shared by every record card that has a priority. */
@@ -61,6 +64,21 @@ function buttonsFor(fault: Fault, t: Translate): ChatButton[] {
   }
 }
 
+/** A card field stays short (Slack: 2000 characters a field); the newest causes come first. */
+const CAUSES_SHOWN = 5;
+
+function ciFields(ci: FaultCiContext, view: CardView): { label: string; value: string }[] {
+  const { t } = view;
+  const owner = ci.owner ? mention(ci.owner, view.platform) : t('faults.field.unassigned');
+  const fields = [{ label: t('faults.field.ci'), value: t('faults.ciDetail', { id: ci.label, name: ci.name, criticality: ci.criticality, owner, runbook: ci.runbookUrl ?? '—' }) }];
+  if (ci.causes.length > 0) {
+    const lines = ci.causes.slice(0, CAUSES_SHOWN).map((c) => t('faults.possibleCause', { id: c.label, title: c.title, ci: c.ciName, state: t(`changes.state.${c.state}`) }));
+    if (ci.causes.length > CAUSES_SHOWN) lines.push(t('cis.show.andMore', { n: ci.causes.length - CAUSES_SHOWN }));
+    fields.push({ label: t('faults.field.possibleCauses'), value: lines.join('\n') });
+  }
+  return fields;
+}
+
 /** The fault card: posted once to the fault channel and edited in place on every change. */
 export function faultCard(fault: Fault, view: CardView): ChatMessage {
   const { t, platform, timeZone, people } = view;
@@ -74,6 +92,7 @@ export function faultCard(fault: Fault, view: CardView): ChatMessage {
     { label: t('faults.field.assignee'), value: person(fault.assigneeId) },
     { label: t('faults.field.affectedSystem'), value: fault.affectedSystem ?? '—' },
   ];
+  if (view.ci) fields.push(...ciFields(view.ci, view));
   const sla = slaField({ sla: fault, responded: fault.acknowledgedAt !== null, done: !isOpen(fault.state), verb: 'resolve' }, view.now ?? fault.updatedAt, t, timeZone);
   if (sla) fields.push(sla);
   if (fault.rootCause) fields.push({ label: t('faults.field.rootCause'), value: fault.rootCause });

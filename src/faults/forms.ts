@@ -1,14 +1,18 @@
 import { FAULT_LIMITS } from './service.js';
 import { FAULT_CATEGORIES, LEVELS, formatFaultId } from './rules.js';
 import type { Translate } from '../chat/i18n/catalog.js';
-import type { ChatForm } from '../chat/model.js';
+import type { ChatForm, FormOption } from '../chat/model.js';
 
 export const REPORT_FORM = 'fault.report';
 export const RESOLVE_FORM = 'fault.resolve';
 export const REASSIGN_FORM = 'fault.reassign';
 
-/** The fault report form: few fields, impact and urgency default to medium. */
-export function reportForm(t: Translate): ChatForm {
+/**
+ * The fault report form: few fields, impact and urgency default to medium. With `systems` (the
+ * configuration items, see ciChoices) the affected system is a choice of them; without, free text
+ * that is still matched against item names and aliases on submission.
+ */
+export function reportForm(t: Translate, systems?: FormOption[]): ChatForm {
   const levels = (kind: 'impact' | 'urgency') => LEVELS.map((n) => ({ value: String(n), label: t(`faults.${kind}.${n}`) }));
   return {
     formId: REPORT_FORM,
@@ -21,7 +25,9 @@ export function reportForm(t: Translate): ChatForm {
       { id: 'category', label: t('faults.field.category'), kind: 'select', required: true, options: FAULT_CATEGORIES.map((c) => ({ value: c, label: t(`faults.category.${c}`) })) },
       { id: 'impact', label: t('faults.field.impact'), kind: 'select', required: true, options: levels('impact'), initial: '2', hint: t('faults.hint.impact') },
       { id: 'urgency', label: t('faults.field.urgency'), kind: 'select', required: true, options: levels('urgency'), initial: '2', hint: t('faults.hint.urgency') },
-      { id: 'affectedSystem', label: t('faults.field.affectedSystem'), kind: 'text', required: false, maxLength: FAULT_LIMITS.affectedSystem },
+      systems
+        ? { id: 'affectedSystem', label: t('faults.field.affectedSystem'), kind: 'select', required: false, options: systems }
+        : { id: 'affectedSystem', label: t('faults.field.affectedSystem'), kind: 'text', required: false, maxLength: FAULT_LIMITS.affectedSystem },
     ],
   };
 }

@@ -7,6 +7,7 @@ import { resolveLocale, translator, type Locale, type MessageKey, type Translate
 import type { ChatButton, ChatMessage, ChatTarget } from '../chat/model.js';
 import type { OutgoingMessage } from '../outbox/outbox.js';
 import { peopleViews } from '../people/views.js';
+import { faultCiContext } from '../cis/fault-context.js';
 import type { Fault } from '../store/entities/index.js';
 
 /** What happened to a fault, as the reporter and the assignee are told. */
@@ -66,10 +67,11 @@ export async function faultMessages(fault: Fault, news: FaultNews, ctx: NotifyCo
     ...assigneeIds,
   ]);
   const messages: OutgoingMessage[] = [];
+  const ci = await faultCiContext(ctx.manager, fault.id, fault.updatedAt);
 
   if (ctx.faultChannel) {
     const t = translator(ctx.defaultLocale);
-    const card = faultCard(fault, { t, platform: ctx.faultChannel.platform, timeZone: ctx.timeZone, people: views });
+    const card = faultCard(fault, { t, platform: ctx.faultChannel.platform, timeZone: ctx.timeZone, people: views, ci });
     const details = ctx.details?.(t);
     if (details) card.body = `${card.body ?? ''}\n\n${details}`;
     messages.push({ target: ctx.faultChannel, key: announcementKey(fault.id), message: card });
@@ -105,7 +107,7 @@ export async function faultMessages(fault: Fault, news: FaultNews, ctx: NotifyCo
     if (target) {
       const assignee = people.get(news.to);
       const t = translator(resolveLocale(assignee?.locale, ctx.defaultLocale));
-      const card = faultCard(fault, { t, platform: target.platform, timeZone: ctx.timeZone, people: views });
+      const card = faultCard(fault, { t, platform: target.platform, timeZone: ctx.timeZone, people: views, ci });
       const text = t('faults.dm.assignedToYou', { id: formatFaultId(fault.id), by: mention(views.get(news.by), target.platform) });
       messages.push({ target, message: { ...card, fallback: text, context: [text, ...(card.context ?? [])] } });
     }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { faultMessages, type FaultNews } from './notifications.js';
 import { FAULT_RECORD } from './record.js';
 import { FAULT_CATEGORIES, formatFaultId, nextState, priorityOf, type FaultMove, type Level } from './rules.js';
+import { linkByText } from '../cis/linking.js';
 import { surveyAbout, type SurveyOpener } from '../feedback/surveys.js';
 import type { Locale, Translate } from '../chat/i18n/catalog.js';
 import type { Clock } from '../clock.js';
@@ -121,9 +122,11 @@ export class FaultService {
     };
     const news = this.news(manager, { kind: 'reported' });
     const { beforeNotify } = options;
-    // The kernel builds the messages last in the step, so what beforeNotify writes is on the first card.
+    // The kernel builds the messages last in the step, so what beforeNotify writes and the CI link
+    // (matched by name or alias) are on the first card, with the item's possible causes.
     const messages: MessagesOf<Fault> = async (fault) => {
       await beforeNotify?.(fault);
+      await linkByText(manager, 'fault', fault.id, fault.affectedSystem);
       return news(fault);
     };
     return this.lifecycle.create(manager, actor, values, 'reported', messages);

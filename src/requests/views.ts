@@ -22,7 +22,8 @@ const TIMELINE_SHOWN = 15;
 const EVENT_KINDS = ['submitted', 'take', 'assign', 'fulfil', 'reopen', 'close', 'dm_undeliverable', 'card_reposted'] as const;
 type EventKind = (typeof EVENT_KINDS)[number];
 
-function eventKind(kind: string): EventKind {
+/** The catalog suffix (`requests.event.<kind>`) for a timeline event kind; unknown kinds read as submitted. */
+export function eventKind(kind: string): EventKind {
   return (EVENT_KINDS as readonly string[]).includes(kind) ? (kind as EventKind) : 'submitted';
 }
 

@@ -1,0 +1,69 @@
+// What a fault card shows about the configuration item the fault is on (issue #12): the item's owner,
+// criticality and runbook, and the recent changes on it or on anything it depends on, as possible causes.
+import { In, IsNull, MoreThanOrEqual, Not, type EntityManager } from 'typeorm';
+import { loadCiCatalog } from './catalog-load.js';
+import { formatCiId } from './rules.js';
+import type { PersonView } from '../chat/format.js';
+import { formatChangeId } from '../changes/rules.js';
+import { peopleViews } from '../people/views.js';
+import { Change, ConfigurationItem, RecordCi } from '../store/entities/index.js';
+
+/** A change counts as a possible cause while in progress or for this long after it ended (issue #12). */
+export const POSSIBLE_CAUSE_WINDOW_MS = 72 * 3_600_000;
+
+export interface PossibleCause {
+  /** `CHG-7`. */
+  label: string;
+  title: string;
+  state: Change['state'];
+  /** The name of the item the change touched: the fault's own item or one it depends on. */
+  ciName: string;
+}
+
+export interface FaultCiContext {
+  /** `CI-3`. */
+  label: string;
+  name: string;
+  criticality: number;
+  runbookUrl: string | null;
+  owner: PersonView | undefined;
+  /** Newest first. */
+  causes: PossibleCause[];
+}
+
+/**
+ * The item linked to fault `faultId` (the first linked, by id) with its possible causes: changes
+ * linked to the item or to anything it depends on, directly or transitively, that are in progress
+ * or ended at or after `now` − 72 h (`now` in UTC). Undefined when the fault is on no item.
+ */
+export async function faultCiContext(manager: EntityManager, faultId: number, now: Date): Promise<FaultCiContext | undefined> {
+  const link = await manager.findOne(RecordCi, { where: { recordKind: 'fault', recordId: faultId }, order: { ciId: 'ASC' } });
+  if (!link) return undefined;
+  const item = await manager.findOneBy(ConfigurationItem, { id: link.ciId });
+  if (!item) return undefined;
+  const catalog = await loadCiCatalog(manager);
+  const reach = new Set<number>([item.id]);
+  for (let frontier = [item.id]; frontier.length > 0; ) {
+    frontier = frontier.flatMap((id) => catalog.dependenciesOf(id)).filter((id) => !reach.has(id));
+    for (const id of frontier) reach.add(id);
+  }
+  const changeLinks = await manager.find(RecordCi, { where: { recordKind: 'change', ciId: In([...reach]) }, order: { ciId: 'ASC' } });
+  const ciOf = new Map<number, number>();
+  for (const l of changeLinks) if (!ciOf.has(l.recordId) || l.ciId === item.id) ciOf.set(l.recordId, l.ciId);
+  const since = new Date(now.getTime() - POSSIBLE_CAUSE_WINDOW_MS);
+  const ids = [...ciOf.keys()];
+  const changes = ids.length
+    ? await manager.find(Change, {
+        where: [
+          { id: In(ids), state: 'in_progress' },
+          { id: In(ids), startedAt: Not(IsNull()), endedAt: MoreThanOrEqual(since) },
+        ],
+      })
+    : [];
+  const causes = changes
+    .filter((c) => c.startedAt === null || c.startedAt.getTime() <= now.getTime())
+    .sort((a, b) => (b.endedAt ?? now).getTime() - (a.endedAt ?? now).getTime() || b.id - a.id)
+    .map((c) => ({ label: formatChangeId(c.id), title: c.title, state: c.state, ciName: catalog.get(ciOf.get(c.id) ?? item.id)?.name ?? item.name }));
+  const owner = item.ownerId === null ? undefined : (await peopleViews(manager, [item.ownerId])).views.get(item.ownerId);
+  return { label: formatCiId(item.id), name: item.name, criticality: item.criticality, runbookUrl: item.runbookUrl, owner, causes };
+}

@@ -1,0 +1,70 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ChatMessage } from '../../src/chat/model.js';
+import { OutboxMessage } from '../../src/store/entities/index.js';
+import { openTestWorld, type TestWorld } from '../helpers/db.js';
+import { replyText, testRuntime } from '../helpers/runtime.js';
+
+describe('/request export REQ-n and /change export CHG-n', () => {
+  let world: TestWorld;
+  let bot: ReturnType<typeof testRuntime>;
+
+  beforeEach(async () => {
+    world = await openTestWorld({ admins: ['slack:UADMIN'] });
+    bot = testRuntime(world);
+    await bot.command('UADMIN', '/ops', 'role add <@UENG|eng> engineer');
+  });
+  afterEach(async () => world.store.close());
+
+  const markdownSentTo = async (userId: string) => {
+    const rows = await world.store.manager.find(OutboxMessage, { where: { targetId: userId, targetKind: 'dm' }, order: { id: 'ASC' } });
+    const withFile = rows.map((r) => JSON.parse(r.payload) as ChatMessage).filter((m) => m.attachment);
+    return withFile.map((m) => [m.attachment?.name, Buffer.from(m.attachment?.base64 ?? '', 'base64').toString('utf8')] as const);
+  };
+
+  it('sends a request with its whole timeline as Markdown to engineers only', async () => {
+    const anna = await world.actor('anna');
+    const request = await world.services.requests.submit(anna, { title: 'Laptop | 16 GB', details: 'for the\nnew hire', requestType: 'hardware', forWhom: undefined, importance: 2 as const, urgency: 2 as const });
+    world.clock.advance(600_000);
+    const eng = await world.services.people.resolve({ platform: 'slack', userId: 'UENG', displayName: 'eng' });
+    await world.services.requests.take(eng, request.id);
+    await world.services.requests.fulfil(eng, request.id, 'Handed over a ThinkPad');
+    expect(replyText(await bot.command('UANY', '/request', `export REQ-${request.id}`))).toContain('/request needs the engineer role');
+    expect(replyText(await bot.command('UENG', '/request', 'export REQ-99'))).toContain('REQ-99');
+    expect(replyText(await bot.command('UENG', '/request', `export REQ-${request.id}`))).toBe(`REQ-${request.id} as Markdown is on its way to you as a direct message.`);
+    const [name, md] = (await markdownSentTo('UENG'))[0] ?? [];
+    expect(name).toBe(`REQ-${request.id}.md`);
+    expect(md).toContain(`# REQ-${request.id} · Laptop | 16 GB`);
+    expect(md).toContain('## Details\n\nfor the\nnew hire');
+    expect(md).toContain('## What was done\n\nHanded over a ThinkPad');
+    expect(md).toContain('| 2026-11-23 09:00 | anna | submitted |  |');
+    expect(md).toContain('| 2026-11-23 09:10 | ueng | fulfilled |');
+  });
+
+  it('sends a change with its whole timeline as Markdown', async () => {
+    const eng = await world.services.people.resolve({ platform: 'slack', userId: 'UENG', displayName: 'eng' });
+    const change = await world.services.changes.request(eng, {
+      title: 'Upgrade | PostgreSQL',
+      content: 'pg_upgrade 15 -> 16',
+      reason: 'support ends',
+      expectedImpact: 'read-only 15 min',
+      risk: 'low',
+      type: 'standard',
+      testPlan: 'staging',
+      rollbackPlan: 'snapshot',
+      window: { start: new Date('2026-11-25T21:00:00Z'), end: new Date('2026-11-25T22:00:00Z') },
+      configItems: ['db-01'],
+    });
+    world.clock.set(new Date('2026-11-25T21:05:00Z'));
+    await world.services.changes.start(eng, change.id);
+    expect(replyText(await bot.command('UENG', '/change', `export CHG-${change.id}`))).toBe(`CHG-${change.id} as Markdown is on its way to you as a direct message.`);
+    const [name, md] = (await markdownSentTo('UENG'))[0] ?? [];
+    expect(name).toBe(`CHG-${change.id}.md`);
+    expect(md).toContain(`# CHG-${change.id} · Upgrade | PostgreSQL`);
+    expect(md).toContain('| Risk | Low risk |');
+    expect(md).toContain('| Configuration items | db-01 |');
+    expect(md).toContain('| 2026-11-23 09:00 | opsdesk | approval complete | standard change: pre-approved |');
+    expect(md).toContain('## Rollback plan\n\nsnapshot');
+    expect(md).toMatch(/\| 2026-11-23 09:00 \| ueng \| submitted \|/);
+    expect(md).toMatch(/\| 2026-11-25 21:05 \| ueng \| started \|/);
+  });
+});
