@@ -23,8 +23,8 @@ export function chunks(ids: readonly number[]): number[][] {
 
 /** The record tables the reports read: the table, its timeline's record kind, and its open states. */
 export const RECORD_TABLES = {
-  fault: { table: Fault, open: FAULT_STATES.filter((s) => s !== 'closed') },
-  request: { table: ServiceRequest, open: REQUEST_STATES.filter((s) => s !== 'closed') },
+  fault: { table: Fault, open: FAULT_STATES.filter((s) => s !== 'closed'), stateIndex: 'IDX_faults_state' },
+  request: { table: ServiceRequest, open: REQUEST_STATES.filter((s) => s !== 'closed'), stateIndex: 'IDX_service_requests_state' },
 } as const;
 
 /**
@@ -55,6 +55,7 @@ export async function eventsBetween<T extends ObjectLiteral>(manager: EntityMana
 }
 
 interface EventRow {
+  id: number;
   record_id: number;
   actor_id: number | null;
   kind: string;
@@ -70,11 +71,12 @@ async function timelines(manager: EntityManager, recordKind: string, ids: readon
   for (const chunk of chunks(ids)) {
     const rows = await manager
       .createQueryBuilder()
-      .select(['e.record_id AS record_id', 'e.actor_id AS actor_id', 'e.kind AS kind', 'e.from_state AS from_state', 'e.to_state AS to_state', 'e.note AS note', 'e.created_at AS created_at'])
+      .select(['e.id AS id', 'e.record_id AS record_id', 'e.actor_id AS actor_id', 'e.kind AS kind', 'e.from_state AS from_state', 'e.to_state AS to_state', 'e.note AS note', 'e.created_at AS created_at'])
       .from(RecordEvent, 'e')
       .where('e.record_kind = :recordKind AND e.record_id IN (:...ids)', { recordKind, ids: chunk })
-      .orderBy('e.id')
       .getRawMany<EventRow>();
+    // Sorted here: an ORDER BY e.id lets SQLite walk the primary key (all events) instead of the index.
+    rows.sort((a, b) => Number(a.id) - Number(b.id));
     for (const e of rows) {
       const list = map.get(Number(e.record_id)) ?? [];
       list.push({ at: new Date(e.created_at), actorId: e.actor_id === null ? null : Number(e.actor_id), kind: e.kind, fromState: e.from_state, toState: e.to_state, note: e.note });
@@ -107,16 +109,21 @@ interface RecordRow {
  * open (IDX_*_state) or with an event since its start (IDX_record_events_kind_time).
  */
 async function relevantIds(manager: EntityManager, kind: keyof typeof RECORD_TABLES, period: Period): Promise<number[]> {
-  const { table, open } = RECORD_TABLES[kind];
+  const { table, open, stateIndex } = RECORD_TABLES[kind];
   const ids = new Set<number>();
-  const openRows = await manager
-    .createQueryBuilder()
-    .select('r.id', 'id')
-    .from(table, 'r')
-    .where('r.state IN (:...open) AND r.created_at < :to', { open, to: isoText(period.to) })
-    .getRawMany<{ id: number }>();
+  const openQuery = manager.createQueryBuilder().select('r.id', 'id').from(table, 'r').where('r.state IN (:...open) AND r.created_at < :to', { open, to: isoText(period.to) });
+  const openRows =
+    manager.connection.options.type === 'postgres'
+      ? await openQuery.getRawMany<{ id: number }>()
+      : // After ANALYZE, SQLite's planner sees two common states (resolved, closed) and scans the table
+        // rather than use the state index, though open records are few: name the index.
+        await (() => {
+          const [sql, params] = openQuery.getQueryAndParameters();
+          return manager.query<{ id: number }[]>(sql.replace(/FROM "(\w+)" "r"/, `FROM "$1" "r" INDEXED BY "${stateIndex}"`), params);
+        })();
   for (const r of openRows) ids.add(Number(r.id));
-  const touched = manager.createQueryBuilder().select('DISTINCT e.record_id', 'id').from(RecordEvent, 'e');
+  // No DISTINCT: with it SQLite walks the (record_kind, record_id) index in order instead of the time range.
+  const touched = manager.createQueryBuilder().select('e.record_id', 'id').from(RecordEvent, 'e');
   if (await eventsBetween(manager, touched, 'e', kind, period.from)) for (const r of await touched.getRawMany<{ id: number }>()) ids.add(Number(r.id));
   return [...ids].sort((a, b) => a - b);
 }
