@@ -1,7 +1,7 @@
 // `npm run bench` (second part): the weekly operations report and a team KPI query over 1,000,000
 // faults with their timelines (3,000,000 events) on SQLite. Target: under 2 s each (issue #13).
 // The chart's PNG rendering is timed apart: it does not depend on the number of records.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -32,7 +32,7 @@ function seed(file: string): void {
      root_cause, resolution_steps, reporter_platform, acknowledged_at, resolved_at, closed_at, created_at, updated_at, version,
      response_due_at, resolve_due_at, sla_response_step, sla_resolve_step, next_reminder_at)
     VALUES (?, ?, 'seeded', 'network', 2, 2, 'P3', ?, ?, 'chat', 1, 1, 'cause', 'steps', 'slack', ?, ?, ?, ?, ?, 1, NULL, NULL, 0, 0, NULL)`);
-  const event = db.prepare('INSERT INTO fault_events (fault_id, actor_id, kind, from_state, to_state, note, created_at) VALUES (?, 1, ?, ?, ?, NULL, ?)');
+  const event = db.prepare("INSERT INTO record_events (record_kind, record_id, actor_id, kind, from_state, to_state, note, details, created_at) VALUES ('fault', ?, 1, ?, ?, ?, NULL, NULL, ?)");
   db.transaction(() => {
     for (let i = 1; i <= TOTAL; i++) {
       const created = NOW.getTime() - (TOTAL - i + 1) * SPACING;
@@ -49,14 +49,21 @@ function seed(file: string): void {
   db.close();
 }
 
-/** Runs the reports bench and returns the lines for the output. */
+/**
+ * Runs the reports bench and returns the lines for the output. With BENCH_REPORTS_DB set to a file
+ * path, the seeded database is kept there and reused by the next run (to compare before and after on
+ * the same data); otherwise it is seeded in a temporary directory and removed.
+ */
 export async function benchReports(): Promise<string[]> {
+  const kept = process.env.BENCH_REPORTS_DB;
   const dir = mkdtempSync(join(tmpdir(), 'opsdesk-bench-reports-'));
-  const url = `sqlite:${join(dir, 'bench.db')}`;
+  const file = kept ?? join(dir, 'bench.db');
+  const url = `sqlite:${file}`;
   try {
+    const reuse = kept !== undefined && existsSync(kept);
     await (await openDatabase(url)).destroy();
     const seeded = performance.now();
-    seed(join(dir, 'bench.db'));
+    if (!reuse) seed(file);
     const seedS = (performance.now() - seeded) / 1000;
     const store = new Store(await openDatabase(url), url);
     const clock = new ManualClock(NOW);
@@ -78,7 +85,7 @@ export async function benchReports(): Promise<string[]> {
     const chartS = (performance.now() - started) / 1000;
     await store.close();
     return [
-      `Reports on SQLite over ${TOTAL.toLocaleString('en-US')} faults (3 timeline events each; seeded in ${seedS.toFixed(0)} s), week ${week.label}:`,
+      `Reports on SQLite over ${TOTAL.toLocaleString('en-US')} faults (3 timeline events each; ${reuse ? 'reused' : `seeded in ${seedS.toFixed(0)} s`}), week ${week.label}:`,
       `  team KPI query            ${kpiS.toFixed(2)} s  (MTTR over ${kpi.mttr.wall.count.toLocaleString('en-US')} records)   target < 2 s`,
       `  weekly operations report  ${reportS.toFixed(2)} s  (8-week trend and the previous week)     target < 2 s`,
       `  chart PNG rendering       ${chartS.toFixed(2)} s  (independent of the number of records)`,

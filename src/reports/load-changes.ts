@@ -2,7 +2,7 @@
 import type { EntityManager } from 'typeorm';
 import { formatChangeId } from '../changes/rules.js';
 import { Change, ChangeApproval } from '../store/entities/index.js';
-import { timelines } from './load-records.js';
+import { changeTimelines } from './load-records.js';
 import type { ChangeRecord, Period } from './inputs.js';
 
 /** Changes with anything in `period`: created before its end and updated since its start. */
@@ -15,7 +15,7 @@ export async function loadChanges(manager: EntityManager, period: Period): Promi
   if (changes.length === 0) return [];
   const ids = changes.map((c) => c.id);
   const approvals = await manager.createQueryBuilder(ChangeApproval, 'a').where('a.change_id IN (:...ids)', { ids }).getMany();
-  const events = (await timelines(manager, 'change', ids)).sort((a, b) => a.id - b.id);
+  const events = await changeTimelines(manager, ids);
   return changes.map((c) => ({
     id: c.id,
     ref: formatChangeId(c.id),
@@ -30,6 +30,6 @@ export async function loadChanges(manager: EntityManager, period: Period): Promi
     managerRequired: c.managerRequired === 1,
     approvals: approvals.filter((a) => a.changeId === c.id).map((a) => ({ approverId: a.approverId, decision: a.decision, asManager: a.asManager === 1, at: a.createdAt })),
     reviewedAt: c.reviewedAt,
-    events: events.filter((e) => e.recordId === c.id).map((e) => ({ at: e.createdAt, actorId: e.actorId, kind: e.kind, fromState: e.fromState, toState: e.toState, note: e.note })),
+    events: events.get(c.id) ?? [],
   }));
 }

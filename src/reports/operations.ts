@@ -8,10 +8,11 @@ import { PRIORITIES } from '../faults/rules.js';
 import type { Calendar } from '../sla/calendar.js';
 import { formatDuration, WEEK_MS } from '../sla/durations.js';
 import type { ChartData } from './chart.js';
-import { changeFacts, recordFacts } from './facts.js';
+import { changeFacts } from './facts.js';
 import { auditFindings } from './findings.js';
 import { inPeriod, type ChangeRecord, type Period, type ServiceRecord, type SurveyAnswer } from './inputs.js';
 import { computeKpis, type KpiResult } from './kpis.js';
+import type { TrendCounts } from './load-trend.js';
 
 export const REPORT_KINDS = ['weekly', 'monthly'] as const;
 export type ReportKind = (typeof REPORT_KINDS)[number];
@@ -23,8 +24,10 @@ const LOWEST_SHOWN = 3;
 const BREACHES_SHOWN = 10;
 
 export interface OperationsInput {
-  /** Records of the trend span (TREND_WEEKS before the period's end) and of the previous period. */
+  /** Records of the period and of the previous period (loadServiceRecords over both). */
   records: readonly ServiceRecord[];
+  /** Opened and resolved per week of trendWeeks(period.to) (loadTrend). */
+  trend: TrendCounts;
   changes: readonly ChangeRecord[];
   surveys: readonly SurveyAnswer[];
 }
@@ -54,20 +57,17 @@ function line(map: Map<string, number>): string {
   return [...map.entries()].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(' · ') || '—';
 }
 
-/** Opened and resolved per week (weeks starting at the period's end minus whole weeks). */
-export function weeklyTrend(records: readonly ServiceRecord[], end: Date, zoneLabel: (d: Date) => string): ChartData['weeks'] {
-  const weeks = Array.from({ length: TREND_WEEKS }, (_, i) => {
+/** The TREND_WEEKS weeks of the trend chart, oldest first, the last one ending at `end`. */
+export function trendWeeks(end: Date): Period[] {
+  return Array.from({ length: TREND_WEEKS }, (_, i) => {
     const from = new Date(end.getTime() - (TREND_WEEKS - i) * WEEK_MS);
-    return { period: { from, to: new Date(from.getTime() + WEEK_MS) }, label: zoneLabel(from), opened: 0, resolved: 0 };
+    return { from, to: new Date(from.getTime() + WEEK_MS) };
   });
-  for (const record of records) {
-    const final = recordFacts(record).final;
-    for (const week of weeks) {
-      if (inPeriod(record.createdAt, week.period)) week.opened++;
-      if (final && inPeriod(final.at, week.period)) week.resolved++;
-    }
-  }
-  return weeks.map(({ label, opened, resolved }) => ({ label, opened, resolved }));
+}
+
+/** The chart's weeks: trendWeeks(end) labelled, with the counts of load-trend.ts. */
+export function weeklyTrend(counts: TrendCounts, end: Date, zoneLabel: (d: Date) => string): ChartData['weeks'] {
+  return trendWeeks(end).map((week, i) => ({ label: zoneLabel(week.from), opened: counts.opened[i] ?? 0, resolved: counts.resolved[i] ?? 0 }));
 }
 
 export interface OperationsOptions {
@@ -127,6 +127,6 @@ export function operationsReport(input: OperationsInput, options: OperationsOpti
   });
   return {
     message: { fallback: title, title, color: 'blue', fields, body, context },
-    chart: { period: options.periodLabel, weeks: weeklyTrend(input.records, period.to, options.dayLabel), priorities },
+    chart: { period: options.periodLabel, weeks: weeklyTrend(input.trend, period.to, options.dayLabel), priorities },
   };
 }

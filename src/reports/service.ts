@@ -22,10 +22,10 @@ import { loadChanges } from './load-changes.js';
 import { loadPages, loadSurveys } from './load-feedback.js';
 import { loadServiceRecords } from './load-records.js';
 import type { Period } from './inputs.js';
-import { operationsReport, TREND_WEEKS, type OperationsReport, type ReportKind } from './operations.js';
+import { loadTrend } from './load-trend.js';
+import { operationsReport, trendWeeks, type OperationsReport, type ReportKind } from './operations.js';
 import { previousPeriod, type NamedPeriod } from './period.js';
 import type { Translate } from '../chat/i18n/catalog.js';
-import { WEEK_MS } from '../sla/durations.js';
 import { DateTime } from 'luxon';
 
 export interface AuditReport {
@@ -105,17 +105,22 @@ export class ReportService {
 
   /**
    * The operations report of `period` against the period before (managers, or the scheduled job with
-   * actor null), in the language of `t`. Loads the trend span: TREND_WEEKS weeks before the period's end.
+   * actor null), in the language of `t`. Loads the records of both periods; the trend is counted in SQL.
    */
   async operations(actor: Actor | null, kind: ReportKind, period: NamedPeriod, t: Translate, timeZone: string): Promise<OperationsReport> {
     if (actor && !hasRole(actor.roles, 'manager')) throw new ForbiddenError('reports.error.managerOnly');
     const previous = previousPeriod(period);
-    const from = new Date(Math.min(previous.from.getTime(), period.to.getTime() - TREND_WEEKS * WEEK_MS));
-    const span = { from, to: period.to };
+    const span = { from: previous.from, to: period.to };
     const manager = this.store.manager;
-    const [records, changes, surveys, policy] = await Promise.all([loadServiceRecords(manager, span), loadChanges(manager, span), loadSurveys(manager, span), this.sla.policy()]);
+    const [records, changes, surveys, trend, policy] = await Promise.all([
+      loadServiceRecords(manager, span),
+      loadChanges(manager, span),
+      loadSurveys(manager, span),
+      loadTrend(manager, trendWeeks(period.to)),
+      this.sla.policy(),
+    ]);
     return operationsReport(
-      { records, changes, surveys },
+      { records, changes, surveys, trend },
       {
         kind,
         period,

@@ -177,13 +177,40 @@ export function workingTimeBetween(a: Date, b: Date, calendar: Calendar): number
   if (to <= from) return 0;
   if (calendar.kind === '24x7') return to - from;
   let total = 0;
-  for (let day = startOfLocalDay(from, calendar.zone); day.toMillis() < to; day = day.plus({ days: 1 }).startOf('day')) {
-    for (const [windowStart, windowEnd] of windowsOf(day, calendar)) {
+  for (let day = localDay(startOfLocalDay(from, calendar.zone).toMillis(), calendar); day.start < to; day = localDay(day.next, calendar)) {
+    for (const [windowStart, windowEnd] of day.windows) {
       const overlap = Math.min(windowEnd, to) - Math.max(windowStart, from);
       if (overlap > 0) total += overlap;
     }
   }
   return total;
+}
+
+interface LocalDay {
+  /** The day's local midnight and the next one, epoch ms. */
+  start: number;
+  next: number;
+  windows: [number, number][];
+}
+
+/** Days remembered per calendar: about eleven years of days, a few hundred KB. */
+const DAY_CACHE_LIMIT = 4096;
+const dayCache = new WeakMap<BusinessCalendar, Map<number, LocalDay>>();
+
+/**
+ * The local day starting at `start` (a local midnight, epoch ms) with its working windows, remembered
+ * per calendar: luxon's zone arithmetic per day dominated the KPIs over long spans (bench/results.md).
+ */
+function localDay(start: number, calendar: BusinessCalendar): LocalDay {
+  let days = dayCache.get(calendar);
+  if (!days) dayCache.set(calendar, (days = new Map<number, LocalDay>()));
+  const known = days.get(start);
+  if (known) return known;
+  const day = DateTime.fromMillis(start, { zone: calendar.zone });
+  const computed = { start, next: day.plus({ days: 1 }).startOf('day').toMillis(), windows: windowsOf(day, calendar) };
+  if (days.size >= DAY_CACHE_LIMIT) days.clear();
+  days.set(start, computed);
+  return computed;
 }
 
 /** Whether `at` lies inside working time. */

@@ -10,6 +10,7 @@ import type { FaultCategory, FaultState, Level } from '../../faults/rules.js';
 @Index('IDX_faults_state', ['state'])
 @Index('IDX_faults_reporter', ['reporterId'])
 @Index('IDX_faults_next_reminder', ['nextReminderAt'])
+@Index('IDX_faults_created', ['createdAt'])
 export class Fault extends AssignedRecord {
   @TextColumn('description')
   description!: string;

@@ -11,6 +11,7 @@ import type { RequestState } from '../../requests/rules.js';
 @Index('IDX_service_requests_state', ['state'])
 @Index('IDX_service_requests_requester', ['requesterId'])
 @Index('IDX_service_requests_next_reminder', ['nextReminderAt'])
+@Index('IDX_service_requests_created', ['createdAt'])
 export class ServiceRequest extends AssignedRecord {
   @TextColumn('details', { nullable: true })
   details!: string | null;
