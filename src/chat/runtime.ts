@@ -75,7 +75,10 @@ export class ChatRuntime implements EventHandler {
 
   private async context(event: InboundEvent): Promise<CommandContext> {
     const actor = await this.deps.services.people.resolve(event.actor);
-    const locale = resolveLocale(event.actor.locale, this.deps.defaultLocale);
+    // Slack slash commands carry no locale: the one stored for the person (issue 14: "the person's own
+    // locale wins") comes before the installation's default.
+    const stored = event.actor.locale ? undefined : (await this.deps.services.people.person(actor.personId))?.locale;
+    const locale = resolveLocale(event.actor.locale ?? stored, this.deps.defaultLocale);
     return {
       actor,
       chatActor: event.actor,

@@ -3,7 +3,7 @@
 // desk. Read-only; everything comes from the records' own tables and the on-call service.
 import { Brackets, In, type EntityManager } from 'typeorm';
 import type { MessageKey } from '../chat/i18n/catalog.js';
-import { ENDED_STATES, formatChangeId } from '../changes/rules.js';
+import { decisionRefusal, ENDED_STATES, formatChangeId } from '../changes/rules.js';
 import { formatFaultId, type Priority } from '../faults/rules.js';
 import type { Actor } from '../people/actor.js';
 import { hasRole } from '../people/roles.js';
@@ -33,8 +33,11 @@ export interface HomeRecord {
   priority?: Priority;
   /** Changes only: the catalog key of their risk. */
   riskKey?: MessageKey;
-  /** Whether the person reported (requested) it, or it is assigned to them (implementer of a change). */
-  relation?: 'reported' | 'assigned';
+  /**
+   * Whether the person reported (requested) it, it is assigned to them (implementer of a change), or
+   * someone else asked for it on their behalf (they are the request's beneficiary).
+   */
+  relation?: 'reported' | 'assigned' | 'forYou';
   /** The nearest SLA deadline still ahead or missed; undefined without one (or while paused). */
   deadline?: { kind: DeadlineKind; at: Date };
   /** The resolution clock stands still (waiting on the user). */
@@ -44,8 +47,11 @@ export interface HomeRecord {
 
 export interface HomeOnCall {
   levels: LevelNow[];
-  /** The person's next (or current) turn within the on-call schedule's horizon (14 days). */
-  myNext?: { level: OnCallLevel; segment: Segment };
+  /**
+   * The person's next (or current) turn within the on-call schedule's horizon (14 days). `openEnded`:
+   * the turn runs to the horizon (no hand-off within it, e.g. a rotation of one), so its end is not real.
+   */
+  myNext?: { level: OnCallLevel; segment: Segment; openEnded: boolean };
 }
 
 export interface HomeManagement {
@@ -95,6 +101,11 @@ function faultRecord(fault: Fault, me: number | undefined): HomeRecord {
   };
 }
 
+function requestRelation(request: ServiceRequest, me: number): NonNullable<HomeRecord['relation']> {
+  if (request.assigneeId === me) return 'assigned';
+  return request.requesterId !== me && request.beneficiaryId === me ? 'forYou' : 'reported';
+}
+
 function requestRecord(request: ServiceRequest, me: number): HomeRecord {
   const deadline = nearestDeadline(request, request.assignedAt !== null, 'fulfil');
   return {
@@ -103,7 +114,7 @@ function requestRecord(request: ServiceRequest, me: number): HomeRecord {
     title: request.title,
     stateKey: `requests.state.${request.state}`,
     priority: request.priority,
-    relation: request.assigneeId === me ? 'assigned' : 'reported',
+    relation: requestRelation(request, me),
     ...(deadline ? { deadline } : {}),
     paused: request.slaStoppedSince !== null,
     createdAt: request.createdAt,
@@ -197,7 +208,8 @@ export class HomeQueries {
 
   /**
    * Changes waiting for decisions that were put to this person (they got the approval request by DM)
-   * and that they have not decided yet, oldest first.
+   * and that they may still decide now, oldest first: the same guard as approving (`decisionRefusal`),
+   * so a revoked approver role or an emergency change without the manager role leaves them out.
    */
   private async waitingFor(manager: EntityManager, actor: Actor): Promise<Change[]> {
     const notices = await manager.find(ChangeNotice, { where: { personId: actor.personId, kind: 'approval' } });
@@ -205,8 +217,7 @@ export class HomeQueries {
     const waiting = await manager.find(Change, { where: { state: 'submitted', id: In(notices.map((n) => n.changeId)) }, order: { createdAt: 'ASC', id: 'ASC' } });
     if (waiting.length === 0) return [];
     const decided = await manager.find(ChangeApproval, { where: { approverId: actor.personId, changeId: In(waiting.map((c) => c.id)) } });
-    const done = new Set(decided.map((d) => d.changeId));
-    return waiting.filter((c) => !done.has(c.id) && c.requesterId !== actor.personId);
+    return waiting.filter((c) => decisionRefusal(actor, c, decided.filter((d) => d.changeId === c.id)) === undefined);
   }
 
   private async onCall(me: number): Promise<HomeOnCall> {
@@ -214,7 +225,8 @@ export class HomeQueries {
     let myNext: HomeOnCall['myNext'];
     for (const { level, segments } of await this.oncall.schedule()) {
       const mine = segments.find((s) => s.personId === me);
-      if (mine && (!myNext || mine.start < myNext.segment.start)) myNext = { level, segment: mine };
+      // `timeline` cuts the last segment at the horizon; its end is the horizon, not a hand-off.
+      if (mine && (!myNext || mine.start < myNext.segment.start)) myNext = { level, segment: mine, openEnded: mine === segments[segments.length - 1] };
     }
     return { levels, ...(myNext ? { myNext } : {}) };
   }

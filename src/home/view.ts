@@ -39,16 +39,39 @@ export const HOME_BUTTONS = { fault: 'home.newFault', request: 'home.newRequest'
 const TITLE_CHARS = 90;
 const CHANGE_EMOJI = '🛠';
 
-/** Lines that fit in `maxChars` (joined by newlines), and how many did not. */
-function fitLines(lines: string[], maxChars: number): { shown: string[]; hidden: number } {
+/**
+ * An upper bound on a text's length once a renderer has escaped it: Slack turns `&`, `<`, `>` into
+ * entities of up to 5 characters (`&amp;`); Discord puts a backslash before `\`, `[`, `]`, `<`, `#`
+ * and `@` (src/platforms/*\/render.ts). `*` and `_` count double too, should either platform start
+ * escaping them. Measuring after escaping keeps the renderers from cutting a line mid-way.
+ */
+export function escapedLength(text: string): number {
+  let extra = 0;
+  for (const char of text) {
+    if (char === '&' || char === '<' || char === '>') extra += 4;
+    else if ('[]\\#@*_'.includes(char)) extra += 1;
+  }
+  return text.length + extra;
+}
+
+/**
+ * Whole lines of a list of `total` entries (`lines` holds the first of them) that fit in `maxChars`
+ * of escaped text joined by newlines, and the "and N more" line for the rest (`more(n)`), for which
+ * room is kept: the count it states is always what was left out.
+ */
+export function fitList(lines: string[], total: number, more: (n: number) => string, maxChars: number): { shown: string[]; more?: string } {
+  const room = maxChars - escapedLength(more(total)) - 1;
   const shown: string[] = [];
   let used = 0;
   for (const line of lines) {
-    if (used + line.length + 1 > maxChars) break;
+    const size = escapedLength(line) + 1;
+    if (used + size > room) break;
     shown.push(line);
-    used += line.length + 1;
+    used += size;
   }
-  return { shown, hidden: lines.length - shown.length };
+  // Everything fits without a "more" line only if the whole list was there to show.
+  if (shown.length === total) return { shown };
+  return { shown, more: more(total - shown.length) };
 }
 
 function deadlineText(record: HomeRecord, view: HomeViewContext): string {
@@ -94,9 +117,8 @@ function recordsPart(overview: HomeOverview, view: HomeViewContext, sizes: HomeS
   const title = t('home.records.title', { n: overview.recordTotal });
   if (overview.recordTotal === 0) return { title, body: t('home.records.none') };
   const lines = overview.records.slice(0, sizes.records).map((r) => recordLine(r, view));
-  const { shown } = fitLines(lines, sizes.listChars);
-  const hidden = overview.recordTotal - shown.length;
-  return { title, body: shown.join('\n'), ...(hidden > 0 ? { more: t('home.records.more', { n: hidden }) } : {}) };
+  const { shown, more } = fitList(lines, overview.recordTotal, (n) => t('home.records.more', { n }), sizes.listChars);
+  return { title, body: shown.join('\n'), ...(more ? { more } : {}) };
 }
 
 function myTurn(overview: HomeOverview, view: HomeViewContext): string {
@@ -104,9 +126,12 @@ function myTurn(overview: HomeOverview, view: HomeViewContext): string {
   const mine = overview.oncall.myNext;
   if (!mine) return t('home.oncall.none');
   const level = t(`oncall.level.${mine.level}`);
+  const from = formatWithWeekday(mine.segment.start, view.timeZone, view.locale);
+  const current = mine.segment.start.getTime() <= view.now.getTime();
+  // A turn running to the schedule's horizon has no known end: naming the horizon would invent one.
+  if (mine.openEnded) return current ? t('home.oncall.nowOpen', { level }) : t('home.oncall.nextOpen', { level, from });
   const until = formatWithWeekday(mine.segment.end, view.timeZone, view.locale);
-  if (mine.segment.start.getTime() <= view.now.getTime()) return t('home.oncall.now', { level, until });
-  return t('home.oncall.next', { level, from: formatWithWeekday(mine.segment.start, view.timeZone, view.locale), until });
+  return current ? t('home.oncall.now', { level, until }) : t('home.oncall.next', { level, from, until });
 }
 
 function onCallPart(overview: HomeOverview, view: HomeViewContext): { title: string; body: string; fields: ChatField[] } {
@@ -118,22 +143,30 @@ function managementLines(overview: HomeOverview, view: HomeViewContext, sizes: H
   const m = overview.management;
   if (!m) return [];
   const { t } = view;
-  const lines = [t('home.manage.urgent', { n: m.urgentTotal }), ...m.urgentFaults.map((r) => recordLine(r, view))];
-  if (m.urgentTotal > m.urgentFaults.length) lines.push(t('home.manage.urgentMore', { n: m.urgentTotal - m.urgentFaults.length }));
-  lines.push(t('home.manage.breaches', { n: m.breachesToday }), t('home.manage.stale', { n: m.staleTotal }));
-  for (const change of m.staleChanges) {
-    lines.push(t('home.manage.staleLine', { id: formatChangeId(change.id), title: truncate(change.title, TITLE_CHARS), age: formatAge(change.createdAt, view.now, t) }));
-  }
-  if (m.staleTotal > m.staleChanges.length) lines.push(t('home.manage.staleMore', { n: m.staleTotal - m.staleChanges.length }));
-  return fitLines(lines, sizes.listChars).shown;
+  const header = [t('home.manage.urgent', { n: m.urgentTotal }), t('home.manage.breaches', { n: m.breachesToday }), t('home.manage.stale', { n: m.staleTotal })];
+  const budget = sizes.listChars - header.reduce((sum, line) => sum + escapedLength(line) + 1, 0);
+  const urgentLines = m.urgentFaults.map((r) => recordLine(r, view));
+  const urgent = fitList(urgentLines, m.urgentTotal, (n) => t('home.manage.urgentMore', { n }), Math.floor(budget / 2));
+  const staleLines = m.staleChanges.map((change) =>
+    t('home.manage.staleLine', { id: formatChangeId(change.id), title: truncate(change.title, TITLE_CHARS), age: formatAge(change.createdAt, view.now, t) }),
+  );
+  const urgentUsed = [...urgent.shown, urgent.more ?? ''].reduce((sum, line) => sum + escapedLength(line) + 1, 0);
+  const stale = fitList(staleLines, m.staleTotal, (n) => t('home.manage.staleMore', { n }), budget - urgentUsed);
+  const withMore = (part: { shown: string[]; more?: string }): string[] => (part.more ? [...part.shown, part.more] : part.shown);
+  return [header[0] ?? '', ...withMore(urgent), header[1] ?? '', header[2] ?? '', ...withMore(stale)];
 }
 
 function summary(overview: HomeOverview, t: Translate): string {
   return t('home.fallback', { approvals: overview.approvalTotal, records: overview.recordTotal });
 }
 
-function updatedLine(view: HomeViewContext): string {
-  return view.t('home.updated', { time: formatDeadline(view.now, view.now, view.timeZone), zone: view.timeZone });
+/**
+ * `As of Sun 2026-11-29 12:07 (Europe/Berlin).` with the date, since a message stays in the chat for
+ * days. Only the Home tab promises to stay fresh (`kept`); a one-off `/ops me` reply is not republished.
+ */
+function updatedLine(view: HomeViewContext, kept: boolean): string {
+  const params = { time: formatWithWeekday(view.now, view.timeZone, view.locale), zone: view.timeZone };
+  return kept ? view.t('home.updated', params) : view.t('home.asOf', params);
 }
 
 /**
@@ -142,7 +175,7 @@ function updatedLine(view: HomeViewContext): string {
  */
 export function homeTabSections(overview: HomeOverview, view: HomeViewContext, sizes: HomeSizes = HOME_TAB_SIZES): ChatMessage[] {
   const { t } = view;
-  const sections: ChatMessage[] = [{ fallback: summary(overview, t), title: t('home.title'), context: [updatedLine(view)], buttons: newButtons(t) }];
+  const sections: ChatMessage[] = [{ fallback: summary(overview, t), title: t('home.title'), context: [updatedLine(view, true)], buttons: newButtons(t) }];
   if (overview.approvalTotal > 0) {
     const title = t('home.approvals.title', { n: overview.approvalTotal });
     const shown = overview.approvals.slice(0, sizes.approvals);
@@ -173,10 +206,10 @@ export function overviewMessage(overview: HomeOverview, view: HomeViewContext, s
   if (overview.approvalTotal > 0) {
     const shown = overview.approvals.slice(0, sizes.approvals);
     const lines = shown.map((_, index) => approvalText(overview, index, view));
-    const hidden = overview.approvalTotal - shown.length;
-    if (hidden > 0) lines.push(t('home.approvals.more', { n: hidden }));
-    fields.push({ label: t('home.approvals.title', { n: overview.approvalTotal }), value: fitLines(lines, sizes.listChars).shown.join('\n') });
-    for (const change of shown) {
+    const fitted = fitList(lines, overview.approvalTotal, (n) => t('home.approvals.more', { n }), sizes.listChars);
+    fields.push({ label: t('home.approvals.title', { n: overview.approvalTotal }), value: [...fitted.shown, fitted.more ?? ''].filter(Boolean).join('\n') });
+    // Buttons only for the approvals the field shows, so that none decides a change the reader cannot see.
+    for (const change of shown.slice(0, fitted.shown.length)) {
       const id = formatChangeId(change.id);
       // Approve and Reject only: with several changes in one message, four buttons each would crowd it.
       for (const button of approvalButtons(change, t).filter((b) => b.actionId === 'change.approve' || b.actionId === 'change.reject')) {
@@ -192,5 +225,5 @@ export function overviewMessage(overview: HomeOverview, view: HomeViewContext, s
   if (manage.length > 0) fields.push({ label: t('home.manage.title'), value: manage.join('\n') });
   buttons.push(...newButtons(t));
   const fallback = summary(overview, t);
-  return { fallback, title: t('home.title'), body: fallback, fields, buttons, context: [updatedLine(view)] };
+  return { fallback, title: t('home.title'), body: fallback, fields, buttons, context: [updatedLine(view, false)] };
 }

@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { Actor } from './actor.js';
 import { GRANTABLE_ROLES, hasRole, isRole, type GrantableRole, type Role } from './roles.js';
 import { appendAudit } from '../audit/chain.js';
+import { matchLocale } from '../chat/i18n/catalog.js';
 import type { ChatActor, ChatTarget, Platform } from '../chat/model.js';
 import type { Clock } from '../clock.js';
 import { ForbiddenError, InvalidInputError } from '../errors.js';
@@ -29,7 +30,10 @@ export class PeopleService {
     private readonly bootstrapAdmins: readonly string[],
   ) {}
 
-  /** The person behind a platform account, created on first sight, with their roles. */
+  /**
+   * The person behind a platform account, created on first sight, with their roles. A display name
+   * or platform locale that differs from the stored one replaces it.
+   */
   async resolve(chat: ChatActor): Promise<Actor> {
     const existing = await this.findIdentity(this.store.manager, chat.platform, chat.userId);
     const person = existing ?? (await this.store.transaction((m) => this.findOrCreate(m, chat)));
@@ -39,6 +43,12 @@ export class PeopleService {
       // person with linked accounts keeps one name instead of flipping with the platform used.
       await this.store.transaction((m) => m.update(Person, { id: person.id }, { displayName: name }));
       person.displayName = name;
+    }
+    const locale = matchLocale(chat.locale);
+    if (locale && matchLocale(person.locale) !== locale) {
+      // The platform's locale is the person's latest choice; kept for events that carry none.
+      await this.store.transaction((m) => m.update(Person, { id: person.id }, { locale }));
+      person.locale = locale;
     }
     let roles = await this.rolesOf(this.store.manager, person.id);
     if (this.bootstrapAdmins.includes(`${chat.platform}:${chat.userId}`) && !roles.includes('admin')) {
