@@ -58,10 +58,12 @@ describe('/ops audit report and verify against the report anchor (policy 5.1)', 
   it('in Chinese, and refuses bad input and non-managers without changing anything', async () => {
     await command('UADMIN', 'role add <@UBOSS|boss> manager');
     expect(text(await command('UBOSS', 'audit report 2026-11', 'zh-CN'))).toContain('审计报告 · 2026-11-01 – 2026-11-30');
-    expect(text(await command('UBOSS', 'audit report someday'))).toContain('Unknown period "someday"');
-    expect(text(await command('UBOSS', 'audit report 2026-12-01 2026-11-01'))).toContain('Unknown period');
-    expect(text(await command('UBOSS', 'audit verify 12:nothex'))).toContain('That is not a chain head');
-    expect(text(await command('UBOSS', 'audit verify <b>zz</b>'))).not.toContain('intact');
+    // The platform said zh-CN once: it is the person's language from then on, when an event carries none.
+    expect(text(await command('UBOSS', 'audit report someday'))).toContain('无法识别的期间“someday”');
+    expect(text(await command('UBOSS', 'audit report someday', 'en'))).toContain('Unknown period "someday"');
+    expect(text(await command('UBOSS', 'audit report 2026-12-01 2026-11-01', 'en'))).toContain('Unknown period');
+    expect(text(await command('UBOSS', 'audit verify 12:nothex', 'en'))).toContain('That is not a chain head');
+    expect(text(await command('UBOSS', 'audit verify <b>zz</b>', 'en'))).not.toContain('intact');
     expect(text(await command('UANNA', 'audit report'))).toContain('needs the manager role');
     expect(await world.store.manager.count(AuditEntry)).toBe(2);
   });
