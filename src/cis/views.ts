@@ -1,5 +1,6 @@
 import { formatCiId } from './rules.js';
-import type { BatchResult, CiRecord, LineOutcome } from './service.js';
+import type { BatchResult, LineOutcome } from './batch.js';
+import type { CiRecord } from './service.js';
 import type { RecordRef } from './records.js';
 import { formatAge, mention, truncate } from '../chat/format.js';
 import type { Translate } from '../chat/i18n/catalog.js';

@@ -10,10 +10,11 @@ import type { Store } from '../store/store.js';
 import { claimDue, releaseClaim, renewClaim, type ClaimedRow } from './claims.js';
 import { deliveryIdOf } from './identity.js';
 import { activePauses, pauseRoute } from './pauses.js';
+import { forgetRef, saveRef } from './message-refs.js';
+import { backoffMs, describeError } from './retry.js';
 
-const BACKOFF_BASE_MS = 1_000;
-const BACKOFF_MAX_MS = 5 * 60_000;
-const MAX_ERROR_LENGTH = 500;
+export { backoffMs, describeError } from './retry.js';
+
 
 export type DelivererLookup = ReadonlyMap<Platform, Deliverer> | ((platform: Platform) => Deliverer | undefined);
 
@@ -54,20 +55,6 @@ export interface OutboxDispatcherOptions {
 
 /** Default claim duration: long enough for a slow platform call, short for a quick retry after a crash. */
 export const DEFAULT_CLAIM_TTL_MS = 60_000;
-
-/** Delay before retry number `attempts` (1-based): 1 s, 2 s, 4 s ... capped at 5 minutes. */
-export function backoffMs(attempts: number): number {
-  return Math.min(BACKOFF_BASE_MS * 2 ** Math.max(0, attempts - 1), BACKOFF_MAX_MS);
-}
-
-/** The part of an error worth storing: its message, shortened, with anything token-like removed. */
-export function describeError(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message
-    .replace(/xox[a-z]-[A-Za-z0-9-]+/g, '[redacted]')
-    .replace(/\b(Bearer|Bot)\s+[A-Za-z0-9._~+/=-]{16,}/g, '$1 [redacted]')
-    .slice(0, MAX_ERROR_LENGTH);
-}
 
 function asPlatform(value: string): Platform | undefined {
   return (PLATFORMS as readonly string[]).includes(value) ? (value as Platform) : undefined;
@@ -326,7 +313,7 @@ export class OutboxDispatcher {
           // goes first, so that a failed post is retried as a post. No delivery identity: its nonce
           // would name the deleted message.
           this.logger.warn({ outboxId: row.id, platform, key: row.messageKey }, 'outbox: the message to edit was deleted; posting it anew');
-          await this.forgetRef(row);
+          await this.store.transaction((manager) => forgetRef(manager, row));
           reposted = true;
           posted = await deliverer.post(target, message);
         }
@@ -349,7 +336,7 @@ export class OutboxDispatcher {
         .set({ status: 'sent', sentAt, lastError: null, claimExpiresAt: null })
         .where('id = :id AND status = :status', { id: row.id, status: 'pending' })
         .execute();
-      if (row.messageKey !== null && posted) await this.saveRef(manager, row, row.messageKey, posted, sentAt);
+      if (row.messageKey !== null && posted) await saveRef(manager, row, row.messageKey, posted, sentAt);
       const won = (result.affected ?? 0) === 1;
       if (won && reposted && this.fallbacks) await this.fallbacks.reposted(manager, row, sentAt);
       return won;
@@ -360,28 +347,6 @@ export class OutboxDispatcher {
     this.metrics.outboxDeliveries.inc({ platform });
     this.logger.debug({ outboxId: row.id, platform, key: row.messageKey, edit: ref !== undefined }, 'outbox: delivered');
     return true;
-  }
-
-  private async forgetRef(row: OutboxMessage): Promise<void> {
-    await this.store.transaction((manager) => manager.delete(MessageRef, { messageKey: row.messageKey, platform: row.platform, targetId: row.targetId }));
-  }
-
-  private async saveRef(manager: EntityManager, row: OutboxMessage, key: string, posted: PostedRef, now: Date): Promise<void> {
-    const existing = await manager.findOneBy(MessageRef, { messageKey: key, platform: row.platform, targetId: row.targetId });
-    if (existing) {
-      existing.channelId = posted.channelId;
-      existing.messageId = posted.messageId;
-      await manager.save(MessageRef, existing);
-      return;
-    }
-    await manager.insert(MessageRef, {
-      messageKey: key,
-      platform: row.platform,
-      targetId: row.targetId,
-      channelId: posted.channelId,
-      messageId: posted.messageId,
-      createdAt: now,
-    });
   }
 
   private async recordFailure(platform: Platform, row: OutboxMessage, error: unknown): Promise<void> {

@@ -83,8 +83,8 @@ describe('exactly once to the platform across a crash after the platform call', 
     // The poll reached Slack, with the row's identity in its metadata; the row is still unsent.
     expect(fake.messagesIn(SLACK_FEEDBACK)).toHaveLength(1);
     const [posted] = fake.messagesIn(SLACK_FEEDBACK);
-    expect(posted?.metadata).toMatchObject({ event_type: 'opsdesk_outbox', event_payload: { delivery_id: expect.any(String) as unknown } });
-    expect(outboxRows(databaseUrl)).toEqual([{ status: 'pending', claimed_by: expect.any(String) as unknown }]);
+    expect(posted?.metadata).toMatchObject({ event_type: 'opsdesk_outbox', event_payload: { delivery_id: expect.stringMatching(/./) as unknown } });
+    expect(outboxRows(databaseUrl)).toEqual([{ status: 'pending', claimed_by: expect.stringMatching(/./) as unknown }]);
 
     const second = await start({});
     await waitUntilAllSent(databaseUrl, second.bot);
@@ -113,8 +113,8 @@ describe('exactly once to the platform across a crash after the platform call', 
     expect(fake.messagesIn(DISCORD_FEEDBACK)).toHaveLength(1);
     const creates = () => fake.callsTo('POST /channels/:id/messages').filter((c) => c.path.includes(DISCORD_FEEDBACK));
     const [firstCreate] = creates();
-    expect(firstCreate?.body).toMatchObject({ nonce: expect.any(String) as unknown, enforce_nonce: true });
-    expect(outboxRows(databaseUrl)).toEqual([{ status: 'pending', claimed_by: expect.any(String) as unknown }]);
+    expect(firstCreate?.body).toMatchObject({ nonce: expect.stringMatching(/./) as unknown, enforce_nonce: true });
+    expect(outboxRows(databaseUrl)).toEqual([{ status: 'pending', claimed_by: expect.stringMatching(/./) as unknown }]);
 
     const second = await startDiscordBot(fake, databaseUrl, extra);
     running.push(second.bot);
