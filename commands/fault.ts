@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineCommand, subcommand } from '../src/chat/command-def.js';
 import { reportForm } from '../src/faults/forms.js';
+import { FAULT_LIMITS } from '../src/faults/service.js';
 import { LIST_SCOPES } from '../src/faults/queries.js';
 import { formatFaultId, parseFaultId } from '../src/faults/rules.js';
 import { faultDetailMessage, faultListMessage } from '../src/faults/views.js';
@@ -19,8 +20,10 @@ export default defineCommand({
       name: 'report',
       description: 'faults.command.report',
       role: 'requester',
-      options: {},
-      run: async (ctx) => ({ type: 'form', form: reportForm(ctx.t, await ctx.services.cis.choices()) }),
+      // `system` prefills the form's affected system; Discord offers it with autocomplete over the
+      // configuration items, since a Discord modal cannot hold a searchable choice.
+      options: { system: { kind: 'string', rest: true, suggest: 'ci', schema: z.string().max(FAULT_LIMITS.affectedSystem).optional(), description: 'faults.option.system' } },
+      run: async (ctx, { system }) => ({ type: 'form', form: reportForm(ctx.t, await ctx.services.cis.choices(), system?.trim() || undefined) }),
     }),
     subcommand({
       name: 'list',

@@ -12,7 +12,7 @@ import { createFileLogger, createLogger, type Logger } from './logger.js';
 import { OutboxDispatcher } from './outbox/dispatcher.js';
 import { RecordFallbacks } from './outbox/fallbacks.js';
 import { faultInjection } from './outbox/fault-injection.js';
-import type { PlatformAdapter } from './platforms/port.js';
+import type { PlatformAdapter, Suggestions } from './platforms/port.js';
 import { createShellAdapter } from './platforms/shell/index.js';
 import type { BackgroundTask } from './capability.js';
 import { createServices, resolveServiceKeys } from './services.js';
@@ -123,14 +123,16 @@ async function main(): Promise<void> {
 
   // A platform's SDK (Bolt, discord.js) is loaded only when that platform is configured: each costs
   // start-up time and tens of MB of memory (bench/results.md).
+  // Searchable choices (Slack external_select, Discord autocomplete) ask the core for their options.
+  const suggestions: Suggestions = { suggest: (source, query, limit) => (source === 'ci' ? services.cis.suggest(query, limit) : Promise.resolve([])) };
   if (hasSlack(config)) {
     const { createSlackAdapter } = await import('./platforms/slack/adapter.js');
     const home = { opened: services.home.opened.bind(services.home), tab: services.home.homeTab.bind(services.home) };
-    adapters.push(createSlackAdapter({ config, handler: runtime, http, logger, metrics, home }));
+    adapters.push(createSlackAdapter({ config, handler: runtime, http, logger, metrics, home, suggestions }));
   }
   if (hasDiscord(config)) {
     const { createDiscordAdapter } = await import('./platforms/discord/adapter.js');
-    adapters.push(createDiscordAdapter({ config, handler: runtime, http, logger, store, clock, commands: COMMANDS }));
+    adapters.push(createDiscordAdapter({ config, handler: runtime, http, logger, store, clock, commands: COMMANDS, suggestions }));
   }
   if (shellMode) {
     adapters.push(

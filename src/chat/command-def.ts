@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { MessageKey } from './i18n/catalog.js';
-import type { ChatReply } from './model.js';
+import type { ChatReply, SuggestSource } from './model.js';
 import type { Role } from '../people/roles.js';
 import type { CommandContext } from './context.js';
 
@@ -19,6 +19,8 @@ export interface OptionSpec<S extends z.ZodType = z.ZodType> {
   choices?: readonly string[];
   /** Takes the rest of the text (Slack), e.g. `/fault search printer on floor 3`. */
   rest?: boolean;
+  /** A `string` option whose values are suggested as the person types (Discord autocomplete). */
+  suggest?: SuggestSource;
 }
 
 export type OptionSpecs = Record<string, OptionSpec>;

@@ -70,6 +70,13 @@ export interface FormOption {
 
 export type FormFieldKind = 'text' | 'textarea' | 'select' | 'user';
 
+/**
+ * Where a searchable choice takes its options from as the person types: `ci`, the configuration
+ * items by name or alias. See Suggestions in src/platforms/port.ts.
+ */
+export const SUGGEST_SOURCES = ['ci'] as const;
+export type SuggestSource = (typeof SUGGEST_SOURCES)[number];
+
 export interface FormField {
   id: string;
   label: string;
@@ -79,6 +86,11 @@ export interface FormField {
   maxLength?: number;
   options?: FormOption[];
   initial?: string;
+  /**
+   * A text field that platforms able to search may offer as a searchable choice (Slack:
+   * external_select); the submitted value is an option's value or, where typing is kept, the text.
+   */
+  suggest?: SuggestSource;
 }
 
 export interface ChatForm {

@@ -41,11 +41,18 @@ export async function resolveChangeItems(manager: EntityManager, names: readonly
 export const CI_CHOICE_LIMITS = { options: 100, optionText: 75 } as const;
 
 /**
- * The items as the options of an "affected system" select, by name; undefined when there are none
- * or too many for a static select (the form keeps its text input, matched by name or alias).
+ * How a form offers the "affected system": the items as a fixed list when there are a few
+ * (1..100 whose names fit a static select), `'search'` when there are more (the platforms search
+ * them as the person types: Slack external_select, Discord autocomplete), and undefined when there
+ * are none (plain text). Whatever is offered, typed text is still matched by name or alias on
+ * submission, and text naming no item stays free text.
  */
-export async function ciChoices(manager: EntityManager): Promise<FormOption[] | undefined> {
+export type CiChoices = FormOption[] | 'search' | undefined;
+
+/** The items as the options of an "affected system" field (see CiChoices). */
+export async function ciChoices(manager: EntityManager): Promise<CiChoices> {
   const items = await manager.find(ConfigurationItem, { select: { name: true }, order: { nameKey: 'ASC' }, take: CI_CHOICE_LIMITS.options + 1 });
-  if (items.length === 0 || items.length > CI_CHOICE_LIMITS.options || items.some((i) => i.name.length > CI_CHOICE_LIMITS.optionText)) return undefined;
+  if (items.length === 0) return undefined;
+  if (items.length > CI_CHOICE_LIMITS.options || items.some((i) => i.name.length > CI_CHOICE_LIMITS.optionText)) return 'search';
   return items.map((i) => ({ value: i.name, label: i.name }));
 }

@@ -2,7 +2,8 @@ import { In } from 'typeorm';
 import { type CiCatalog } from './catalog.js';
 import { CiBatches, snapshot, type BatchResult } from './batch.js';
 import { loadCiCatalog } from './catalog-load.js';
-import { ciChoices } from './linking.js';
+import { ciChoices, type CiChoices } from './linking.js';
+import { suggestCis } from './suggest.js';
 import type { FormOption } from '../chat/model.js';
 import { formatCiId, nameKey, parseCiId, type CiEnvironment, type CiType } from './rules.js';
 import { appendAudit } from '../audit/chain.js';
@@ -117,9 +118,14 @@ export class CiService {
     return { items, total };
   }
 
-  /** The items as the options of a form's "affected system" choice, or undefined for a text input (see ciChoices). */
-  choices(): Promise<FormOption[] | undefined> {
+  /** How a form offers the "affected system": a list, a search, or plain text (see CiChoices). */
+  choices(): Promise<CiChoices> {
     return ciChoices(this.store.manager);
+  }
+
+  /** At most `limit` items whose name or alias contains `query`, best first (see suggestCis). */
+  suggest(query: string, limit: number): Promise<FormOption[]> {
+    return suggestCis(this.store.manager, query, limit);
   }
 
   /** Every item that depends on `id`, directly or through others: what is affected if it fails. */

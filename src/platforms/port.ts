@@ -1,4 +1,4 @@
-import type { ChatMessage, ChatReply, ChatTarget, InboundEvent, Platform } from '../chat/model.js';
+import type { ChatMessage, ChatReply, ChatTarget, FormOption, InboundEvent, Platform, SuggestSource } from '../chat/model.js';
 
 /** Where an outbox message landed, so that it can be edited in place later. */
 export interface PostedRef {
@@ -56,6 +56,15 @@ export interface Deliverer {
 /** The incoming half: adapters hand every event to the runtime and render its reply. */
 export interface EventHandler {
   handle(event: InboundEvent): Promise<ChatReply>;
+}
+
+/**
+ * What an adapter with searchable choices needs from the core: the options of a source matching
+ * what someone typed so far (Slack external_select's block_suggestion, Discord autocomplete). The
+ * adapter fits labels and values to its platform's limits; `limit` is its platform's maximum.
+ */
+export interface Suggestions {
+  suggest(source: SuggestSource, query: string, limit: number): Promise<FormOption[]>;
 }
 
 /** A running platform adapter. */

@@ -10,14 +10,15 @@ import type { Config } from '../../config.js';
 import type { HttpServer } from '../../http/server.js';
 import type { Logger } from '../../logger.js';
 import type { Store } from '../../store/store.js';
-import type { EventHandler, PlatformAdapter } from '../port.js';
+import type { EventHandler, PlatformAdapter, Suggestions } from '../port.js';
+import { autocompleteChoices } from './autocomplete.js';
 import { discordSettings, type DiscordSettings } from './config.js';
 import { loggableError } from './delivery-errors.js';
 import { DiscordDeliverer } from './deliverer.js';
 import { FormDrafts } from './form-drafts.js';
 import { DiscordGateway, isTokenRefused } from './gateway.js';
 import { DISCORD_INTERACTIONS_PATH, mountHttpInteractions } from './http-interactions.js';
-import { parseInteraction } from './inbound.js';
+import { parseInteraction, type AutocompleteInbound } from './inbound.js';
 import { DEFAULT_DISCORD_TIMINGS, DiscordInteractionProcessor, type DiscordTimings } from './processor.js';
 import { registerCommands } from './register.js';
 import { createRest, restCallback, restFollowUps } from './rest.js';
@@ -31,6 +32,8 @@ export interface DiscordAdapterDeps {
   store: Store;
   clock: Clock;
   commands: readonly CommandDef[];
+  /** Options suggested as people type (autocomplete); without it, autocomplete offers nothing. */
+  suggestions?: Suggestions;
   /** Tests shorten Discord's windows; production uses the defaults. */
   timings?: Partial<DiscordTimings>;
 }
@@ -63,6 +66,7 @@ class DiscordAdapter implements PlatformAdapter {
     this.logger = deps.logger.child({ platform: 'discord' });
     this.rest = createRest({ token: settings.token, ...(settings.apiUrl ? { apiUrl: settings.apiUrl } : {}) });
     this.deliverer = new DiscordDeliverer(this.rest);
+    const suggestions = deps.suggestions;
     this.processor = new DiscordInteractionProcessor({
       handler: deps.handler,
       drafts: new FormDrafts(deps.store, deps.clock),
@@ -70,6 +74,7 @@ class DiscordAdapter implements PlatformAdapter {
       logger: this.logger,
       defaultLocale: deps.config.DEFAULT_LOCALE,
       timings: { ...DEFAULT_DISCORD_TIMINGS, ...deps.timings },
+      ...(suggestions ? { autocomplete: (inbound: AutocompleteInbound) => autocompleteChoices(deps.commands, suggestions, inbound) } : {}),
     });
     if (settings.mode === 'gateway') {
       this.gateway = new DiscordGateway({

@@ -8,6 +8,8 @@ export interface CommandOption {
   type: number;
   value?: string | number | boolean | undefined;
   options?: CommandOption[] | undefined;
+  /** In an autocomplete interaction: the option being typed. */
+  focused?: boolean | undefined;
 }
 
 export interface ResolvedUser {

@@ -28,6 +28,8 @@ export interface ValueOptionPayload {
   description_localizations: Record<string, string>;
   required: boolean;
   choices?: ChoicePayload[];
+  /** Discord asks the bot for choices as the person types (interaction type 4); never with `choices`. */
+  autocomplete?: boolean;
 }
 
 export interface SubcommandPayload {
@@ -89,6 +91,8 @@ function valueOption(name: string, option: OptionSpec, where: string): ValueOpti
   // More than 25 choices cannot be offered as a list; the option is then free text, checked by its schema.
   if (option.kind === 'choice' && option.choices && option.choices.length > 0 && option.choices.length <= L.commandChoices) {
     payload.choices = option.choices.map((choice) => ({ name: fitNonEmpty(choice, L.choiceName), value: choice.slice(0, L.choiceValue) }));
+  } else if (option.suggest && option.kind === 'string') {
+    payload.autocomplete = true;
   }
   return payload;
 }

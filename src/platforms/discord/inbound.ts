@@ -22,6 +22,7 @@ const optionSchema: z.ZodType<CommandOption> = z.lazy(() =>
     type: z.number().int().min(1).max(11),
     value: z.union([z.string().max(6000), z.number(), z.boolean()]).optional(),
     options: z.array(optionSchema).max(25).optional(),
+    focused: z.boolean().optional(),
   }),
 );
 
@@ -83,10 +84,14 @@ export type DiscordInbound =
   | { kind: 'formComponent'; ref: InteractionRef; draft: string; step: number; part: string; values: string[] }
   /** `fromStep`: the modal was opened from one of the form's own step messages (which may be updated). */
   | { kind: 'modalSubmit'; ref: InteractionRef; draft: string; step: number; fromStep: boolean; values: Record<string, string> }
+  /** Someone typing into an option with autocomplete: `path` is the command, group and subcommand names. */
+  | { kind: 'autocomplete'; ref: InteractionRef; path: string[]; option: string; query: string }
   /** Something from an older message or modal the bot no longer understands: told so, privately. */
   | { kind: 'stale'; ref: InteractionRef; reason: string }
   /** Genuine Discord traffic the bot does not act on (autocomplete, context menus). */
   | { kind: 'ignored'; reason: string; ref?: InteractionRef };
+
+export type AutocompleteInbound = Extract<DiscordInbound, { kind: 'autocomplete' }>;
 
 export type InboundParse = { ok: true; inbound: DiscordInbound } | { ok: false; problem: string };
 
@@ -129,6 +134,8 @@ export function parseInteraction(payload: unknown): InboundParse {
       return parseComponent(ref, data);
     case INTERACTION_TYPE.modalSubmit:
       return parseModalSubmit(ref, data);
+    case INTERACTION_TYPE.autocomplete:
+      return parseAutocomplete(ref, data);
     default:
       return { ok: true, inbound: { kind: 'ignored', reason: `interaction type ${base.data.type}`, ref } };
   }
@@ -143,6 +150,22 @@ function parseCommand(ref: InteractionRef, raw: unknown): InboundParse {
   const event: CommandEvent = { type: 'command', actor: ref.actor, command: data.name, text: commandText(data.options, data.resolved?.users ?? {}) };
   if (ref.channelId) event.channelId = ref.channelId;
   return { ok: true, inbound: { kind: 'command', ref, event } };
+}
+
+/** The focused option of an autocomplete interaction, under its subcommand (and group) if any. */
+function parseAutocomplete(ref: InteractionRef, raw: unknown): InboundParse {
+  const parsed = commandDataSchema.safeParse(raw);
+  if (!parsed.success) return { ok: false, problem: problemOf(parsed.error) };
+  const path = [parsed.data.name];
+  let options = parsed.data.options ?? [];
+  // Subcommands (1) and groups (2) nest the typed options one or two levels down.
+  for (let first = options[0]; first && (first.type === 1 || first.type === 2); first = options[0]) {
+    path.push(first.name);
+    options = first.options ?? [];
+  }
+  const focused = options.find((o) => o.focused === true);
+  if (!focused) return { ok: true, inbound: { kind: 'ignored', reason: 'autocomplete without a focused option', ref } };
+  return { ok: true, inbound: { kind: 'autocomplete', ref, path, option: focused.name, query: String(focused.value ?? '') } };
 }
 
 function parseComponent(ref: InteractionRef, raw: unknown): InboundParse {

@@ -9,7 +9,8 @@ import type { EventHandler } from '../port.js';
 import { errorFields } from './delivery-errors.js';
 import type { Draft, FormDrafts } from './form-drafts.js';
 import { missingChoices, planSteps, renderChoiceStep, renderGate, renderModal, stepOf, submittedValues } from './forms.js';
-import { INTERACTION_TYPE, type DiscordInbound, type InteractionRef } from './inbound.js';
+import type { ChoicePayload } from './commands.js';
+import { INTERACTION_TYPE, type AutocompleteInbound, type DiscordInbound, type InteractionRef } from './inbound.js';
 import { renderMessage } from './render.js';
 import { CALLBACK, InteractionReply, type FollowUps, type SendResponse } from './responder.js';
 
@@ -29,6 +30,8 @@ export interface ProcessorDeps {
   logger: Logger;
   defaultLocale: Locale;
   timings: DiscordTimings;
+  /** The choices for an autocomplete interaction (autocomplete.ts); without it, none are offered. */
+  autocomplete?: (inbound: AutocompleteInbound) => Promise<ChoicePayload[]>;
 }
 
 type Settled<T> = { settled: true; value: T } | { settled: false };
@@ -74,6 +77,8 @@ export class DiscordInteractionProcessor {
           return await this.onFormComponent(turn, inbound.draft, inbound.step, inbound.part, inbound.values);
         case 'modalSubmit':
           return await this.onModalSubmit(turn, inbound.draft, inbound.step, inbound.values);
+        case 'autocomplete':
+          return await reply.autocomplete(await this.choices(inbound));
         case 'stale':
           this.deps.logger.info({ reason: inbound.reason }, 'discord: stale interaction');
           return await reply.message(renderMessage(plain(turn.t('core.error.unknownAction'))));
@@ -87,6 +92,16 @@ export class DiscordInteractionProcessor {
       await reply.message(renderMessage(plain(turn.t('discord.error.unexpected', { ref: id }))));
     } finally {
       await reply.finish();
+    }
+  }
+
+  /** Choices for an autocomplete; a failure offers none (Discord shows "loading options failed"). */
+  private async choices(inbound: AutocompleteInbound): Promise<ChoicePayload[]> {
+    try {
+      return (await this.deps.autocomplete?.(inbound)) ?? [];
+    } catch (error) {
+      this.deps.logger.error({ err: error, option: inbound.option }, 'discord: autocomplete failed');
+      return [];
     }
   }
 

@@ -89,10 +89,11 @@ export class InteractionReply {
     return true;
   }
 
-  async autocomplete(): Promise<void> {
+  /** The answer to an autocomplete interaction (type 8); the caller fits the choices to Discord's limits. */
+  async autocomplete(choices: readonly { name: string; value: string }[] = []): Promise<void> {
     if (this.state !== 'open') return;
     this.state = 'answered';
-    await this.initial({ type: CALLBACK.autocomplete, data: { choices: [] } });
+    await this.initial({ type: CALLBACK.autocomplete, data: { choices } });
   }
 
   /** A private answer: replaces the bot's own step message, or appears as a new ephemeral message. */

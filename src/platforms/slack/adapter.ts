@@ -8,7 +8,7 @@ import type { HttpServer } from '../../http/server.js';
 import type { Metrics } from '../../http/metrics.js';
 import type { Logger } from '../../logger.js';
 import type { HomeHooks } from '../home-port.js';
-import type { EventHandler, PlatformAdapter } from '../port.js';
+import type { EventHandler, PlatformAdapter, Suggestions } from '../port.js';
 import { createSlackApp } from './app.js';
 import type { SlackDeliverer } from './deliverer.js';
 import { SLACK_EVENTS_PATH } from './http-receiver.js';
@@ -25,6 +25,8 @@ export interface SlackAdapterDeps {
   timings?: Partial<SlackTimings>;
   /** The personal overview (App Home). */
   home?: HomeHooks;
+  /** Options for searchable choices (block_suggestion). */
+  suggestions?: Suggestions;
 }
 
 /** Token problems that only an admin can fix: starting anyway would only hide them. */
@@ -66,6 +68,7 @@ class SlackAdapter implements PlatformAdapter {
       requests: new SlackRequestMetrics(deps.metrics),
       timings: { ...DEFAULT_TIMINGS, ...deps.timings },
       ...(deps.home ? { home: deps.home } : {}),
+      ...(deps.suggestions ? { suggestions: deps.suggestions } : {}),
     });
     this.app = slack.app;
     this.socket = slack.socket;

@@ -5,7 +5,7 @@ import { App, type SocketModeReceiver } from '@slack/bolt';
 import type { Config } from '../../config.js';
 import type { HttpServer } from '../../http/server.js';
 import type { Logger } from '../../logger.js';
-import type { EventHandler } from '../port.js';
+import type { EventHandler, Suggestions } from '../port.js';
 import type { HomeHooks } from '../home-port.js';
 import { DirectChannels, SlackDeliverer } from './deliverer.js';
 import { registerHomeListener } from './home-listener.js';
@@ -15,6 +15,7 @@ import { ReplySender } from './reply-sender.js';
 import type { SlackRequestMetrics } from './request-metrics.js';
 import { sdkLogger } from './sdk-logger.js';
 import { createSocketModeReceiver } from './socket-receiver.js';
+import { registerSuggestionListener } from './suggestions.js';
 import { webClientOptions } from './web-client.js';
 
 export interface SlackAppDeps {
@@ -26,6 +27,8 @@ export interface SlackAppDeps {
   timings: SlackTimings;
   /** The personal overview (App Home); without it the bot ignores app_home_opened. */
   home?: HomeHooks;
+  /** Options for searchable choices (external_select); without it only the typed text is offered. */
+  suggestions?: Suggestions;
 }
 
 export interface SlackApp {
@@ -66,6 +69,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     timings,
   });
   if (deps.home) registerHomeListener(app, deps.home, logger);
+  registerSuggestionListener(app, { logger, requests, defaultLocale: config.DEFAULT_LOCALE, ...(deps.suggestions ? { suggestions: deps.suggestions } : {}) });
   return { app, socket, deliverer: new SlackDeliverer(app.client, directChannels, deps.home) };
 }
 

@@ -205,6 +205,7 @@ export function submittedValues(inputIds: string[], state: Record<string, Record
 function valueOf(entry: StateValue): string {
   switch (entry.type) {
     case 'static_select':
+    case 'external_select':
       return entry.selected_option?.value ?? '';
     case 'users_select':
       return entry.selected_user ?? '';

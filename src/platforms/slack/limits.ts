@@ -24,6 +24,9 @@ export const SLACK_LIMITS = {
   selectOptions: 100,
   optionText: 75,
   optionValue: 75,
+  /** The options an external_select's options request may answer with, and their values' length. */
+  externalOptions: 100,
+  externalOptionValue: 150,
   privateMetadata: 3000,
   messageText: 40_000,
 } as const;

@@ -77,7 +77,8 @@ export function buildSlackManifest(commands: CommandDef[], options: ManifestOpti
     },
     oauth_config: { scopes: { bot: [...BOT_SCOPES] } },
     settings: {
-      interactivity: { is_enabled: true, ...(socketMode ? {} : { request_url: requestUrl }) },
+      // Options for searchable choices (external_select) are asked at the same URL as everything else.
+      interactivity: { is_enabled: true, ...(socketMode ? {} : { request_url: requestUrl, message_menu_options_url: requestUrl }) },
       event_subscriptions: { bot_events: [...BOT_EVENTS], ...(socketMode ? {} : { request_url: requestUrl }) },
       org_deploy_enabled: false,
       socket_mode_enabled: socketMode,

@@ -1,6 +1,7 @@
 // ChatForm -> Slack modal, and the way back: the submitted view's state -> form values.
-import type { InputBlock, InputBlockElement, ModalView, PlainTextOption } from '@slack/web-api';
-import type { ChatForm, FormField } from '../../chat/model.js';
+import type { ExternalSelect, InputBlock, InputBlockElement, ModalView, PlainTextOption } from '@slack/web-api';
+import type { ChatForm, FormField, SuggestSource } from '../../chat/model.js';
+import { SUGGEST_MIN_QUERY, suggestActionId } from './action-ids.js';
 import { SLACK_LIMITS } from './limits.js';
 import { ELLIPSIS, truncatePlain } from './truncate.js';
 
@@ -79,6 +80,7 @@ function inputBlock(field: FormField): InputBlock {
 }
 
 function inputElement(field: FormField): InputBlockElement {
+  if (field.suggest) return externalSelect(field, field.suggest);
   const options = selectOptions(field);
   if (field.kind === 'select' && options.length > 0) {
     const initial = options.find((option) => option.value === field.initial);
@@ -96,6 +98,20 @@ function inputElement(field: FormField): InputBlockElement {
     max_length: maxLength,
     ...(field.initial ? { initial_value: field.initial.slice(0, maxLength) } : {}),
   };
+}
+
+/**
+ * A searchable choice: Slack asks the bot for options as the person types (block_suggestion,
+ * answered in suggestions.ts). The action id names the source, so the answer needs no other state;
+ * the value comes back like a static select's, at `state.values[field id]`.
+ */
+function externalSelect(field: FormField, source: SuggestSource): ExternalSelect {
+  const actionId = suggestActionId(source, field.id);
+  if (actionId.length > SLACK_LIMITS.actionId) throw new FormTooLargeError(`field id longer than ${SLACK_LIMITS.actionId - actionId.length + field.id.length}`);
+  // An initial value too long for an option value cannot be shown as chosen; the person picks again.
+  const initial = field.initial?.trim();
+  const initialOption = initial && initial.length <= SLACK_LIMITS.externalOptionValue ? { text: plain(initial, SLACK_LIMITS.optionText), value: initial } : undefined;
+  return { type: 'external_select', action_id: actionId, min_query_length: SUGGEST_MIN_QUERY, ...(initialOption ? { initial_option: initialOption } : {}) };
 }
 
 /** Slack allows 100 options with values up to 75 characters; a longer value cannot be cut, so it is left out. */
