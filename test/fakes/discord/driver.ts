@@ -118,7 +118,7 @@ export class DiscordBotDriver {
    * `/ops role add user:@li.wei role:engineer` is `command({ command: 'ops role add', options: { user: LI_WEI, role: 'engineer' } })`.
    * Built from the registered commands, checked the way the Discord client checks what people type.
    */
-  buildCommand(input: { user: DiscordUser; channelId: string; command: string; options?: Record<string, OptionValue> }): InteractionRecord {
+  buildCommand(input: { user: DiscordUser; channelId: string; command: string; options?: Record<string, OptionValue> }, focused?: string): InteractionRecord {
     const [name = '', ...path] = input.command.trim().split(/\s+/);
     const registered = this.fake.registered.guilds.get(this.fake.guildId) ?? this.fake.registered.global ?? [];
     const command = registered.find((c) => c.name === name);
@@ -132,7 +132,15 @@ export class DiscordBotDriver {
         const value = given[optionName];
         delete given[optionName];
         if (value === undefined) {
-          if (option.required === true) throw new Error(`fake discord: option ${optionName} is required`);
+          // While typing (autocomplete), required options may still be empty.
+          if (option.required === true && focused === undefined) throw new Error(`fake discord: option ${optionName} is required`);
+          continue;
+        }
+        if (optionName === focused) {
+          if (option.autocomplete !== true) throw new Error(`fake discord: option ${optionName} was not registered with autocomplete`);
+          if (typeof value !== 'string') throw new Error(`fake discord: option ${optionName} takes text`);
+          // What is typed so far need not be a valid value yet.
+          result.push({ name: optionName, type: option.type, value, focused: true });
           continue;
         }
         if (option.type === 6) {
@@ -168,7 +176,16 @@ export class DiscordBotDriver {
     }
     const data: Json = { id: String(command.id), name, type: 1, options, ...(this.fake.registered.guilds.has(this.fake.guildId) ? { guild_id: this.fake.guildId } : {}) };
     if (Object.keys(users).length > 0) data.resolved = { users };
-    return this.fake.mintInteraction({ type: 2, user: input.user, channelId: input.channelId, data });
+    return this.fake.mintInteraction({ type: focused === undefined ? 2 : 4, user: input.user, channelId: input.channelId, data });
+  }
+
+  /**
+   * Someone typing `typed` into option `focused` of a command (interaction type 4); the answer is
+   * checked against Discord's limits for autocomplete choices (problems).
+   */
+  async autocomplete(input: { user: DiscordUser; channelId: string; command: string; focused: string; typed: string; options?: Record<string, OptionValue> }): Promise<InteractionResult> {
+    const options = { ...input.options, [input.focused]: input.typed };
+    return this.send(this.buildCommand({ user: input.user, channelId: input.channelId, command: input.command, options }, input.focused));
   }
 
   async command(input: { user: DiscordUser; channelId: string; command: string; options?: Record<string, OptionValue> }, signature: SignatureMode = 'valid'): Promise<InteractionResult> {

@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { FAKE_DISCORD_LIMITS as L } from './limits.js';
-import { isRecord, validateCommands, validateMessage, validateModal } from './validator.js';
+import { isRecord, validateAutocompleteResult, validateCommands, validateMessage, validateModal } from './validator.js';
 
 export type Json = Record<string, unknown>;
 
@@ -675,7 +675,7 @@ export class FakeDiscordServer {
       case CALLBACK.modal:
         return validateModal(data);
       case CALLBACK.autocomplete:
-        return isRecord(data) && Array.isArray(data.choices) && data.choices.length <= 25 ? [] : ['choices: up to 25 required'];
+        return validateAutocompleteResult(data);
       default:
         return record.type === INTERACTION.ping || data === undefined ? [] : ['data: not expected'];
     }

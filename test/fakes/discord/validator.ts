@@ -237,6 +237,22 @@ export function validateModal(data: unknown): string[] {
 }
 
 /** `PUT /applications/{id}/commands`: naming, sizes, counts and structure of chat-input commands. */
+/**
+ * The data of an autocomplete result (callback type 8): `choices`, at most 25, each with a name of
+ * 1-100 characters and a string value of at most 100 (or a number).
+ */
+export function validateAutocompleteResult(data: unknown): string[] {
+  const p = new Problems();
+  if (!isRecord(data) || !Array.isArray(data.choices)) return ['choices: required'];
+  if (data.choices.length > L.commandChoices) p.add('choices', `at most ${L.commandChoices} choices (got ${data.choices.length})`);
+  data.choices.forEach((choice: unknown, i) => {
+    if (!isRecord(choice)) return p.add(`choices[${i}]`, 'must be an object');
+    p.string(`choices[${i}].name`, choice.name, { min: 1, max: L.choiceName, required: true });
+    if (typeof choice.value !== 'number') p.string(`choices[${i}].value`, choice.value, { max: L.choiceValue, required: true });
+  });
+  return p.list;
+}
+
 export function validateCommands(body: unknown): string[] {
   const p = new Problems();
   if (!Array.isArray(body)) return ['body: must be an array of commands'];
@@ -303,6 +319,11 @@ function checkOptionList(p: Problems, path: string, options: unknown, level: Lev
     if (typeof option.type !== 'number' || option.type < 3 || option.type > 11) p.add(`${at}.type`, 'unknown option type');
     if (option.required === true && sawOptional) p.add(at, 'required options must come before optional ones');
     if (option.required !== true) sawOptional = true;
+    if (option.autocomplete !== undefined) {
+      if (typeof option.autocomplete !== 'boolean') p.add(`${at}.autocomplete`, 'must be a boolean');
+      if (option.autocomplete === true && ![3, 4, 10].includes(Number(option.type))) p.add(`${at}.autocomplete`, 'only string, integer and number options autocomplete');
+      if (option.autocomplete === true && option.choices !== undefined) p.add(`${at}.autocomplete`, 'cannot be set with choices');
+    }
     if (option.choices !== undefined) {
       if (!Array.isArray(option.choices)) return p.add(`${at}.choices`, 'must be an array');
       if (option.choices.length > L.commandChoices) p.add(`${at}.choices`, `at most ${L.commandChoices} choices`);

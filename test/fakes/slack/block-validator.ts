@@ -57,10 +57,36 @@ class Checker {
   }
 }
 
-function checkOption(c: Checker, path: string, option: unknown): void {
+function checkOption(c: Checker, path: string, option: unknown, maxValue: number = L.optionValue): void {
   if (!isRecord(option)) return c.fail(path, 'must be an option object');
   c.text(`${path}.text`, option.text, { max: L.optionText, plainOnly: true });
-  c.string(`${path}.value`, option.value, L.optionValue, { required: true });
+  c.string(`${path}.value`, option.value, maxValue, { required: true });
+}
+
+function checkExternalSelect(c: Checker, path: string, element: Record<string, unknown>): void {
+  c.actionId(`${path}.action_id`, element.action_id);
+  c.text(`${path}.placeholder`, element.placeholder, { max: L.placeholder, plainOnly: true, required: false });
+  const min = element.min_query_length;
+  if (min !== undefined && (typeof min !== 'number' || !Number.isInteger(min) || min < 0)) c.fail(`${path}.min_query_length`, 'must be a non-negative integer');
+  if (element.options !== undefined) c.fail(`${path}.options`, 'not allowed on an external_select (options come from the options load URL)');
+  if (element.initial_option !== undefined) checkOption(c, `${path}.initial_option`, element.initial_option, L.externalOptionValue);
+}
+
+/**
+ * The answer to a block_suggestion: `{options: [...]}` with at most 100 options (plain_text of at most
+ * 75 characters, values of at most 150), or `{option_groups: [...]}`. Problems, empty when Slack
+ * would show it.
+ */
+export function validateOptionsResponse(body: unknown): string[] {
+  const c = new Checker();
+  if (!isRecord(body)) return ['options response must be a JSON object'];
+  const options = body.options;
+  if (!Array.isArray(options)) return ['options response needs an options array'];
+  if (options.length > L.externalOptions) c.fail('options', `no more than ${L.externalOptions} items allowed (got ${options.length})`);
+  options.forEach((option, i) => checkOption(c, `options[${i}]`, option, L.externalOptionValue));
+  const values = options.map((o) => (isRecord(o) ? o.value : undefined));
+  if (new Set(values).size !== values.length) c.fail('options', 'values must be unique');
+  return c.problems;
 }
 
 function checkButton(c: Checker, path: string, element: Record<string, unknown>): void {
@@ -106,7 +132,7 @@ function checkPlainTextInput(c: Checker, path: string, element: Record<string, u
   }
 }
 
-const PICKERS = ['static_select', 'users_select', 'multi_static_select', 'multi_users_select', 'conversations_select', 'channels_select'];
+const PICKERS = ['static_select', 'external_select', 'users_select', 'multi_static_select', 'multi_users_select', 'conversations_select', 'channels_select'];
 const CHOOSERS = ['datepicker', 'datetimepicker', 'timepicker', 'checkboxes', 'radio_buttons'];
 const INPUT_ELEMENTS = new Set(['plain_text_input', 'email_text_input', 'number_input', 'url_text_input', ...PICKERS, ...CHOOSERS]);
 const ACTION_ELEMENTS = new Set(['button', 'overflow', ...PICKERS, ...CHOOSERS]);
@@ -119,6 +145,8 @@ function checkElement(c: Checker, path: string, element: unknown, allowed: Set<s
       return checkButton(c, path, element);
     case 'static_select':
       return checkStaticSelect(c, path, element);
+    case 'external_select':
+      return checkExternalSelect(c, path, element);
     case 'plain_text_input':
       return checkPlainTextInput(c, path, element);
     case 'users_select':

@@ -4,6 +4,7 @@
 import { createHmac } from 'node:crypto';
 import { isRecord, validateMessage, validateView } from './block-validator.js';
 import { FAKE_SLACK_LIMITS as L } from './limits.js';
+import { blockSuggestionPayload, externalSelectOf, optionsOf } from './options-request.js';
 import type { ApiBody, FakeSlackServer, OpenedView } from './server.js';
 
 export function signSlackRequest(secret: string, body: string, timestamp: number): string {
@@ -84,6 +85,16 @@ export interface SubmitInput {
   user?: SlackUser;
 }
 
+export interface SuggestInput {
+  /** The block_id of the external_select (the bot uses the field id). */
+  blockId: string;
+  /** What the person typed so far. */
+  query: string;
+  /** Defaults to the last view the bot opened. */
+  view?: OpenedView;
+  user?: SlackUser;
+}
+
 export const DEFAULT_USER: SlackUser = { id: 'U0ALICE', name: 'alice' };
 const DEFAULT_CHANNEL = { id: 'C0OPS', name: 'ops' };
 const APP_ID = 'AFAKE';
@@ -118,6 +129,8 @@ function findButton(blocks: unknown[], actionId: string, value: string | undefin
 
 export class SlackBotDriver {
   private eventSequence = 0;
+  /** The options each external_select (by view id and block id) showed last: what can be picked. */
+  private readonly loadedOptions = new Map<string, ApiBody[]>();
 
   constructor(private readonly options: DriverOptions) {}
 
@@ -211,10 +224,28 @@ export class SlackBotDriver {
     return { ...answer, triggerId, responseUrl };
   }
 
+  /**
+   * Types into an external_select: a signed block_suggestion to the bot (the options load URL is the
+   * events URL, as the manifest sets it). The answer's options are checked against Slack's limits
+   * (problems) and become what the menu offers, so that submitView can pick one of them.
+   */
+  async suggest(input: SuggestInput, options: SendOptions = {}): Promise<BotAnswer & { options: ApiBody[] }> {
+    const opened = input.view ?? this.fake.lastView();
+    if (!opened) throw new Error('fake slack: no view was opened');
+    const select = externalSelectOf(opened, input.blockId);
+    const payload = blockSuggestionPayload({ view: opened, select, query: input.query, user: input.user ?? DEFAULT_USER, teamId: this.fake.teamId, appId: APP_ID });
+    const answer = await this.sendPayload(payload, options);
+    const loaded = answer.status === 200 ? optionsOf(answer.json) : { options: [], problems: [`options request answered ${answer.status}`] };
+    answer.problems.push(...loaded.problems);
+    this.loadedOptions.set(`${opened.id}/${input.blockId}`, loaded.options);
+    return { ...answer, options: loaded.options };
+  }
+
   async submitView(input: SubmitInput, options: SendOptions = {}): Promise<BotAnswer> {
     const user = input.user ?? DEFAULT_USER;
     const opened = input.view ?? this.fake.lastView();
     if (!opened) throw new Error('fake slack: no view was opened');
+    const loaded = (blockId: string) => this.loadedOptions.get(`${opened.id}/${blockId}`) ?? [];
     const payload = {
       type: 'view_submission',
       team: { id: this.fake.teamId, domain: 'fake' },
@@ -222,7 +253,7 @@ export class SlackBotDriver {
       api_app_id: APP_ID,
       token: 'deprecated-verification-token',
       trigger_id: this.fake.mintTriggerId(),
-      view: { ...opened.view, state: { values: stateValues(blocksOf(opened.view), input.values) } },
+      view: { ...opened.view, state: { values: stateValues(blocksOf(opened.view), input.values, loaded) } },
       response_urls: [],
       is_enterprise_install: false,
       enterprise: null,
@@ -308,7 +339,7 @@ export class SlackBotDriver {
  * required inputs, max_length and select options before it submits, so a test asking for anything
  * else is a mistake in the test and throws.
  */
-function stateValues(blocks: unknown[], values: Record<string, string>): Record<string, Record<string, ApiBody>> {
+function stateValues(blocks: unknown[], values: Record<string, string>, loaded: (blockId: string) => ApiBody[]): Record<string, Record<string, ApiBody>> {
   const state: Record<string, Record<string, ApiBody>> = {};
   for (const block of blocks) {
     if (!isRecord(block) || block.type !== 'input' || !isRecord(block.element)) continue;
@@ -323,6 +354,14 @@ function stateValues(blocks: unknown[], values: Record<string, string>): Record<
         const option = value ? options.find((o) => isRecord(o) && o.value === value) : null;
         if (option === undefined) throw new Error(`fake slack: ${blockId} has no option ${value}`);
         state[blockId] = { [actionId]: { type: 'static_select', selected_option: option } };
+        break;
+      }
+      case 'external_select': {
+        // Only what the menu showed (its initial option, or options the bot answered) can be picked.
+        const shown = [...(isRecord(element.initial_option) ? [element.initial_option] : []), ...loaded(blockId)];
+        const option = value ? shown.find((o) => o.value === value) : null;
+        if (option === undefined) throw new Error(`fake slack: ${blockId} never offered ${value}`);
+        state[blockId] = { [actionId]: { type: 'external_select', selected_option: option } };
         break;
       }
       case 'users_select':

@@ -23,7 +23,8 @@ export type {
   SlackUser,
   SlashCommandInput,
   SubmitInput,
+  SuggestInput,
 } from './bot-driver.js';
-export { validateHomeView, validateMessage, validateView } from './block-validator.js';
+export { validateHomeView, validateMessage, validateOptionsResponse, validateView } from './block-validator.js';
 export type { SlackRefusal } from './block-validator.js';
 export { FAKE_SLACK_LIMITS } from './limits.js';

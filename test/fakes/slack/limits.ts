@@ -21,6 +21,9 @@ export const FAKE_SLACK_LIMITS = {
   selectOptions: 100,
   optionText: 75,
   optionValue: 75,
+  /** An external_select's options response: at most 100 options, values up to 150 characters. */
+  externalOptions: 100,
+  externalOptionValue: 150,
   placeholder: 150,
   inputLabel: 2000,
   inputHint: 2000,
