@@ -41,7 +41,7 @@ describe('Slack app manifest', () => {
       },
     ]);
     expect(manifest.settings).toMatchObject({
-      interactivity: { is_enabled: true, request_url: 'https://ops.example.org/slack/events' },
+      interactivity: { is_enabled: true, request_url: 'https://ops.example.org/slack/events', message_menu_options_url: 'https://ops.example.org/slack/events' },
       socket_mode_enabled: false,
     });
     expect(manifest.oauth_config?.scopes?.bot).toEqual([
