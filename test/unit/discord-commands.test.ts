@@ -6,6 +6,7 @@ import { routeCommand } from '../../src/chat/command-router.js';
 import { done } from '../../src/chat/interactions.js';
 import { CommandPayloadError, commandPayload, commandPayloads, type GroupPayload, type SubcommandPayload } from '../../src/platforms/discord/commands.js';
 import { commandText } from '../../src/platforms/discord/command-text.js';
+import { suggestSourceOf } from '../../src/platforms/discord/autocomplete.js';
 import { validateCommands } from '../fakes/discord/index.js';
 
 const byName = (name: string) => {
@@ -51,6 +52,26 @@ describe('Discord command registration from the command definitions', () => {
       },
     ]);
     expect(subs[2]?.options[0]).toMatchObject({ name: 'id', type: 3, required: true });
+  });
+
+  it('offers /fault report system with autocomplete over the configuration items, and finds its source again', () => {
+    const report = (commandPayload(byName('fault')).options as SubcommandPayload[])[0];
+    expect(report?.options).toEqual([
+      {
+        type: 3,
+        name: 'system',
+        description: 'Affected system: a configuration item name or alias (type to search)',
+        description_localizations: { 'zh-CN': '受影响系统：配置项名称或别名（输入即可搜索）' },
+        required: false,
+        autocomplete: true,
+      },
+    ]);
+    expect(suggestSourceOf(COMMANDS, ['fault', 'report'], 'system')).toBe('ci');
+    expect(suggestSourceOf(COMMANDS, ['fault', 'search'], 'text')).toBeUndefined();
+    expect(suggestSourceOf(COMMANDS, ['fault', 'nosuch'], 'system')).toBeUndefined();
+    expect(suggestSourceOf(COMMANDS, ['nosuch'], 'system')).toBeUndefined();
+    // The Slack text the command becomes prefills the form's affected system.
+    expect(commandText([{ name: 'report', type: 1, options: [{ name: 'system', type: 3, value: '数据库 主库' }] }])).toBe('report system="数据库 主库"');
   });
 
   it('makes /ops role a subcommand group whose add takes a USER option and the role as choices', () => {

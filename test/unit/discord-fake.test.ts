@@ -1,6 +1,6 @@
 // The fake Discord is only worth something if it refuses what Discord refuses (PLATFORM-FACTS.md).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeDiscordServer, snowflake, validateCommands, validateMessage, validateModal, type DiscordUser } from '../fakes/discord/index.js';
+import { FakeDiscordServer, snowflake, validateAutocompleteResult, validateCommands, validateMessage, validateModal, type DiscordUser } from '../fakes/discord/index.js';
 
 const button = (customId: string, label = 'Go') => ({ type: 2, style: 2, custom_id: customId, label });
 const row = (...components: unknown[]) => ({ type: 1, components });
@@ -79,6 +79,26 @@ describe('the fake Discord refuses what Discord refuses', () => {
       '[3].options[0].choices: at most 25 choices',
       `[4].name: "has space" does not match ${"^[-_'\\p{L}\\p{N}]{1,32}$"}`,
     ]);
+  });
+
+  it('refuses autocomplete on options that cannot have it, and autocomplete results past their limits', () => {
+    const option = { type: 3, name: 'system', description: 'd', required: false };
+    expect(
+      validateCommands([
+        { name: 'ok', description: 'd', options: [{ ...option, autocomplete: true }] },
+        { name: 'user', description: 'd', options: [{ ...option, type: 6, autocomplete: true }] },
+        { name: 'both', description: 'd', options: [{ ...option, autocomplete: true, choices: [{ name: 'a', value: 'a' }] }] },
+      ]),
+    ).toEqual(['[1].options[0].autocomplete: only string, integer and number options autocomplete', '[2].options[0].autocomplete: cannot be set with choices']);
+    const choice = (name: string, value: string) => ({ name, value });
+    expect(validateAutocompleteResult({ choices: Array.from({ length: 25 }, (_, i) => choice('n'.repeat(100), `${i}`.padEnd(100, 'v'))) })).toEqual([]);
+    expect(validateAutocompleteResult({ choices: Array.from({ length: 26 }, (_, i) => choice('n', `${i}`)) })).toEqual(['choices: at most 25 choices (got 26)']);
+    expect(validateAutocompleteResult({ choices: [choice('n'.repeat(101), 'v'), choice('', 'v'), choice('n', 'v'.repeat(101))] })).toEqual([
+      'choices[0].name: must be at most 100 characters (got 101)',
+      'choices[1].name: must be at least 1 characters',
+      'choices[2].value: must be at most 100 characters (got 101)',
+    ]);
+    expect(validateAutocompleteResult({})).toEqual(['choices: required']);
   });
 
   it('answers REST calls without the bot token with 401, and 429 with retry_after when asked to', async () => {

@@ -1,6 +1,6 @@
 // The fake is only worth something if it refuses what Slack refuses: these pin its validator down.
 import { describe, expect, it } from 'vitest';
-import { validateMessage, validateView } from '../fakes/slack/index.js';
+import { validateMessage, validateOptionsResponse, validateView } from '../fakes/slack/index.js';
 
 const text = (t: string) => ({ type: 'mrkdwn', text: t });
 const plain = (t: string) => ({ type: 'plain_text', text: t });
@@ -73,6 +73,9 @@ describe('fake Slack view validation', () => {
     ['a select with 101 options', modal({ blocks: [input('s', { type: 'static_select', options: Array.from({ length: 101 }, (_, i) => ({ text: plain(`o${i}`), value: `${i}` })) })] })],
     ['a 76-character option value', modal({ blocks: [input('s', { type: 'static_select', options: [{ text: plain('o'), value: 'v'.repeat(76) }] })] })],
     ['an initial option that is not an option', modal({ blocks: [input('s', { type: 'static_select', options: [{ text: plain('o'), value: '1' }], initial_option: { text: plain('x'), value: '2' } })] })],
+    ['an external_select with static options', modal({ blocks: [input('s', { type: 'external_select', action_id: 's', options: [{ text: plain('o'), value: '1' }] })] })],
+    ['an external_select with a negative min_query_length', modal({ blocks: [input('s', { type: 'external_select', action_id: 's', min_query_length: -1 })] })],
+    ['an external_select initial option value of 151 characters', modal({ blocks: [input('s', { type: 'external_select', action_id: 's', initial_option: { text: plain('o'), value: 'v'.repeat(151) } })] })],
     ['max_length past 3000', modal({ blocks: [input('a', { type: 'plain_text_input', max_length: 3001 })] })],
     ['an initial value longer than max_length', modal({ blocks: [input('a', { type: 'plain_text_input', max_length: 5, initial_value: 'toolong' })] })],
   ])('refuses %s with invalid_arguments', (_name, view) => {
@@ -81,5 +84,28 @@ describe('fake Slack view validation', () => {
 
   it('refuses views past 250 kB with view_too_large', () => {
     expect(validateView(modal({ private_metadata: 'm'.repeat(260 * 1024) }))?.error).toBe('view_too_large');
+  });
+});
+
+describe('fake Slack options responses (block_suggestion)', () => {
+  const option = (label: string, value: string) => ({ text: plain(label), value });
+
+  it('accepts up to 100 options with 75-character text and 150-character values, and an external_select with an initial option', () => {
+    expect(validateOptionsResponse({ options: Array.from({ length: 100 }, (_, i) => option('t'.repeat(75), `${i}`.padEnd(150, 'v'))) })).toEqual([]);
+    expect(validateOptionsResponse({ options: [] })).toEqual([]);
+    const view = { type: 'modal', title: plain('T'), submit: plain('S'), blocks: [{ type: 'input', block_id: 's', label: plain('L'), element: { type: 'external_select', action_id: 's', min_query_length: 1, initial_option: option('x', 'v'.repeat(150)) } }] };
+    expect(validateView(view)).toBeUndefined();
+  });
+
+  it.each([
+    ['101 options', { options: Array.from({ length: 101 }, (_, i) => option('o', `${i}`)) }, 'options: no more than 100 items allowed (got 101)'],
+    ['a 76-character text', { options: [option('t'.repeat(76), '1')] }, 'options[0].text.text: must be at most 75 characters (got 76)'],
+    ['a 151-character value', { options: [option('o', 'v'.repeat(151))] }, 'options[0].value: must be at most 150 characters (got 151)'],
+    ['an mrkdwn text', { options: [{ text: { type: 'mrkdwn', text: 'o' }, value: '1' }] }, 'options[0].text: must be plain_text'],
+    ['an empty value', { options: [option('o', '')] }, 'options[0].value: too short'],
+    ['a repeated value', { options: [option('a', '1'), option('b', '1')] }, 'options: values must be unique'],
+    ['no options array', { choices: [] }, 'options response needs an options array'],
+  ])('refuses %s', (_name, body, problem) => {
+    expect(validateOptionsResponse(body)).toContain(problem);
   });
 });

@@ -6,5 +6,5 @@ export { DiscordBotDriver, buttonActions, customIdsOf, textOf } from './driver.j
 export type { InteractionResult, OptionValue, Transport } from './driver.js';
 export { InteractionSigner } from './signer.js';
 export type { SignatureMode } from './signer.js';
-export { validateCommands, validateMessage, validateModal } from './validator.js';
+export { validateAutocompleteResult, validateCommands, validateMessage, validateModal } from './validator.js';
 export { FAKE_DISCORD_LIMITS } from './limits.js';
