@@ -19,7 +19,7 @@ export default defineCommand({
       description: 'requests.command.new',
       role: 'requester',
       options: {},
-      run: async (ctx) => ({ type: 'form', form: newRequestForm(ctx.t, await ctx.services.requests.catalog()) }),
+      run: async (ctx) => ({ type: 'form', form: newRequestForm(ctx.t, await ctx.services.requests.catalog(), await ctx.services.cis.choices()) }),
     }),
     subcommand({
       name: 'list',

@@ -1,7 +1,8 @@
 import { CI_ENVIRONMENTS, CI_LIMITS, CI_TYPES, CRITICALITIES, formatCiId } from './rules.js';
 import type { CiRecord } from './service.js';
 import type { Translate } from '../chat/i18n/catalog.js';
-import type { ChatForm } from '../chat/model.js';
+import type { ChatForm, FormField } from '../chat/model.js';
+import type { CiChoices } from './linking.js';
 
 export const ADD_CI_FORM = 'ci.add';
 export const EDIT_CI_FORM = 'ci.edit';
@@ -52,6 +53,19 @@ export function ciForm(t: Translate, current?: CiRecord): ChatForm {
       { id: 'notes', label: t('cis.field.notes'), kind: 'textarea', required: false, maxLength: CI_LIMITS.notes, ...(item?.notes ? { initial: item.notes } : {}) },
     ],
   };
+}
+
+/**
+ * An "affected system" field (issue #12 item 2) of the fault and request forms: a list of the
+ * configuration items when there are a few, a searchable text field (`suggest: 'ci'`: Slack
+ * external_select) when there are more, plain text without any. On submission the text is matched
+ * by item name or alias (linking.ts), and text naming no item stays free text. `initial` (e.g. from
+ * `/fault report system=…`) preselects it; one not in the list keeps the field a text field.
+ */
+export function affectedSystemField(t: Translate, systems: CiChoices, field: { label: string; maxLength: number; initial?: string | undefined }): FormField {
+  const base = { id: 'affectedSystem', label: field.label, required: false, ...(field.initial ? { initial: field.initial } : {}) };
+  if (Array.isArray(systems) && (!field.initial || systems.some((o) => o.value === field.initial))) return { ...base, kind: 'select', options: systems };
+  return { ...base, kind: 'text', maxLength: field.maxLength, ...(systems === 'search' ? { suggest: 'ci' as const, hint: t('cis.hint.affectedSystemSearch') } : {}) };
 }
 
 export function importForm(t: Translate): ChatForm {

@@ -1,7 +1,8 @@
 import { FAULT_LIMITS } from './service.js';
 import { FAULT_CATEGORIES, LEVELS, formatFaultId } from './rules.js';
 import type { Translate } from '../chat/i18n/catalog.js';
-import type { ChatForm, FormField } from '../chat/model.js';
+import type { ChatForm } from '../chat/model.js';
+import { affectedSystemField } from '../cis/forms.js';
 import type { CiChoices } from '../cis/linking.js';
 
 export const REPORT_FORM = 'fault.report';
@@ -9,23 +10,8 @@ export const RESOLVE_FORM = 'fault.resolve';
 export const REASSIGN_FORM = 'fault.reassign';
 
 /**
- * The "affected system" field (issue #12 item 2): a list of the configuration items when there are
- * a few, a searchable text field (`suggest: 'ci'`) when there are more, plain text without any; on
- * submission the text is matched by item name or alias, and text naming no item stays free text.
- * `initial` (from `/fault report system=…`) preselects it.
- */
-export function affectedSystemField(t: Translate, systems: CiChoices, initial?: string): FormField {
-  const base = { id: 'affectedSystem', label: t('faults.field.affectedSystem'), required: false, ...(initial ? { initial } : {}) };
-  if (Array.isArray(systems)) {
-    // A system named on the command but not in the list is kept as typed (a text field) rather than lost.
-    if (!initial || systems.some((o) => o.value === initial)) return { ...base, kind: 'select', options: systems };
-  }
-  return { ...base, kind: 'text', maxLength: FAULT_LIMITS.affectedSystem, ...(systems === 'search' ? { suggest: 'ci' as const, hint: t('faults.hint.affectedSystemSearch') } : {}) };
-}
-
-/**
  * The fault report form: few fields, impact and urgency default to medium; the affected system as
- * affectedSystemField offers it.
+ * affectedSystemField offers it (`systems` from CiService.choices, `initialSystem` typed on the command).
  */
 export function reportForm(t: Translate, systems?: CiChoices, initialSystem?: string): ChatForm {
   const levels = (kind: 'impact' | 'urgency') => LEVELS.map((n) => ({ value: String(n), label: t(`faults.${kind}.${n}`) }));
@@ -40,7 +26,7 @@ export function reportForm(t: Translate, systems?: CiChoices, initialSystem?: st
       { id: 'category', label: t('faults.field.category'), kind: 'select', required: true, options: FAULT_CATEGORIES.map((c) => ({ value: c, label: t(`faults.category.${c}`) })) },
       { id: 'impact', label: t('faults.field.impact'), kind: 'select', required: true, options: levels('impact'), initial: '2', hint: t('faults.hint.impact') },
       { id: 'urgency', label: t('faults.field.urgency'), kind: 'select', required: true, options: levels('urgency'), initial: '2', hint: t('faults.hint.urgency') },
-      affectedSystemField(t, systems, initialSystem),
+      affectedSystemField(t, systems, { label: t('faults.field.affectedSystem'), maxLength: FAULT_LIMITS.affectedSystem, initial: initialSystem }),
     ],
   };
 }

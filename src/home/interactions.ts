@@ -8,6 +8,6 @@ import { newRequestForm } from '../requests/forms.js';
 
 export const homeButtons: ButtonHandler[] = [
   { actionId: HOME_BUTTONS.fault, run: async (ctx) => ({ type: 'form', form: reportForm(ctx.t, await ctx.services.cis.choices()) }) },
-  { actionId: HOME_BUTTONS.request, run: async (ctx) => ({ type: 'form', form: newRequestForm(ctx.t, await ctx.services.requests.catalog()) }) },
+  { actionId: HOME_BUTTONS.request, run: async (ctx) => ({ type: 'form', form: newRequestForm(ctx.t, await ctx.services.requests.catalog(), await ctx.services.cis.choices()) }) },
   { actionId: HOME_BUTTONS.change, run: async (ctx) => ({ type: 'form', form: requestForm(ctx.t, ctx.timeZone) }) },
 ];

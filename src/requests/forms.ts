@@ -3,14 +3,19 @@ import { REQUEST_LIMITS } from './service.js';
 import { formatRequestId } from './rules.js';
 import type { Translate } from '../chat/i18n/catalog.js';
 import type { ChatForm } from '../chat/model.js';
+import { affectedSystemField } from '../cis/forms.js';
+import type { CiChoices } from '../cis/linking.js';
 import { LEVELS } from '../faults/rules.js';
 
 export const NEW_REQUEST_FORM = 'request.new';
 export const FULFIL_FORM = 'request.fulfil';
 export const ASSIGN_FORM = 'request.assign';
 
-/** The service request form (policy 4.3): what, for whom, which type, urgency and importance (default medium). */
-export function newRequestForm(t: Translate, catalog: readonly string[]): ChatForm {
+/**
+ * The service request form (policy 4.3): what, for whom, which type, urgency and importance (default
+ * medium), and optionally the system it concerns (`systems` from CiService.choices, see affectedSystemField).
+ */
+export function newRequestForm(t: Translate, catalog: readonly string[], systems?: CiChoices): ChatForm {
   const levels = (kind: 'importance' | 'urgency') => LEVELS.map((n) => ({ value: String(n), label: t(`requests.${kind}.${n}`) }));
   return {
     formId: NEW_REQUEST_FORM,
@@ -24,6 +29,7 @@ export function newRequestForm(t: Translate, catalog: readonly string[]): ChatFo
       { id: 'requestType', label: t('requests.field.type'), kind: 'select', required: true, options: catalog.map((c) => ({ value: c, label: requestTypeLabel(c, t) })) },
       { id: 'urgency', label: t('requests.field.urgency'), kind: 'select', required: true, options: levels('urgency'), initial: '2', hint: t('requests.hint.urgency') },
       { id: 'importance', label: t('requests.field.importance'), kind: 'select', required: true, options: levels('importance'), initial: '2', hint: t('requests.hint.importance') },
+      affectedSystemField(t, systems, { label: t('requests.field.affectedSystem'), maxLength: REQUEST_LIMITS.affectedSystem }),
     ],
   };
 }

@@ -4,7 +4,9 @@ import { requestMessages, type RequestNews } from './notifications.js';
 import { REQUEST_RECORD } from './record.js';
 import { formatRequestId, nextRequestState, requestPriority, type RequestMove } from './rules.js';
 import { requestCatalog, requestChannel } from './settings.js';
-import type { Locale } from '../chat/i18n/catalog.js';
+import { translator, type Locale } from '../chat/i18n/catalog.js';
+import { matchCi } from '../cis/linking.js';
+import { linkRecord } from '../cis/records.js';
 import type { Clock } from '../clock.js';
 import { type ConflictError, ForbiddenError, InvalidInputError } from '../errors.js';
 import type { Level } from '../faults/rules.js';
@@ -28,7 +30,7 @@ const optionalText = (max: number) =>
     .optional()
     .transform((v) => (v ? v : undefined));
 
-export const REQUEST_LIMITS = { title: 150, details: 3000, fulfilment: 3000 } as const;
+export const REQUEST_LIMITS = { title: 150, details: 3000, fulfilment: 3000, affectedSystem: 150 } as const;
 
 export const requestSubmitSchema = z.object({
   title: z.string().trim().min(1).max(REQUEST_LIMITS.title),
@@ -38,8 +40,14 @@ export const requestSubmitSchema = z.object({
   forWhom: optionalText(64),
   importance: level,
   urgency: level,
+  /** A configuration item's name or alias (the request is linked to it), or any other text. */
+  affectedSystem: optionalText(REQUEST_LIMITS.affectedSystem),
 });
-export type RequestSubmission = Omit<z.output<typeof requestSubmitSchema>, 'details' | 'forWhom'> & { details?: string | undefined; forWhom?: string | undefined };
+export type RequestSubmission = Omit<z.output<typeof requestSubmitSchema>, 'details' | 'forWhom' | 'affectedSystem'> & {
+  details?: string | undefined;
+  forWhom?: string | undefined;
+  affectedSystem?: string | undefined;
+};
 
 export const requestFulfilSchema = z.object({ fulfilment: z.string().trim().min(1).max(REQUEST_LIMITS.fulfilment) });
 
@@ -85,9 +93,10 @@ export class RequestService {
     return this.lifecycle.run(async (manager) => {
       const now = this.clock.now();
       const beneficiary = input.forWhom ? await this.people.personFor(manager, { platform: actor.platform, userId: input.forWhom }) : undefined;
+      const ciId = input.affectedSystem ? await matchCi(manager, input.affectedSystem) : undefined;
       const values = {
         title: input.title,
-        details: input.details ?? null,
+        details: this.detailsWith(input.details, ciId === undefined ? input.affectedSystem : undefined),
         requestType: input.requestType,
         importance: input.importance,
         urgency: input.urgency,
@@ -105,8 +114,21 @@ export class RequestService {
         updatedAt: now,
         slaStops: [],
       };
-      return this.lifecycle.create(manager, actor, values, 'submitted', this.news(manager, { kind: 'submitted' }));
+      const request = await this.lifecycle.create(manager, actor, values, 'submitted', this.news(manager, { kind: 'submitted' }));
+      if (ciId !== undefined) await linkRecord(manager, 'request', request.id, [ciId]);
+      return request;
     });
+  }
+
+  /**
+   * A request has no column of its own for the system: one that names a configuration item becomes
+   * a link (record_cis), any other text is kept at the end of the details, labelled in the default
+   * language, so that nothing typed is lost.
+   */
+  private detailsWith(details: string | undefined, freeSystem: string | undefined): string | null {
+    if (!freeSystem) return details ?? null;
+    const line = `${translator(this.options.defaultLocale)('requests.field.affectedSystem')}: ${freeSystem}`;
+    return details ? `${details}\n\n${line}` : line;
   }
 
   async get(id: number): Promise<ServiceRequest> {

@@ -4,7 +4,7 @@ import { ManualClock } from '../../src/clock.js';
 import { createServices } from '../../src/services.js';
 import { openDatabase } from '../../src/store/data-source.js';
 import { Store } from '../../src/store/store.js';
-import { Fault, RecordCi } from '../../src/store/entities/index.js';
+import { Fault, RecordCi, ServiceRequest } from '../../src/store/entities/index.js';
 import { ciCatalogRows, HOST_COUNT } from '../helpers/ci-catalog.js';
 import { openTestWorld, type TestWorld } from '../helpers/db.js';
 import { POSTGRES_URL, createSchema } from '../helpers/postgres.js';
@@ -88,5 +88,21 @@ describe.each(['SQLite', 'PostgreSQL'])('affected system suggestions over 150 co
       { fault: faults[0]?.id, ci: '数据库主库' },
       { fault: faults[1]?.id, ci: '数据库从库' },
     ]);
+  });
+
+  it('offers the same choice on the request form: a named item is linked, other text is kept in the details', async () => {
+    const bot = testRuntime(world);
+    const opened = await bot.command('UREQ', '/request', '');
+    if (opened.type !== 'form') throw new Error('expected the request form');
+    expect(opened.form.fields.find((f) => f.id === 'affectedSystem')).toMatchObject({ kind: 'text', suggest: 'ci', label: 'Affected system' });
+    const values = { title: 'Read access to the finance reports', details: 'For the audit', requestType: 'access', urgency: '2', importance: '2', forWhom: '' };
+    await bot.submit('UREQ', 'request.new', '', { ...values, affectedSystem: 'ERP' });
+    await bot.submit('UREQ', 'request.new', '', { ...values, affectedSystem: 'the shared drive' });
+    await bot.submit('UREQ', 'request.new', '', { ...values, details: '', affectedSystem: '' });
+    const requests = await world.store.manager.find(ServiceRequest, { order: { id: 'ASC' } });
+    expect(requests.map((r) => r.details)).toEqual(['For the audit', 'For the audit\n\nAffected system: the shared drive', null]);
+    const links = await world.store.manager.find(RecordCi, { where: { recordKind: 'request' } });
+    expect(links.map((l) => l.recordId)).toEqual([requests[0]?.id]);
+    expect((await world.services.cis.record(links[0]?.ciId ?? 0)).item.name).toBe('财务系统');
   });
 });
