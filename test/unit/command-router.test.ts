@@ -57,7 +57,8 @@ describe('command text parsing', () => {
     const list = fault.subcommands.find((s) => s.name === 'list');
     expect(list && usageOf(fault, list)).toBe('/fault list [mine|open|all]');
     const report = fault.subcommands.find((s) => s.name === 'report');
-    expect(report && usageOf(fault, report, 'slack')).toBe('/fault');
-    expect(report && usageOf(fault, report, 'discord')).toBe('/fault report');
+    // `/fault` alone still opens the form; the usage names the optional system it can be given.
+    expect(report && usageOf(fault, report, 'slack')).toBe('/fault report [SYSTEM]');
+    expect(report && usageOf(fault, report, 'discord')).toBe('/fault report [SYSTEM]');
   });
 });
