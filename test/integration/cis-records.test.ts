@@ -158,12 +158,15 @@ describe('the fault form offers configuration items as a choice (SQLite, real mi
     expect(result.written).toBe(true);
   };
 
-  it('is free text without items, a select of the items up to 100, and free text again beyond', async () => {
-    expect((await affectedField())?.kind).toBe('text');
+  it('is free text without items, a select of the items up to 100, and a searchable text field beyond', async () => {
+    const none = await affectedField();
+    expect([none?.kind, none?.suggest]).toEqual(['text', undefined]);
     await addItems(2);
     const select = await affectedField();
     expect([select?.kind, select?.options]).toEqual(['select', [{ value: 'host-000', label: 'host-000' }, { value: 'host-001', label: 'host-001' }]]);
+    await addItems(100);
+    expect((await affectedField())?.kind).toBe('select');
     await addItems(101);
-    expect((await affectedField())?.kind).toBe('text');
+    expect(await affectedField()).toMatchObject({ kind: 'text', suggest: 'ci', maxLength: 150 });
   });
 });
