@@ -13,7 +13,7 @@ import { createSlackApp } from '../../src/platforms/slack/app.js';
 import { DEFAULT_TIMINGS } from '../../src/platforms/slack/listeners.js';
 import { encodeFormMetadata } from '../../src/platforms/slack/modal.js';
 import { SlackRequestMetrics } from '../../src/platforms/slack/request-metrics.js';
-import { FakeSlackServer } from '../fakes/slack/index.js';
+import { FakeSlackServer, validateOptionsResponse } from '../fakes/slack/index.js';
 
 const logger = createLogger('silent');
 const APP_TOKEN = 'xapp-1-A0FAKE-1-abcdef';
@@ -40,6 +40,8 @@ beforeEach(async () => {
     logger,
     requests: new SlackRequestMetrics(new Metrics()),
     timings: DEFAULT_TIMINGS,
+    // Stands in for the configuration items: the transport is under test here, the search in ci-suggest.
+    suggestions: { suggest: async (source, query, limit) => (source === 'ci' ? ['数据库主库', '数据库从库', 'mail'].filter((n) => n.includes(query)).slice(0, limit).map((n) => ({ value: n, label: n })) : []) },
     handler: {
       handle: async (event) => {
         events.push(event);
@@ -128,6 +130,32 @@ describe('Socket Mode through Bolt', () => {
     const { response_url: _dropped, ...withoutResponseUrl } = slashCommand;
     expect(await h.deliver('slash_commands', withoutResponseUrl)).toHaveBeenCalledWith(undefined);
     expect(await h.deliver('interactive', { type: 'block_actions', actions: [] })).toHaveBeenCalledTimes(1);
+    expect(h.events).toHaveLength(0);
+  });
+
+  it('answers an options request (block_suggestion) for a searchable choice in the envelope ack', async () => {
+    const ack = await h.deliver('interactive', {
+      type: 'block_suggestion',
+      user: { id: 'U0ALICE', name: 'alice', team_id: 'T0FAKE' },
+      team: { id: 'T0FAKE', domain: 'fake' },
+      api_app_id: 'AFAKE',
+      container: { type: 'view', view_id: 'V0FAKE' },
+      action_id: 'suggest:ci:affectedSystem',
+      block_id: 'affectedSystem',
+      value: '数据库',
+      view: { id: 'V0FAKE', callback_id: 'fault.report', private_metadata: encodeFormMetadata({ context: '' }), blocks: [], state: { values: {} } },
+    });
+    expect(ack).toHaveBeenCalledTimes(1);
+    const answer = ack.mock.calls[0]?.[0];
+    expect(validateOptionsResponse(answer)).toEqual([]);
+    expect(answer).toEqual({
+      options: [
+        { text: { type: 'plain_text', text: '数据库主库', emoji: true }, value: '数据库主库' },
+        { text: { type: 'plain_text', text: '数据库从库', emoji: true }, value: '数据库从库' },
+        { text: { type: 'plain_text', text: '"数据库" (as typed)', emoji: true }, value: '数据库' },
+      ],
+    });
+    // Not a command, click or submission: the runtime is not involved.
     expect(h.events).toHaveLength(0);
   });
 
