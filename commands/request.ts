@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineCommand, subcommand } from '../src/chat/command-def.js';
 import { NotFoundError } from '../src/errors.js';
 import { newRequestForm } from '../src/requests/forms.js';
+import { REQUEST_LIMITS } from '../src/requests/service.js';
 import { REQUEST_LIST_SCOPES } from '../src/requests/queries.js';
 import { formatRequestId, parseRequestId } from '../src/requests/rules.js';
 import { recordExportSubcommand } from '../src/exports/record-export.js';
@@ -18,8 +19,12 @@ export default defineCommand({
       name: 'new',
       description: 'requests.command.new',
       role: 'requester',
-      options: {},
-      run: async (ctx) => ({ type: 'form', form: newRequestForm(ctx.t, await ctx.services.requests.catalog(), await ctx.services.cis.choices()) }),
+      // `system` prefills the form's affected system (Discord: autocomplete over the configuration items).
+      options: { system: { kind: 'string', rest: true, suggest: 'ci', schema: z.string().max(REQUEST_LIMITS.affectedSystem).optional(), description: 'requests.option.system' } },
+      run: async (ctx, { system }) => ({
+        type: 'form',
+        form: newRequestForm(ctx.t, await ctx.services.requests.catalog(), await ctx.services.cis.choices(), system?.trim() || undefined),
+      }),
     }),
     subcommand({
       name: 'list',

@@ -13,9 +13,10 @@ export const ASSIGN_FORM = 'request.assign';
 
 /**
  * The service request form (policy 4.3): what, for whom, which type, urgency and importance (default
- * medium), and optionally the system it concerns (`systems` from CiService.choices, see affectedSystemField).
+ * medium), and optionally the system it concerns (`systems` from CiService.choices, `initialSystem`
+ * typed on the command; see affectedSystemField).
  */
-export function newRequestForm(t: Translate, catalog: readonly string[], systems?: CiChoices): ChatForm {
+export function newRequestForm(t: Translate, catalog: readonly string[], systems?: CiChoices, initialSystem?: string): ChatForm {
   const levels = (kind: 'importance' | 'urgency') => LEVELS.map((n) => ({ value: String(n), label: t(`requests.${kind}.${n}`) }));
   return {
     formId: NEW_REQUEST_FORM,
@@ -29,7 +30,7 @@ export function newRequestForm(t: Translate, catalog: readonly string[], systems
       { id: 'requestType', label: t('requests.field.type'), kind: 'select', required: true, options: catalog.map((c) => ({ value: c, label: requestTypeLabel(c, t) })) },
       { id: 'urgency', label: t('requests.field.urgency'), kind: 'select', required: true, options: levels('urgency'), initial: '2', hint: t('requests.hint.urgency') },
       { id: 'importance', label: t('requests.field.importance'), kind: 'select', required: true, options: levels('importance'), initial: '2', hint: t('requests.hint.importance') },
-      affectedSystemField(t, systems, { label: t('requests.field.affectedSystem'), maxLength: REQUEST_LIMITS.affectedSystem }),
+      affectedSystemField(t, systems, { label: t('requests.field.affectedSystem'), maxLength: REQUEST_LIMITS.affectedSystem, initial: initialSystem }),
     ],
   };
 }

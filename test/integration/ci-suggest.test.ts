@@ -92,9 +92,9 @@ describe.each(['SQLite', 'PostgreSQL'])('affected system suggestions over 150 co
 
   it('offers the same choice on the request form: a named item is linked, other text is kept in the details', async () => {
     const bot = testRuntime(world);
-    const opened = await bot.command('UREQ', '/request', '');
+    const opened = await bot.command('UREQ', '/request', 'new system=erp');
     if (opened.type !== 'form') throw new Error('expected the request form');
-    expect(opened.form.fields.find((f) => f.id === 'affectedSystem')).toMatchObject({ kind: 'text', suggest: 'ci', label: 'Affected system' });
+    expect(opened.form.fields.find((f) => f.id === 'affectedSystem')).toMatchObject({ kind: 'text', suggest: 'ci', label: 'Affected system', initial: 'erp' });
     const values = { title: 'Read access to the finance reports', details: 'For the audit', requestType: 'access', urgency: '2', importance: '2', forWhom: '' };
     await bot.submit('UREQ', 'request.new', '', { ...values, affectedSystem: 'ERP' });
     await bot.submit('UREQ', 'request.new', '', { ...values, affectedSystem: 'the shared drive' });

@@ -67,6 +67,9 @@ describe('Discord command registration from the command definitions', () => {
       },
     ]);
     expect(suggestSourceOf(COMMANDS, ['fault', 'report'], 'system')).toBe('ci');
+    expect(suggestSourceOf(COMMANDS, ['request', 'new'], 'system')).toBe('ci');
+    const newRequest = (commandPayload(byName('request')).options as SubcommandPayload[]).find((s) => s.name === 'new');
+    expect(newRequest?.options).toEqual([expect.objectContaining({ name: 'system', type: 3, autocomplete: true, required: false })]);
     expect(suggestSourceOf(COMMANDS, ['fault', 'search'], 'text')).toBeUndefined();
     expect(suggestSourceOf(COMMANDS, ['fault', 'nosuch'], 'system')).toBeUndefined();
     expect(suggestSourceOf(COMMANDS, ['nosuch'], 'system')).toBeUndefined();
