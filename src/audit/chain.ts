@@ -42,13 +42,21 @@ function serialise(value: unknown): string | null {
 }
 
 /**
+ * Takes the audit chain's write lock for the rest of the caller's transaction. SQLite serialises
+ * writers already; on PostgreSQL a transaction-scoped advisory lock keyed by the current schema, so that
+ * installations (or test worlds) sharing one database in different schemas never wait for each other.
+ */
+export async function lockAuditChain(manager: EntityManager): Promise<void> {
+  if (manager.connection.options.type !== 'postgres') return;
+  await manager.query('SELECT pg_advisory_xact_lock(7411001, hashtext(current_schema()))');
+}
+
+/**
  * Appends an entry inside the caller's transaction. The chain needs one writer at a time: SQLite
  * serialises transactions already; on PostgreSQL a transaction-scoped advisory lock does it.
  */
 export async function appendAudit(manager: EntityManager, now: Date, input: AuditInput): Promise<AuditEntry> {
-  if (manager.connection.options.type === 'postgres') {
-    await manager.query('SELECT pg_advisory_xact_lock(7411001)');
-  }
+  await lockAuditChain(manager);
   const [last] = await manager.find(AuditEntry, { order: { id: 'DESC' }, take: 1 });
   const fields: HashedFields = {
     actorId: input.actor.personId,

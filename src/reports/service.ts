@@ -1,6 +1,6 @@
 // Use cases of the evaluation reports (policy 5.1, 5.2): the audit report and KPIs on demand. Loads
 // plain inputs through the load-*.ts files, then runs the pure findings and KPI formulas.
-import { appendAudit, verifyChain, type ChainVerdict } from '../audit/chain.js';
+import { appendAudit, lockAuditChain, verifyChain, type ChainVerdict } from '../audit/chain.js';
 import { translator, type Locale } from '../chat/i18n/catalog.js';
 import { enqueue } from '../outbox/outbox.js';
 import { SYSTEM } from '../people/actor.js';
@@ -62,7 +62,7 @@ export class ReportService {
         : (await this.operations(null, kind, period, t, timeZone)).message;
     const posted = await this.store.transaction(async (manager) => {
       // The audit chain's lock: one process at a time checks and records the posting.
-      if (manager.connection.options.type === 'postgres') await manager.query('SELECT pg_advisory_xact_lock(7411001)');
+      await lockAuditChain(manager);
       if ((await manager.count(AuditEntry, { where: { action: 'report.posted', recordId } })) > 0) return false;
       await enqueue(manager, now, [{ target: channel, message }]);
       await appendAudit(manager, now, { actor: SYSTEM, action: 'report.posted', recordType: 'report', recordId, before: null, after: { channel: `${channel.platform}:${channel.id}` } });
