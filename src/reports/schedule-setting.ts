@@ -11,6 +11,8 @@ export const WEEKLY_SCHEDULE_KEY = 'report_schedule';
 export const MONTHLY_SCHEDULE_KEY = 'report_schedule_monthly';
 export const DEFAULT_WEEKLY_SCHEDULE = '0 9 * * 1';
 export const DEFAULT_MONTHLY_SCHEDULE = '0 9 1 * *';
+/** What `/ops config show` lists while a schedule was never set. */
+export const REPORT_SETTING_DEFAULTS: Record<string, string> = { report_schedule: DEFAULT_WEEKLY_SCHEDULE, report_schedule_monthly: DEFAULT_MONTHLY_SCHEDULE };
 /** The last day of the month a monthly report may fire on: every month has it. */
 export const LAST_MONTHLY_DAY = 28;
 
