@@ -9,7 +9,7 @@ import { AuditEntry } from '../store/entities/index.js';
 import { auditReportMessage } from './audit-report.js';
 import { postedRecordId, type ScheduledReport } from './scheduled.js';
 import { REPORT_POSTED, ReportSchedules } from './schedule-state.js';
-import { renderChart } from './chart.js';
+import { renderChartAsync } from './chart.js';
 import { withChart } from './files.js';
 import type { ChatMessage, ChatTarget } from '../chat/model.js';
 import type { EntityManager } from 'typeorm';
@@ -94,7 +94,7 @@ export class ReportService {
   /** The operations report of `period` with its chart attached, both in the language of `t`. */
   private async withChart(kind: ReportKind, period: NamedPeriod, t: Translate): Promise<ChatMessage> {
     const report = await this.operations(null, kind, period, t, this.options.timeZone);
-    return withChart(report.message, renderChart(report.chart, t), kind, period.from, this.options.timeZone);
+    return withChart(report.message, await renderChartAsync(report.chart, t), kind, period.from, this.options.timeZone);
   }
 
   /**
@@ -104,7 +104,7 @@ export class ReportService {
    */
   async sendChart(target: ChatTarget, report: OperationsReport, kind: ReportKind, period: NamedPeriod, t: Translate): Promise<void> {
     const title = t('reports.ops.chartTitle', { title: report.message.title ?? report.message.fallback });
-    const message = withChart({ fallback: title, title, color: 'blue' }, renderChart(report.chart, t), kind, period.from, this.options.timeZone);
+    const message = withChart({ fallback: title, title, color: 'blue' }, await renderChartAsync(report.chart, t), kind, period.from, this.options.timeZone);
     await this.store.transaction((manager) => enqueue(manager, this.clock.now(), [{ target, message }]));
     this.options.onOutbox?.();
   }
