@@ -110,11 +110,15 @@ describe('scheduled weekly report on the fake Slack (bot process, clock file)', 
     clock.set('2026-12-01T10:30:00.000Z');
     await start();
     await ranAt('2026-12-01T10:30:00.000Z');
-    const files = await fake.waitFor(() => (fake.filesIn(MGMT).length === 2 ? fake.filesIn(MGMT) : undefined), 60_000);
-    expect(files.map((f) => f.filename)).toEqual(['weekly-2026-11-23.png', 'weekly-2026-11-24.png']);
+    // The 1 December fire of the monthly reports was missed too: November ended after the first start.
+    const files = await fake.waitFor(() => (fake.filesIn(MGMT).length === 3 ? fake.filesIn(MGMT) : undefined), 60_000);
+    expect(files.map((f) => f.filename)).toEqual(['weekly-2026-11-23.png', 'weekly-2026-11-24.png', 'monthly-2026-11-01.png']);
+    const audit = await fake.waitFor(() => fake.messagesIn(MGMT).find((m) => JSON.stringify(m).includes('Audit report · 2026-11-01 – 2026-11-30')), 30_000);
+    expect(JSON.stringify(audit)).toMatch(/\d+:[0-9a-f]{64}/);
     clock.set('2026-12-01T10:32:10.000Z');
     await ranAt('2026-12-01T10:32:00.000Z');
-    expect(fake.filesIn(MGMT)).toHaveLength(2);
+    expect(fake.filesIn(MGMT)).toHaveLength(3);
+    expect(fake.messagesIn(MGMT)).toHaveLength(1);
   });
 });
 
