@@ -2,7 +2,7 @@
 // before the reports started being kept (a fresh install posts no "missed" reports about the time
 // before it existed) or the fire came before the schedule was last changed (moving the weekday posts
 // nothing at once; the new schedule applies from its next fire, within a minute of the change).
-import { In } from 'typeorm';
+import { In, type EntityManager } from 'typeorm';
 import { appendAudit } from '../audit/chain.js';
 import { SYSTEM } from '../people/actor.js';
 import { AuditEntry, Setting } from '../store/entities/index.js';
@@ -17,6 +17,9 @@ import {
   readWeeklySchedule,
   type ReportSchedule,
 } from './schedule-setting.js';
+
+const DEFAULT_WEEKLY = readWeeklySchedule(DEFAULT_WEEKLY_SCHEDULE) ?? { unit: 'week', weekday: 1, hour: 9, minute: 0 };
+const DEFAULT_MONTHLY = readMonthlySchedule(DEFAULT_MONTHLY_SCHEDULE) ?? { unit: 'month', day: 1, hour: 9, minute: 0 };
 
 /** The audit action that marks when this database's reports started being kept (the first look). */
 export const REPORTS_STARTED = 'report.started';
@@ -36,11 +39,10 @@ export class ReportSchedules {
   async schedule(kind: ScheduledReport): Promise<{ schedule: ReportSchedule; setAt: Date | undefined }> {
     const weekly = scheduleUnit(kind) === 'week';
     const row = await this.store.manager.findOne(Setting, { where: { key: weekly ? WEEKLY_SCHEDULE_KEY : MONTHLY_SCHEDULE_KEY } });
-    const read = weekly ? readWeeklySchedule : readMonthlySchedule;
     // The stored value passed the same parser when it was set; the default covers a hand-edited row.
-    const stored = row ? read(row.value) : undefined;
-    const schedule = stored ?? (read(weekly ? DEFAULT_WEEKLY_SCHEDULE : DEFAULT_MONTHLY_SCHEDULE) as ReportSchedule);
-    return { schedule, setAt: stored ? row?.updatedAt : undefined };
+    const stored = row ? (weekly ? readWeeklySchedule : readMonthlySchedule)(row.value) : undefined;
+    if (stored) return { schedule: stored, setAt: row?.updatedAt };
+    return { schedule: weekly ? DEFAULT_WEEKLY : DEFAULT_MONTHLY, setAt: undefined };
   }
 
   /**
@@ -64,12 +66,12 @@ export class ReportSchedules {
    */
   async startedAt(now: Date): Promise<Date> {
     if (this.started) return this.started;
-    const first = () => this.store.manager.findOne(AuditEntry, { where: { action: In([REPORTS_STARTED, REPORT_POSTED]) }, order: { id: 'ASC' } });
-    const found = await first();
+    const first = (manager: EntityManager) => manager.findOne(AuditEntry, { where: { action: In([REPORTS_STARTED, REPORT_POSTED]) }, order: { id: 'ASC' } });
+    const found = await first(this.store.manager);
     if (found) return (this.started = found.createdAt);
     const written = await this.store.transaction(async (manager) => {
       if (manager.connection.options.type === 'postgres') await manager.query('SELECT pg_advisory_xact_lock(7411001)');
-      const again = await manager.findOne(AuditEntry, { where: { action: In([REPORTS_STARTED, REPORT_POSTED]) }, order: { id: 'ASC' } });
+      const again = await first(manager);
       if (again) return again.createdAt;
       const entry = await appendAudit(manager, now, { actor: SYSTEM, action: REPORTS_STARTED, recordType: 'report', recordId: 'schedule', before: null, after: { at: now.toISOString() } });
       return entry.createdAt;
