@@ -31,7 +31,7 @@ export class DirectChannels {
  * The request for a message, with its file as a multipart attachment when it has one (`payload_json`
  * plus `files[0]`, which @discordjs/rest builds from `files`).
  */
-function withAttachment(message: ChatMessage): { body: unknown; files?: RawFile[] } {
+export function withAttachment(message: ChatMessage): { body: unknown; files?: RawFile[] } {
   const rendered = renderMessage(message);
   const file = message.attachment;
   if (!file) return { body: rendered };
