@@ -11,6 +11,8 @@ import type { ReportService } from './service.js';
  * report goes before the audit report of the same month.
  */
 export function reportJobs(reports: ReportService, logger: Logger): Job[] {
+  // Once per process, not every minute: the job looks again each minute anyway.
+  let warned = false;
   return [
     {
       name: 'reports-scheduled',
@@ -20,7 +22,11 @@ export function reportJobs(reports: ReportService, logger: Logger): Job[] {
       run: async (now: Date) => {
         for (const kind of SCHEDULED_REPORTS) {
           const outcome = await reports.postScheduled(kind, now);
-          if (outcome === 'no_channel') return;
+          if (outcome === 'no_channel') {
+            if (!warned) logger.warn('reports: no management_channel; scheduled reports are not posted');
+            warned = true;
+            return;
+          }
           if (outcome === 'posted') logger.info({ kind }, 'reports: posted');
         }
       },
