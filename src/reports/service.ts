@@ -1,5 +1,7 @@
-// Use cases of the evaluation reports (policy 5.1, 5.2): the audit report and KPIs on demand. Loads
-// plain inputs through the load-*.ts files, then runs the pure findings and KPI formulas.
+// Use cases of the evaluation reports (policy 5.1, 5.2): the scheduled reports to management_channel,
+// and the audit report, KPIs and operations reports on demand. Loads plain inputs through the
+// load-*.ts files (and the alert figures of src/monitoring/report.ts), then runs the pure findings and
+// KPI formulas.
 import { appendAudit, verifyChain, type ChainVerdict } from '../audit/chain.js';
 import { translator, type Locale } from '../chat/i18n/catalog.js';
 import { enqueue } from '../outbox/outbox.js';
@@ -100,7 +102,8 @@ export class ReportService {
   /**
    * `/ops report weekly|monthly` on demand: queues the chart of `report` to `target` (the person's own
    * DM; a private reply cannot carry a file on Slack) with the report's title as its text. The
-   * caller answers privately with the report itself.
+   * caller answers privately with the report itself; `report` comes from operations(), which checked
+   * the actor's role.
    */
   async sendChart(target: ChatTarget, report: OperationsReport, kind: ReportKind, period: NamedPeriod, t: Translate): Promise<void> {
     const title = t('reports.ops.chartTitle', { title: report.message.title ?? report.message.fallback });
