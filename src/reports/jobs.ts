@@ -20,6 +20,8 @@ export function reportJobs(reports: ReportService, logger: Logger): Job[] {
       leaseMs: 15 * 60_000,
       runAtStart: true,
       run: async (now: Date) => {
+        // Marks the first start even without a management_channel yet: reports count from the install.
+        await reports.schedules.startedAt(now);
         for (const kind of SCHEDULED_REPORTS) {
           const outcome = await reports.postScheduled(kind, now);
           if (outcome === 'no_channel') {

@@ -5,6 +5,7 @@ import type { ChatMessage, ChatReply } from '../../src/chat/model.js';
 import { ManualClock } from '../../src/clock.js';
 import { Metrics } from '../../src/http/metrics.js';
 import { createLogger } from '../../src/logger.js';
+import { reportJobs } from '../../src/reports/jobs.js';
 import { dueReport } from '../../src/reports/scheduled.js';
 import { readMonthlySchedule, readWeeklySchedule, type ReportSchedule } from '../../src/reports/schedule-setting.js';
 import { AuditEntry, OutboxMessage, Setting } from '../../src/store/entities/index.js';
@@ -109,5 +110,21 @@ describe('report_schedule and report_schedule_monthly', () => {
     // One start marker, from the first start, kept across processes.
     const started = await later.store.manager.find(AuditEntry, { where: { action: 'report.started' } });
     expect(started.map((e) => e.createdAt.toISOString())).toEqual(['2026-11-24T10:00:00.000Z']);
+  });
+
+  it('marks the first start at the first run of the job, before management_channel is set, and counts periods from there', async () => {
+    const w = await world('2026-11-24T10:00:00Z');
+    const [job] = reportJobs(w.services.reports, createLogger('silent'));
+    expect(job).toMatchObject({ cron: '* * * * *', runAtStart: true });
+    await job?.run(w.clock.now());
+    const started = await w.store.manager.find(AuditEntry, { where: { action: 'report.started' } });
+    expect(started.map((e) => e.createdAt.toISOString())).toEqual(['2026-11-24T10:00:00.000Z']);
+    expect(await w.store.manager.count(OutboxMessage)).toBe(0);
+    // The channel is set a week later: the week of 23 November ended after the first start.
+    w.clock.set(new Date('2026-12-02T10:00:00Z'));
+    const root = await w.services.people.resolve({ platform: 'slack', userId: 'UADMIN', displayName: 'admin' });
+    await w.services.settings.set(root, 'management_channel', 'slack:CMGMT');
+    await job?.run(w.clock.now());
+    expect(await titles(w)).toEqual(['Weekly operations report · 2026-11-23 – 2026-11-29', 'Monthly operations report · 2026-11-01 – 2026-11-30', 'Audit report · 2026-11-01 – 2026-11-30']);
   });
 });
