@@ -8,10 +8,8 @@ import { privateText } from '../src/chat/interactions.js';
 import { parseAnchor, type ChainVerdict } from '../src/audit/chain.js';
 import { InvalidInputError } from '../src/errors.js';
 import { auditReportMessage } from '../src/reports/audit-report.js';
-import { saveReportFile, type ReportDocument } from '../src/reports/files.js';
-import { renderChart } from '../src/reports/chart.js';
-import { REPORT_KINDS, type OperationsReport, type ReportKind } from '../src/reports/operations.js';
-import type { Translate } from '../src/chat/i18n/catalog.js';
+import { saveReportFile } from '../src/reports/files.js';
+import { REPORT_KINDS } from '../src/reports/operations.js';
 import { kpiCsv, kpiMessage } from '../src/reports/kpi-message.js';
 import { parsePeriod, type NamedPeriod } from '../src/reports/period.js';
 
@@ -115,12 +113,12 @@ export const kpiSubcommands: SubcommandDef[] = [
   }),
 ];
 
-/** Renders the chart into the report's files; the terminal has no uploads, so it gets the path instead. */
-export function reportDocument(report: OperationsReport, kind: ReportKind, from: Date, t: Translate): ReportDocument {
-  const png = renderChart(report.chart, t);
-  return { message: report.message, files: [{ name: `${kind}-${from.toISOString().slice(0, 10)}.png`, mime: 'image/png', bytes: png }] };
-}
-
+/**
+ * `/ops report weekly|monthly [period]` (managers): the report as a private reply, and its chart to the
+ * person's own DM through the outbox (Slack's ephemeral replies and response_url cannot carry a file;
+ * the DM uses the upload flow on Slack, an attachment shown in the embed on Discord, a file under
+ * ./data/reports/ with its path printed in the terminal).
+ */
 export const reportSubcommands: SubcommandDef[] = REPORT_KINDS.map((kind) =>
   subcommand({
     group: 'report',
@@ -131,10 +129,8 @@ export const reportSubcommands: SubcommandDef[] = REPORT_KINDS.map((kind) =>
     run: async (ctx, { period }) => {
       const named = periodOption(ctx, period, kind === 'weekly' ? 'last-week' : 'last-month');
       const report = await ctx.services.reports.operations(ctx.actor, kind, named, ctx.t, ctx.timeZone);
-      const document = reportDocument(report, kind, named.from, ctx.t);
-      const message = { ...document.message };
-      const paths = document.files.map((file) => saveReportFile(file));
-      message.context = [...(message.context ?? []), ...paths.map((path) => ctx.t('reports.ops.chartSaved', { path }))];
+      await ctx.services.reports.sendChart({ platform: ctx.chatActor.platform, kind: 'dm', id: ctx.chatActor.userId }, report, kind, named, ctx.t);
+      const message = { ...report.message, context: [...(report.message.context ?? []), ctx.t('reports.ops.chartSent')] };
       return { type: 'private' as const, message };
     },
   }),

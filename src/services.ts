@@ -1,5 +1,6 @@
 import { AuditService } from './audit/service.js';
 import { ReportService } from './reports/service.js';
+import { REPORT_SETTING_DEFAULTS } from './reports/schedule-setting.js';
 import type { Locale } from './chat/i18n/catalog.js';
 import { ChangeQueries } from './changes/queries.js';
 import { CiService } from './cis/service.js';
@@ -78,7 +79,7 @@ export interface ServiceOptions {
 export function createServices(options: ServiceOptions): Services {
   const { store, clock } = options;
   const people = new PeopleService(store, clock, options.bootstrapAdmins);
-  const settings = new SettingsService(store, clock, { ...CHANGE_SETTING_DEFAULTS, ...options.channelDefaults });
+  const settings = new SettingsService(store, clock, { ...CHANGE_SETTING_DEFAULTS, ...REPORT_SETTING_DEFAULTS, ...options.channelDefaults });
   const feedback = new FeedbackService(store, clock, settings, {
     timeZone: options.timeZone,
     defaultLocale: options.defaultLocale,

@@ -43,6 +43,8 @@ export interface ChatAttachment {
   /** The bytes, base64-encoded so that the message stays JSON in the outbox. */
   base64: string;
   title?: string;
+  /** What the file is: the terminal keeps `report` files (charts) under ./data/reports/, the rest under ./data/exports/. */
+  purpose?: 'export' | 'report';
 }
 
 /**

@@ -1,7 +1,7 @@
 // `/ops report alerts [week|month]` (issue #11 item 9, policy 4.4: monitoring data is analysed
 // regularly): volume by source, alert name and configuration item, the noisiest alerts, time from
 // alert to acknowledgement, and faults whose alerts cleared before anyone acted.
-import type { EntityManager } from 'typeorm';
+import type { EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { formatSpan } from '../sla/format.js';
 import type { Translate } from '../chat/i18n/catalog.js';
 import type { ChatMessage } from '../chat/model.js';
@@ -41,12 +41,19 @@ export interface AlertReport {
   clearedUnattended: number;
 }
 
-async function top(manager: EntityManager, since: string, column: string, measure: string): Promise<CountRow[]> {
-  const rows: { name: string | null; n: string | number }[] = await manager
-    .createQueryBuilder(Alert, 'a')
-    .select(`a.${column}`, 'name')
-    .addSelect(measure, 'n')
-    .where('a.first_seen_at >= :since', { since })
+/** [since, until) as ISO text; until null: no end (up to now). */
+interface Range {
+  since: string;
+  until: string | null;
+}
+
+function inRange<T extends ObjectLiteral>(query: SelectQueryBuilder<T>, column: string, range: Range): SelectQueryBuilder<T> {
+  query.where(`${column} >= :since`, { since: range.since });
+  return range.until === null ? query : query.andWhere(`${column} < :until`, { until: range.until });
+}
+
+async function top(manager: EntityManager, range: Range, column: string, measure: string): Promise<CountRow[]> {
+  const rows: { name: string | null; n: string | number }[] = await inRange(manager.createQueryBuilder(Alert, 'a').select(`a.${column}`, 'name').addSelect(measure, 'n'), 'a.first_seen_at', range)
     .andWhere(`a.${column} IS NOT NULL`)
     .groupBy(`a.${column}`)
     .orderBy('n', 'DESC')
@@ -59,18 +66,26 @@ async function top(manager: EntityManager, since: string, column: string, measur
 /** Reads the report for the `period` ending at `now` (UTC). */
 export async function alertReport(manager: EntityManager, now: Date, period: ReportPeriod): Promise<AlertReport> {
   const days = PERIOD_DAYS[period];
-  const since = new Date(now.getTime() - days * 86_400_000).toISOString();
-  const totals: { alerts: string | number; firings: string | number | null } | undefined = await manager
-    .createQueryBuilder(Alert, 'a')
-    .select('COUNT(*)', 'alerts')
-    .addSelect('SUM(a.fire_count)', 'firings')
-    .where('a.first_seen_at >= :since', { since })
-    .getRawOne();
-  const groups = await manager
-    .createQueryBuilder(AlertGroup, 'g')
-    .innerJoinAndMapOne('g.fault', Fault, 'f', 'f.id = g.fault_id')
-    .where('g.created_at >= :since', { since })
-    .getMany();
+  return { days, ...(await alertFigures(manager, { since: new Date(now.getTime() - days * 86_400_000).toISOString(), until: null })) };
+}
+
+/**
+ * The figures of the alerts first seen in [from, to) (UTC instants), e.g. for the operations
+ * report's alerts section and its previous period (issue #13 item 2).
+ */
+export async function alertFiguresBetween(manager: EntityManager, from: Date, to: Date): Promise<AlertFigures> {
+  return alertFigures(manager, { since: from.toISOString(), until: to.toISOString() });
+}
+
+export type AlertFigures = Omit<AlertReport, 'days'>;
+
+async function alertFigures(manager: EntityManager, range: Range): Promise<AlertFigures> {
+  const totals: { alerts: string | number; firings: string | number | null } | undefined = await inRange(
+    manager.createQueryBuilder(Alert, 'a').select('COUNT(*)', 'alerts').addSelect('SUM(a.fire_count)', 'firings'),
+    'a.first_seen_at',
+    range,
+  ).getRawOne();
+  const groups = await inRange(manager.createQueryBuilder(AlertGroup, 'g').innerJoinAndMapOne('g.fault', Fault, 'f', 'f.id = g.fault_id'), 'g.created_at', range).getMany();
   const ackTimes: number[] = [];
   let clearedUnattended = 0;
   for (const g of groups) {
@@ -87,14 +102,13 @@ export async function alertReport(manager: EntityManager, now: Date, period: Rep
   const mid = Math.floor(ackTimes.length / 2);
   const median = ackTimes.length === 0 ? null : ackTimes.length % 2 ? (ackTimes[mid] ?? 0) : ((ackTimes[mid - 1] ?? 0) + (ackTimes[mid] ?? 0)) / 2;
   return {
-    days,
     alerts: Number(totals?.alerts ?? 0),
     firings: Number(totals?.firings ?? 0),
     faults: groups.length,
-    bySource: await top(manager, since, 'source', 'COUNT(*)'),
-    byName: await top(manager, since, 'name', 'COUNT(*)'),
-    byItem: await top(manager, since, 'configuration_item', 'COUNT(*)'),
-    noisiest: await top(manager, since, 'name', 'SUM(a.fire_count)'),
+    bySource: await top(manager, range, 'source', 'COUNT(*)'),
+    byName: await top(manager, range, 'name', 'COUNT(*)'),
+    byItem: await top(manager, range, 'configuration_item', 'COUNT(*)'),
+    noisiest: await top(manager, range, 'name', 'SUM(a.fire_count)'),
     ackMedianMs: median,
     acknowledged: ackTimes.length,
     clearedUnattended,

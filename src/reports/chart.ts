@@ -3,7 +3,7 @@
 // into a PNG by resvg, with Noto Sans SC from its npm package: no browser, no system fonts, no
 // download at run time, and Chinese labels draw as Chinese.
 import { createRequire } from 'node:module';
-import { Resvg, type RenderedImage } from '@resvg/resvg-js';
+import { Resvg, renderAsync, type RenderedImage, type ResvgRenderOptions } from '@resvg/resvg-js';
 import * as echarts from 'echarts';
 import type { Translate } from '../chat/i18n/catalog.js';
 
@@ -95,13 +95,24 @@ export function chartSvg(option: echarts.EChartsOption): string {
   }
 }
 
+const RESVG_OPTIONS: ResvgRenderOptions = { font: { fontFiles: [CHART_FONT_FILE], loadSystemFonts: false, defaultFontFamily: FONT_FAMILY }, background: '#ffffff' };
+
 /** Rasterises SVG with the bundled font only (system fonts are never loaded); `.asPng()` encodes it. */
 export function rasterise(svg: string): RenderedImage {
-  return new Resvg(svg, { font: { fontFiles: [CHART_FONT_FILE], loadSystemFonts: false, defaultFontFamily: FONT_FAMILY }, background: '#ffffff' }).render();
+  return new Resvg(svg, RESVG_OPTIONS).render();
 }
 
 export function svgToPng(svg: string): Buffer {
   return rasterise(svg).asPng();
+}
+
+/**
+ * renderChart with the rasterising (a few hundred ms, the bulk of the work) on a libuv worker thread
+ * (resvg's renderAsync): the event loop stays free, so a chat command's 3-second acknowledgement
+ * (PLATFORM-FACTS.md) is not held up while the chart is drawn.
+ */
+export async function renderChartAsync(data: ChartData, t: Translate): Promise<Buffer> {
+  return (await renderAsync(chartSvg(chartOption(data, t)), RESVG_OPTIONS)).asPng();
 }
 
 /** The report chart as a PNG of CHART_WIDTH x CHART_HEIGHT px, labelled in the reader's language. */

@@ -1,8 +1,8 @@
-// Report files (chart PNGs, KPI CSVs) as plain values that travel with a report message, and where
-// the terminal keeps them. Slack and Discord deliver them as uploads/attachments (the chat model's
-// file attachment, mapped at merge); the shell writes them under ./data/reports/ and prints the path.
+// Report files: the chart PNG attached to a report message, and the KPI CSV written under
+// REPORT_DIR (default ./data/reports/) with its path printed.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { DateTime } from 'luxon';
 import type { ChatMessage } from '../chat/model.js';
 
 export interface ReportFile {
@@ -26,10 +26,13 @@ export function saveReportFile(file: ReportFile, directory = reportDirectory()):
 }
 
 /**
- * A report as it is delivered: the message and its files (the chart PNG). At merge the files map onto
- * the chat model's attachments (Slack upload flow, Discord `attachment://` in the embed).
+ * The report message with its chart attached (issue #13 item 3): `weekly-2026-11-16.png` (the
+ * period's first day in `zone`, TZ_NAME). Slack shares it through the upload flow with the report's
+ * blocks, Discord shows it in the report's embed (`attachment://NAME`), the terminal writes it under
+ * ./data/reports/ (purpose `report`) and prints the path. The PNG is rendered in the language of `t`.
  */
-export interface ReportDocument {
-  message: ChatMessage;
-  files: ReportFile[];
+export function withChart(message: ChatMessage, png: Buffer, kind: string, from: Date, zone: string): ChatMessage {
+  const day = DateTime.fromJSDate(from, { zone }).toISODate() ?? 'period';
+  const name = `${kind}-${day}.png`;
+  return { ...message, attachment: { name, mimeType: 'image/png', base64: png.toString('base64'), title: message.title ?? name, purpose: 'report' } };
 }

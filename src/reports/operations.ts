@@ -1,13 +1,15 @@
 // The weekly and monthly operations report (policy 3.4, issue #13): volumes by kind, priority and
 // category, MTTA/MTTR, SLA compliance with the breaches, changes by outcome and compliance, top
-// configuration items by faults, CSAT with the lowest-rated comments, each against the previous
-// period, and the chart data. Pure: plain inputs in, a message and chart data out.
+// configuration items by faults, alerts, CSAT with the lowest-rated comments, each against the
+// previous period, and the chart data. Pure: plain inputs in, a message and chart data out.
 import type { Translate } from '../chat/i18n/catalog.js';
 import type { ChatField, ChatMessage } from '../chat/model.js';
 import { PRIORITIES } from '../faults/rules.js';
 import type { Calendar } from '../sla/calendar.js';
 import { formatDuration, WEEK_MS } from '../sla/durations.js';
+import { alertsField, type AlertsInput } from './alerts-section.js';
 import type { ChartData } from './chart.js';
+import { delta } from './delta.js';
 import { changeFacts } from './facts.js';
 import { auditFindings } from './findings.js';
 import { inPeriod, type ChangeRecord, type Period, type ServiceRecord, type SurveyAnswer } from './inputs.js';
@@ -30,6 +32,8 @@ export interface OperationsInput {
   trend: TrendCounts;
   changes: readonly ChangeRecord[];
   surveys: readonly SurveyAnswer[];
+  /** Alert figures of the period and the previous one (alertFiguresBetween); no section without. */
+  alerts?: AlertsInput;
 }
 
 export interface OperationsReport {
@@ -37,12 +41,6 @@ export interface OperationsReport {
   chart: ChartData;
 }
 
-/** `▲ 12%`, `▼ 18%`, `±0%`, or `—` without a base. */
-function delta(now: number | null, before: number | null): string {
-  if (now === null || before === null || before === 0) return '—';
-  const change = Math.round(((now - before) / before) * 100);
-  return change === 0 ? '±0%' : `${change > 0 ? '▲' : '▼'} ${Math.abs(change)}%`;
-}
 
 const pct = (v: number | null) => (v === null ? '—' : `${Math.round(v * 1000) / 10}%`);
 const dur = (v: number | null) => (v === null ? '—' : formatDuration(v));
@@ -110,6 +108,7 @@ export function operationsReport(input: OperationsInput, options: OperationsOpti
     { label: t('reports.kpi.sla'), value: `${pct(current.sla.value)} (${delta(current.sla.value, before.sla.value)})` },
     { label: t('reports.ops.changes'), value: `${line(counts(ended, (o) => t(`changes.state.${o}`)))}\n${t('reports.kpi.changeCompliance')}: ${pct(current.changeCompliance.value)} (${delta(current.changeCompliance.value, before.changeCompliance.value)})` },
     { label: t('reports.ops.topItems'), value: line(topItems) },
+    ...(input.alerts ? [alertsField(input.alerts, t)] : []),
     { label: t('reports.kpi.csat'), value: `${current.csat.average === null ? '—' : current.csat.average.toFixed(2)} (${delta(current.csat.average, before.csat.average)}) · ${t('reports.kpi.answers', { count: current.csat.count })}` },
   ];
   const body = [

@@ -1,5 +1,7 @@
-// Use cases of the evaluation reports (policy 5.1, 5.2): the audit report and KPIs on demand. Loads
-// plain inputs through the load-*.ts files, then runs the pure findings and KPI formulas.
+// Use cases of the evaluation reports (policy 5.1, 5.2): the scheduled reports to management_channel,
+// and the audit report, KPIs and operations reports on demand. Loads plain inputs through the
+// load-*.ts files (and the alert figures of src/monitoring/report.ts), then runs the pure findings and
+// KPI formulas.
 import { appendAudit, lockAuditChain, verifyChain, type ChainVerdict } from '../audit/chain.js';
 import { translator, type Locale } from '../chat/i18n/catalog.js';
 import { enqueue } from '../outbox/outbox.js';
@@ -7,7 +9,13 @@ import { SYSTEM } from '../people/actor.js';
 import type { SettingsService } from '../settings/service.js';
 import { AuditEntry } from '../store/entities/index.js';
 import { auditReportMessage } from './audit-report.js';
-import { dueReportPeriod, postedRecordId, type ScheduledReport } from './scheduled.js';
+import { postedRecordId, type ScheduledReport } from './scheduled.js';
+import { REPORT_POSTED, ReportSchedules } from './schedule-state.js';
+import { renderChartAsync } from './chart.js';
+import { withChart } from './files.js';
+import type { ChatMessage, ChatTarget } from '../chat/model.js';
+import type { EntityManager } from 'typeorm';
+import { alertFiguresBetween } from '../monitoring/report.js';
 import type { Clock } from '../clock.js';
 import { ForbiddenError } from '../errors.js';
 import type { Actor } from '../people/actor.js';
@@ -40,36 +48,68 @@ export class ReportService {
     private readonly sla: SlaService,
     private readonly settings: SettingsService,
     private readonly options: { timeZone: string; defaultLocale: Locale; onOutbox?: () => void },
-  ) {}
+  ) {
+    this.schedules = new ReportSchedules(store, options.timeZone);
+  }
+
+  /** Which report is due when (the schedule settings, when the reports started). */
+  readonly schedules: ReportSchedules;
+  /** Periods known to be posted: the job looks every minute, and the audit log need not be asked again. */
+  private readonly postedIds = new Set<string>();
 
   /**
-   * The scheduled job: posts the report of the latest period due at `now` to management_channel,
-   * unless that period was posted already (by this or another process). Returns what happened.
-   * The chart PNG is not attached yet: the outbox has no file attachments before the merge.
+   * The scheduled job, for one kind: posts the report of the period due at `now` (schedule-state.ts:
+   * the latest fire of report_schedule or report_schedule_monthly, if it counts) to management_channel
+   * with its chart, unless that period was posted already (by this or another process). Returns what
+   * happened; `not_due` when the latest fire does not count (before the reports started, or before
+   * the schedule was last set).
    */
-  async postScheduled(kind: ScheduledReport, now: Date): Promise<'posted' | 'already' | 'no_channel'> {
+  async postScheduled(kind: ScheduledReport, now: Date): Promise<'posted' | 'already' | 'no_channel' | 'not_due'> {
     const channel = await this.settings.channel('management_channel');
     if (!channel) return 'no_channel';
     const { timeZone } = this.options;
-    const period = dueReportPeriod(kind, now, timeZone);
+    const due = await this.schedules.due(kind, now);
+    if (!due) return 'not_due';
+    const { period } = due;
     const recordId = postedRecordId(kind, period, timeZone);
-    const done = () => this.store.manager.count(AuditEntry, { where: { action: 'report.posted', recordId } });
-    if ((await done()) > 0) return 'already';
+    if (this.postedIds.has(recordId)) return 'already';
+    const done = async (manager: EntityManager) => (await manager.count(AuditEntry, { where: { action: REPORT_POSTED, recordId } })) > 0;
+    if (await done(this.store.manager)) {
+      this.postedIds.add(recordId);
+      return 'already';
+    }
     const t = translator(this.options.defaultLocale);
-    const message =
-      kind === 'audit'
-        ? await this.audit(null, period).then((r) => auditReportMessage(r.findings, r.verdict, period.label, t))
-        : (await this.operations(null, kind, period, t, timeZone)).message;
+    const message = kind === 'audit' ? await this.audit(null, period).then((r) => auditReportMessage(r.findings, r.verdict, period.label, t)) : await this.withChart(kind, period, t);
     const posted = await this.store.transaction(async (manager) => {
       // The audit chain's lock: one process at a time checks and records the posting.
       await lockAuditChain(manager);
-      if ((await manager.count(AuditEntry, { where: { action: 'report.posted', recordId } })) > 0) return false;
+      if (await done(manager)) return false;
       await enqueue(manager, now, [{ target: channel, message }]);
-      await appendAudit(manager, now, { actor: SYSTEM, action: 'report.posted', recordType: 'report', recordId, before: null, after: { channel: `${channel.platform}:${channel.id}` } });
+      await appendAudit(manager, now, { actor: SYSTEM, action: REPORT_POSTED, recordType: 'report', recordId, before: null, after: { channel: `${channel.platform}:${channel.id}` } });
       return true;
     });
+    this.postedIds.add(recordId);
     if (posted) this.options.onOutbox?.();
     return posted ? 'posted' : 'already';
+  }
+
+  /** The operations report of `period` with its chart attached, both in the language of `t`. */
+  private async withChart(kind: ReportKind, period: NamedPeriod, t: Translate): Promise<ChatMessage> {
+    const report = await this.operations(null, kind, period, t, this.options.timeZone);
+    return withChart(report.message, await renderChartAsync(report.chart, t), kind, period.from, this.options.timeZone);
+  }
+
+  /**
+   * `/ops report weekly|monthly` on demand: queues the chart of `report` to `target` (the person's own
+   * DM; a private reply cannot carry a file on Slack) with the report's title as its text. The
+   * caller answers privately with the report itself; `report` comes from operations(), which checked
+   * the actor's role.
+   */
+  async sendChart(target: ChatTarget, report: OperationsReport, kind: ReportKind, period: NamedPeriod, t: Translate): Promise<void> {
+    const title = t('reports.ops.chartTitle', { title: report.message.title ?? report.message.fallback });
+    const message = withChart({ fallback: title, title, color: 'blue' }, await renderChartAsync(report.chart, t), kind, period.from, this.options.timeZone);
+    await this.store.transaction((manager) => enqueue(manager, this.clock.now(), [{ target, message }]));
+    this.options.onOutbox?.();
   }
 
   /**
@@ -112,15 +152,17 @@ export class ReportService {
     const previous = previousPeriod(period);
     const span = { from: previous.from, to: period.to };
     const manager = this.store.manager;
-    const [records, changes, surveys, trend, policy] = await Promise.all([
+    const [records, changes, surveys, trend, policy, current, before] = await Promise.all([
       loadServiceRecords(manager, span),
       loadChanges(manager, span),
       loadSurveys(manager, span),
       loadTrend(manager, trendWeeks(period.to)),
       this.sla.policy(),
+      alertFiguresBetween(manager, period.from, period.to),
+      alertFiguresBetween(manager, previous.from, previous.to),
     ]);
     return operationsReport(
-      { records, changes, surveys, trend },
+      { records, changes, surveys, trend, alerts: { current, previous: before } },
       {
         kind,
         period,

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -9,6 +9,10 @@ import { Metrics } from '../../src/http/metrics.js';
 import { createLogger } from '../../src/logger.js';
 import { CHART_HEIGHT, CHART_WIDTH } from '../../src/reports/chart.js';
 import { openTestWorld, type TestWorld } from '../helpers/db.js';
+import { amBody, type AlertSpec } from '../helpers/alerts.js';
+import type { ChatMessage } from '../../src/chat/model.js';
+import { parseAlertmanager, type Notification } from '../../src/monitoring/normalize.js';
+import { OutboxMessage } from '../../src/store/entities/index.js';
 
 const report = { title: 'Mail down', description: 'No mail', category: 'network' as const, impact: 1 as const, urgency: 2 as const, affectedSystem: 'mail-01' };
 
@@ -55,11 +59,54 @@ describe('/ops report weekly|monthly', { timeout: 180_000 }, () => {
     expect((m.fields ?? []).length).toBeLessThanOrEqual(10);
     for (const f of m.fields ?? []) expect(f.value.length).toBeLessThanOrEqual(1024);
 
-    const path = /图表：(.+\.png)$/m.exec((m.context ?? []).join('\n'))?.[1] as string;
-    expect(path.startsWith(dir)).toBe(true);
-    const png = readFileSync(path);
+    // The chart goes to the manager's own DM through the outbox (a private reply cannot carry a file).
+    expect(m.context).toContain('图表已通过私信发送给你（opsdesk）。');
+    const rows = await world.store.manager.find(OutboxMessage, { where: { targetKind: 'dm', targetId: 'UBOSS' } });
+    const sent = rows.map((r) => JSON.parse(r.payload) as ChatMessage).filter((x) => x.attachment);
+    expect(sent).toHaveLength(1);
+    const dm = sent[0] as ChatMessage;
+    expect(dm.title).toBe('图表 · 运维周报 · 2026-11-23 – 2026-11-29');
+    expect(dm.attachment).toMatchObject({ name: 'weekly-2026-11-23.png', mimeType: 'image/png', purpose: 'report' });
+    const png = Buffer.from(dm.attachment?.base64 ?? '', 'base64');
     expect(png.subarray(1, 4).toString('ascii')).toBe('PNG');
     expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([CHART_WIDTH, CHART_HEIGHT]);
+  });
+
+  it('has an alerts section: volume, alert faults, cleared before anyone acted and the noisiest, against the week before', async () => {
+    await command('UADMIN', 'role add <@UBOSS|boss> manager');
+    await command('UADMIN', 'role add <@ULI|li> engineer');
+    const li = await world.services.people.resolve({ platform: 'slack', userId: 'ULI', displayName: 'li' });
+    const am = (groupKey: string, alerts: AlertSpec[]): Notification => {
+      const parsed = parseAlertmanager(JSON.parse(JSON.stringify(amBody(groupKey, alerts))));
+      if (!parsed.ok) throw new Error(parsed.reason);
+      return parsed.notification;
+    };
+    // The week before (2026-11-16 – 22): one alert, one fault, acknowledged by li.
+    world.clock.set(new Date('2026-11-18T10:00:00Z'));
+    const before = await world.services.alerts.ingest(am('p1', [{ name: 'Disk', fingerprint: 'e100000000000001', instance: 'db1' }]));
+    world.clock.advance(5 * 60_000);
+    await world.services.faults.acknowledge(li, before.faultId ?? -1);
+    // This week (2026-11-23 – 29): Blip fires, clears unattended and fires again (2 firings); Disk fires on two hosts.
+    world.clock.set(new Date('2026-11-24T10:00:00Z'));
+    const blip = (status: 'firing' | 'resolved', startsAt: string) => am('c1', [{ name: 'Blip', fingerprint: 'e200000000000001', instance: 'web1', status, startsAt }]);
+    await world.services.alerts.ingest(blip('firing', '2026-11-24T09:59:00Z'));
+    world.clock.advance(60_000);
+    await world.services.alerts.ingest(blip('resolved', '2026-11-24T09:59:00Z'));
+    world.clock.advance(60_000);
+    await world.services.alerts.ingest(blip('firing', '2026-11-24T10:01:30Z'));
+    world.clock.advance(60_000);
+    await world.services.alerts.ingest(blip('resolved', '2026-11-24T10:01:30Z'));
+    await world.services.alerts.ingest(am('c2', [{ name: 'Disk', fingerprint: 'e300000000000001', instance: 'db1' }, { name: 'Disk', fingerprint: 'e300000000000002', instance: 'db2' }]));
+
+    const en = await command('UBOSS', 'report weekly week');
+    if (en.type !== 'private') throw new Error('expected a private reply');
+    const alerts = (en.message.fields ?? []).find((f) => f.label === 'Alerts');
+    // 3 alerts against 1: +200%; firings 2 + 1 + 1 = 4 against 1: +300%; faults 2 against 1: +100%;
+    // cleared unattended 1 (Blip) against 0 (no base: —). Noisiest by firings: Blip 2, Disk 2 (by name).
+    expect(alerts?.value).toBe(['3 alerts (▲ 200%) · 4 firings (▲ 300%)', 'Alert faults: 2 (▲ 100%)', 'Cleared before anyone acted: 1 (—)', 'Noisiest: Blip 2 · Disk 2'].join('\n'));
+    const zh = await command('UBOSS', 'report weekly week', 'zh-CN');
+    if (zh.type !== 'private') throw new Error('expected a private reply');
+    expect((zh.message.fields ?? []).find((f) => f.label === '告警')?.value).toContain('无人处理即已恢复：1（—）');
   });
 
   it('refuses engineers and bad periods', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { translator } from '../../src/chat/i18n/catalog.js';
-import { CHART_HEIGHT, CHART_WIDTH, chartOption, chartSvg, rasterise, renderChart, type ChartData } from '../../src/reports/chart.js';
+import { CHART_HEIGHT, CHART_WIDTH, chartOption, chartSvg, rasterise, renderChart, renderChartAsync, type ChartData } from '../../src/reports/chart.js';
 
 const data: ChartData = {
   period: '2026-12-21 – 2027-01-03',
@@ -53,6 +53,11 @@ describe('report chart', { timeout: 120_000 }, () => {
     const png = renderChart(data, translator(locale));
     expect(pngSize(png)).toEqual({ width: CHART_WIDTH, height: CHART_HEIGHT });
     expect(png.length).toBeGreaterThan(10_000);
+  });
+
+  it('draws the same PNG off the event loop (renderChartAsync) as on it', async () => {
+    const t = translator('zh-CN');
+    expect((await renderChartAsync(data, t)).equals(renderChart(data, t))).toBe(true);
   });
 
   it('labels in the reader language', () => {

@@ -31,10 +31,14 @@ export class DirectChannels {
  * The request for a message, with its file as a multipart attachment when it has one (`payload_json`
  * plus `files[0]`, which @discordjs/rest builds from `files`).
  */
-function withAttachment(message: ChatMessage): { body: unknown; files?: RawFile[] } {
-  const body = renderMessage(message);
+export function withAttachment(message: ChatMessage): { body: unknown; files?: RawFile[] } {
+  const rendered = renderMessage(message);
   const file = message.attachment;
-  if (!file) return { body };
+  if (!file) return { body: rendered };
+  // An image is shown inside the card: the embed names the attached file (PLATFORM-FACTS.md,
+  // `image.url = "attachment://NAME.png"`) instead of Discord listing it under the message.
+  const [card, ...rest] = rendered.embeds;
+  const body = file.mimeType.startsWith('image/') && card ? { ...rendered, embeds: [{ ...card, image: { url: `attachment://${file.name}` } }, ...rest] } : rendered;
   return {
     body: { ...body, attachments: [{ id: 0, filename: file.name, ...(file.title ? { description: file.title.slice(0, 1024) } : {}) }] },
     files: [{ name: file.name, data: Buffer.from(file.base64, 'base64'), contentType: file.mimeType }],

@@ -5,6 +5,11 @@ import type { ChatAttachment } from '../../chat/model.js';
 /** Where the terminal puts files sent with messages (exports, charts). */
 export const SHELL_EXPORTS_DIR = './data/exports';
 
+/** Where the terminal puts report files (charts, issue #13): REPORT_DIR, else ./data/reports. */
+export function shellReportsDir(): string {
+  return process.env.REPORT_DIR || './data/reports';
+}
+
 /**
  * Writes an attachment under `dir` and returns its path. The name is reduced to its last path part,
  * so a file name can never point outside the folder; an existing file is not overwritten.

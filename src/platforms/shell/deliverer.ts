@@ -1,6 +1,6 @@
 import type { ChatMessage, ChatTarget } from '../../chat/model.js';
 import { PermanentDeliveryError, type Deliverer, type PostedRef } from '../port.js';
-import { SHELL_EXPORTS_DIR, saveAttachment } from './attachments.js';
+import { SHELL_EXPORTS_DIR, saveAttachment, shellReportsDir } from './attachments.js';
 import type { CardPrinter } from './card-printer.js';
 import type { ShellTranslate } from './translate.js';
 
@@ -24,6 +24,7 @@ export class ShellDeliverer implements Deliverer {
     private readonly t: ShellTranslate,
     firstMessageId: number = Date.now() * 1000,
     private readonly exportsDir: string = SHELL_EXPORTS_DIR,
+    private readonly reportsDir: string = shellReportsDir(),
   ) {
     this.nextMessageId = firstMessageId;
   }
@@ -35,7 +36,8 @@ export class ShellDeliverer implements Deliverer {
     const messageId = String(this.nextMessageId++);
     if (message.attachment) {
       // The file goes to disk; the message names where, in place of the bytes.
-      const path = await saveAttachment(message.attachment, this.exportsDir, Number(messageId));
+      const dir = message.attachment.purpose === 'report' ? this.reportsDir : this.exportsDir;
+      const path = await saveAttachment(message.attachment, dir, Number(messageId));
       message = { ...message, body: [message.body, this.t('shell.attachment.saved', { path })].filter(Boolean).join('\n') };
       delete message.attachment;
     }

@@ -81,16 +81,20 @@ export class SlackDeliverer implements Deliverer {
   /**
    * Slack's upload flow (files.upload is retired): files.getUploadURLExternal {filename, length}, the
    * bytes POSTed to the returned upload_url, then files.completeUploadExternal shares the file in the
-   * channel with the message text as its comment. The web client's filesUploadV2 runs these steps.
+   * channel with the message as its comment (or, for a card, its blocks). The web client's
+   * filesUploadV2 runs these steps.
    * The ref names the file: an upload is never edited in place.
    */
   private async upload(channel: string, message: ChatMessage, attachment: ChatAttachment): Promise<PostedRef> {
+    // A card (a report: title, fields, context) travels as the share's blocks, so the file comes with
+    // the whole report; a plain message (an export's one line) as its initial comment.
+    const card = Boolean(message.title || message.fields?.length || message.context?.length);
     const result = await this.client.filesUploadV2({
       channel_id: channel,
       file: Buffer.from(attachment.base64, 'base64'),
       filename: attachment.name,
       title: attachment.title ?? attachment.name,
-      initial_comment: message.fallback.slice(0, SLACK_LIMITS.sectionText),
+      ...(card ? { blocks: renderMessage(message).blocks } : { initial_comment: message.fallback.slice(0, SLACK_LIMITS.sectionText) }),
     });
     const completed = uploadResult.safeParse(result);
     const fileId = completed.success ? completed.data.files[0]?.files[0]?.id : undefined;

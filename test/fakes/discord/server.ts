@@ -400,6 +400,18 @@ export class FakeDiscordServer {
     return this.initialResponse(record, body, 'HTTP response');
   }
 
+  /**
+   * The file an embed of `message` shows as its image: the attachment its `image.url`
+   * (`attachment://NAME`) names, as Discord resolves it; undefined when the embed has no image or
+   * names no file sent with the message (Discord then shows none).
+   */
+  embedImage(message: StoredMessage, embedIndex = 0): StoredAttachment | undefined {
+    const image = message.embeds[embedIndex]?.image;
+    const url = isRecord(image) && typeof image.url === 'string' ? image.url : undefined;
+    if (!url?.startsWith('attachment://')) return undefined;
+    return message.attachments.find((a) => a.filename === url.slice('attachment://'.length));
+  }
+
   /** The message a component sat on, as the API shows it. */
   apiMessage(message: StoredMessage): Json {
     return {

@@ -124,6 +124,11 @@ function checkEmbed(p: Problems, path: string, embed: unknown): number {
       });
     }
   }
+  if (embed.image !== undefined) {
+    // Discord takes http(s) URLs, or `attachment://NAME` naming a file sent with the message.
+    if (!isRecord(embed.image) || typeof embed.image.url !== 'string') p.add(`${path}.image`, 'must be an object with a url');
+    else if (!/^(https?:\/\/|attachment:\/\/)\S+$/.test(embed.image.url)) p.add(`${path}.image.url`, `Scheme of "${embed.image.url.slice(0, 40)}" is not supported. Scheme must be one of ('http', 'https', 'attachment').`);
+  }
   if (!embed.title && !embed.description && !(Array.isArray(embed.fields) && embed.fields.length > 0)) p.add(path, 'embed is empty');
   return total;
 }

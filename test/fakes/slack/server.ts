@@ -166,6 +166,8 @@ export interface FakeFile {
   /** Set once completeUploadExternal shared it. */
   channel?: string;
   initialComment?: string;
+  /** The blocks the share was posted with (files.completeUploadExternal `blocks`, without an initial comment). */
+  blocks?: unknown[];
 }
 
 export class FakeSlackServer {
@@ -591,6 +593,12 @@ export class FakeSlackServer {
     if (channelArg !== undefined && !channel) return refused('channel_not_found');
     const comment = typeof body.initial_comment === 'string' ? body.initial_comment : undefined;
     if (comment && comment.length > L.messageText) return refused('msg_too_long');
+    // Slack ignores blocks when an initial comment is given; otherwise they are checked like a message's.
+    const blocks = comment === undefined && body.blocks !== undefined ? body.blocks : undefined;
+    if (blocks !== undefined) {
+      const invalid = validateMessage({ blocks });
+      if (invalid) return refused(invalid.error, invalid.problems);
+    }
     const files: FakeFile[] = [];
     for (const entry of list) {
       const id = isRecord(entry) ? str(entry.id) : undefined;
@@ -606,6 +614,7 @@ export class FakeSlackServer {
       if (title) file.title = title;
       if (channel) file.channel = channel;
       if (comment) file.initialComment = comment;
+      if (Array.isArray(blocks)) file.blocks = blocks;
     }
     return ok({ files: files.map((f) => ({ id: f.id, name: f.filename, title: f.title ?? f.filename, size: f.length })) });
   }
