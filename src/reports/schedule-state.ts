@@ -3,7 +3,7 @@
 // before it existed) or the fire came before the schedule was last changed (moving the weekday posts
 // nothing at once; the new schedule applies from its next fire, within a minute of the change).
 import { In, type EntityManager } from 'typeorm';
-import { appendAudit } from '../audit/chain.js';
+import { appendAudit, lockAuditChain } from '../audit/chain.js';
 import { SYSTEM } from '../people/actor.js';
 import { AuditEntry, Setting } from '../store/entities/index.js';
 import type { Store } from '../store/store.js';
@@ -70,7 +70,7 @@ export class ReportSchedules {
     const found = await first(this.store.manager);
     if (found) return (this.started = found.createdAt);
     const written = await this.store.transaction(async (manager) => {
-      if (manager.connection.options.type === 'postgres') await manager.query('SELECT pg_advisory_xact_lock(7411001)');
+      await lockAuditChain(manager);
       const again = await first(manager);
       if (again) return again.createdAt;
       const entry = await appendAudit(manager, now, { actor: SYSTEM, action: REPORTS_STARTED, recordType: 'report', recordId: 'schedule', before: null, after: { at: now.toISOString() } });
