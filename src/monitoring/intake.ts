@@ -96,7 +96,7 @@ export class AlertIntake {
     private readonly options: AlertIntakeOptions,
   ) {
     this.settingsCache = new MonitoringSettingsCache(settings);
-    this.sql = new IntakeSql(store.kind);
+    this.sql = new IntakeSql(store.kind, store.dataSource);
     this.cards = new CardRedraws(store, clock, this.sql, this.settingsCache, options);
   }
 

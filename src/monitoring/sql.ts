@@ -4,10 +4,10 @@
 // (TypeORM's statement cache) and PostgreSQL gets `$n` placeholders. Rows have the shapes of the
 // entities in src/store/entities (alert.ts, alert-group.ts, record-event.ts): timestamps are ISO-8601
 // UTC strings (src/store/columns.ts), `details` is JSON text.
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { IncomingAlert } from './normalize.js';
 import type { FaultState } from '../faults/rules.js';
-import { AlertGroup } from '../store/entities/index.js';
+import { Alert, AlertGroup, Fault, RecordEvent } from '../store/entities/index.js';
 import type { DatabaseKind } from '../store/data-source.js';
 
 /** SQLite binds at most 999 parameters per statement (PostgreSQL 65,535): rows per multi-row insert. */
@@ -78,19 +78,38 @@ function valuesList(rows: number, columns: number): string {
  */
 export class IntakeSql {
   private readonly texts = new Map<string, string>();
+  private tables: Record<'alerts' | 'alert_groups' | 'faults' | 'record_events', string> | undefined;
 
-  constructor(private readonly kind: DatabaseKind) {}
+  constructor(
+    private readonly kind: DatabaseKind,
+    private readonly dataSource: DataSource,
+  ) {}
 
-  /** The statement for this database: `?` becomes `$1, $2, …` on PostgreSQL. Cached by text. */
+  /**
+   * The statement for this database: table names `{alerts}` qualified with the schema the entities
+   * live in (a PostgreSQL schema other than the search path's, as the tests use), and `?` as `$1, $2, …`
+   * on PostgreSQL. Cached by text.
+   */
   private text(sql: string): string {
-    if (this.kind !== 'postgres') return sql;
     let out = this.texts.get(sql);
     if (out === undefined) {
+      const tables = (this.tables ??= {
+        alerts: this.table(Alert),
+        alert_groups: this.table(AlertGroup),
+        faults: this.table(Fault),
+        record_events: this.table(RecordEvent),
+      });
       let n = 0;
-      out = sql.replace(/\?/g, () => `$${++n}`);
+      out = sql.replace(/\{(alerts|alert_groups|faults|record_events)\}/g, (_m, name: keyof typeof tables) => tables[name]);
+      if (this.kind === 'postgres') out = out.replace(/\?/g, () => `$${++n}`);
       this.texts.set(sql, out);
     }
     return out;
+  }
+
+  private table(entity: EntityTarget<ObjectLiteral>): string {
+    const metadata = this.dataSource.getMetadata(entity);
+    return metadata.schema ? `"${metadata.schema}"."${metadata.tableName}"` : `"${metadata.tableName}"`;
   }
 
   /** Rows of a SELECT (or of a statement with RETURNING) and the number of rows a write changed. */
@@ -105,7 +124,7 @@ export class IntakeSql {
   async currentGroup(manager: EntityManager, groupHash: string): Promise<AlertGroup | undefined> {
     const { rows } = await this.run(
       manager,
-      'SELECT id, fault_id, source, group_key, truncated_alerts, previous_fault_id, card_due_at, card_redraw_at, cleared_at, created_at FROM alert_groups WHERE group_hash = ? AND current_slot = 1',
+      'SELECT id, fault_id, source, group_key, truncated_alerts, previous_fault_id, card_due_at, card_redraw_at, cleared_at, created_at FROM {alert_groups} WHERE group_hash = ? AND current_slot = 1',
       [groupHash],
     );
     const row = rows[0];
@@ -116,7 +135,7 @@ export class IntakeSql {
   async groupById(manager: EntityManager, id: number): Promise<AlertGroup | undefined> {
     const { rows } = await this.run(
       manager,
-      'SELECT id, fault_id, source, group_key, group_hash, current_slot, truncated_alerts, previous_fault_id, card_due_at, card_redraw_at, cleared_at, created_at FROM alert_groups WHERE id = ?',
+      'SELECT id, fault_id, source, group_key, group_hash, current_slot, truncated_alerts, previous_fault_id, card_due_at, card_redraw_at, cleared_at, created_at FROM {alert_groups} WHERE id = ?',
       [id],
     );
     const row = rows[0];
@@ -130,7 +149,7 @@ export class IntakeSql {
       const chunk = fingerprints.slice(i, i + IN_CHUNK);
       const { rows } = await this.run(
         manager,
-        `SELECT id, fingerprint, status, starts_at, fire_count FROM alerts WHERE fault_id = ? AND fingerprint IN (${chunk.map(() => '?').join(', ')})`,
+        `SELECT id, fingerprint, status, starts_at, fire_count FROM {alerts} WHERE fault_id = ? AND fingerprint IN (${chunk.map(() => '?').join(', ')})`,
         [faultId, ...chunk],
       );
       for (const r of rows) {
@@ -142,7 +161,7 @@ export class IntakeSql {
   }
 
   async faultHead(manager: EntityManager, id: number): Promise<FaultHead | undefined> {
-    const { rows } = await this.run(manager, 'SELECT id, state, resolved_at, assignee_id FROM faults WHERE id = ?', [id]);
+    const { rows } = await this.run(manager, 'SELECT id, state, resolved_at, assignee_id FROM {faults} WHERE id = ?', [id]);
     const r = rows[0];
     if (!r) return undefined;
     return { id: Number(r.id), state: String(r.state) as FaultState, resolvedAt: date(r.resolved_at), assigneeId: r.assignee_id === null ? null : Number(r.assignee_id) };
@@ -158,7 +177,7 @@ export class IntakeSql {
       }
       await this.run(
         manager,
-        `INSERT INTO alerts (fault_id, source, fingerprint, name, status, severity, configuration_item, summary, labels, starts_at, ends_at, fire_count, first_seen_at, changed_at) VALUES ${valuesList(chunk.length, 14)}`,
+        `INSERT INTO {alerts} (fault_id, source, fingerprint, name, status, severity, configuration_item, summary, labels, starts_at, ends_at, fire_count, first_seen_at, changed_at) VALUES ${valuesList(chunk.length, 14)}`,
         params,
       );
     }
@@ -167,7 +186,7 @@ export class IntakeSql {
   async updateAlert(manager: EntityManager, id: number, fields: AlertFields, fireCount: number): Promise<void> {
     await this.run(
       manager,
-      'UPDATE alerts SET status = ?, name = ?, summary = ?, severity = ?, configuration_item = ?, labels = ?, starts_at = ?, ends_at = ?, changed_at = ?, fire_count = ? WHERE id = ?',
+      'UPDATE {alerts} SET status = ?, name = ?, summary = ?, severity = ?, configuration_item = ?, labels = ?, starts_at = ?, ends_at = ?, changed_at = ?, fire_count = ? WHERE id = ?',
       [fields.status, fields.name, fields.summary, fields.severity, fields.configurationItem, fields.labels, iso(fields.startsAt), iso(fields.endsAt), iso(fields.changedAt), fireCount, id],
     );
   }
@@ -178,28 +197,28 @@ export class IntakeSql {
       const chunk = events.slice(i, i + EVENT_ROWS_PER_INSERT);
       const params: Param[] = [];
       for (const e of chunk) params.push('fault', faultId, null, e.kind, null, null, e.note, JSON.stringify(e.details), iso(e.at));
-      await this.run(manager, `INSERT INTO record_events (record_kind, record_id, actor_id, kind, from_state, to_state, note, details, created_at) VALUES ${valuesList(chunk.length, 9)}`, params);
+      await this.run(manager, `INSERT INTO {record_events} (record_kind, record_id, actor_id, kind, from_state, to_state, note, details, created_at) VALUES ${valuesList(chunk.length, 9)}`, params);
     }
   }
 
   /** How many of a fault's alerts fire and how many have resolved. */
   async counts(manager: EntityManager, faultId: number): Promise<{ firing: number; resolved: number }> {
-    const { rows } = await this.run(manager, 'SELECT status, COUNT(*) AS n FROM alerts WHERE fault_id = ? GROUP BY status', [faultId]);
+    const { rows } = await this.run(manager, 'SELECT status, COUNT(*) AS n FROM {alerts} WHERE fault_id = ? GROUP BY status', [faultId]);
     const of = (s: string) => Number(rows.find((r) => r.status === s)?.n ?? 0);
     return { firing: of('firing'), resolved: of('resolved') };
   }
 
   async setTruncated(manager: EntityManager, groupId: number, truncated: number): Promise<void> {
-    await this.run(manager, 'UPDATE alert_groups SET truncated_alerts = ? WHERE id = ?', [truncated, groupId]);
+    await this.run(manager, 'UPDATE {alert_groups} SET truncated_alerts = ? WHERE id = ?', [truncated, groupId]);
   }
 
   async setCleared(manager: EntityManager, groupId: number, clearedAt: Date | null): Promise<void> {
-    await this.run(manager, 'UPDATE alert_groups SET cleared_at = ? WHERE id = ?', [iso(clearedAt), groupId]);
+    await this.run(manager, 'UPDATE {alert_groups} SET cleared_at = ? WHERE id = ?', [iso(clearedAt), groupId]);
   }
 
   /** Records when the card was last drawn or is next due (`dueAt`) and whether a redraw waits (`redrawAt`). */
   async setCard(manager: EntityManager, groupId: number, dueAt: Date, redrawAt: Date | null): Promise<void> {
-    await this.run(manager, 'UPDATE alert_groups SET card_due_at = ?, card_redraw_at = ? WHERE id = ?', [iso(dueAt), iso(redrawAt), groupId]);
+    await this.run(manager, 'UPDATE {alert_groups} SET card_due_at = ?, card_redraw_at = ? WHERE id = ?', [iso(dueAt), iso(redrawAt), groupId]);
   }
 
   /**
@@ -207,7 +226,7 @@ export class IntakeSql {
    * processes (the row's own update decides), which then draws the card.
    */
   async claimRedraw(manager: EntityManager, groupId: number, now: Date): Promise<boolean> {
-    const { affected } = await this.run(manager, 'UPDATE alert_groups SET card_redraw_at = NULL, card_due_at = ? WHERE id = ? AND card_redraw_at IS NOT NULL AND card_redraw_at <= ?', [
+    const { affected } = await this.run(manager, 'UPDATE {alert_groups} SET card_redraw_at = NULL, card_due_at = ? WHERE id = ? AND card_redraw_at IS NOT NULL AND card_redraw_at <= ?', [
       iso(now),
       groupId,
       iso(now),
@@ -217,7 +236,7 @@ export class IntakeSql {
 
   /** Groups whose card redraw is due at `now`, oldest first. */
   async dueRedraws(manager: EntityManager, now: Date, limit: number): Promise<number[]> {
-    const { rows } = await this.run(manager, 'SELECT id FROM alert_groups WHERE card_redraw_at IS NOT NULL AND card_redraw_at <= ? ORDER BY card_redraw_at LIMIT ?', [iso(now), limit]);
+    const { rows } = await this.run(manager, 'SELECT id FROM {alert_groups} WHERE card_redraw_at IS NOT NULL AND card_redraw_at <= ? ORDER BY card_redraw_at LIMIT ?', [iso(now), limit]);
     return rows.map((r) => Number(r.id));
   }
 }
