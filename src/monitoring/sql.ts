@@ -64,7 +64,8 @@ export interface AlertEventRow {
 type Param = string | number | null;
 
 const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString());
-const date = (v: unknown): Date | null => (v === null || v === undefined ? null : new Date(String(v)));
+/** Stored timestamps are ISO strings; a driver that hands back a Date (none today) is taken as is. */
+const date = (v: unknown): Date | null => (typeof v === 'string' ? new Date(v) : v instanceof Date ? v : null);
 
 /** `(?, ?, …)` repeated for `rows` rows of `columns` parameters. */
 function valuesList(rows: number, columns: number): string {
