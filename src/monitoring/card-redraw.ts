@@ -5,6 +5,7 @@
 import type { EntityManager } from 'typeorm';
 import { channelCardMessage, type AlertCounts } from './card.js';
 import type { MonitoringSettingsCache } from './settings.js';
+import type { ChatTarget } from '../chat/model.js';
 import type { IntakeSql } from './sql.js';
 import type { Locale } from '../chat/i18n/catalog.js';
 import type { BackgroundTask } from '../capability.js';
@@ -36,16 +37,23 @@ export class CardRedraws {
   ) {}
 
   /**
-   * After alerts of `group` changed, in the intake's transaction (`now` UTC). `moved`: the fault service
-   * just queued a card itself. Otherwise the card is drawn now when the last one is at least
-   * CARD_EDIT_INTERVAL_MS old, else a redraw is marked for then (once: a later change finds it marked).
+   * After alerts of `group` changed, in the intake's transaction (`now` UTC; `channel` the fault channel
+   * the intake read before it, so that no settings read waits for a pool connection meanwhile). `moved`:
+   * the fault service just queued a card itself. Otherwise the card is drawn now when the last one is at
+   * least CARD_EDIT_INTERVAL_MS old, else a redraw is marked for then (once: a later change finds it marked).
    */
-  async changed(manager: EntityManager, group: AlertGroup, moved: boolean, now: Date, draw: () => Promise<{ fault: Fault; counts: AlertCounts }>): Promise<void> {
+  async changed(
+    manager: EntityManager,
+    channel: ChatTarget | undefined,
+    group: AlertGroup,
+    moved: boolean,
+    now: Date,
+    draw: () => Promise<{ fault: Fault; counts: AlertCounts }>,
+  ): Promise<void> {
     if (moved) {
       await this.sql.setCard(manager, group.id, now, null);
       return;
     }
-    const channel = (await this.settings.get()).faultChannel;
     if (!channel || group.cardRedrawAt !== null) return;
     const due = (group.cardDueAt?.getTime() ?? -Infinity) + CARD_EDIT_INTERVAL_MS;
     if (due > now.getTime()) {
@@ -53,7 +61,7 @@ export class CardRedraws {
       return;
     }
     const { fault, counts } = await draw();
-    await this.enqueueCard(manager, fault, group, counts, now);
+    await this.enqueueCard(manager, channel, fault, group, counts, now);
     await this.sql.setCard(manager, group.id, now, null);
   }
 
@@ -63,6 +71,7 @@ export class CardRedraws {
    */
   async drawDue(): Promise<number> {
     const now = this.clock.now();
+    const channel = (await this.settings.get()).faultChannel;
     const ids = await this.store.transaction((manager) => this.sql.dueRedraws(manager, now, DRAW_BATCH));
     let drawn = 0;
     for (const id of ids) {
@@ -70,8 +79,8 @@ export class CardRedraws {
         if (!(await this.sql.claimRedraw(manager, id, now))) return false;
         const group = await this.sql.groupById(manager, id);
         const fault = group ? await manager.findOne(Fault, { where: { id: group.faultId } }) : null;
-        if (!group || !fault) return false;
-        await this.enqueueCard(manager, fault, group, await this.sql.counts(manager, fault.id), now);
+        if (!group || !fault || !channel) return false;
+        await this.enqueueCard(manager, channel, fault, group, await this.sql.counts(manager, fault.id), now);
         return true;
       });
       if (queued) drawn++;
@@ -80,9 +89,7 @@ export class CardRedraws {
     return drawn;
   }
 
-  private async enqueueCard(manager: EntityManager, fault: Fault, group: AlertGroup, counts: AlertCounts, now: Date): Promise<void> {
-    const channel = (await this.settings.get()).faultChannel;
-    if (!channel) return;
+  private async enqueueCard(manager: EntityManager, channel: ChatTarget, fault: Fault, group: AlertGroup, counts: AlertCounts, now: Date): Promise<void> {
     const ctx = { manager, timeZone: this.options.timeZone, defaultLocale: this.options.defaultLocale, now };
     await enqueue(manager, now, [await channelCardMessage(fault, channel, ctx, { group, counts })], { kind: 'fault', id: fault.id });
   }

@@ -175,7 +175,7 @@ export class AlertIntake {
       counts = await this.sql.counts(manager, faultId);
       moved = (await this.afterChange(manager, head, loadFault, group, n, config, counts, now)) || moved;
     }
-    await this.cards.changed(manager, group, moved, now, async () => ({ fault: await loadFault(), counts: counts ?? (await this.sql.counts(manager, faultId)) }));
+    await this.cards.changed(manager, config.faultChannel, group, moved, now, async () => ({ fault: await loadFault(), counts: counts ?? (await this.sql.counts(manager, faultId)) }));
     return { faultId, created: false, changed: changes.length, deduplicated: n.alerts.length - changes.length };
   }
 

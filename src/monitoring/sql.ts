@@ -3,7 +3,11 @@
 // Every statement here is a fixed text with bound parameters, so better-sqlite3 prepares it once
 // (TypeORM's statement cache) and PostgreSQL gets `$n` placeholders. Rows have the shapes of the
 // entities in src/store/entities (alert.ts, alert-group.ts, record-event.ts): timestamps are ISO-8601
-// UTC strings (src/store/columns.ts), `details` is JSON text.
+// UTC strings (src/store/columns.ts), `details` is JSON text. On SQLite the statements run directly on
+// TypeORM's one better-sqlite3 connection, synchronously, inside the transaction the caller opened there
+// (Store serialises this process's transactions): TypeORM's asynchronous query path cost more per
+// statement than SQLite itself.
+import type { Database, Statement } from 'better-sqlite3';
 import type { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { IncomingAlert } from './normalize.js';
 import type { FaultState } from '../faults/rules.js';
@@ -80,6 +84,7 @@ function valuesList(rows: number, columns: number): string {
 export class IntakeSql {
   private readonly texts = new Map<string, string>();
   private tables: Record<'alerts' | 'alert_groups' | 'faults' | 'record_events', string> | undefined;
+  private readonly statements = new Map<string, Statement>();
 
   constructor(
     private readonly kind: DatabaseKind,
@@ -108,15 +113,32 @@ export class IntakeSql {
     return out;
   }
 
+  /** The better-sqlite3 statement for `sql` on TypeORM's connection, prepared once. */
+  private prepared(sql: string): Statement {
+    let statement = this.statements.get(sql);
+    if (statement === undefined) {
+      // TypeORM's SQLite drivers keep their one native connection here (AbstractSqliteDriver.databaseConnection).
+      const db = (this.dataSource.driver as unknown as { databaseConnection: Database }).databaseConnection;
+      statement = db.prepare(this.text(sql));
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
   private table(entity: EntityTarget<ObjectLiteral>): string {
     const metadata = this.dataSource.getMetadata(entity);
     return metadata.schema ? `"${metadata.schema}"."${metadata.tableName}"` : `"${metadata.tableName}"`;
   }
 
-  /** Rows of a SELECT (or of a statement with RETURNING) and the number of rows a write changed. */
+  /** Rows of a SELECT and the number of rows a write changed. Throws outside a transaction. */
   private async run(manager: EntityManager, sql: string, params: Param[]): Promise<{ rows: Record<string, unknown>[]; affected: number }> {
     const runner = manager.queryRunner;
     if (!runner) throw new Error('monitoring: IntakeSql runs inside a transaction');
+    if (this.kind === 'sqlite') {
+      const statement = this.prepared(sql);
+      if (statement.reader) return { rows: statement.all(...params) as Record<string, unknown>[], affected: 0 };
+      return { rows: [], affected: statement.run(...params).changes };
+    }
     const result = (await runner.query(this.text(sql), params, true)) as { records?: unknown[]; affected?: number };
     return { rows: (result.records ?? []) as Record<string, unknown>[], affected: result.affected ?? 0 };
   }
