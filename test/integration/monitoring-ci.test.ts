@@ -7,7 +7,8 @@ import { withoutPort } from '../../src/monitoring/ci-link.js';
 import { parseAlertmanager, parseGeneric, type Notification } from '../../src/monitoring/normalize.js';
 import type { Actor } from '../../src/people/actor.js';
 import { Alert, Fault, OutboxMessage, RecordCi, Setting } from '../../src/store/entities/index.js';
-import { openTestWorld, type TestWorld } from '../helpers/db.js';
+import { openTestWorld, tempSqliteUrl, type TestWorld } from '../helpers/db.js';
+import { SETTINGS_TTL_MS } from '../../src/monitoring/settings.js';
 import { replyText, testRuntime } from '../helpers/runtime.js';
 
 const ci = (values: Record<string, string>) => ({ type: 'server', environment: 'production', criticality: '2', runbook: '', aliases: '', notes: '', owner: '', ...values });
@@ -110,6 +111,29 @@ describe('monitoring faults linked to configuration items (alert_ci_labels)', ()
     }
     expect((await world.store.manager.findOneByOrFail(Setting, { key: 'alert_ci_labels' })).value).toBe('host,instance');
     expect(replyText(await runtime.command('UADMIN', '/ops', 'config get'))).toContain('alert_ci_labels: host,instance');
+  });
+
+  it('sees alert_ci_labels changed by another process on the same database within SETTINGS_TTL_MS', async () => {
+    const url = tempSqliteUrl();
+    const a = await openTestWorld({ url });
+    const b = await openTestWorld({ url });
+    try {
+      const adminA = await a.actor('admin');
+      await a.services.cis.add(adminA, ci({ name: 'billing' }));
+      await a.services.cis.add(adminA, ci({ name: 'db1' }));
+      const first = await a.services.alerts.ingest(alertWith('x-1', 'f000000000000041', { host: 'billing', instance: 'db1:9100' }));
+      const billing = (await a.services.cis.find('billing')).id;
+      const db1 = (await a.services.cis.find('db1')).id;
+      const linked = async (id: number | null) => (await a.store.manager.find(RecordCi, { where: { recordKind: 'fault', recordId: id ?? -1 } })).map((l) => l.ciId);
+      expect(await linked(first.faultId)).toEqual([db1]);
+      await b.services.settings.set(await b.actor('admin'), 'alert_ci_labels', 'host');
+      await new Promise((resolve) => setTimeout(resolve, SETTINGS_TTL_MS + 100));
+      const later = await a.services.alerts.ingest(alertWith('x-2', 'f000000000000042', { host: 'billing', instance: 'db1:9100' }));
+      expect(await linked(later.faultId)).toEqual([billing]);
+    } finally {
+      await a.store.close();
+      await b.store.close();
+    }
   });
 
   it('drops only a real port from instance', () => {

@@ -3,7 +3,7 @@ import type { ChatMessage } from '../../src/chat/model.js';
 import { ManualClock } from '../../src/clock.js';
 import { parseAlertmanager, parseGeneric, parseGrafana, type Notification } from '../../src/monitoring/normalize.js';
 import { Alert, AlertGroup, Fault, OutboxMessage, RecordEvent } from '../../src/store/entities/index.js';
-import { openTestWorld, type TestWorld } from '../helpers/db.js';
+import { openTestWorld, tempSqliteUrl, type TestWorld } from '../helpers/db.js';
 import { amBody, grafanaBody, type AlertSpec } from '../helpers/alerts.js';
 
 const worlds: TestWorld[] = [];
@@ -113,6 +113,23 @@ describe('monitoring intake', () => {
     const last = await cardRows();
     expect(last.map((e) => e.row.nextAttemptAt.toISOString())).toEqual(['2026-11-23T09:00:00.000Z', '2026-11-23T09:00:10.000Z', '2026-11-23T09:00:20.000Z', '2026-11-23T09:01:20.000Z']);
     expect(last.map((e) => /Alerts: (\d+) firing/.exec(e.message.body ?? '')?.[1])).toEqual(['1', '3', '4', '5']);
+  });
+
+  it('draws a due card once when two processes look for due cards at the same time', async () => {
+    const url = tempSqliteUrl();
+    const a = await openTestWorld({ url, clock: new ManualClock(new Date('2026-11-23T09:00:00Z')) });
+    const b = await openTestWorld({ url, clock: new ManualClock(new Date('2026-11-23T09:00:00Z')) });
+    worlds.push(a, b);
+    const { faultId } = await a.services.alerts.ingest(am('g-two', [{ name: 'Down', fingerprint: 'b100000000000001' }]));
+    a.clock.advance(1_000);
+    await a.services.alerts.ingest(am('g-two', [{ name: 'Down', fingerprint: 'b100000000000002' }]));
+    a.clock.advance(9_000);
+    b.clock.advance(10_000);
+    const drawn = await Promise.all([a.services.alerts.cards.drawDue(), b.services.alerts.cards.drawDue(), a.services.alerts.cards.drawDue(), b.services.alerts.cards.drawDue()]);
+    expect(drawn.reduce((x, y) => x + y, 0)).toBe(1);
+    const edits = (await outbox(a)).filter((s) => s.row.messageKey === `fault:${faultId}:announcement`);
+    expect(edits.map((e) => e.row.nextAttemptAt.toISOString())).toEqual(['2026-11-23T09:00:00.000Z', '2026-11-23T09:00:10.000Z']);
+    expect(edits[1]?.message.body).toContain('Alerts: 2 firing, 0 resolved');
   });
 
   it('uses each alert\'s own status: a resolved alert inside a firing body is resolved, the fault stays open', async () => {
