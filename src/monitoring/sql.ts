@@ -1,7 +1,7 @@
 // The monitoring intake's hot path in plain SQL (issue #11, benchmark target 5,000 alerts/s): building
 // each query through TypeORM's query builder cost more than running it (bench/results.md, profile).
-// Every statement here is a fixed text with bound parameters, so better-sqlite3 prepares it once
-// (TypeORM's statement cache) and PostgreSQL gets `$n` placeholders. Rows have the shapes of the
+// Every statement here is a fixed text with bound parameters, so SQLite prepares it once and PostgreSQL
+// gets `$n` placeholders. Rows have the shapes of the
 // entities in src/store/entities (alert.ts, alert-group.ts, record-event.ts): timestamps are ISO-8601
 // UTC strings (src/store/columns.ts), `details` is JSON text. On SQLite the statements run directly on
 // TypeORM's one better-sqlite3 connection, synchronously, inside the transaction the caller opened there
@@ -130,7 +130,11 @@ export class IntakeSql {
     return metadata.schema ? `"${metadata.schema}"."${metadata.tableName}"` : `"${metadata.tableName}"`;
   }
 
-  /** Rows of a SELECT and the number of rows a write changed. Throws outside a transaction. */
+  /**
+   * Rows of a SELECT and the number of rows a write changed. Throws when `manager` has no query runner
+   * (it is not a transaction's), and what the driver throws (a unique violation keeps its SQLite code
+   * or PostgreSQL 23505, which the intake's retry looks for).
+   */
   private async run(manager: EntityManager, sql: string, params: Param[]): Promise<{ rows: Record<string, unknown>[]; affected: number }> {
     const runner = manager.queryRunner;
     if (!runner) throw new Error('monitoring: IntakeSql runs inside a transaction');
