@@ -2,6 +2,7 @@
 // the sender left out, and the fault it follows; plus the channel card and the on-call page.
 import type { EntityManager } from 'typeorm';
 import { truncate } from '../chat/format.js';
+import { faultCiContext } from '../cis/fault-context.js';
 import { resolveLocale, translator, type Locale, type Translate } from '../chat/i18n/catalog.js';
 import type { ChatTarget } from '../chat/model.js';
 import { faultCard } from '../faults/cards.js';
@@ -82,13 +83,16 @@ export interface CardContext {
   manager: EntityManager;
   timeZone: string;
   defaultLocale: Locale;
+  /** UTC; the configuration item's possible causes are the changes of the 72 h before (src/cis/fault-context.ts). */
+  now: Date;
 }
 
 /** The fault's channel card with its alerts, to be edited in place (the announcement's key); `known` saves re-reading the group and counts. */
 export async function channelCardMessage(fault: Fault, channel: ChatTarget, ctx: CardContext, known?: KnownAlerts): Promise<OutgoingMessage> {
   const { views } = await peopleViews(ctx.manager, [fault.reporterId, ...(fault.assigneeId === null ? [] : [fault.assigneeId])]);
   const t = translator(ctx.defaultLocale);
-  const card = faultCard(fault, { t, platform: channel.platform, timeZone: ctx.timeZone, people: views });
+  const ci = await faultCiContext(ctx.manager, fault.id, ctx.now);
+  const card = faultCard(fault, { t, platform: channel.platform, timeZone: ctx.timeZone, people: views, ci });
   const details = (await alertCardDetails(ctx.manager, fault, known))?.(t);
   if (details) card.body = `${card.body ?? ''}\n\n${details}`;
   return { target: channel, key: announcementKey(fault.id), message: card };
@@ -106,7 +110,8 @@ export async function personalCardMessage(
   if (!account) return undefined;
   const target: ChatTarget = { platform: account.platform as ChatTarget['platform'], kind: 'dm', id: account.userId };
   const t = translator(resolveLocale(people.get(personId)?.locale, ctx.defaultLocale));
-  const card = faultCard(fault, { t, platform: target.platform, timeZone: ctx.timeZone, people: views });
+  const ci = await faultCiContext(ctx.manager, fault.id, ctx.now);
+  const card = faultCard(fault, { t, platform: target.platform, timeZone: ctx.timeZone, people: views, ci });
   const details = (await alertCardDetails(ctx.manager, fault))?.(t);
   if (details) card.body = `${card.body ?? ''}\n\n${details}`;
   const text = line(t);

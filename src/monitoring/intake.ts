@@ -1,25 +1,26 @@
 import { createHash } from 'node:crypto';
-import { In, type EntityManager } from 'typeorm';
-import { alertCounts, channelCardMessage, personalCardMessage, type AlertCounts, type CardContext } from './card.js';
+import type { EntityManager } from 'typeorm';
+import { personalCardMessage, type AlertCounts, type CardContext } from './card.js';
+import { CardRedraws } from './card-redraw.js';
+import { ciNameOf, matchItems } from './ci-link.js';
 import type { IncomingAlert, Notification } from './normalize.js';
-import { monitoringSettings, priorityFor, type MonitoringSettings } from './settings.js';
+import { MonitoringSettingsCache, priorityFor, type MonitoringSettings } from './settings.js';
+import { IntakeSql, type AlertEventRow, type AlertFields, type FaultHead, type NewAlertRow, type StoredAlert } from './sql.js';
+import { linkRecord } from '../cis/records.js';
 import { translator, type Locale } from '../chat/i18n/catalog.js';
 import type { Clock } from '../clock.js';
 import { ConflictError } from '../errors.js';
 import { formatFaultId, isOpen, type Level, type Priority } from '../faults/rules.js';
-import type { AlertEvent, FaultService } from '../faults/service.js';
+import type { FaultService } from '../faults/service.js';
 import type { OnCallService } from '../oncall/service.js';
-import { enqueue, type OutgoingMessage } from '../outbox/outbox.js';
+import { enqueue } from '../outbox/outbox.js';
 import type { SettingsService } from '../settings/service.js';
-import { Alert, AlertGroup, Fault, Identity, Person } from '../store/entities/index.js';
+import { AlertGroup, Fault, Identity, Person } from '../store/entities/index.js';
 import type { Store } from '../store/store.js';
 
-/** Issue #11 item 6: a storm edits each card at most once every 10 seconds. */
-export const CARD_EDIT_INTERVAL_MS = 10_000;
+export { CARD_EDIT_INTERVAL_MS } from './card-redraw.js';
 /** Concurrent deliveries of one notification collide on a unique index; the loser runs again and finds the winner's rows. */
 const MAX_ATTEMPTS = 5;
-/** SQLite binds at most 999 parameters per statement. */
-const IN_CHUNK = 500;
 
 /** Impact and urgency that give each priority by the policy's matrix (rules.ts), so that a mapped priority keeps the matrix rule. */
 const LEVELS_FOR: Record<Priority, { impact: Level; urgency: Level }> = {
@@ -46,13 +47,6 @@ export interface AlertIntakeOptions {
   onOutbox?: () => void;
 }
 
-/**
- * Extension point for issue #11 item 10 (configuration items): called with each new monitoring fault
- * and its alerts' configuration-item names (from `instance`, `service` or `job`), inside the
- * transaction. Not wired yet: the configuration-item capability is another branch.
- */
-export type ConfigurationItemLinker = (manager: EntityManager, fault: Fault, itemNames: string[]) => Promise<void>;
-
 function isUniqueViolation(error: unknown): boolean {
   const text = error instanceof Error ? `${error.message} ${String((error as { code?: unknown }).code)}` : String(error);
   return /UNIQUE constraint failed|duplicate key value violates unique constraint|SQLITE_CONSTRAINT_UNIQUE|23505/.test(text);
@@ -67,13 +61,13 @@ function sameTime(a: Date | null, b: Date | null): boolean {
 }
 
 /** The alert began a new firing episode compared with what is stored. */
-function firesAnew(alert: IncomingAlert, stored: Alert | undefined): boolean {
+function firesAnew(alert: IncomingAlert, stored: StoredAlert | undefined): boolean {
   if (alert.status !== 'firing') return false;
   if (!stored || stored.status === 'resolved') return true;
   return alert.startsAt !== null && !sameTime(alert.startsAt, stored.startsAt);
 }
 
-function changedFrom(alert: IncomingAlert, stored: Alert | undefined): boolean {
+function changedFrom(alert: IncomingAlert, stored: StoredAlert | undefined): boolean {
   if (!stored) return true;
   if (firesAnew(alert, stored)) return true;
   return alert.status !== stored.status;
@@ -83,26 +77,35 @@ function changedFrom(alert: IncomingAlert, stored: Alert | undefined): boolean {
  * Monitoring intake (issue #11, policy 4.4): turns one webhook notification into at most one open
  * fault per alert group, listing the group's alerts by fingerprint. Everything a notification changes
  * is stored in one transaction before the sender gets its 2xx; chat messages go through the outbox.
+ * The common paths (a repeat, an alert joining an open fault) run as plain SQL (sql.ts); opening,
+ * reopening and resolving a fault go through the fault service like any other fault.
  */
 export class AlertIntake {
-  /** See ConfigurationItemLinker; set by the configuration-item capability once it exists. */
-  linkConfigurationItems: ConfigurationItemLinker | undefined;
+  /** The monitoring settings, re-read at most once a second (settings.ts). */
+  readonly settingsCache: MonitoringSettingsCache;
+  /** Draws the coalesced channel cards (card-redraw.ts); its task runs in the monitoring capability. */
+  readonly cards: CardRedraws;
+  private readonly sql: IntakeSql;
 
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly faults: FaultService,
-    private readonly settings: SettingsService,
+    settings: SettingsService,
     private readonly oncall: OnCallService,
     private readonly options: AlertIntakeOptions,
-  ) {}
+  ) {
+    this.settingsCache = new MonitoringSettingsCache(settings);
+    this.sql = new IntakeSql(store.kind, store.dataSource);
+    this.cards = new CardRedraws(store, clock, this.sql, this.settingsCache, options);
+  }
 
   /**
    * Stores one notification. Safe to call twice with the same notification, also at once from two
    * processes: the second changes nothing. Throws what the database throws (the caller answers 5xx).
    */
   async ingest(notification: Notification): Promise<IntakeResult> {
-    const config = await monitoringSettings(this.settings);
+    const config = await this.settingsCache.get();
     const alerts = [...new Map(notification.alerts.map((a) => [a.fingerprint, a])).values()];
     const deduped = { ...notification, alerts };
     for (let attempt = 1; ; attempt++) {
@@ -116,39 +119,41 @@ export class AlertIntake {
     }
   }
 
-  private cardContext(manager: EntityManager): CardContext {
-    return { manager, timeZone: this.options.timeZone, defaultLocale: this.options.defaultLocale };
+  private cardContext(manager: EntityManager, now: Date): CardContext {
+    return { manager, timeZone: this.options.timeZone, defaultLocale: this.options.defaultLocale, now };
   }
 
   private async ingestIn(manager: EntityManager, n: Notification, config: MonitoringSettings): Promise<IntakeResult> {
     const now = this.clock.now();
     const hash = groupHash(n.source, n.groupKey);
-    const group = await manager.findOne(AlertGroup, { where: { groupHash: hash, currentSlot: 1 } });
-    const stored = group ? await this.storedAlerts(manager, group.faultId, n.alerts) : new Map<string, Alert>();
+    const group = await this.sql.currentGroup(manager, hash);
+    const stored = group ? await this.sql.storedAlerts(manager, group.faultId, n.alerts.map((a) => a.fingerprint)) : new Map<string, StoredAlert>();
     // Fast path for repeat notifications (most of a storm): nothing changed, so the fault is not even
     // read. The group's foreign key (ON DELETE CASCADE) guarantees its fault exists.
     if (group && n.truncatedAlerts === group.truncatedAlerts && !n.alerts.some((a) => changedFrom(a, stored.get(a.fingerprint)))) {
       return { faultId: group.faultId, created: false, changed: 0, deduplicated: n.alerts.length };
     }
-    let fault = group ? await manager.findOne(Fault, { where: { id: group.faultId } }) : null;
+    let head: FaultHead | undefined = group ? await this.sql.faultHead(manager, group.faultId) : undefined;
     const firingAnew = n.alerts.some((a) => firesAnew(a, stored.get(a.fingerprint)));
 
-    if (!group || !fault) {
+    if (!group || !head) {
       if (!n.alerts.some((a) => a.status === 'firing')) return { faultId: null, created: false, changed: 0, deduplicated: n.alerts.length };
       const created = await this.openFault(manager, n, config, hash, null, now);
       return { faultId: created.id, created: true, changed: n.alerts.length, deduplicated: 0 };
     }
 
     let moved = false;
-    if (!isOpen(fault.state) && firingAnew) {
-      const resolvedAt = fault.resolvedAt?.getTime() ?? 0;
-      if (fault.state === 'resolved' && now.getTime() - resolvedAt <= config.reopenMinutes * 60_000) {
-        fault = await this.faults.reopenBySystemIn(manager, fault.id);
+    let fault: Fault | undefined;
+    if (!isOpen(head.state) && firingAnew) {
+      const resolvedAt = head.resolvedAt?.getTime() ?? 0;
+      if (head.state === 'resolved' && now.getTime() - resolvedAt <= config.reopenMinutes * 60_000) {
+        fault = await this.faults.reopenBySystemIn(manager, head.id);
+        head = fault;
         moved = true;
       } else {
         const detached = await manager.update(AlertGroup, { id: group.id, currentSlot: 1 }, { currentSlot: null });
-        if (detached.affected !== 1) throw new ConflictError('faults.error.changedMeanwhile', { id: formatFaultId(fault.id) });
-        const created = await this.openFault(manager, n, config, hash, fault.id, now);
+        if (detached.affected !== 1) throw new ConflictError('faults.error.changedMeanwhile', { id: formatFaultId(head.id) });
+        const created = await this.openFault(manager, n, config, hash, head.id, now);
         return { faultId: created.id, created: true, changed: n.alerts.length, deduplicated: 0 };
       }
     }
@@ -156,25 +161,22 @@ export class AlertIntake {
     const changes = n.alerts.filter((a) => changedFrom(a, stored.get(a.fingerprint)));
     const truncatedChanged = n.truncatedAlerts !== group.truncatedAlerts;
     if (changes.length === 0 && !truncatedChanged && !moved) {
-      return { faultId: fault.id, created: false, changed: 0, deduplicated: n.alerts.length };
+      return { faultId: head.id, created: false, changed: 0, deduplicated: n.alerts.length };
     }
-    await this.writeAlerts(manager, fault.id, n.source, changes, stored, config, now);
-    if (truncatedChanged) await manager.update(AlertGroup, { id: group.id }, { truncatedAlerts: n.truncatedAlerts });
+    await this.writeAlerts(manager, head.id, n.source, changes, stored, config, now);
+    if (truncatedChanged) await this.sql.setTruncated(manager, group.id, n.truncatedAlerts);
     group.truncatedAlerts = n.truncatedAlerts;
-    const counts = await alertCounts(manager, fault.id);
-    moved = (await this.afterChange(manager, fault, group, n, config, counts, now)) || moved;
-    await this.refreshCard(manager, fault, group, counts, config, now, moved);
-    return { faultId: fault.id, created: false, changed: changes.length, deduplicated: n.alerts.length - changes.length };
-  }
-
-  private async storedAlerts(manager: EntityManager, faultId: number, alerts: IncomingAlert[]): Promise<Map<string, Alert>> {
-    const found = new Map<string, Alert>();
-    const fingerprints = alerts.map((a) => a.fingerprint);
-    for (let i = 0; i < fingerprints.length; i += IN_CHUNK) {
-      const rows = await manager.find(Alert, { where: { faultId, fingerprint: In(fingerprints.slice(i, i + IN_CHUNK)) } });
-      for (const row of rows) found.set(row.fingerprint, row);
+    const faultId = head.id;
+    const loadFault = async () => (fault ??= await manager.findOneOrFail(Fault, { where: { id: faultId } }));
+    let counts: AlertCounts | undefined;
+    // Only a resolved alert, a changed truncation or an earlier "cleared" can change whether the group
+    // has cleared: while alerts only fire, there is nothing to count.
+    if (moved || truncatedChanged || group.clearedAt !== null || changes.some((a) => a.status === 'resolved')) {
+      counts = await this.sql.counts(manager, faultId);
+      moved = (await this.afterChange(manager, head, loadFault, group, n, config, counts, now)) || moved;
     }
-    return found;
+    await this.cards.changed(manager, config.faultChannel, group, moved, now, async () => ({ fault: await loadFault(), counts: counts ?? (await this.sql.counts(manager, faultId)) }));
+    return { faultId, created: false, changed: changes.length, deduplicated: n.alerts.length - changes.length };
   }
 
   /** The reporter of a source's faults: a person without chat accounts, named after the sender. */
@@ -196,11 +198,14 @@ export class AlertIntake {
     // Issue #11 item 5: the SLA clocks start at the alert's startsAt or at arrival, whichever is later.
     const createdAt = new Date(Math.max(earliest, now.getTime()));
     const reporter = await this.reporterFor(manager, n.source, now);
-    const itemNames = [...new Set(firing.map((a) => a.configurationItem).filter((c): c is string => c !== null))];
+    const itemNames = [...new Set(firing.map((a) => ciNameOf(a, config.ciLabels)).filter((c): c is string => c !== null))];
+    // Issue #11 item 10: the items the alerts name (by name or alias); the first one is the affected system.
+    const items = await matchItems(manager, itemNames);
+    const affected = items[0]?.name ?? itemNames[0];
     const fault = await this.faults.reportIn(
       manager,
       { personId: reporter.id, displayName: reporter.displayName },
-      { title: n.title, description: n.description, category: 'other', ...LEVELS_FOR[priority], affectedSystem: itemNames[0]?.slice(0, 150) },
+      { title: n.title, description: n.description, category: 'other', ...LEVELS_FOR[priority], affectedSystem: affected?.slice(0, 150) },
       {
         source: 'alert',
         platform: n.source.slice(0, 16),
@@ -215,14 +220,16 @@ export class AlertIntake {
             truncatedAlerts: n.truncatedAlerts,
             previousFaultId,
             cardDueAt: now,
+            cardRedrawAt: null,
             clearedAt: null,
             createdAt: now,
           });
           await this.writeAlerts(manager, created.id, n.source, n.alerts, new Map(), config, now);
+          // Linked before the announcement is drawn, so that its card shows the item's owner and runbook.
+          if (items.length > 0) await linkRecord(manager, 'fault', created.id, items.map((i) => i.id));
         },
       },
     );
-    await this.linkConfigurationItems?.(manager, fault, itemNames);
     await this.page(manager, fault, n.source, now);
     return fault;
   }
@@ -231,31 +238,32 @@ export class AlertIntake {
   private async page(manager: EntityManager, fault: Fault, source: string, now: Date): Promise<void> {
     const chain = await this.oncall.chainAt(manager, now);
     if (chain.primary === undefined) return;
-    const message = await personalCardMessage(fault, chain.primary, this.cardContext(manager), (t) =>
+    const message = await personalCardMessage(fault, chain.primary, this.cardContext(manager, now), (t) =>
       t('monitoring.page', { id: formatFaultId(fault.id), priority: fault.priority, source }),
     );
     if (message) await enqueue(manager, now, [message], { kind: 'fault', id: fault.id });
   }
 
+  /** Inserts the new alerts in multi-row statements, updates the changed ones, and writes one timeline line each. */
   private async writeAlerts(
     manager: EntityManager,
     faultId: number,
     source: string,
     alerts: IncomingAlert[],
-    stored: Map<string, Alert>,
+    stored: Map<string, StoredAlert>,
     config: MonitoringSettings,
     now: Date,
   ): Promise<void> {
-    const inserts: Partial<Alert>[] = [];
-    const events: AlertEvent[] = [];
+    const inserts: NewAlertRow[] = [];
+    const events: AlertEventRow[] = [];
     for (const a of alerts) {
       const before = stored.get(a.fingerprint);
-      const fields = {
+      const fields: AlertFields = {
         status: a.status,
         name: a.name,
         summary: a.value ? `${a.summary} [${a.value}]`.slice(0, 300) : a.summary,
         severity: a.labels[config.severityLabel]?.slice(0, 32) ?? null,
-        configurationItem: a.configurationItem,
+        configurationItem: ciNameOf(a, config.ciLabels),
         labels: JSON.stringify(a.labels),
         startsAt: a.startsAt ?? before?.startsAt ?? now,
         endsAt: a.status === 'resolved' ? (a.endsAt ?? now) : null,
@@ -265,66 +273,54 @@ export class AlertIntake {
       if (!before) {
         inserts.push({ ...fields, faultId, source, fingerprint: a.fingerprint, fireCount: a.status === 'firing' ? 1 : 0, firstSeenAt: now });
       } else {
-        await manager.update(Alert, { id: before.id }, { ...fields, fireCount: before.fireCount + (firesAnew(a, before) ? 1 : 0) });
+        await this.sql.updateAlert(manager, before.id, fields, before.fireCount + (firesAnew(a, before) ? 1 : 0));
       }
     }
-    // 16 columns a row: batches of 50 stay below SQLite's 999 bound parameters.
-    // Without re-reading generated columns: nothing here uses the new ids, and it halves the cost.
-    for (let i = 0; i < inserts.length; i += 50) {
-      await manager.createQueryBuilder().insert().into(Alert).values(inserts.slice(i, i + 50)).updateEntity(false).execute();
-    }
-    await this.faults.appendAlertEvents(manager, faultId, events);
+    await this.sql.insertAlerts(manager, inserts);
+    await this.sql.insertFaultEvents(manager, faultId, events);
   }
 
   /**
    * Issue #11 item 7: once every listed alert has resolved and none was truncated away, resolve an
    * unacknowledged fault (per `alert_autoresolve`) or tell the assignee. True when the fault moved.
    */
-  private async afterChange(manager: EntityManager, fault: Fault, group: AlertGroup, n: Notification, config: MonitoringSettings, counts: AlertCounts, now: Date): Promise<boolean> {
+  private async afterChange(
+    manager: EntityManager,
+    head: FaultHead,
+    loadFault: () => Promise<Fault>,
+    group: AlertGroup,
+    n: Notification,
+    config: MonitoringSettings,
+    counts: AlertCounts,
+    now: Date,
+  ): Promise<boolean> {
     const cleared = counts.firing === 0 && group.truncatedAlerts === 0;
     if (!cleared) {
-      if (group.clearedAt !== null) await manager.update(AlertGroup, { id: group.id }, { clearedAt: null });
+      if (group.clearedAt !== null) await this.sql.setCleared(manager, group.id, null);
       group.clearedAt = null;
       return false;
     }
     if (group.clearedAt !== null) return false;
     group.clearedAt = now;
-    await manager.update(AlertGroup, { id: group.id }, { clearedAt: now });
-    await this.faults.appendAlertEvents(manager, fault.id, [{ kind: 'alert_cleared', note: n.source, details: { source: n.source, groupKey: n.groupKey }, at: now }]);
-    if (!isOpen(fault.state)) return false;
-    const unacknowledged = fault.state === 'reported';
+    await this.sql.setCleared(manager, group.id, now);
+    await this.sql.insertFaultEvents(manager, head.id, [{ kind: 'alert_cleared', note: n.source, details: { source: n.source, groupKey: n.groupKey }, at: now }]);
+    if (!isOpen(head.state)) return false;
+    const unacknowledged = head.state === 'reported';
     if (config.autoresolve === 'always' || (config.autoresolve === 'unacknowledged' && unacknowledged)) {
       const t = translator(this.options.defaultLocale);
-      await this.faults.resolveBySystemIn(manager, fault.id, {
+      const fault = await this.faults.resolveBySystemIn(manager, head.id, {
         rootCause: t('monitoring.autoresolve.rootCause'),
         resolutionSteps: t(unacknowledged ? 'monitoring.autoresolve.steps' : 'monitoring.autoresolve.stepsAcknowledged', { source: n.source }),
       });
-      Object.assign(fault, await manager.findOneOrFail(Fault, { where: { id: fault.id } }));
+      // The entity the intake may hold is stale now; the card drawn later must show the resolution.
+      Object.assign(await loadFault(), fault, await manager.findOneOrFail(Fault, { where: { id: head.id } }));
       return true;
     }
-    if (fault.assigneeId !== null) {
-      const message = await personalCardMessage(fault, fault.assigneeId, this.cardContext(manager), (t) => t('monitoring.cleared', { id: formatFaultId(fault.id) }));
+    if (head.assigneeId !== null) {
+      const fault = await loadFault();
+      const message = await personalCardMessage(fault, head.assigneeId, this.cardContext(manager, now), (t) => t('monitoring.cleared', { id: formatFaultId(fault.id) }));
       if (message) await enqueue(manager, now, [message], { kind: 'fault', id: fault.id });
     }
     return false;
-  }
-
-  /**
-   * Queues the edited channel card, coalesced: an edit waits until 10 s after the previous card
-   * version, and the dispatcher delivers only the newest pending version (issue #11 item 6).
-   * When the fault service just moved the fault, it already queued a card.
-   */
-  private async refreshCard(manager: EntityManager, fault: Fault, group: AlertGroup, counts: AlertCounts, config: MonitoringSettings, now: Date, moved: boolean): Promise<void> {
-    if (moved) {
-      await manager.update(AlertGroup, { id: group.id }, { cardDueAt: now });
-      return;
-    }
-    const channel = config.faultChannel;
-    if (!channel) return;
-    const previous = group.cardDueAt?.getTime() ?? 0;
-    const due = previous >= now.getTime() ? previous : Math.max(now.getTime(), previous + CARD_EDIT_INTERVAL_MS);
-    const message: OutgoingMessage = { ...(await channelCardMessage(fault, channel, this.cardContext(manager), { group, counts })), notBefore: new Date(due) };
-    await enqueue(manager, now, [message], { kind: 'fault', id: fault.id });
-    if (due !== previous) await manager.update(AlertGroup, { id: group.id }, { cardDueAt: new Date(due) });
   }
 }

@@ -21,6 +21,7 @@ export interface IncomingAlert {
   link: string | null;
   /** Grafana's evaluated values as text (valueString, or the values map). */
   value: string | null;
+  /** The configuration item a generic sender names explicitly; otherwise null and the intake reads `alert_ci_labels` (ci-link.ts). */
   configurationItem: string | null;
 }
 
@@ -99,9 +100,6 @@ export const genericBody = z.object({
 
 export type ParseResult = { ok: true; notification: Notification } | { ok: false; reason: string };
 
-/** Labels whose value names the configuration item an alert is about, first match wins (issue #11 item 10). */
-export const CI_LABELS = ['instance', 'service', 'job'] as const;
-
 /** Alertmanager's own fingerprint is a hash of the label set; older servers (< 0.19) omit it, so make one. */
 export function labelFingerprint(labels: Record<string, string>): string {
   const canonical = Object.keys(labels)
@@ -136,7 +134,6 @@ function fromSender(alert: z.output<typeof baseAlert> & { value?: string | null 
   const labels = alert.labels;
   const name = labels.alertname ?? labels.__alert_rule_title__ ?? 'alert';
   const summary = alert.annotations.summary ?? alert.annotations.description ?? alert.annotations.message ?? name;
-  const ci = CI_LABELS.map((l) => labels[l]).find((v) => v !== undefined && v !== '') ?? null;
   return {
     fingerprint: alert.fingerprint && alert.fingerprint.length > 0 ? alert.fingerprint : labelFingerprint(labels),
     status: alert.status,
@@ -147,7 +144,7 @@ function fromSender(alert: z.output<typeof baseAlert> & { value?: string | null 
     endsAt: alert.endsAt,
     link: alert.generatorURL ? alert.generatorURL.slice(0, 2000) : null,
     value: alert.value ?? null,
-    configurationItem: ci === null ? null : shorten(ci, 200),
+    configurationItem: null,
   };
 }
 
@@ -224,7 +221,7 @@ export function parseGeneric(body: unknown): ParseResult {
     endsAt: b.endsAt,
     link: b.link ?? null,
     value: null,
-    configurationItem: b.configurationItem ?? CI_LABELS.map((l) => labels[l]).find((v) => v !== undefined && v !== '') ?? null,
+    configurationItem: b.configurationItem ?? null,
   };
   return {
     ok: true,

@@ -1,6 +1,9 @@
 // Reading the monitoring settings (declared in setting-specs.ts), with their defaults.
+import { performance } from 'node:perf_hooks';
 import {
   AUTORESOLVE_KEY,
+  CI_LABELS_KEY,
+  DEFAULT_CI_LABELS,
   AUTORESOLVE_MODES,
   DEFAULT_REOPEN_MINUTES,
   DEFAULT_SEVERITY_LABEL,
@@ -8,6 +11,7 @@ import {
   REOPEN_MINUTES_KEY,
   SEVERITY_LABEL_KEY,
   SEVERITY_MAP_KEY,
+  parseCiLabels,
   parseSeverityMap,
   type AutoresolveMode,
 } from './setting-specs.js';
@@ -23,6 +27,8 @@ export interface MonitoringSettings {
   reopenMinutes: number;
   /** Where fault cards go (`fault_channel`), read with the rest so that a notification reads settings once. */
   faultChannel: ChatTarget | undefined;
+  /** `alert_ci_labels`: the labels that name an alert's configuration item, first present wins (issue #11 item 10). */
+  ciLabels: string[];
 }
 
 /** Priority for alerts whose severity is missing or not in the map. */
@@ -39,7 +45,35 @@ export async function monitoringSettings(settings: SettingsService): Promise<Mon
     autoresolve: mode,
     reopenMinutes: Number.isFinite(minutes) ? minutes : DEFAULT_REOPEN_MINUTES,
     faultChannel: channelTarget(all.get('fault_channel')),
+    ciLabels: parseCiLabels(all.get(CI_LABELS_KEY) ?? DEFAULT_CI_LABELS) ?? parseCiLabels(DEFAULT_CI_LABELS) ?? [],
   };
+}
+
+/** How long the intake trusts the settings it read: a change made by another process shows after at most this. */
+export const SETTINGS_TTL_MS = 1_000;
+
+/**
+ * The monitoring settings, read at most once per SETTINGS_TTL_MS (monotonic time) instead of on every
+ * webhook: reading them was a measurable part of each request (bench/results.md). A change made in this
+ * process (`SettingsService.revision`) is seen at once; one made by another process within 1 s.
+ */
+export class MonitoringSettingsCache {
+  private cached: { value: MonitoringSettings; readAt: number; revision: number } | undefined;
+
+  constructor(
+    private readonly settings: SettingsService,
+    private readonly ttlMs = SETTINGS_TTL_MS,
+  ) {}
+
+  async get(): Promise<MonitoringSettings> {
+    const at = performance.now();
+    const c = this.cached;
+    if (c && c.revision === this.settings.revision && at - c.readAt < this.ttlMs) return c.value;
+    const revision = this.settings.revision;
+    const value = await monitoringSettings(this.settings);
+    this.cached = { value, readAt: at, revision };
+    return value;
+  }
 }
 
 /** The highest priority among the severities of the alerts (P1 beats P3). */

@@ -19,11 +19,18 @@ export function channelTarget(value: string | undefined): ChatTarget | undefined
 
 /** Settings changeable from chat (policy chapter 6), falling back to the environment's defaults. */
 export class SettingsService {
+  private changes = 0;
+
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly defaults: Partial<Record<string, string>>,
   ) {}
+
+  /** Counts this process's committed `set` calls: a cache of settings (e.g. the monitoring intake's) is stale once it moved. */
+  get revision(): number {
+    return this.changes;
+  }
 
   async get(key: string): Promise<string | undefined> {
     const row = await this.store.manager.findOne(Setting, { where: { key } });
@@ -59,6 +66,7 @@ export class SettingsService {
         after: { value },
       });
     });
+    this.changes++;
     return { key, value };
   }
 }

@@ -3,7 +3,7 @@ import type { ChatMessage } from '../../src/chat/model.js';
 import { ManualClock } from '../../src/clock.js';
 import { parseAlertmanager, parseGeneric, parseGrafana, type Notification } from '../../src/monitoring/normalize.js';
 import { Alert, AlertGroup, Fault, OutboxMessage, RecordEvent } from '../../src/store/entities/index.js';
-import { openTestWorld, type TestWorld } from '../helpers/db.js';
+import { openTestWorld, tempSqliteUrl, type TestWorld } from '../helpers/db.js';
 import { amBody, grafanaBody, type AlertSpec } from '../helpers/alerts.js';
 
 const worlds: TestWorld[] = [];
@@ -45,7 +45,8 @@ describe('monitoring intake', () => {
     ]));
     expect(result).toMatchObject({ created: true, changed: 2, deduplicated: 0 });
     const fault = await w.store.manager.findOneOrFail(Fault, { where: { id: result.faultId ?? -1 } });
-    expect(fault).toMatchObject({ priority: 'P1', source: 'alert', state: 'reported', affectedSystem: 'db1:9100' });
+    // The configuration item is the first alert's `instance` without its port (alert_ci_labels).
+    expect(fault).toMatchObject({ priority: 'P1', source: 'alert', state: 'reported', affectedSystem: 'db1' });
     // Arrival (09:00) is later than startsAt (08:59), so the SLA clock starts at arrival: P1 responds in 15 min.
     expect(fault.createdAt.toISOString()).toBe('2026-11-23T09:00:00.000Z');
     expect(fault.responseDueAt?.toISOString()).toBe('2026-11-23T09:15:00.000Z');
@@ -84,14 +85,51 @@ describe('monitoring intake', () => {
     expect(more).toMatchObject({ faultId: first.faultId, created: false, changed: 1, deduplicated: 1 });
     expect(await w.store.manager.count(Fault)).toBe(1);
     expect(await w.store.manager.count(Alert, { where: { faultId: first.faultId ?? -1 } })).toBe(2);
-    // The card edit waits 10 s after the announcement (coalescing).
-    const edit = (await outbox(w)).at(-1);
-    expect(edit?.row.nextAttemptAt.toISOString()).toBe('2026-11-23T09:00:10.000Z');
-    // A further change before then replaces that edit, due at the same time: one edit per 10 s.
+    // The card edit waits 10 s after the announcement (coalescing): the change only marks the card.
+    const cardRows = async () => (await outbox(w)).filter((s) => s.row.messageKey === `fault:${first.faultId}:announcement`);
+    expect(await cardRows()).toHaveLength(1);
+    expect((await w.store.manager.findOneByOrFail(AlertGroup, { faultId: first.faultId ?? -1 })).cardRedrawAt?.toISOString()).toBe('2026-11-23T09:00:10.000Z');
+    // A further change before then waits for the same edit: nothing is drawn before it falls due.
     w.clock.advance(1_000);
     await w.services.alerts.ingest(am('g1', [{ name: 'Down', fingerprint: 'b000000000000003' }]));
-    const edits = (await outbox(w)).filter((s) => s.row.messageKey === `fault:${first.faultId}:announcement`);
-    expect(edits.map((e) => e.row.nextAttemptAt.toISOString())).toEqual(['2026-11-23T09:00:00.000Z', '2026-11-23T09:00:10.000Z', '2026-11-23T09:00:10.000Z']);
+    expect(await w.services.alerts.cards.drawDue()).toBe(0);
+    expect(await cardRows()).toHaveLength(1);
+    // At 09:00:10 the card is drawn once, with every change so far.
+    w.clock.advance(8_000);
+    expect(await w.services.alerts.cards.drawDue()).toBe(1);
+    expect(await w.services.alerts.cards.drawDue()).toBe(0);
+    const edits = await cardRows();
+    expect(edits.map((e) => e.row.nextAttemptAt.toISOString())).toEqual(['2026-11-23T09:00:00.000Z', '2026-11-23T09:00:10.000Z']);
+    expect(edits[1]?.message.body).toContain('Alerts: 3 firing, 0 resolved');
+    // The next change waits 10 s after that edit; a change after a quiet period is drawn at once.
+    w.clock.advance(2_000);
+    await w.services.alerts.ingest(am('g1', [{ name: 'Down', fingerprint: 'b000000000000004' }]));
+    expect(await cardRows()).toHaveLength(2);
+    w.clock.advance(8_000);
+    expect(await w.services.alerts.cards.drawDue()).toBe(1);
+    w.clock.advance(60_000);
+    await w.services.alerts.ingest(am('g1', [{ name: 'Down', fingerprint: 'b000000000000005' }]));
+    expect(await w.services.alerts.cards.drawDue()).toBe(0);
+    const last = await cardRows();
+    expect(last.map((e) => e.row.nextAttemptAt.toISOString())).toEqual(['2026-11-23T09:00:00.000Z', '2026-11-23T09:00:10.000Z', '2026-11-23T09:00:20.000Z', '2026-11-23T09:01:20.000Z']);
+    expect(last.map((e) => /Alerts: (\d+) firing/.exec(e.message.body ?? '')?.[1])).toEqual(['1', '3', '4', '5']);
+  });
+
+  it('draws a due card once when two processes look for due cards at the same time', async () => {
+    const url = tempSqliteUrl();
+    const a = await openTestWorld({ url, clock: new ManualClock(new Date('2026-11-23T09:00:00Z')) });
+    const b = await openTestWorld({ url, clock: new ManualClock(new Date('2026-11-23T09:00:00Z')) });
+    worlds.push(a, b);
+    const { faultId } = await a.services.alerts.ingest(am('g-two', [{ name: 'Down', fingerprint: 'b100000000000001' }]));
+    a.clock.advance(1_000);
+    await a.services.alerts.ingest(am('g-two', [{ name: 'Down', fingerprint: 'b100000000000002' }]));
+    a.clock.advance(9_000);
+    b.clock.advance(10_000);
+    const drawn = await Promise.all([a.services.alerts.cards.drawDue(), b.services.alerts.cards.drawDue(), a.services.alerts.cards.drawDue(), b.services.alerts.cards.drawDue()]);
+    expect(drawn.reduce((x, y) => x + y, 0)).toBe(1);
+    const edits = (await outbox(a)).filter((s) => s.row.messageKey === `fault:${faultId}:announcement`);
+    expect(edits.map((e) => e.row.nextAttemptAt.toISOString())).toEqual(['2026-11-23T09:00:00.000Z', '2026-11-23T09:00:10.000Z']);
+    expect(edits[1]?.message.body).toContain('Alerts: 2 firing, 0 resolved');
   });
 
   it('uses each alert\'s own status: a resolved alert inside a firing body is resolved, the fault stays open', async () => {

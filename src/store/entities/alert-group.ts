@@ -11,6 +11,7 @@ import { Fault } from './fault.js';
 @Entity('alert_groups')
 @Index('UQ_alert_groups_current', ['groupHash', 'currentSlot'], { unique: true })
 @Index('UQ_alert_groups_fault', ['faultId'], { unique: true })
+@Index('IDX_alert_groups_redraw', ['cardRedrawAt'])
 export class AlertGroup {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id!: number;
@@ -47,6 +48,10 @@ export class AlertGroup {
   /** When the latest channel card of this fault becomes due; later edits wait 10 s after it. */
   @DateColumn('card_due_at', { nullable: true })
   cardDueAt!: Date | null;
+
+  /** When the card's coalesced edit is due to be drawn (null: no change waits to be shown). */
+  @DateColumn('card_redraw_at', { nullable: true })
+  cardRedrawAt!: Date | null;
 
   /** When every listed alert had resolved (null while any fires). */
   @DateColumn('cleared_at', { nullable: true })
