@@ -45,14 +45,14 @@ const likePattern = (word: string) => `%${word.replace(/[\\%_]/g, (c) => `\\${c}
 
 /**
  * Search over faults, requests and changes (policy 3.3: records kept for lookup and audit): titles,
- * descriptions, root causes, resolution steps, fulfilment notes and the change fields. Every word must
+ * descriptions, root causes, resolution steps, fulfilment notes, the change fields and timeline notes
+ * (record_events.note; a note counts like a match in the description). Every word must
  * match, as a substring anywhere (so Chinese needs no word segmenter: `打印机` finds `三楼打印机卡纸`).
  * Ranked (a title match first), newest first among equals, `SEARCH_PAGE_SIZE` per page.
  *
  * SQLite: FTS5 with the trigram tokenizer finds the rows; words shorter than three characters are
  * matched with LIKE on the same table. PostgreSQL: ILIKE served by pg_trgm GIN indexes. On both the
  * score is where the words occur (title ×10, other fields ×1). The index rows are written by triggers in the record's transaction.
- * Timeline notes are not indexed yet (the timeline tables are being merged into one).
  */
 export class SearchService {
   constructor(private readonly store: Store) {}
@@ -75,8 +75,8 @@ export class SearchService {
       params.push(long.map((w) => `"${w.replace(/"/g, '""')}"`).join(' '));
     }
     for (const w of short) {
-      where.push("(title LIKE ? ESCAPE '\\' OR body LIKE ? ESCAPE '\\')");
-      params.push(likePattern(w), likePattern(w));
+      where.push("(title LIKE ? ESCAPE '\\' OR body LIKE ? ESCAPE '\\' OR notes LIKE ? ESCAPE '\\')");
+      params.push(likePattern(w), likePattern(w), likePattern(w));
     }
     if (kinds.length < SEARCH_KINDS.length) {
       where.push(`kind IN (${kinds.map(() => '?').join(', ')})`);
@@ -85,8 +85,10 @@ export class SearchService {
     // The same score as on PostgreSQL, so that both rank alike: each word found in the title counts
     // TITLE_WEIGHT, in the other fields 1. (bm25 would also weigh document length, which makes
     // "newest first among equals" rare and the order hard to explain.)
-    const score = terms.map(() => `(CASE WHEN title LIKE ? ESCAPE '\\' THEN ${TITLE_WEIGHT} ELSE 0 END + CASE WHEN body LIKE ? ESCAPE '\\' THEN 1 ELSE 0 END)`);
-    const scoreParams = terms.flatMap((w) => [likePattern(w), likePattern(w)]);
+    const score = terms.map(
+      () => `(CASE WHEN title LIKE ? ESCAPE '\\' THEN ${TITLE_WEIGHT} ELSE 0 END + CASE WHEN body LIKE ? ESCAPE '\\' OR notes LIKE ? ESCAPE '\\' THEN 1 ELSE 0 END)`,
+    );
+    const scoreParams = terms.flatMap((w) => [likePattern(w), likePattern(w), likePattern(w)]);
     return this.store.manager.query<Row[]>(
       `SELECT kind, record_id, title, created_at FROM record_search WHERE ${where.join(' AND ')}
        ORDER BY ${score.join(' + ')} DESC, created_at DESC, rowid DESC LIMIT ? OFFSET ?`,
@@ -98,8 +100,10 @@ export class SearchService {
     const schema = (this.store.dataSource.options as { schema?: string }).schema;
     const table = schema ? `"${schema}".record_search` : 'record_search';
     const params: unknown[] = terms.map(likePattern);
-    const match = terms.map((_, i) => `(title ILIKE $${i + 1} OR body ILIKE $${i + 1})`);
-    const score = terms.map((_, i) => `(CASE WHEN title ILIKE $${i + 1} THEN ${TITLE_WEIGHT} ELSE 0 END + CASE WHEN body ILIKE $${i + 1} THEN 1 ELSE 0 END)`);
+    const match = terms.map((_, i) => `(title ILIKE $${i + 1} OR body ILIKE $${i + 1} OR notes ILIKE $${i + 1})`);
+    const score = terms.map(
+      (_, i) => `(CASE WHEN title ILIKE $${i + 1} THEN ${TITLE_WEIGHT} ELSE 0 END + CASE WHEN body ILIKE $${i + 1} OR notes ILIKE $${i + 1} THEN 1 ELSE 0 END)`,
+    );
     if (kinds.length < SEARCH_KINDS.length) {
       match.push(`kind = ANY($${params.length + 1})`);
       params.push([...kinds]);
