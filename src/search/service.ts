@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { In } from 'typeorm';
-import { SEARCH_KINDS, type SearchKind } from './documents.js';
+import { SEARCH_KINDS, rowidCodeExpression, type SearchKind } from './documents.js';
 import { Change, Fault, ServiceRequest } from '../store/entities/index.js';
 import type { Store } from '../store/store.js';
 
@@ -11,6 +11,12 @@ const TRIGRAM = 3;
 /** A title match counts this much more than a match in the other fields. */
 const TITLE_WEIGHT = 10;
 export const SEARCH_LIMITS = { text: 200, words: 8 } as const;
+/**
+ * Most matches ranked for one search: the latest created ones (by record number). Scoring a match
+ * reads its row, so a word found in most of 1,000,000 faults would cost seconds (bench/results.md);
+ * the window keeps every search within milliseconds, and 500 pages of results remain.
+ */
+export const SEARCH_WINDOW = 5000;
 
 export interface SearchHit {
   kind: SearchKind;
@@ -53,9 +59,16 @@ const likePattern = (word: string) => `%${word.replace(/[\\%_]/g, (c) => `\\${c}
  * SQLite: FTS5 with the trigram tokenizer finds the rows; words shorter than three characters are
  * matched with LIKE on the same table. PostgreSQL: ILIKE served by pg_trgm GIN indexes. On both the
  * score is where the words occur (title ×10, other fields ×1). The index rows are written by triggers in the record's transaction.
+ * When more than `window` records match, only the `window` latest created (highest record number,
+ * SQLite rowid `record_id * 4 + code`) are ranked: FTS5 finds those in rowid order without reading
+ * the rest.
  */
 export class SearchService {
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    /** Most matches ranked (SEARCH_WINDOW; smaller in tests). */
+    private readonly window = SEARCH_WINDOW,
+  ) {}
 
   async search(text: string, kinds: readonly SearchKind[] = SEARCH_KINDS, offset = 0): Promise<SearchPage> {
     const terms = words(text.slice(0, SEARCH_LIMITS.text));
@@ -89,10 +102,12 @@ export class SearchService {
       () => `(CASE WHEN title LIKE ? ESCAPE '\\' THEN ${TITLE_WEIGHT} ELSE 0 END + CASE WHEN body LIKE ? ESCAPE '\\' OR notes LIKE ? ESCAPE '\\' THEN 1 ELSE 0 END)`,
     );
     const scoreParams = terms.flatMap((w) => [likePattern(w), likePattern(w), likePattern(w)]);
+    // The window first: FTS5 walks its matches in rowid order and stops after `window` of them.
     return this.store.manager.query<Row[]>(
-      `SELECT kind, record_id, title, created_at FROM record_search WHERE ${where.join(' AND ')}
+      `SELECT kind, record_id, title, created_at FROM record_search
+       WHERE rowid IN (SELECT rowid FROM record_search WHERE ${where.join(' AND ')} ORDER BY rowid DESC LIMIT ?)
        ORDER BY ${score.join(' + ')} DESC, created_at DESC, rowid DESC LIMIT ? OFFSET ?`,
-      [...params, ...scoreParams, SEARCH_PAGE_SIZE + 1, offset],
+      [...params, this.window, ...scoreParams, SEARCH_PAGE_SIZE + 1, offset],
     );
   }
 
@@ -108,10 +123,14 @@ export class SearchService {
       match.push(`kind = ANY($${params.length + 1})`);
       params.push([...kinds]);
     }
-    params.push(SEARCH_PAGE_SIZE + 1, offset);
+    params.push(this.window, SEARCH_PAGE_SIZE + 1, offset);
+    // The same window as on SQLite: the matches with the highest record_id * 4 + code.
+    const order = `record_id * 4 + ${rowidCodeExpression('kind')}`;
     return this.store.manager.query<Row[]>(
-      `SELECT kind, record_id, title, created_at FROM ${table} WHERE ${match.join(' AND ')}
-       ORDER BY ${score.join(' + ')} DESC, created_at DESC, record_id DESC LIMIT $${params.length - 1} OFFSET $${params.length}`,
+      `SELECT kind, record_id, title, created_at FROM (
+         SELECT kind, record_id, title, body, notes, created_at FROM ${table} WHERE ${match.join(' AND ')} ORDER BY ${order} DESC LIMIT $${params.length - 2}
+       ) AS latest
+       ORDER BY ${score.join(' + ')} DESC, created_at DESC, ${order} DESC LIMIT $${params.length - 1} OFFSET $${params.length}`,
       params,
     );
   }

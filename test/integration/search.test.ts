@@ -3,7 +3,7 @@ import { ManualClock } from '../../src/clock.js';
 import type { ChangeRequest } from '../../src/changes/request-input.js';
 import type { FaultReport } from '../../src/faults/service.js';
 import type { Actor } from '../../src/people/actor.js';
-import { SEARCH_PAGE_SIZE } from '../../src/search/service.js';
+import { SEARCH_PAGE_SIZE, SearchService } from '../../src/search/service.js';
 import { createServices, type Services } from '../../src/services.js';
 import { openDatabase } from '../../src/store/data-source.js';
 import { SYSTEM } from '../../src/people/actor.js';
@@ -186,5 +186,21 @@ describe.each([
     await db.store.manager.delete(RecordEvent, { id: withNote?.id ?? 0 });
     expect(await found('facilities')).toEqual([]);
     expect(await found('lamp')).toEqual([`fault:${id}`]);
+  });
+
+  it('ranks only the latest matches when more than the window match', async () => {
+    const titled = (await db.services.faults.report(ann, fault('Toner empty', 'third floor'))).id;
+    later();
+    const described: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      described.push((await db.services.faults.report(ann, fault(`Copier ${i} streaks`, 'needs toner'))).id);
+      later();
+    }
+    const newestFirst = [...described].reverse().map((id) => `fault:${id}`);
+    expect(await found('toner')).toEqual([`fault:${titled}`, ...newestFirst]);
+    const narrow = new SearchService(db.store, 3);
+    const page = await narrow.search('toner');
+    expect(page.hits.map((h) => `${h.kind}:${h.id}`)).toEqual(newestFirst);
+    expect(page.more).toBe(false);
   });
 });
