@@ -2,7 +2,8 @@
 // (so Excel reads CJK text correctly), and spreadsheet formula injection neutralised (OWASP "CSV
 // Injection"): a text cell beginning with = + - @ tab or carriage return gets a leading apostrophe.
 // Numbers are passed as numbers and left alone, so -15 stays -15.
-import { stringify, type Stringifier } from 'csv-stringify';
+import { stringify, type Options, type Stringifier } from 'csv-stringify';
+import { stringify as stringifySync } from 'csv-stringify/sync';
 
 export type CsvCell = string | number | null;
 
@@ -18,14 +19,33 @@ export function neutralise(text: string): string {
  * neutralised; null becomes an empty cell.
  */
 export function csvStream(header: readonly string[]): Stringifier {
-  const stream = stringify({
-    bom: true,
-    header: true,
+  return stringify({ ...options(header), bom: true, header: true });
+}
+
+function options(header: readonly string[]): Options {
+  return {
     columns: header.map((name) => ({ key: name, header: name })),
     record_delimiter: 'windows',
     cast: { string: (value) => neutralise(value), number: (value) => String(value) },
-  });
-  return stream;
+  };
+}
+
+/** The CSV text of a file, piece by piece: `head` (byte-order mark and header row), then one row at a time. */
+export interface CsvEncoder {
+  head: string;
+  row(cells: readonly CsvCell[]): string;
+}
+
+/**
+ * Encodes rows one at a time with the same options as csvStream, so that a writer knows each row's
+ * size before it writes it (an export split into parts that each fit a platform's file limit).
+ */
+export function csvEncoder(header: readonly string[]): CsvEncoder {
+  const rowOptions = { ...options(header), header: false };
+  return {
+    head: `\uFEFF${stringifySync([], { ...options(header), header: true })}`,
+    row: (cells) => stringifySync([record(header, cells)], rowOptions),
+  };
 }
 
 /** Turns a row of cells into the record csvStream expects (keyed by header name). */

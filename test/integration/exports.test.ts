@@ -99,7 +99,7 @@ describe('CSV exports', () => {
     const queued = await world.store.manager.findOneByOrFail(OutboxMessage, { targetId: 'UADMIN', targetKind: 'dm' });
     const message = JSON.parse(queued.payload) as ChatMessage;
     expect(message.attachment?.name).toBe('audit-2026-11-01-to-2026-11-23.csv');
-    const csv = parse<Record<string, string>>(Buffer.from(message.attachment?.base64 ?? '', 'base64'), { bom: true, columns: true });
+    const csv = parse<Record<string, string>>(readFileSync(message.attachment?.file ?? ''), { bom: true, columns: true });
     expect(csv.map((r) => r.action)).toContain('role.grant');
   });
 });
