@@ -54,7 +54,7 @@ export class ExportService {
       if (!sink.write(text)) await once(sink, 'drain');
     };
     await write(encoder.head);
-    const count = await this.eachRow(kind, range, (cells) => write(encoder.row(cells)));
+    const count = await this.eachBatch(kind, range, (batch) => write(encoder.rows(batch)));
     sink.end();
     await finished(sink);
     return count;
@@ -65,11 +65,11 @@ export class ExportService {
    * (spool-csv.ts), for a file sent as a chat attachment; the caller queues them or removes them.
    */
   spoolCsv(kind: ExportKind, range: ExportRange, suffix: string, maxBytes: number): Promise<CsvPart[]> {
-    return spoolCsvParts(csvEncoder(EXPORT_TABLES[kind].header), this.spoolDir, suffix, maxBytes, (emit) => this.eachRow(kind, range, emit));
+    return spoolCsvParts(csvEncoder(EXPORT_TABLES[kind].header), this.spoolDir, suffix, maxBytes, (emit) => this.eachBatch(kind, range, emit));
   }
 
-  /** Feeds the export's rows to `emit` in id order, EXPORT_BATCH records read at a time; resolves to their number. */
-  async eachRow(kind: ExportKind, range: ExportRange, emit: (cells: CsvCell[]) => Promise<void>): Promise<number> {
+  /** Feeds the export's rows to `emit` in id order, EXPORT_BATCH records at a time; resolves to their number. */
+  async eachBatch(kind: ExportKind, range: ExportRange, emit: (batch: CsvCell[][]) => Promise<void>): Promise<number> {
     const table = EXPORT_TABLES[kind] as ExportTable<Row>;
     const manager = this.store.manager;
     const time = isoIn(this.timeZone);
@@ -82,7 +82,7 @@ export class ExportService {
       const batch = await query.getMany();
       if (batch.length === 0) return count;
       const lookups = await this.lookups(manager, kind, table, batch);
-      for (const row of batch) await emit(table.row(row, lookups, time));
+      await emit(batch.map((row) => table.row(row, lookups, time)));
       count += batch.length;
       after = batch[batch.length - 1]?.id ?? after;
       if (batch.length < EXPORT_BATCH) return count;

@@ -15,13 +15,13 @@ export interface CsvPart {
   bytes: number;
 }
 
-/** Feeds rows to `emit` in order and resolves to their number (ExportService.eachRow). */
-export type RowSource = (emit: (cells: CsvCell[]) => Promise<void>) => Promise<number>;
+/** Feeds rows to `emit` in order, a batch at a time, and resolves to their number (ExportService.eachBatch). */
+export type RowSource = (emit: (batch: CsvCell[][]) => Promise<void>) => Promise<number>;
 
 /**
  * Writes the rows of `source` into spool files under `dir`, starting a new part before a row that would
  * take the current one past `maxBytes` (a part holds at least one row; an export without rows is one
- * part with only the header). Memory holds one row at a time, plus the file stream's buffer. On any
+ * part with only the header). Memory holds one batch at a time, plus the file stream's buffer. On any
  * error the parts written so far are removed and the error is thrown again.
  */
 export async function spoolCsvParts(encoder: CsvEncoder, dir: string, suffix: string, maxBytes: number, source: RowSource): Promise<CsvPart[]> {
@@ -46,14 +46,21 @@ export async function spoolCsvParts(encoder: CsvEncoder, dir: string, suffix: st
   };
   try {
     await open();
-    await source(async (cells) => {
-      const text = encoder.row(cells);
-      const size = Buffer.byteLength(text);
-      if (part && part.rows > 0 && part.bytes + size > maxBytes) await open();
+    const add = async (text: string, rows: number) => {
       if (!part) throw new Error('csv spool: no open part');
-      part.rows += 1;
-      part.bytes += size;
+      part.rows += rows;
+      part.bytes += Buffer.byteLength(text);
       await write(text);
+    };
+    await source(async (batch) => {
+      // Usually the whole batch fits: encoded in one call. Otherwise row by row, to split between rows.
+      const text = encoder.rows(batch);
+      if (part && part.bytes + Buffer.byteLength(text) <= maxBytes) return add(text, batch.length);
+      for (const cells of batch) {
+        const row = encoder.row(cells);
+        if (part && part.rows > 0 && part.bytes + Buffer.byteLength(row) > maxBytes) await open();
+        await add(row, 1);
+      }
     });
     await close();
     return parts;
