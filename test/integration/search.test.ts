@@ -8,6 +8,7 @@ import { createServices, type Services } from '../../src/services.js';
 import { openDatabase } from '../../src/store/data-source.js';
 import { SYSTEM } from '../../src/people/actor.js';
 import { appendEvent } from '../../src/records/timeline.js';
+import { SYSTEM_NOTES } from '../../migrations/1765324800000-SearchTimelineNotes.js';
 import { Fault, RecordEvent } from '../../src/store/entities/index.js';
 import { Store } from '../../src/store/store.js';
 import { tempSqliteUrl } from '../helpers/db.js';
@@ -202,5 +203,18 @@ describe.each([
     const page = await narrow.search('toner');
     expect(page.hits.map((h) => `${h.kind}:${h.id}`)).toEqual(newestFirst);
     expect(page.more).toBe(false);
+  });
+
+  it('indexes the first lines opsdesk writes itself on a timeline, and every note from a person', async () => {
+    const id = ids.bulk7 ?? 0;
+    await db.store.transaction(async (m) => {
+      for (let i = 1; i <= SYSTEM_NOTES + 5; i++) {
+        await appendEvent(m, { recordKind: 'fault', recordId: id, actor: SYSTEM, kind: 'alert_firing', fromState: null, toState: null, note: `storm line zebra${i}x`, at: db.clock.now() });
+      }
+    });
+    expect(await found(`zebra${SYSTEM_NOTES}x`)).toEqual([`fault:${id}`]);
+    expect(await found(`zebra${SYSTEM_NOTES + 1}x`)).toEqual([]);
+    await db.store.transaction((m) => appendEvent(m, { recordKind: 'fault', recordId: id, actor: eng, kind: 'comment', fromState: null, toState: null, note: 'swapped the giraffe cable', at: db.clock.now() }));
+    expect(await found('giraffe')).toEqual([`fault:${id}`]);
   });
 });
