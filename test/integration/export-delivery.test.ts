@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, truncate, writeFile } from 'node:fs/promises';
+import { mkdir, truncate, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { WebClient } from '@slack/web-api';
 import { parse } from 'csv-parse/sync';
@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ChatMessage, Platform } from '../../src/chat/model.js';
 import { neutralise } from '../../src/exports/csv.js';
 import { sendCsvExport } from '../../src/exports/send.js';
+import { sweepSpool } from '../../src/exports/spool-sweep.js';
 import { Metrics } from '../../src/http/metrics.js';
 import { createLogger } from '../../src/logger.js';
 import { OutboxDispatcher } from '../../src/outbox/dispatcher.js';
@@ -190,5 +191,22 @@ describe('chat exports stream through a spooled file', () => {
     await expect(rest.post('/channels/111111111111111111/messages', { body: { content: 'x', attachments: [{ id: 0, filename: 'a.csv' }] }, files: [{ name: 'a.csv', data }] })).rejects.toThrow(
       'Request entity too large',
     );
+  });
+
+  it('at start-up removes old spooled files no pending message names, and keeps the rest', async () => {
+    const w = await world();
+    await sendCsvExport(w.services.exports, await manager(w), { kind: 'faults', target: { platform: 'slack', kind: 'dm', id: 'UMGR' } }, (f) => f.name);
+    const [spooled] = await queued(w);
+    const dir = w.services.exports.spoolDir;
+    const orphan = join(dir, 'orphan.csv');
+    const fresh = join(dir, 'fresh.csv');
+    await writeFile(orphan, 'x');
+    await writeFile(fresh, 'x');
+    const twoHoursAgo = new Date(Date.now() - 2 * 3_600_000);
+    await utimes(orphan, twoHoursAgo, twoHoursAgo);
+    await utimes(spooled?.file ?? '', twoHoursAgo, twoHoursAgo);
+    expect(await sweepSpool(w.store, dir)).toBe(1);
+    expect([existsSync(orphan), existsSync(fresh), existsSync(spooled?.file ?? '')]).toEqual([false, true, true]);
+    expect(await sweepSpool(w.store, join(dir, 'missing'))).toBe(0);
   });
 });
