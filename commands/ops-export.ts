@@ -26,9 +26,10 @@ export const opsExportSubcommands: SubcommandDef[] = [
         ctx.services.exports,
         ctx.actor,
         { kind, from, to, target: { platform: ctx.chatActor.platform, kind: 'dm', id: ctx.chatActor.userId } },
-        (name, rows) => ctx.t('exports.comment', { name, rows }),
+        (file) => (file.parts === 1 ? ctx.t('exports.comment', { name: file.name, rows: file.rows }) : ctx.t('exports.comment.part', { ...file })),
       );
-      return privateText(ctx.t('exports.reply.sent', { name: sent.name, rows: sent.rows }));
+      const reply = sent.parts === 1 ? ctx.t('exports.reply.sent', { name: sent.name, rows: sent.rows }) : ctx.t('exports.reply.sentParts', { name: sent.name, rows: sent.rows, parts: sent.parts });
+      return privateText(reply);
     },
   }),
 ];

@@ -16,7 +16,8 @@ function qualified(queryRunner: QueryRunner, name: string): string {
   return schema ? `"${schema}"."${name}"` : `"${name}"`;
 }
 
-async function createSqliteSearch(queryRunner: QueryRunner): Promise<void> {
+/** The SQLite index as this migration builds it (also how a later migration's `down` restores it). */
+export async function createSqliteSearch(queryRunner: QueryRunner): Promise<void> {
   await queryRunner.query(
     `CREATE VIRTUAL TABLE record_search USING fts5(title, body, kind UNINDEXED, record_id UNINDEXED, created_at UNINDEXED, tokenize = 'trigram')`,
   );

@@ -17,6 +17,7 @@ import { createShellAdapter } from './platforms/shell/index.js';
 import type { BackgroundTask } from './capability.js';
 import { createServices, resolveServiceKeys } from './services.js';
 import type { ChannelKey } from './settings/registry.js';
+import { sweepSpool } from './exports/spool-sweep.js';
 import { openDatabase } from './store/data-source.js';
 import { Store } from './store/store.js';
 
@@ -172,6 +173,10 @@ async function main(): Promise<void> {
   await listenOrWarn(http, config.PORT, shellMode, logger);
   for (const adapter of adapters) await adapter.start();
   dispatcher.start();
+  // Export files spooled by a process that stopped before queuing them (src/exports/spool-sweep.ts).
+  sweepSpool(store, services.exports.spoolDir)
+    .then((removed) => removed > 0 && logger.info({ removed }, 'removed spooled export files nobody will send'))
+    .catch((error: unknown) => logger.warn({ error: error instanceof Error ? error.message : String(error) }, 'could not sweep the export spool'));
   scheduler.start();
   for (const task of background) task.start();
   logger.info({ adapters: adapters.map((a) => a.platform), database: store.kind }, 'opsdesk started');

@@ -35,17 +35,30 @@ export interface ChatField {
  * A file sent with a message (a CSV export, a chart). Delivered through the outbox like any message:
  * Slack's upload flow, a Discord attachment, a file under ./data/exports/ in the terminal.
  */
-export interface ChatAttachment {
+export type ChatAttachment = {
   /** File name shown to people, e.g. `faults-2026-11-01.csv`. */
   name: string;
   /** e.g. `text/csv; charset=utf-8`, `image/png`. */
   mimeType: string;
-  /** The bytes, base64-encoded so that the message stays JSON in the outbox. */
-  base64: string;
   title?: string;
   /** What the file is: the terminal keeps `report` files (charts) under ./data/reports/, the rest under ./data/exports/. */
   purpose?: 'export' | 'report';
-}
+} & (
+  | {
+      /** The bytes, base64-encoded so that the message stays JSON in the outbox (small files). */
+      base64: string;
+      file?: undefined;
+    }
+  | {
+      /**
+       * Absolute path of a file in the outbox spool folder (src/outbox/spool.ts), for files too large to
+       * hold in memory: the deliverers stream it to the platform, and it is removed once the message
+       * was delivered or marked dead. It lives under the data folder, so a restart still delivers it.
+       */
+      file: string;
+      base64?: undefined;
+    }
+);
 
 /**
  * A message. Every text in it is plain text, shown as typed on every platform: the renderers escape it

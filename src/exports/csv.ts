@@ -2,7 +2,8 @@
 // (so Excel reads CJK text correctly), and spreadsheet formula injection neutralised (OWASP "CSV
 // Injection"): a text cell beginning with = + - @ tab or carriage return gets a leading apostrophe.
 // Numbers are passed as numbers and left alone, so -15 stays -15.
-import { stringify, type Stringifier } from 'csv-stringify';
+import type { Options } from 'csv-stringify';
+import { stringify } from 'csv-stringify/sync';
 
 export type CsvCell = string | number | null;
 
@@ -13,22 +14,38 @@ export function neutralise(text: string): string {
   return FORMULA_START.test(text) ? `'${text}` : text;
 }
 
-/**
- * A stream of CSV text: write one `CsvCell[]` per row (header first, written for you). Text cells are
- * neutralised; null becomes an empty cell.
- */
-export function csvStream(header: readonly string[]): Stringifier {
-  const stream = stringify({
-    bom: true,
-    header: true,
+function options(header: readonly string[]): Options {
+  return {
     columns: header.map((name) => ({ key: name, header: name })),
     record_delimiter: 'windows',
     cast: { string: (value) => neutralise(value), number: (value) => String(value) },
-  });
-  return stream;
+  };
 }
 
-/** Turns a row of cells into the record csvStream expects (keyed by header name). */
+/** The CSV text of a file, piece by piece: `head` (byte-order mark and header row), then one row at a time. */
+export interface CsvEncoder {
+  head: string;
+  row(cells: readonly CsvCell[]): string;
+  /** Many rows in one call: the same text as `row` for each, joined, at a fraction of the cost. */
+  rows(batch: readonly (readonly CsvCell[])[]): string;
+}
+
+/**
+ * Encodes rows one at a time (csv-stringify, one record per call), so that a writer streams a file of
+ * any length holding one row in memory, and knows each row's size before it writes it (an export split
+ * into parts that each fit a platform's file limit). Text cells are neutralised; null becomes an empty
+ * cell; CRLF line ends.
+ */
+export function csvEncoder(header: readonly string[]): CsvEncoder {
+  const rowOptions = { ...options(header), header: false };
+  return {
+    head: `\uFEFF${stringify([], { ...options(header), header: true })}`,
+    row: (cells) => stringify([record(header, cells)], rowOptions),
+    rows: (batch) => stringify(batch.map((cells) => record(header, cells)), rowOptions),
+  };
+}
+
+/** Turns a row of cells into the record csv-stringify expects (keyed by header name). */
 export function record(header: readonly string[], cells: readonly CsvCell[]): Record<string, string | number> {
   const out: Record<string, string | number> = {};
   header.forEach((name, i) => {

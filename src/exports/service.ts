@@ -1,8 +1,9 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { finished } from 'node:stream/promises';
 import { In, type EntityManager } from 'typeorm';
-import { csvStream, record } from './csv.js';
+import { csvEncoder, type CsvCell } from './csv.js';
+import { spoolCsvParts, type CsvPart } from './spool-csv.js';
 import { EXPORT_TABLES, isoIn, type ExportKind, type ExportTable, type Lookups } from './tables.js';
 import { ForbiddenError } from '../errors.js';
 import type { Actor } from '../people/actor.js';
@@ -10,6 +11,7 @@ import { hasRole } from '../people/roles.js';
 import { ConfigurationItem, ConfigurationItemAlias, ConfigurationItemLink, Person, RecordCi } from '../store/entities/index.js';
 import type { Store } from '../store/store.js';
 import type { Clock } from '../clock.js';
+import { spoolDirFor } from '../outbox/spool.js';
 
 /** Rows read per query: memory stays flat however many records there are. */
 export const EXPORT_BATCH = 1000;
@@ -25,7 +27,8 @@ const RECORD_KIND = { faults: 'fault', requests: 'request', changes: 'change' } 
 /**
  * CSV exports (policy 3.3, records archived for lookup and audit; 5.1 audit). Managers export faults,
  * requests, changes and configuration items; only admins export the audit log. Rows are read in id
- * order in batches of EXPORT_BATCH and streamed into the sink, so 100,000 faults never sit in memory.
+ * order in batches of EXPORT_BATCH and streamed into the sink or a spooled file, so 100,000 faults
+ * never sit in memory.
  */
 export class ExportService {
   constructor(
@@ -34,6 +37,8 @@ export class ExportService {
     readonly timeZone: string,
     /** Told when an export was queued for delivery. */
     readonly onOutbox?: () => void,
+    /** Where chat exports are spooled until delivered (src/outbox/spool.ts); default: next to the database. */
+    readonly spoolDir: string = spoolDirFor(store.kind, store.dataSource.options.database),
   ) {}
 
   /** Throws ForbiddenError unless the actor may export this kind. */
@@ -44,22 +49,28 @@ export class ExportService {
 
   /** Writes the CSV into `sink` and ends it; resolves to the number of rows (header not counted). */
   async writeCsv(kind: ExportKind, range: ExportRange, sink: Writable): Promise<number> {
-    const table = EXPORT_TABLES[kind] as ExportTable<Row>;
-    const csv = csvStream(table.header);
-    const piping = pipeline(csv, sink);
-    let count = 0;
-    try {
-      count = await this.rows(kind, table, range, async (cells) => {
-        if (!csv.write(record(table.header, cells))) await once(csv, 'drain');
-      });
-    } finally {
-      csv.end();
-    }
-    await piping;
+    const encoder = csvEncoder(EXPORT_TABLES[kind].header);
+    const write = async (text: string) => {
+      if (!sink.write(text)) await once(sink, 'drain');
+    };
+    await write(encoder.head);
+    const count = await this.eachBatch(kind, range, (batch) => write(encoder.rows(batch)));
+    sink.end();
+    await finished(sink);
     return count;
   }
 
-  private async rows(kind: ExportKind, table: ExportTable<Row>, range: ExportRange, emit: (cells: ReturnType<ExportTable<Row>['row']>) => Promise<void>): Promise<number> {
+  /**
+   * Writes the CSV into the outbox spool folder (`spoolDir`) in parts of at most `maxBytes` each
+   * (spool-csv.ts), for a file sent as a chat attachment; the caller queues them or removes them.
+   */
+  spoolCsv(kind: ExportKind, range: ExportRange, suffix: string, maxBytes: number): Promise<CsvPart[]> {
+    return spoolCsvParts(csvEncoder(EXPORT_TABLES[kind].header), this.spoolDir, suffix, maxBytes, (emit) => this.eachBatch(kind, range, emit));
+  }
+
+  /** Feeds the export's rows to `emit` in id order, EXPORT_BATCH records at a time; resolves to their number. */
+  async eachBatch(kind: ExportKind, range: ExportRange, emit: (batch: CsvCell[][]) => Promise<void>): Promise<number> {
+    const table = EXPORT_TABLES[kind] as ExportTable<Row>;
     const manager = this.store.manager;
     const time = isoIn(this.timeZone);
     let after = 0;
@@ -71,7 +82,7 @@ export class ExportService {
       const batch = await query.getMany();
       if (batch.length === 0) return count;
       const lookups = await this.lookups(manager, kind, table, batch);
-      for (const row of batch) await emit(table.row(row, lookups, time));
+      await emit(batch.map((row) => table.row(row, lookups, time)));
       count += batch.length;
       after = batch[batch.length - 1]?.id ?? after;
       if (batch.length < EXPORT_BATCH) return count;

@@ -12,6 +12,7 @@ import { deliveryIdOf } from './identity.js';
 import { activePauses, pauseRoute } from './pauses.js';
 import { forgetRef, saveRef } from './message-refs.js';
 import { backoffMs, describeError } from './retry.js';
+import { payloadMessage, releaseSpooled } from './spool.js';
 
 export { backoffMs, describeError } from './retry.js';
 
@@ -344,6 +345,7 @@ export class OutboxDispatcher {
     if (!marked) {
       this.logger.warn({ outboxId: row.id, platform }, 'outbox: row changed while it was being delivered');
     }
+    await this.releaseFile(row, message);
     this.metrics.outboxDeliveries.inc({ platform });
     this.logger.debug({ outboxId: row.id, platform, key: row.messageKey, edit: ref !== undefined }, 'outbox: delivered');
     return true;
@@ -392,6 +394,15 @@ export class OutboxDispatcher {
       }
       if (pausedUntil !== undefined) await pauseRoute(manager, this.store.kind, platform, new Date(pausedUntil));
     });
+    if (changes.status === 'dead') await this.releaseFile(row, payloadMessage(row.payload));
   }
 
+  /** Removes a delivered or dead message's spooled file (spool.ts); a failure only costs disk space. */
+  private async releaseFile(row: OutboxMessage, message: ChatMessage | undefined): Promise<void> {
+    try {
+      await releaseSpooled(message);
+    } catch (error) {
+      this.logger.warn({ outboxId: row.id, error: describeError(error) }, 'outbox: could not remove a spooled file');
+    }
+  }
 }

@@ -14,7 +14,6 @@ export interface SearchSource {
   body: string[];
 }
 
-// Timeline notes are not indexed yet: the timeline tables are being merged into one (record kernel).
 export const SEARCH_SOURCES: readonly SearchSource[] = [
   { kind: 'fault', table: 'faults', code: 1, title: 'title', body: ['description', 'root_cause', 'resolution_steps', 'affected_system'] },
   { kind: 'request', table: 'service_requests', code: 2, title: 'title', body: ['details', 'fulfilment'] },
@@ -31,4 +30,13 @@ export const SEARCH_SOURCES: readonly SearchSource[] = [
 export function bodyExpression(source: SearchSource, row: string, database: 'sqlite' | 'postgres'): string {
   const newline = database === 'sqlite' ? 'char(10)' : 'chr(10)';
   return source.body.map((column) => `COALESCE(${row}.${column}, '')`).join(` || ${newline} || `);
+}
+
+/**
+ * Timeline notes (`record_events.note`) are indexed too, in the index row's `notes` column: one line per
+ * event with a note, oldest first (migration 1765324800000). The SQLite rowid of a record's index row
+ * is `record_id * 4 + code`; this is that code for a `record_events.record_kind`, as SQL.
+ */
+export function rowidCodeExpression(recordKind: string): string {
+  return `CASE ${recordKind} ${SEARCH_SOURCES.map((s) => `WHEN '${s.kind}' THEN ${s.code}`).join(' ')} END`;
 }

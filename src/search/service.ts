@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { In } from 'typeorm';
-import { SEARCH_KINDS, type SearchKind } from './documents.js';
+import { SEARCH_KINDS, rowidCodeExpression, type SearchKind } from './documents.js';
 import { Change, Fault, ServiceRequest } from '../store/entities/index.js';
 import type { Store } from '../store/store.js';
 
@@ -11,6 +11,12 @@ const TRIGRAM = 3;
 /** A title match counts this much more than a match in the other fields. */
 const TITLE_WEIGHT = 10;
 export const SEARCH_LIMITS = { text: 200, words: 8 } as const;
+/**
+ * Most matches ranked for one search: the latest created ones (by record number). Scoring a match
+ * reads its row, so a word found in most of 1,000,000 faults would cost seconds (bench/results.md);
+ * the window keeps every search within milliseconds, and 500 pages of results remain.
+ */
+export const SEARCH_WINDOW = 5000;
 
 export interface SearchHit {
   kind: SearchKind;
@@ -41,21 +47,31 @@ function words(text: string): string[] {
 }
 
 const length = (word: string) => [...word].length;
+/** The record_search columns in the order the migration declares them, as named in its content table. */
+const CONTENT_COLUMNS: Record<string, string> = { title: 'c0', body: 'c1', notes: 'c2', kind: 'c3' };
+const asContentColumns = (condition: string) => condition.replace(/\b(title|body|notes|kind)\b/g, (column) => CONTENT_COLUMNS[column] ?? column);
 const likePattern = (word: string) => `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /**
  * Search over faults, requests and changes (policy 3.3: records kept for lookup and audit): titles,
- * descriptions, root causes, resolution steps, fulfilment notes and the change fields. Every word must
+ * descriptions, root causes, resolution steps, fulfilment notes, the change fields and timeline notes
+ * (record_events.note; a note counts like a match in the description). Every word must
  * match, as a substring anywhere (so Chinese needs no word segmenter: `打印机` finds `三楼打印机卡纸`).
  * Ranked (a title match first), newest first among equals, `SEARCH_PAGE_SIZE` per page.
  *
  * SQLite: FTS5 with the trigram tokenizer finds the rows; words shorter than three characters are
  * matched with LIKE on the same table. PostgreSQL: ILIKE served by pg_trgm GIN indexes. On both the
  * score is where the words occur (title ×10, other fields ×1). The index rows are written by triggers in the record's transaction.
- * Timeline notes are not indexed yet (the timeline tables are being merged into one).
+ * When more than `window` records match, only the `window` latest created (highest record number,
+ * SQLite rowid `record_id * 4 + code`) are ranked: FTS5 finds those in rowid order without reading
+ * the rest.
  */
 export class SearchService {
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    /** Most matches ranked (SEARCH_WINDOW; smaller in tests). */
+    private readonly window = SEARCH_WINDOW,
+  ) {}
 
   async search(text: string, kinds: readonly SearchKind[] = SEARCH_KINDS, offset = 0): Promise<SearchPage> {
     const terms = words(text.slice(0, SEARCH_LIMITS.text));
@@ -75,8 +91,8 @@ export class SearchService {
       params.push(long.map((w) => `"${w.replace(/"/g, '""')}"`).join(' '));
     }
     for (const w of short) {
-      where.push("(title LIKE ? ESCAPE '\\' OR body LIKE ? ESCAPE '\\')");
-      params.push(likePattern(w), likePattern(w));
+      where.push("(title LIKE ? ESCAPE '\\' OR body LIKE ? ESCAPE '\\' OR notes LIKE ? ESCAPE '\\')");
+      params.push(likePattern(w), likePattern(w), likePattern(w));
     }
     if (kinds.length < SEARCH_KINDS.length) {
       where.push(`kind IN (${kinds.map(() => '?').join(', ')})`);
@@ -85,12 +101,22 @@ export class SearchService {
     // The same score as on PostgreSQL, so that both rank alike: each word found in the title counts
     // TITLE_WEIGHT, in the other fields 1. (bm25 would also weigh document length, which makes
     // "newest first among equals" rare and the order hard to explain.)
-    const score = terms.map(() => `(CASE WHEN title LIKE ? ESCAPE '\\' THEN ${TITLE_WEIGHT} ELSE 0 END + CASE WHEN body LIKE ? ESCAPE '\\' THEN 1 ELSE 0 END)`);
-    const scoreParams = terms.flatMap((w) => [likePattern(w), likePattern(w)]);
+    const score = terms.map(
+      () => `(CASE WHEN title LIKE ? ESCAPE '\\' THEN ${TITLE_WEIGHT} ELSE 0 END + CASE WHEN body LIKE ? ESCAPE '\\' OR notes LIKE ? ESCAPE '\\' THEN 1 ELSE 0 END)`,
+    );
+    const scoreParams = terms.flatMap((w) => [likePattern(w), likePattern(w), likePattern(w)]);
+    // The window first: FTS5 walks its matches in rowid order and stops after `window` of them. Without
+    // a word the index can serve, the rows are scanned: FTS5's own content table (%_content, columns
+    // c0.. in declaration order) scans several times faster than the same scan through the virtual table.
+    const window =
+      long.length > 0
+        ? `SELECT rowid FROM record_search WHERE ${where.join(' AND ')} ORDER BY rowid DESC LIMIT ?`
+        : `SELECT id FROM record_search_content WHERE ${where.map(asContentColumns).join(' AND ')} ORDER BY id DESC LIMIT ?`;
     return this.store.manager.query<Row[]>(
-      `SELECT kind, record_id, title, created_at FROM record_search WHERE ${where.join(' AND ')}
+      `SELECT kind, record_id, title, created_at FROM record_search
+       WHERE rowid IN (${window})
        ORDER BY ${score.join(' + ')} DESC, created_at DESC, rowid DESC LIMIT ? OFFSET ?`,
-      [...params, ...scoreParams, SEARCH_PAGE_SIZE + 1, offset],
+      [...params, this.window, ...scoreParams, SEARCH_PAGE_SIZE + 1, offset],
     );
   }
 
@@ -98,16 +124,22 @@ export class SearchService {
     const schema = (this.store.dataSource.options as { schema?: string }).schema;
     const table = schema ? `"${schema}".record_search` : 'record_search';
     const params: unknown[] = terms.map(likePattern);
-    const match = terms.map((_, i) => `(title ILIKE $${i + 1} OR body ILIKE $${i + 1})`);
-    const score = terms.map((_, i) => `(CASE WHEN title ILIKE $${i + 1} THEN ${TITLE_WEIGHT} ELSE 0 END + CASE WHEN body ILIKE $${i + 1} THEN 1 ELSE 0 END)`);
+    const match = terms.map((_, i) => `(title ILIKE $${i + 1} OR body ILIKE $${i + 1} OR notes ILIKE $${i + 1})`);
+    const score = terms.map(
+      (_, i) => `(CASE WHEN title ILIKE $${i + 1} THEN ${TITLE_WEIGHT} ELSE 0 END + CASE WHEN body ILIKE $${i + 1} OR notes ILIKE $${i + 1} THEN 1 ELSE 0 END)`,
+    );
     if (kinds.length < SEARCH_KINDS.length) {
       match.push(`kind = ANY($${params.length + 1})`);
       params.push([...kinds]);
     }
-    params.push(SEARCH_PAGE_SIZE + 1, offset);
+    params.push(this.window, SEARCH_PAGE_SIZE + 1, offset);
+    // The same window as on SQLite: the matches with the highest record_id * 4 + code.
+    const order = `record_id * 4 + ${rowidCodeExpression('kind')}`;
     return this.store.manager.query<Row[]>(
-      `SELECT kind, record_id, title, created_at FROM ${table} WHERE ${match.join(' AND ')}
-       ORDER BY ${score.join(' + ')} DESC, created_at DESC, record_id DESC LIMIT $${params.length - 1} OFFSET $${params.length}`,
+      `SELECT kind, record_id, title, created_at FROM (
+         SELECT kind, record_id, title, body, notes, created_at FROM ${table} WHERE ${match.join(' AND ')} ORDER BY ${order} DESC LIMIT $${params.length - 2}
+       ) AS latest
+       ORDER BY ${score.join(' + ')} DESC, created_at DESC, ${order} DESC LIMIT $${params.length - 1} OFFSET $${params.length}`,
       params,
     );
   }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -9,6 +9,7 @@ import type { ChatMessage } from '../../src/chat/model.js';
 import { linkRecord } from '../../src/cis/records.js';
 import { createRest } from '../../src/platforms/discord/rest.js';
 import { DiscordDeliverer } from '../../src/platforms/discord/deliverer.js';
+import { PermanentDeliveryError } from '../../src/platforms/port.js';
 import { saveAttachment } from '../../src/platforms/shell/attachments.js';
 import { DirectChannels, SlackDeliverer } from '../../src/platforms/slack/deliverer.js';
 import { webClientOptions } from '../../src/platforms/slack/web-client.js';
@@ -99,7 +100,7 @@ describe('CSV exports', () => {
     const queued = await world.store.manager.findOneByOrFail(OutboxMessage, { targetId: 'UADMIN', targetKind: 'dm' });
     const message = JSON.parse(queued.payload) as ChatMessage;
     expect(message.attachment?.name).toBe('audit-2026-11-01-to-2026-11-23.csv');
-    const csv = parse<Record<string, string>>(Buffer.from(message.attachment?.base64 ?? '', 'base64'), { bom: true, columns: true });
+    const csv = parse<Record<string, string>>(readFileSync(message.attachment?.file ?? ''), { bom: true, columns: true });
     expect(csv.map((r) => r.action)).toContain('role.grant');
   });
 });
@@ -180,10 +181,15 @@ describe('attachments through the platforms', () => {
     }
   });
 
-  it('the shell: a file under the exports folder, never outside it', async () => {
+  it('the shell: a file under the exports folder, never outside it, copied from the spool', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'opsdesk-exports-'));
     const path = await saveAttachment({ ...message.attachment!, name: '../../etc/passwd' }, dir, 7);
     expect(path).toBe(join(dir, 'passwd-7'));
     expect(readFileSync(await saveAttachment(message.attachment!, dir, 8), 'utf8')).toContain('INC-1,打印机');
+    // A spooled file is copied as it is; a spooled file that is gone can never be delivered.
+    const spooled = join(dir, 'spooled.csv');
+    writeFileSync(spooled, '\uFEFFid\r\nINC-2\r\n');
+    expect(readFileSync(await saveAttachment({ name: 'faults.csv', mimeType: 'text/csv', file: spooled }, dir, 9), 'utf8')).toBe('\uFEFFid\r\nINC-2\r\n');
+    await expect(saveAttachment({ name: 'gone.csv', mimeType: 'text/csv', file: join(dir, 'gone.csv') }, dir, 10)).rejects.toBeInstanceOf(PermanentDeliveryError);
   });
 });

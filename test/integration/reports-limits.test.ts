@@ -55,7 +55,7 @@ describe('the operations report at its largest, as Slack and Discord receive it'
 
       // Discord: the multipart message with the chart shown in the embed.
       const message = withChart(report.message, await renderChartAsync(report.chart, t), 'weekly', period.from, 'Europe/Berlin');
-      const request = withAttachment(message);
+      const request = await withAttachment(message);
       expect(validateDiscord(request.body, { create: true })).toEqual([]);
       const body = request.body as { embeds: { image?: { url: string }; fields?: { name: string }[] }[] };
       expect(body.embeds[0]?.image).toEqual({ url: 'attachment://weekly-2026-11-23.png' });

@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { translator } from '../../src/chat/i18n/catalog.js';
+import { SYSTEM } from '../../src/people/actor.js';
+import { appendEvent } from '../../src/records/timeline.js';
 import { openTestWorld, type TestWorld } from '../helpers/db.js';
 import { replyText, testRuntime } from '../helpers/runtime.js';
 
@@ -41,5 +43,16 @@ describe('search commands', () => {
     expect(text).toContain('REQ-1 · P4');
     expect(replyText(await bot.command('UANN', '/request', 'search jams'))).toContain('Nothing found');
     expect(replyText(await bot.click('UANN', 'search.more', 'everything|x|'))).toBe(translator('en')('core.error.unknownAction'));
+  });
+
+  it('finds a fault by a timeline note with /ops search as soon as the note is written', async () => {
+    expect(replyText(await bot.command('UANN', '/ops', 'search 定影器'))).toContain('Nothing found');
+    await world.store.transaction((m) =>
+      appendEvent(m, { recordKind: 'fault', recordId: 3, actor: SYSTEM, kind: 'alert_firing', fromState: null, toState: null, note: '更换定影器 (fuser unit)', at: world.clock.now() }),
+    );
+    const text = replyText(await bot.command('UANN', '/ops', 'search 定影器'));
+    expect(text).toContain('INC-3 · P4');
+    expect(text).not.toContain('INC-4');
+    expect(replyText(await bot.command('UANN', '/fault', 'search fuser'))).toContain('INC-3 · P4');
   });
 });

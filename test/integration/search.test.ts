@@ -3,10 +3,13 @@ import { ManualClock } from '../../src/clock.js';
 import type { ChangeRequest } from '../../src/changes/request-input.js';
 import type { FaultReport } from '../../src/faults/service.js';
 import type { Actor } from '../../src/people/actor.js';
-import { SEARCH_PAGE_SIZE } from '../../src/search/service.js';
+import { SEARCH_PAGE_SIZE, SearchService } from '../../src/search/service.js';
 import { createServices, type Services } from '../../src/services.js';
 import { openDatabase } from '../../src/store/data-source.js';
-import { Fault } from '../../src/store/entities/index.js';
+import { SYSTEM } from '../../src/people/actor.js';
+import { appendEvent } from '../../src/records/timeline.js';
+import { SYSTEM_NOTES } from '../../migrations/1765324800000-SearchTimelineNotes.js';
+import { Fault, RecordEvent } from '../../src/store/entities/index.js';
 import { Store } from '../../src/store/store.js';
 import { tempSqliteUrl } from '../helpers/db.js';
 import { POSTGRES_URL, createSchema } from '../helpers/postgres.js';
@@ -137,5 +140,81 @@ describe.each([
     await rename('Beamer flickers', false);
     expect(await found('beamer')).toEqual([`fault:${id}`]);
     expect(await found('projector', undefined, SEARCH_PAGE_SIZE)).toEqual([`fault:${ids.bulk1}`]);
+  });
+
+  const note = (recordKind: string, recordId: number, text: string, fail = false) =>
+    db.store.transaction(async (m) => {
+      await appendEvent(m, { recordKind, recordId, actor: SYSTEM, kind: 'alert_firing', fromState: null, toState: null, note: text, at: db.clock.now() });
+      if (fail) throw new Error('rolled back');
+    });
+
+  it('finds a record by text only in a timeline note, at once, in the transaction that wrote the note', async () => {
+    const id = ids.percent ?? 0;
+    await expect(note('fault', id, 'Controller reports 存储阵列 latency', true)).rejects.toThrow('rolled back');
+    expect(await found('存储阵列')).toEqual([]);
+    await note('fault', id, 'Controller reports 存储阵列 latency');
+    expect(await found('存储阵列')).toEqual([`fault:${id}`]);
+    expect(await found('阵列 latency', ['fault'])).toEqual([`fault:${id}`]);
+    // A second note is appended to the first; both stay searchable, also together with the title.
+    await note('fault', id, 'RAID rebuild started');
+    expect(await found('rebuild 存储阵列 disk')).toEqual([`fault:${id}`]);
+    // Two-character words go through the LIKE fallback, which reads the notes too.
+    expect(await found('阵列')).toEqual([`fault:${id}`]);
+    expect(await found('latency', ['request', 'change'])).toEqual([]);
+  });
+
+  it('ranks a note match like a match in the description: titles first, order otherwise unchanged', async () => {
+    const before = await found('vpn');
+    await note('fault', ids.printer ?? 0, 'Printer queue server lost its VPN route');
+    // The printer fault is the oldest of the description-level matches, so it comes last.
+    expect(await found('vpn')).toEqual([...before, `fault:${ids.printer}`]);
+    expect(before).toEqual([`fault:${ids.vpnNew}`, `fault:${ids.vpnOld}`, `fault:${ids.mentions}`]);
+    // A note on a record whose description already matched does not move it; on a record whose
+    // title matched, it counts as a description match would (title and description before title alone).
+    await note('fault', ids.mentions ?? 0, 'VPN client reinstalled');
+    expect(await found('vpn')).toEqual([...before, `fault:${ids.printer}`]);
+    await note('fault', ids.vpnOld ?? 0, 'VPN concentrator restarted');
+    expect(await found('vpn')).toEqual([`fault:${ids.vpnOld}`, `fault:${ids.vpnNew}`, `fault:${ids.mentions}`, `fault:${ids.printer}`]);
+  });
+
+  it('keeps notes when the record is edited, and forgets a note whose event is deleted', async () => {
+    const id = ids.bulk5 ?? 0;
+    await note('fault', id, 'lamp replaced by facilities');
+    await db.store.manager.update(Fault, { id }, { title: 'Projector 5 lamp dim' });
+    expect(await found('facilities')).toEqual([`fault:${id}`]);
+    const events = await db.store.manager.find(RecordEvent, { where: { recordKind: 'fault', recordId: id } });
+    const withNote = events.find((e) => e.note === 'lamp replaced by facilities');
+    await db.store.manager.delete(RecordEvent, { id: withNote?.id ?? 0 });
+    expect(await found('facilities')).toEqual([]);
+    expect(await found('lamp')).toEqual([`fault:${id}`]);
+  });
+
+  it('ranks only the latest matches when more than the window match', async () => {
+    const titled = (await db.services.faults.report(ann, fault('Toner empty', 'third floor'))).id;
+    later();
+    const described: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      described.push((await db.services.faults.report(ann, fault(`Copier ${i} streaks`, 'needs toner'))).id);
+      later();
+    }
+    const newestFirst = [...described].reverse().map((id) => `fault:${id}`);
+    expect(await found('toner')).toEqual([`fault:${titled}`, ...newestFirst]);
+    const narrow = new SearchService(db.store, 3);
+    const page = await narrow.search('toner');
+    expect(page.hits.map((h) => `${h.kind}:${h.id}`)).toEqual(newestFirst);
+    expect(page.more).toBe(false);
+  });
+
+  it('indexes the first lines opsdesk writes itself on a timeline, and every note from a person', async () => {
+    const id = ids.bulk7 ?? 0;
+    await db.store.transaction(async (m) => {
+      for (let i = 1; i <= SYSTEM_NOTES + 5; i++) {
+        await appendEvent(m, { recordKind: 'fault', recordId: id, actor: SYSTEM, kind: 'alert_firing', fromState: null, toState: null, note: `storm line zebra${i}x`, at: db.clock.now() });
+      }
+    });
+    expect(await found(`zebra${SYSTEM_NOTES}x`)).toEqual([`fault:${id}`]);
+    expect(await found(`zebra${SYSTEM_NOTES + 1}x`)).toEqual([]);
+    await db.store.transaction((m) => appendEvent(m, { recordKind: 'fault', recordId: id, actor: eng, kind: 'comment', fromState: null, toState: null, note: 'swapped the giraffe cable', at: db.clock.now() }));
+    expect(await found('giraffe')).toEqual([`fault:${id}`]);
   });
 });

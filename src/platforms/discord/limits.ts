@@ -3,6 +3,8 @@
 
 export const DISCORD_LIMITS = {
   content: 2000,
+  /** Files of one message together, for a bot without boosts: 25 MiB (PLATFORM-FACTS.md). */
+  attachmentBytes: 25 * 1024 * 1024,
   embedsPerMessage: 10,
   embedTitle: 256,
   embedDescription: 4096,

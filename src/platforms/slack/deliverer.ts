@@ -1,6 +1,5 @@
 // The outbox's way out to Slack: post to a channel or a person, and edit a posted card in place.
 import type { WebClient } from '@slack/web-api';
-import { z } from 'zod';
 import type { ChatAttachment, ChatMessage, ChatTarget } from '../../chat/model.js';
 import { SLACK_LIMITS } from './limits.js';
 import type { Deliverer, DeliveryIdentity, PostedRef } from '../port.js';
@@ -9,6 +8,7 @@ import { findPosted, outboxMetadata } from './posted-lookup.js';
 import type { HomeHooks } from '../home-port.js';
 import { renderHomeView } from './home.js';
 import { renderMessage } from './render.js';
+import { uploadFile } from './upload.js';
 
 /** Opens (once per user and process) the bot's DM channel with a person. */
 export class DirectChannels {
@@ -27,8 +27,6 @@ export class DirectChannels {
     return channelId;
   }
 }
-
-const uploadResult = z.object({ files: z.array(z.object({ files: z.array(z.object({ id: z.string() })) })) });
 
 export class SlackDeliverer implements Deliverer {
   readonly platform = 'slack' as const;
@@ -79,26 +77,15 @@ export class SlackDeliverer implements Deliverer {
   }
 
   /**
-   * Slack's upload flow (files.upload is retired): files.getUploadURLExternal {filename, length}, the
-   * bytes POSTed to the returned upload_url, then files.completeUploadExternal shares the file in the
-   * channel with the message as its comment (or, for a card, its blocks). The web client's
-   * filesUploadV2 runs these steps.
-   * The ref names the file: an upload is never edited in place.
+   * Uploads the file (upload.ts, streamed). A card (a report: title, fields, context) travels as the
+   * share's blocks, so the file comes with the whole report; a plain message (an export's one line) as
+   * its initial comment. The ref names the file: an upload is never edited in place.
    */
   private async upload(channel: string, message: ChatMessage, attachment: ChatAttachment): Promise<PostedRef> {
-    // A card (a report: title, fields, context) travels as the share's blocks, so the file comes with
-    // the whole report; a plain message (an export's one line) as its initial comment.
     const card = Boolean(message.title || message.fields?.length || message.context?.length);
-    const result = await this.client.filesUploadV2({
-      channel_id: channel,
-      file: Buffer.from(attachment.base64, 'base64'),
-      filename: attachment.name,
-      title: attachment.title ?? attachment.name,
-      ...(card ? { blocks: renderMessage(message).blocks } : { initial_comment: message.fallback.slice(0, SLACK_LIMITS.sectionText) }),
-    });
-    const completed = uploadResult.safeParse(result);
-    const fileId = completed.success ? completed.data.files[0]?.files[0]?.id : undefined;
-    return { channelId: channel, messageId: fileId ?? `file:${attachment.name}` };
+    const share = card ? { blocks: renderMessage(message).blocks } : { comment: message.fallback.slice(0, SLACK_LIMITS.sectionText) };
+    const fileId = await uploadFile(this.client, channel, attachment, share);
+    return { channelId: channel, messageId: fileId };
   }
 
   async update(ref: PostedRef, message: ChatMessage): Promise<void> {

@@ -5,6 +5,8 @@ export const SLACK_LIMITS = {
   blocksPerMessage: 50,
   blocksPerModal: 100,
   sectionText: 3000,
+  /** The largest file Slack takes in the upload flow: 1 GB (Slack's file upload documentation). */
+  fileBytes: 1024 * 1024 * 1024,
   sectionFields: 10,
   sectionFieldText: 2000,
   headerText: 150,
