@@ -121,11 +121,16 @@ function stepsColumn(manager: EntityManager): (sub: SelectQueryBuilder<ObjectLit
   return (sub) => sub.select(`${aggregate}(${STEP}, ',' ORDER BY e.id)`).from(RecordEvent, 'e').where('e.record_kind = :recordKind AND e.record_id = r.id');
 }
 
-/** Parses the steps column (stepsColumn) back into the timeline, oldest first. */
-function stepsOf(text: string | null): TimelineStep[] {
+/**
+ * Parses the steps column (stepsColumn) back into the timeline, oldest first. Throws when a line does
+ * not have its five fields (an event kind or state with a space or comma): wrong figures would be worse.
+ */
+export function stepsOf(text: string | null): TimelineStep[] {
   if (text === null || text === '') return [];
   return text.split(',').map((line) => {
-    const [kind = '', from = '', to = '', actor = '', at = ''] = line.split(' ');
+    const fields = line.split(' ');
+    const [kind = '', from = '', to = '', actor = '', at = ''] = fields;
+    if (fields.length !== 5) throw new Error(`unreadable timeline line "${line}": kinds and states must not contain spaces or commas`);
     return { at: new Date(at), actorId: actor === '' ? null : Number(actor), kind, fromState: from === '' ? null : from, toState: to === '' ? null : to };
   });
 }
