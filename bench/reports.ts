@@ -7,6 +7,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { translator } from '../src/chat/i18n/catalog.js';
@@ -153,4 +154,14 @@ export async function benchReports(): Promise<string[]> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+// `npx tsx bench/reports.ts`: this part alone (BENCH_REPORTS_DB and BENCH_REPORTS_FAULTS as above).
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  benchReports()
+    .then((lines) => process.stdout.write(`${lines.join('\n')}\n`))
+    .catch((error: unknown) => {
+      process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exit(1);
+    });
 }
