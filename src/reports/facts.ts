@@ -4,7 +4,7 @@
 import { approvalStatus } from '../changes/rules.js';
 import { LOCALES, catalogs } from '../chat/i18n/catalog.js';
 import type { Interval } from '../sla/clock.js';
-import type { ChangeRecord, ServiceRecord, TimelineEvent } from './inputs.js';
+import type { ChangeRecord, ServiceRecord, TimelineStep } from './inputs.js';
 
 interface Lifecycle {
   initial: string;
@@ -49,12 +49,27 @@ export interface RecordFacts {
   autoResolved: boolean;
 }
 
-function moves(events: readonly TimelineEvent[]): TimelineEvent[] {
+function moves<E extends TimelineStep>(events: readonly E[]): E[] {
   return events.filter((e) => e.toState !== null && e.toState !== e.fromState);
 }
 
-/** Reads a fault's or service request's timeline (events oldest first). */
+/** Facts already read, per record object: the weekly report reads each record three times. */
+const known = new WeakMap<ServiceRecord, RecordFacts>();
+
+/**
+ * Reads a fault's or service request's timeline (events oldest first). The result is remembered for
+ * the record object (the weekly report asks for it in both periods' KPIs and in the findings), so
+ * neither the record nor the returned facts may be changed afterwards.
+ */
 export function recordFacts(record: ServiceRecord): RecordFacts {
+  const remembered = known.get(record);
+  if (remembered) return remembered;
+  const facts = readRecordFacts(record);
+  known.set(record, facts);
+  return facts;
+}
+
+function readRecordFacts(record: ServiceRecord): RecordFacts {
   const life = LIFECYCLES[record.kind];
   let response: Credit | null = null;
   const resolutions: Resolution[] = [];

@@ -16,6 +16,12 @@ export interface TimelineEvent {
   note: string | null;
 }
 
+/**
+ * A line of a fault's or service request's timeline as the KPIs and findings read it: everything but
+ * the note, which no rule for these records reads (so the loader leaves it out, load-records.ts).
+ */
+export type TimelineStep = Omit<TimelineEvent, 'note'>;
+
 /** A fault or a service request with its SLA outcome and its timeline (oldest event first). */
 export interface ServiceRecord {
   kind: 'fault' | 'request';
@@ -37,7 +43,7 @@ export interface ServiceRecord {
   resolveBreachedAt: Date | null;
   /** Configuration items or the affected system named on the record. */
   configItems: string[];
-  events: TimelineEvent[];
+  events: TimelineStep[];
 }
 
 export interface ChangeApprovalInput {

@@ -10,13 +10,16 @@ import { share, summarise, type Summary } from './stats.js';
 /** Fewer records than this and a figure says "too few to rank" instead of ranking people on noise (issue #13). */
 export const MIN_RECORDS = 5;
 
-/** One record behind a figure, with the inputs the figure used (durations in ms). */
+/**
+ * One record behind a figure, with the inputs the figure used (durations in ms, instants as Date:
+ * the CSV writes them as UTC ISO 8601; formatting them here cost a tenth of the KPI time).
+ */
 export interface FigureRow {
   ref: string;
   /** The person credited. */
   personId: number | null;
   at: Date;
-  inputs: Record<string, string | number | boolean | null>;
+  inputs: Record<string, string | number | boolean | Date | null>;
 }
 
 export interface DurationFigure {
@@ -135,8 +138,8 @@ export function computeKpis(input: KpiInput, options: KpiOptions): KpiResult {
         at: response.at,
         inputs: {
           priority: record.priority,
-          createdAt: record.createdAt.toISOString(),
-          respondedAt: response.at.toISOString(),
+          createdAt: record.createdAt,
+          respondedAt: response.at,
           wallMs: runningTime({ start: record.createdAt, stops: [], stoppedSince: null }, response.at, ALWAYS),
           businessMs: runningTime({ start: record.createdAt, stops: [], stoppedSince: null }, response.at, business),
         },
@@ -146,7 +149,7 @@ export function computeKpis(input: KpiInput, options: KpiOptions): KpiResult {
     }
     for (const resolution of facts.resolutions) {
       if (!inPeriod(resolution.at, period) || !mine(resolution.by)) continue;
-      const row = { ref: record.ref, personId: resolution.by, at: resolution.at, inputs: { resolvedAt: resolution.at.toISOString(), reopenedAt: resolution.reopenedAt?.toISOString() ?? null } };
+      const row = { ref: record.ref, personId: resolution.by, at: resolution.at, inputs: { resolvedAt: resolution.at, reopenedAt: resolution.reopenedAt } };
       reopen.push(row);
       touch(row);
     }
@@ -157,14 +160,14 @@ export function computeKpis(input: KpiInput, options: KpiOptions): KpiResult {
         ...base,
         inputs: {
           priority: record.priority,
-          createdAt: record.createdAt.toISOString(),
-          resolvedAt: final.at.toISOString(),
+          createdAt: record.createdAt,
+          resolvedAt: final.at,
           pausedMs,
           wallMs: resolutionTime(record, facts, ALWAYS),
           businessMs: resolutionTime(record, facts, business),
         },
       });
-      sla.push({ ...base, inputs: { priority: record.priority, responseBreachedAt: record.responseBreachedAt?.toISOString() ?? null, resolveBreachedAt: record.resolveBreachedAt?.toISOString() ?? null } });
+      sla.push({ ...base, inputs: { priority: record.priority, responseBreachedAt: record.responseBreachedAt, resolveBreachedAt: record.resolveBreachedAt } });
     }
   }
 
@@ -177,21 +180,21 @@ export function computeKpis(input: KpiInput, options: KpiOptions): KpiResult {
         ref: change.ref,
         personId: facts.start.by,
         at: facts.start.at,
-        inputs: { type: change.type, startedAt: facts.start.at.toISOString(), windowStart: change.windowStart.toISOString(), windowEnd: change.windowEnd.toISOString(), approved: facts.approvedBeforeStart, insideWindow: facts.insideWindow },
+        inputs: { type: change.type, startedAt: facts.start.at, windowStart: change.windowStart, windowEnd: change.windowEnd, approved: facts.approvedBeforeStart, insideWindow: facts.insideWindow },
       };
       compliance.push(row);
       touch(row);
-      if (facts.end) success.push({ ...row, inputs: { startedAt: row.inputs.startedAt, endedAt: facts.end.at.toISOString(), outcome: facts.end.outcome } });
+      if (facts.end) success.push({ ...row, inputs: { startedAt: row.inputs.startedAt, endedAt: facts.end.at, outcome: facts.end.outcome } });
     }
     for (const refused of facts.refusedStarts) {
       if (!inPeriod(refused.at, period) || !mine(refused.by) || compliance.some((r) => r.ref === change.ref)) continue;
-      compliance.push({ ref: change.ref, personId: refused.by, at: refused.at, inputs: { type: change.type, refusedAt: refused.at.toISOString(), reason: refused.reason, approved: false, insideWindow: false } });
+      compliance.push({ ref: change.ref, personId: refused.by, at: refused.at, inputs: { type: change.type, refusedAt: refused.at, reason: refused.reason, approved: false, insideWindow: false } });
     }
   }
 
   const csatRows: FigureRow[] = input.surveys
     .filter((s) => inPeriod(s.ratedAt, period) && mine(s.resolverId))
-    .map((s) => ({ ref: s.recordRef, personId: s.resolverId, at: s.ratedAt, inputs: { rating: s.rating, ratedAt: s.ratedAt.toISOString() } }));
+    .map((s) => ({ ref: s.recordRef, personId: s.resolverId, at: s.ratedAt, inputs: { rating: s.rating, ratedAt: s.ratedAt } }));
   const ratings = csatRows.map((r) => r.inputs.rating as number);
 
   const pageRows: FigureRow[] = input.pages
@@ -200,7 +203,7 @@ export function computeKpis(input: KpiInput, options: KpiOptions): KpiResult {
       ref: p.recordRef,
       personId: p.personId,
       at: p.at,
-      inputs: { pagedAt: p.at.toISOString(), acknowledgedAt: p.acknowledgedAt?.toISOString() ?? null, wallMs: p.acknowledgedAt ? Math.max(0, p.acknowledgedAt.getTime() - p.at.getTime()) : null },
+      inputs: { pagedAt: p.at, acknowledgedAt: p.acknowledgedAt, wallMs: p.acknowledgedAt ? Math.max(0, p.acknowledgedAt.getTime() - p.at.getTime()) : null },
     }));
 
   return {

@@ -177,7 +177,7 @@ export function workingTimeBetween(a: Date, b: Date, calendar: Calendar): number
   if (to <= from) return 0;
   if (calendar.kind === '24x7') return to - from;
   let total = 0;
-  for (let day = localDay(startOfLocalDay(from, calendar.zone).toMillis(), calendar); day.start < to; day = localDay(day.next, calendar)) {
+  for (let day = dayContaining(from, calendar); day.start < to; day = localDay(day.next, calendar)) {
     for (const [windowStart, windowEnd] of day.windows) {
       const overlap = Math.min(windowEnd, to) - Math.max(windowStart, from);
       if (overlap > 0) total += overlap;
@@ -195,15 +195,29 @@ interface LocalDay {
 
 /** Days remembered per calendar: about eleven years of days, a few hundred KB. */
 const DAY_CACHE_LIMIT = 4096;
-const dayCache = new WeakMap<BusinessCalendar, Map<number, LocalDay>>();
+const HOUR_MS = 3_600_000;
+
+interface DayCache {
+  /** By local midnight (epoch ms). */
+  days: Map<number, LocalDay>;
+  /** By UTC hour (epoch ms / 1 h): the day last found for an instant in that hour, a hint checked before use. */
+  hints: Map<number, LocalDay>;
+}
+
+const dayCache = new WeakMap<BusinessCalendar, DayCache>();
+
+function cacheOf(calendar: BusinessCalendar): DayCache {
+  let cache = dayCache.get(calendar);
+  if (!cache) dayCache.set(calendar, (cache = { days: new Map(), hints: new Map() }));
+  return cache;
+}
 
 /**
  * The local day starting at `start` (a local midnight, epoch ms) with its working windows, remembered
  * per calendar: luxon's zone arithmetic per day dominated the KPIs over long spans (bench/results.md).
  */
 function localDay(start: number, calendar: BusinessCalendar): LocalDay {
-  let days = dayCache.get(calendar);
-  if (!days) dayCache.set(calendar, (days = new Map<number, LocalDay>()));
+  const { days } = cacheOf(calendar);
   const known = days.get(start);
   if (known) return known;
   const day = DateTime.fromMillis(start, { zone: calendar.zone });
@@ -211,6 +225,23 @@ function localDay(start: number, calendar: BusinessCalendar): LocalDay {
   if (days.size >= DAY_CACHE_LIMIT) days.clear();
   days.set(start, computed);
   return computed;
+}
+
+/**
+ * The local day containing the instant `at` (epoch ms). Finding its midnight with luxon cost more than
+ * the rest of a KPI's duration (bench/results.md, reports), so the day found for an instant is
+ * remembered for its UTC hour and reused for any instant of that hour that lies inside it: the check
+ * against the day's bounds keeps the answer exact across midnights and daylight-saving changes.
+ */
+function dayContaining(at: number, calendar: BusinessCalendar): LocalDay {
+  const { hints } = cacheOf(calendar);
+  const hour = Math.floor(at / HOUR_MS);
+  const hinted = hints.get(hour);
+  if (hinted && hinted.start <= at && at < hinted.next) return hinted;
+  const day = localDay(startOfLocalDay(at, calendar.zone).toMillis(), calendar);
+  if (hints.size >= DAY_CACHE_LIMIT * 24) hints.clear();
+  hints.set(hour, day);
+  return day;
 }
 
 /** Whether `at` lies inside working time. */

@@ -63,6 +63,8 @@ describe('/ops kpi over the real fault lifecycle', () => {
     const csv = readFileSync(path, 'utf8').trim().split('\n');
     expect(csv[0]?.split(',').slice(0, 4)).toEqual(['figure', 'record', 'person_id', 'at']);
     expect(csv.filter((l) => l.startsWith('mtta,INC-1,'))).toHaveLength(1);
+    // The inputs' instants are written as UTC ISO 8601: created 09:00, acknowledged 10 minutes later.
+    expect(csv.find((l) => l.startsWith('mtta,INC-1,'))).toContain(',2026-11-23T09:00:00.000Z,2026-11-23T09:10:00.000Z,600000,');
     expect(csv.filter((l) => l.startsWith('mttr,INC-1,'))).toHaveLength(1);
 
     expect(text(await command('UBOSS', 'kpi person <@ULI|li> last-month'))).toContain('Records handled: 0');

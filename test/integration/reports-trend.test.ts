@@ -9,6 +9,7 @@ import { loadTrend } from '../../src/reports/load-trend.js';
 import { trendWeeks } from '../../src/reports/operations.js';
 import { createServices, type Services } from '../../src/services.js';
 import { openDatabase } from '../../src/store/data-source.js';
+import { RecordEvent } from '../../src/store/entities/index.js';
 import { Store } from '../../src/store/store.js';
 import { openTestWorld } from '../helpers/db.js';
 import { POSTGRES_URL, createSchema } from '../helpers/postgres.js';
@@ -54,6 +55,15 @@ async function check(store: Store): Promise<void> {
   const records = await loadServiceRecords(store.manager, { from: weeks[0]?.from ?? END, to: END });
   expect(weeks.map((w) => records.filter((r) => inPeriod(r.createdAt, w)).length)).toEqual(counts.opened);
   expect(weeks.map((w) => records.filter((r) => { const final = recordFacts(r).final; return final !== null && inPeriod(final.at, w); }).length)).toEqual(counts.resolved);
+  // Each record's timeline, read as one aggregated column (load-records.ts), is the timeline the
+  // record kernel stored, line by line and in order (the note aside: no rule reads it).
+  const stored = await store.manager.find(RecordEvent, { where: { recordKind: 'fault' }, order: { id: 'ASC' } });
+  expect(records.length).toBe(4);
+  for (const record of records) {
+    const expected = stored.filter((e) => e.recordId === record.id).map((e) => ({ at: e.createdAt, actorId: e.actorId, kind: e.kind, fromState: e.fromState, toState: e.toState }));
+    expect(expected.length).toBeGreaterThan(0);
+    expect(record.events).toEqual(expected);
+  }
 }
 
 describe('weekly trend counted in SQL', () => {

@@ -125,9 +125,9 @@ describe('faults auto-resolved by an alert', () => {
     resolveBreachedAt: null,
     configItems: [],
     events: [
-      { at: at('2026-12-28T09:00'), actorId: 1, kind: 'reported', fromState: null, toState: 'reported', note: null },
-      { at: at('2026-12-28T09:05'), actorId: null, kind: 'alert_cleared', fromState: null, toState: null, note: 'alertmanager' },
-      { at: at('2026-12-28T09:05'), actorId: resolvedBy, kind: 'resolve', fromState: 'reported', toState: 'resolved', note: null },
+      { at: at('2026-12-28T09:00'), actorId: 1, kind: 'reported', fromState: null, toState: 'reported' },
+      { at: at('2026-12-28T09:05'), actorId: null, kind: 'alert_cleared', fromState: null, toState: null },
+      { at: at('2026-12-28T09:05'), actorId: resolvedBy, kind: 'resolve', fromState: 'reported', toState: 'resolved' },
     ],
   });
 

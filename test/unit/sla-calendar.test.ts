@@ -146,3 +146,16 @@ describe('parsing calendars and durations', () => {
     expect(formatDuration(72 * H, { days: false })).toBe('72h');
   });
 });
+
+describe('the local day of an instant, remembered per UTC hour', () => {
+  it('tells apart two local days within one UTC hour (Asia/Kolkata, UTC+05:30), whichever is asked first', () => {
+    const hours = parseWeekHours('Mon-Sun 23:00-24:00');
+    if (!hours) throw new Error('bad hours');
+    const lateHour = businessCalendar('Asia/Kolkata', hours, []);
+    // 18:40Z is 00:10 on Tuesday 24 Nov in Kolkata (no working time until 23:00); 18:10Z is 23:40 on
+    // Monday, inside Monday's last hour. Both instants fall in the UTC hour 18:00-19:00.
+    expect(workingTimeBetween(at('2026-11-23T18:40:00Z'), at('2026-11-23T18:50:00Z'), lateHour)).toBe(0);
+    expect(workingTimeBetween(at('2026-11-23T18:10:00Z'), at('2026-11-23T18:25:00Z'), lateHour)).toBe(15 * M);
+    expect(workingTimeBetween(at('2026-11-23T18:45:00Z'), at('2026-11-24T17:40:00Z'), lateHour)).toBe(10 * M);
+  });
+});

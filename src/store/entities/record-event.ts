@@ -21,7 +21,8 @@ const json: ValueTransformer = {
  */
 @Entity('record_events')
 @Index('IDX_record_events_record', ['recordKind', 'recordId'])
-@Index('IDX_record_events_kind_time', ['recordKind', 'kind', 'createdAt'])
+// record_id last: the reports' search for records touched since an instant reads the index alone.
+@Index('IDX_record_events_kind_time', ['recordKind', 'kind', 'createdAt', 'recordId'])
 export class RecordEvent {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id!: number;
