@@ -6,6 +6,7 @@ import { matchLocale } from '../chat/i18n/catalog.js';
 import type { ChatActor, ChatTarget, Platform } from '../chat/model.js';
 import type { Clock } from '../clock.js';
 import { ForbiddenError, InvalidInputError } from '../errors.js';
+import type { DatabaseKind } from '../store/data-source.js';
 import type { Store } from '../store/store.js';
 import { Identity, Person, RoleGrant } from '../store/entities/index.js';
 
@@ -22,6 +23,36 @@ export interface RoleHolder {
   roles: Role[];
 }
 
+interface RawIdentityRow {
+  id: number | string;
+  display_name: string;
+  locale: string | null;
+  /** A count: a number on SQLite, a string (bigint) on PostgreSQL. */
+  accounts: number | string;
+  /** The person's granted roles joined by commas, or null without any. */
+  roles: string | null;
+}
+
+interface IdentityRow {
+  person: { id: number; displayName: string; locale: string | null };
+  accounts: number;
+  roles: Role[];
+}
+
+/** One read per request (see resolveWithLocale), through the unique index on (platform, user_id). */
+const IDENTITY_SQL: Record<DatabaseKind, string> = {
+  sqlite: `SELECT p.id, p.display_name, p.locale,
+      (SELECT COUNT(*) FROM identities o WHERE o.person_id = p.id) AS accounts,
+      (SELECT group_concat(g.role, ',') FROM role_grants g WHERE g.person_id = p.id) AS roles
+    FROM identities i JOIN people p ON p.id = i.person_id
+    WHERE i.platform = ? AND i.user_id = ?`,
+  postgres: `SELECT p.id, p.display_name, p.locale,
+      (SELECT COUNT(*) FROM identities o WHERE o.person_id = p.id) AS accounts,
+      (SELECT string_agg(g.role, ',') FROM role_grants g WHERE g.person_id = p.id) AS roles
+    FROM identities i JOIN people p ON p.id = i.person_id
+    WHERE i.platform = $1 AND i.user_id = $2`,
+};
+
 export class PeopleService {
   constructor(
     private readonly store: Store,
@@ -35,10 +66,32 @@ export class PeopleService {
    * or platform locale that differs from the stored one replaces it.
    */
   async resolve(chat: ChatActor): Promise<Actor> {
-    const existing = await this.findIdentity(this.store.manager, chat.platform, chat.userId);
-    const person = existing ?? (await this.store.transaction((m) => this.findOrCreate(m, chat)));
+    return (await this.resolveWithLocale(chat)).actor;
+  }
+
+  /**
+   * `resolve`, plus the locale stored for the person (null when none), which a caller needs when
+   * the event carries no locale (Slack slash commands).
+   *
+   * Every chat request starts here, so the usual case (a known account, nothing to update) is one
+   * prepared query that reads the person, their number of accounts and their role grants together
+   * (IDENTITY_SQL), instead of three TypeORM finds. Nothing is cached in the process, on purpose:
+   * a grant, revoke or account link made by another replica on the same database is seen by the
+   * very next request, with no invalidation protocol and no time-to-live during which a revoked
+   * role still works. The cost of that choice is this one indexed query per request (tens of µs on
+   * SQLite: bench/results.md), which is what a cache would also pay to check a version row.
+   */
+  async resolveWithLocale(chat: ChatActor): Promise<{ actor: Actor; storedLocale: string | null }> {
+    let found = await this.readIdentity(chat.platform, chat.userId);
+    if (!found) {
+      const created = await this.store.transaction((m) => this.findOrCreate(m, chat));
+      // Roles may have been granted ahead to an account first named in a mention (personFor).
+      found = { person: { id: created.id, displayName: created.displayName, locale: created.locale }, accounts: 1, roles: await this.rolesOf(this.store.manager, created.id) };
+    }
+    const { person } = found;
+    let roles = found.roles;
     const name = chat.displayName.trim().slice(0, 120);
-    if (name && person.displayName !== name && (await this.store.manager.count(Identity, { where: { personId: person.id } })) === 1) {
+    if (name && person.displayName !== name && found.accounts === 1) {
       // People rename themselves, and someone first named in a mention has only a placeholder; a
       // person with linked accounts keeps one name instead of flipping with the platform used.
       await this.store.transaction((m) => m.update(Person, { id: person.id }, { displayName: name }));
@@ -50,12 +103,21 @@ export class PeopleService {
       await this.store.transaction((m) => m.update(Person, { id: person.id }, { locale }));
       person.locale = locale;
     }
-    let roles = await this.rolesOf(this.store.manager, person.id);
     if (this.bootstrapAdmins.includes(`${chat.platform}:${chat.userId}`) && !roles.includes('admin')) {
       await this.store.transaction((m) => this.bootstrapAdmin(m, person.id));
       roles = await this.rolesOf(this.store.manager, person.id);
     }
-    return { personId: person.id, displayName: person.displayName, roles, platform: chat.platform, userId: chat.userId };
+    const actor: Actor = { personId: person.id, displayName: person.displayName, roles, platform: chat.platform, userId: chat.userId };
+    return { actor, storedLocale: person.locale };
+  }
+
+  /** The person behind an account with their account count and roles, in one query; undefined for an unknown account. */
+  private async readIdentity(platform: Platform, userId: string): Promise<IdentityRow | undefined> {
+    const rows = await this.store.manager.query<RawIdentityRow[]>(IDENTITY_SQL[this.store.kind], [platform, userId]);
+    const row = rows[0];
+    if (!row) return undefined;
+    const roles = (row.roles ?? '').split(',').filter(isRole);
+    return { person: { id: Number(row.id), displayName: row.display_name, locale: row.locale }, accounts: Number(row.accounts), roles };
   }
 
   async rolesOf(manager: EntityManager, personId: number): Promise<Role[]> {
