@@ -144,6 +144,13 @@ async function seed(url: string, count: number): Promise<void> {
 
 const engineerId = (i: number) => `U0ENG${String(i).padStart(3, '0')}`;
 
+/** CPU time (user + system) a process has used so far, in ms, from /proc (clock ticks of 10 ms). */
+function cpuMs(pid: number | undefined): number {
+  const stat = readFileSync(`/proc/${pid ?? 0}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 interface Row {
   what: string;
   concurrency: number;
@@ -151,6 +158,9 @@ interface Row {
   bot: LoadFigures;
   /** Clicks only: faults changed per second, from the first click until the last one was in the database. */
   changedPerSecond?: number;
+  /** CPU time per request, ms (bot: until every change was in the database and its messages sent). */
+  botCpuMs: number;
+  bareCpuMs: number;
 }
 
 /** Runs the whole comparison and returns the table's lines. */
@@ -215,23 +225,31 @@ export async function benchSlackClicks(): Promise<string[]> {
     let first = WARMUP + 1;
     for (const concurrency of LEVELS) {
       const bodies = clicks(first, CLICKS);
+      let cpu = cpuMs(bare.pid);
       const bareFigures = await fire(bareUrl, SECRET, bodies, concurrency);
+      const bareCpuMs = (cpuMs(bare.pid) - cpu) / CLICKS;
+      cpu = cpuMs(bot.pid);
       const clickStarted = performance.now();
       const botFigures = await fire(botUrl, SECRET, bodies, concurrency);
       const last = first + CLICKS - 1;
       const from = first;
       await waitUntil(() => (unacknowledged.get(from, last)?.n ?? 1) === 0, `faults ${from}-${last} to be acknowledged`);
       const changedPerSecond = CLICKS / ((performance.now() - clickStarted) / 1000);
-      rows.push({ what: 'Acknowledge click', concurrency, bare: bareFigures, bot: botFigures, changedPerSecond });
-      first += CLICKS;
       // The card edits and DMs of this level go out before the next level starts.
       await waitUntil(drained, 'the outbox to drain');
+      const botCpuMs = (cpuMs(bot.pid) - cpu) / CLICKS;
+      rows.push({ what: 'Acknowledge click', concurrency, bare: bareFigures, bot: botFigures, changedPerSecond, botCpuMs, bareCpuMs });
+      first += CLICKS;
     }
     for (const concurrency of LEVELS) {
       const bodies = lists(LISTS);
+      let cpu = cpuMs(bare.pid);
       const bareFigures = await fire(bareUrl, SECRET, bodies, concurrency);
+      const bareCpuMs = (cpuMs(bare.pid) - cpu) / LISTS;
+      cpu = cpuMs(bot.pid);
       const botFigures = await fire(botUrl, SECRET, bodies, concurrency);
-      rows.push({ what: '/fault list', concurrency, bare: bareFigures, bot: botFigures });
+      const botCpuMs = (cpuMs(bot.pid) - cpu) / LISTS;
+      rows.push({ what: '/fault list', concurrency, bare: bareFigures, bot: botFigures, botCpuMs, bareCpuMs });
     }
     db.close();
 
@@ -242,12 +260,13 @@ export async function benchSlackClicks(): Promise<string[]> {
       '',
       `Slack requests, bot (node ${startFlags().join(' ')}, SQLite, fake Slack) against bare Bolt (ack only), same signed requests`,
       `${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), node ${process.version}; load average at the end ${load}; ${CLICKS} clicks and ${LISTS} lists per level; seeded ${total} faults in ${seedS.toFixed(1)} s, cards posted in ${postS.toFixed(1)} s`,
-      '| request | concurrency | bot p50 | bare p50 | bot p99 | bare p99 | p99 ratio (target <= 1.5) | bot rate | bare rate | rate ratio (target >= 0.6) | faults changed | failed (bot/bare) |',
-      '|---|---|---|---|---|---|---|---|---|---|---|---|',
+      '| request | concurrency | bot p50 | bare p50 | bot p99 | bare p99 | p99 ratio (target <= 1.5) | bot rate | bare rate | rate ratio (target >= 0.6) | faults changed | CPU per request bot / bare | failed (bot/bare) |',
+      '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
       ...rows.map(
         (r) =>
           `| ${r.what} | ${r.concurrency} | ${ms(r.bot.p50Ms)} | ${ms(r.bare.p50Ms)} | ${ms(r.bot.p99Ms)} | ${ms(r.bare.p99Ms)} | ${(r.bot.p99Ms / r.bare.p99Ms).toFixed(2)} | ` +
-          `${rate(r.bot.perSecond)} | ${rate(r.bare.perSecond)} | ${(r.bot.perSecond / r.bare.perSecond).toFixed(2)} | ${r.changedPerSecond === undefined ? '—' : rate(r.changedPerSecond)} | ${r.bot.failed}/${r.bare.failed} |`,
+          `${rate(r.bot.perSecond)} | ${rate(r.bare.perSecond)} | ${(r.bot.perSecond / r.bare.perSecond).toFixed(2)} | ${r.changedPerSecond === undefined ? '—' : rate(r.changedPerSecond)} | ` +
+          `${r.botCpuMs.toFixed(2)} / ${r.bareCpuMs.toFixed(2)} ms | ${r.bot.failed}/${r.bare.failed} |`,
       ),
     ];
     return lines;

@@ -9,7 +9,6 @@ import { parseAnchor, type ChainVerdict } from '../src/audit/chain.js';
 import { InvalidInputError } from '../src/errors.js';
 import { auditReportMessage } from '../src/reports/audit-report.js';
 import { saveReportFile, type ReportDocument } from '../src/reports/files.js';
-import { renderChart } from '../src/reports/chart.js';
 import { REPORT_KINDS, type OperationsReport, type ReportKind } from '../src/reports/operations.js';
 import type { Translate } from '../src/chat/i18n/catalog.js';
 import { kpiCsv, kpiMessage } from '../src/reports/kpi-message.js';
@@ -115,8 +114,13 @@ export const kpiSubcommands: SubcommandDef[] = [
   }),
 ];
 
-/** Renders the chart into the report's files; the terminal has no uploads, so it gets the path instead. */
-export function reportDocument(report: OperationsReport, kind: ReportKind, from: Date, t: Translate): ReportDocument {
+/**
+ * Renders the chart into the report's files; the terminal has no uploads, so it gets the path instead.
+ * ECharts, zrender and resvg (about 600 modules) load on the first report, not at start-up: an idle
+ * bot never draws a chart (bench/results.md, idle memory and start-up).
+ */
+export async function reportDocument(report: OperationsReport, kind: ReportKind, from: Date, t: Translate): Promise<ReportDocument> {
+  const { renderChart } = await import('../src/reports/chart.js');
   const png = renderChart(report.chart, t);
   return { message: report.message, files: [{ name: `${kind}-${from.toISOString().slice(0, 10)}.png`, mime: 'image/png', bytes: png }] };
 }
@@ -131,7 +135,7 @@ export const reportSubcommands: SubcommandDef[] = REPORT_KINDS.map((kind) =>
     run: async (ctx, { period }) => {
       const named = periodOption(ctx, period, kind === 'weekly' ? 'last-week' : 'last-month');
       const report = await ctx.services.reports.operations(ctx.actor, kind, named, ctx.t, ctx.timeZone);
-      const document = reportDocument(report, kind, named.from, ctx.t);
+      const document = await reportDocument(report, kind, named.from, ctx.t);
       const message = { ...document.message };
       const paths = document.files.map((file) => saveReportFile(file));
       message.context = [...(message.context ?? []), ...paths.map((path) => ctx.t('reports.ops.chartSaved', { path }))];
