@@ -120,8 +120,13 @@ async function stop(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-/** Node flags of `npm start`, so that the bench runs the bot as it is deployed. */
+/**
+ * Node flags of `npm start`, so that the bench runs the bot as it is deployed; BENCH_SLACK_NODE_FLAGS
+ * (space-separated) replaces the flags before the script, to compare V8 settings.
+ */
 function startFlags(): string[] {
+  const override = process.env.BENCH_SLACK_NODE_FLAGS;
+  if (override !== undefined) return [...override.split(/\s+/).filter(Boolean), 'dist/src/main.js'];
   const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
   const words = (scripts.start ?? 'node dist/src/main.js').split(/\s+/);
   return words.slice(1);

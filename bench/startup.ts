@@ -160,6 +160,11 @@ export async function benchStartup(): Promise<void> {
     rows.push(['after:  npm start (npm + node dist/src/main.js)', await medianOf(() => once('npm', ['start', '--silent'], botEnv(`after-${run++}`), '/readyz'))]);
     // What a process manager or container runs: the same command without npm as its parent.
     rows.push([`after:  node ${startArgs().join(' ')} (no npm)`, await medianOf(() => once(process.execPath, startArgs(), botEnv(`node-${run++}`), '/readyz'))]);
+    // BENCH_STARTUP_FLAGS: alternative node flag sets separated by `|`, each one more row (no npm).
+    for (const flags of (process.env.BENCH_STARTUP_FLAGS ?? '').split('|').filter((f) => f.trim() !== '')) {
+      const args = [...flags.trim().split(/\s+/), 'dist/src/main.js'];
+      rows.push([`variant: node ${args.join(' ')}`, await medianOf(() => once(process.execPath, args, botEnv(`flags-${run++}`), '/readyz'))]);
+    }
     rows.push(['floor:  node loading Bolt + discord.js, HTTP', await medianOf(() => once(process.execPath, ['--input-type=module', '-e', FLOOR_SCRIPT], {}, '/'))]);
     const row = ([name, f]: [string, StartupFigures]) => `${name.padEnd(60)} ${f.readyMs.toFixed(0).padStart(6)} ms ${f.rssMb.toFixed(0).padStart(6)} MB\n`;
     process.stdout.write(`\nStart-up to ready (GET /readyz 200) with Slack and Discord on, and idle RSS of the whole process tree (median of ${RUNS}); load average ${loadavg().map((v) => v.toFixed(2)).join(' / ')}\n`);
