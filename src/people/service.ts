@@ -6,7 +6,6 @@ import { matchLocale } from '../chat/i18n/catalog.js';
 import type { ChatActor, ChatTarget, Platform } from '../chat/model.js';
 import type { Clock } from '../clock.js';
 import { ForbiddenError, InvalidInputError } from '../errors.js';
-import type { DatabaseKind } from '../store/data-source.js';
 import type { Store } from '../store/store.js';
 import { Identity, Person, RoleGrant } from '../store/entities/index.js';
 
@@ -39,21 +38,32 @@ interface IdentityRow {
   roles: Role[];
 }
 
-/** One read per request (see resolveWithLocale), through the unique index on (platform, user_id). */
-const IDENTITY_SQL: Record<DatabaseKind, string> = {
-  sqlite: `SELECT p.id, p.display_name, p.locale,
-      (SELECT COUNT(*) FROM identities o WHERE o.person_id = p.id) AS accounts,
-      (SELECT group_concat(g.role, ',') FROM role_grants g WHERE g.person_id = p.id) AS roles
-    FROM identities i JOIN people p ON p.id = i.person_id
-    WHERE i.platform = ? AND i.user_id = ?`,
-  postgres: `SELECT p.id, p.display_name, p.locale,
-      (SELECT COUNT(*) FROM identities o WHERE o.person_id = p.id) AS accounts,
-      (SELECT string_agg(g.role, ',') FROM role_grants g WHERE g.person_id = p.id) AS roles
-    FROM identities i JOIN people p ON p.id = i.person_id
-    WHERE i.platform = $1 AND i.user_id = $2`,
-};
+/**
+ * The one read per request (see resolveWithLocale), through the unique index on (platform, user_id).
+ * Table names come from the entities, qualified with the DataSource's schema when it has one
+ * (PostgreSQL test schemas), like src/jobs/lease.ts.
+ */
+function identitySql(manager: EntityManager): string {
+  const { driver } = manager.connection;
+  const table = (entity: typeof Identity | typeof Person | typeof RoleGrant) =>
+    manager.connection
+      .getMetadata(entity)
+      .tablePath.split('.')
+      .map((part) => driver.escape(part))
+      .join('.');
+  const postgres = manager.connection.options.type === 'postgres';
+  const roles = postgres ? "string_agg(g.role, ',')" : "group_concat(g.role, ',')";
+  return `SELECT p.id, p.display_name, p.locale,
+      (SELECT COUNT(*) FROM ${table(Identity)} o WHERE o.person_id = p.id) AS accounts,
+      (SELECT ${roles} FROM ${table(RoleGrant)} g WHERE g.person_id = p.id) AS roles
+    FROM ${table(Identity)} i JOIN ${table(Person)} p ON p.id = i.person_id
+    WHERE i.platform = ${postgres ? '$1' : '?'} AND i.user_id = ${postgres ? '$2' : '?'}`;
+}
 
 export class PeopleService {
+  /** Built on first use, when the DataSource's metadata is there. */
+  private identityQuery: string | undefined;
+
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
@@ -75,7 +85,7 @@ export class PeopleService {
    *
    * Every chat request starts here, so the usual case (a known account, nothing to update) is one
    * prepared query that reads the person, their number of accounts and their role grants together
-   * (IDENTITY_SQL), instead of three TypeORM finds. Nothing is cached in the process, on purpose:
+   * (identitySql), instead of three TypeORM finds. Nothing is cached in the process, on purpose:
    * a grant, revoke or account link made by another replica on the same database is seen by the
    * very next request, with no invalidation protocol and no time-to-live during which a revoked
    * role still works. The cost of that choice is this one indexed query per request (tens of µs on
@@ -113,7 +123,8 @@ export class PeopleService {
 
   /** The person behind an account with their account count and roles, in one query; undefined for an unknown account. */
   private async readIdentity(platform: Platform, userId: string): Promise<IdentityRow | undefined> {
-    const rows = await this.store.manager.query<RawIdentityRow[]>(IDENTITY_SQL[this.store.kind], [platform, userId]);
+    this.identityQuery ??= identitySql(this.store.manager);
+    const rows = await this.store.manager.query<RawIdentityRow[]>(this.identityQuery, [platform, userId]);
     const row = rows[0];
     if (!row) return undefined;
     const roles = (row.roles ?? '').split(',').filter(isRole);
