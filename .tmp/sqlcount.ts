@@ -1,0 +1,20 @@
+import Database from 'better-sqlite3';
+import { systemClock } from '../src/clock.js';
+import { createServices } from '../src/services.js';
+import { openDatabase } from '../src/store/data-source.js';
+import { RoleGrant } from '../src/store/entities/index.js';
+import { Store } from '../src/store/store.js';
+const texts = new Map<string, number>();
+const orig = Database.prototype.prepare;
+Database.prototype.prepare = function (this: Database.Database, sql: string) { texts.set(sql, (texts.get(sql) ?? 0) + 1); return orig.call(this, sql); } as typeof orig;
+const url = `sqlite:/tmp/sqlcount-${process.pid}.db`;
+const store = new Store(await openDatabase(url), url);
+const services = createServices({ store, clock: systemClock, timeZone: 'UTC', defaultLocale: 'en', bootstrapAdmins: [], channelDefaults: { fault_channel: 'slack:C1' } });
+const rep = await services.people.resolve({ platform: 'slack', userId: 'UR', displayName: 'r' });
+const eng = await services.people.resolve({ platform: 'slack', userId: 'UE', displayName: 'e' });
+await store.manager.save(RoleGrant, store.manager.create(RoleGrant, { personId: eng.personId, role: 'engineer', grantedBy: null, createdAt: new Date() }));
+for (let i = 0; i < 60; i++) await services.faults.report(rep, { title: `t${i}`, description: 'd', category: 'hardware', impact: 2, urgency: 2 });
+texts.clear();
+for (let i = 1; i <= 50; i++) { const a = await services.people.resolve({ platform: 'slack', userId: 'UE', displayName: 'e' }); await services.faults.acknowledge(a, i); }
+console.log('distinct texts', texts.size, 'prepares', [...texts.values()].reduce((a, b) => a + b, 0));
+for (const [t, n] of [...texts].sort((a, b) => b[1] - a[1]).slice(0, 8)) console.log(n, t.slice(0, 160));
