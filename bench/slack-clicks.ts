@@ -104,9 +104,9 @@ async function waitUntil(probe: () => boolean, what: string, timeoutMs = 300_000
   return performance.now() - started;
 }
 
-function startProcess(args: string[], env: Record<string, string>): ChildProcess {
+function startProcess(cwd: string, args: string[], env: Record<string, string>): ChildProcess {
   const child = spawn(process.execPath, args, {
-    cwd: ROOT,
+    cwd,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
   });
@@ -157,10 +157,12 @@ function cpuMs(pid: number | undefined): number {
 }
 
 interface Row {
+  /** Which build of the bot. */
+  bot: string;
   what: string;
   concurrency: number;
-  bare: LoadFigures;
-  bot: LoadFigures;
+  bareFigures: LoadFigures;
+  botFigures: LoadFigures;
   /** Clicks only: faults changed per second, from the first click until the last one was in the database. */
   changedPerSecond?: number;
   /** CPU time per request, ms (bot: until every change was in the database and its messages sent). */
@@ -168,10 +170,11 @@ interface Row {
   bareCpuMs: number;
 }
 
-/** Runs the whole comparison and returns the table's lines. */
-export async function benchSlackClicks(): Promise<string[]> {
-  await ensureBuilt();
-  const fake = await FakeSlackServer.start();
+/**
+ * Runs the comparison for the bot compiled in `cwd` (dist/src/main.js there) and returns its rows
+ * and a line on seeding. The bare Bolt app is started afresh beside it.
+ */
+async function measure(fake: FakeSlackServer, cwd: string, label: string): Promise<{ rows: Row[]; note: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'opsdesk-bench-slack-'));
   const file = join(dir, 'bench.db');
   const url = `sqlite:${file}`;
@@ -184,7 +187,7 @@ export async function benchSlackClicks(): Promise<string[]> {
 
     const botPort = await freePort();
     const profileDir = process.env.BENCH_CPU_PROF;
-    const bot = startProcess([...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...startFlags()], {
+    const bot = startProcess(cwd, [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...startFlags()], {
       DATABASE_URL: url,
       PORT: String(botPort),
       SLACK_BOT_TOKEN: fake.botToken,
@@ -195,7 +198,7 @@ export async function benchSlackClicks(): Promise<string[]> {
     });
     children.push(bot);
     const barePort = await freePort();
-    const bare = startProcess(['--input-type=module', '-e', BARE_BOLT], { SIGNING_SECRET: SECRET, PORT: String(barePort), SLACK_BOT_TOKEN: fake.botToken, SLACK_API_URL: fake.apiUrl });
+    const bare = startProcess(ROOT, ['--input-type=module', '-e', BARE_BOLT], { SIGNING_SECRET: SECRET, PORT: String(barePort), SLACK_BOT_TOKEN: fake.botToken, SLACK_API_URL: fake.apiUrl });
     children.push(bare);
     await waitListening(`http://127.0.0.1:${botPort}/readyz`, bot);
     await waitListening(`http://127.0.0.1:${barePort}/`, bare);
@@ -243,7 +246,7 @@ export async function benchSlackClicks(): Promise<string[]> {
       // The card edits and DMs of this level go out before the next level starts.
       await waitUntil(drained, 'the outbox to drain');
       const botCpuMs = (cpuMs(bot.pid) - cpu) / CLICKS;
-      rows.push({ what: 'Acknowledge click', concurrency, bare: bareFigures, bot: botFigures, changedPerSecond, botCpuMs, bareCpuMs });
+      rows.push({ bot: label, what: 'Acknowledge click', concurrency, bareFigures, botFigures, changedPerSecond, botCpuMs, bareCpuMs });
       first += CLICKS;
     }
     for (const concurrency of LEVELS) {
@@ -254,31 +257,50 @@ export async function benchSlackClicks(): Promise<string[]> {
       cpu = cpuMs(bot.pid);
       const botFigures = await fire(botUrl, SECRET, bodies, concurrency);
       const botCpuMs = (cpuMs(bot.pid) - cpu) / LISTS;
-      rows.push({ what: '/fault list', concurrency, bare: bareFigures, bot: botFigures, botCpuMs, bareCpuMs });
+      rows.push({ bot: label, what: '/fault list', concurrency, bareFigures, botFigures, botCpuMs, bareCpuMs });
     }
     db.close();
+    const note = `${label}: seeded ${total} faults in ${seedS.toFixed(1)} s, cards posted in ${postS.toFixed(1)} s`;
+    return { rows, note };
+  } finally {
+    for (const child of children) await stop(child);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
+/**
+ * Runs the whole comparison and returns the table's lines. BENCH_BASE_DIR (a checkout of an earlier
+ * commit with node_modules and a compiled dist/) adds that build's rows first, for before/after in
+ * the same run.
+ */
+export async function benchSlackClicks(): Promise<string[]> {
+  await ensureBuilt();
+  const fake = await FakeSlackServer.start();
+  try {
+    const results = [];
+    const base = process.env.BENCH_BASE_DIR;
+    if (base) results.push(await measure(fake, base, 'before'));
+    results.push(await measure(fake, ROOT, base ? 'after' : 'bot'));
+    const rows = results.flatMap((r) => r.rows);
     const load = loadavg().map((v) => v.toFixed(2)).join(' / ');
     const ms = (v: number) => `${v.toFixed(1)} ms`;
     const rate = (v: number) => `${Math.round(v).toLocaleString('en-US')}/s`;
-    const lines = [
+    return [
       '',
       `Slack requests, bot (node ${startFlags().join(' ')}, SQLite, fake Slack) against bare Bolt (ack only), same signed requests`,
-      `${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), node ${process.version}; load average at the end ${load}; ${CLICKS} clicks and ${LISTS} lists per level; seeded ${total} faults in ${seedS.toFixed(1)} s, cards posted in ${postS.toFixed(1)} s`,
-      '| request | concurrency | bot p50 | bare p50 | bot p99 | bare p99 | p99 ratio (target <= 1.5) | bot rate | bare rate | rate ratio (target >= 0.6) | faults changed | CPU per request bot / bare | failed (bot/bare) |',
-      '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+      `${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), node ${process.version}; load average at the end ${load}; ${CLICKS} clicks and ${LISTS} lists per level`,
+      ...results.map((r) => r.note),
+      '| bot | request | concurrency | bot p50 | bare p50 | bot p99 | bare p99 | p99 ratio (target <= 1.5) | bot rate | bare rate | rate ratio (target >= 0.6) | faults changed | CPU per request bot / bare | failed (bot/bare) |',
+      '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
       ...rows.map(
         (r) =>
-          `| ${r.what} | ${r.concurrency} | ${ms(r.bot.p50Ms)} | ${ms(r.bare.p50Ms)} | ${ms(r.bot.p99Ms)} | ${ms(r.bare.p99Ms)} | ${(r.bot.p99Ms / r.bare.p99Ms).toFixed(2)} | ` +
-          `${rate(r.bot.perSecond)} | ${rate(r.bare.perSecond)} | ${(r.bot.perSecond / r.bare.perSecond).toFixed(2)} | ${r.changedPerSecond === undefined ? '—' : rate(r.changedPerSecond)} | ` +
-          `${r.botCpuMs.toFixed(2)} / ${r.bareCpuMs.toFixed(2)} ms | ${r.bot.failed}/${r.bare.failed} |`,
+          `| ${r.bot} | ${r.what} | ${r.concurrency} | ${ms(r.botFigures.p50Ms)} | ${ms(r.bareFigures.p50Ms)} | ${ms(r.botFigures.p99Ms)} | ${ms(r.bareFigures.p99Ms)} | ${(r.botFigures.p99Ms / r.bareFigures.p99Ms).toFixed(2)} | ` +
+          `${rate(r.botFigures.perSecond)} | ${rate(r.bareFigures.perSecond)} | ${(r.botFigures.perSecond / r.bareFigures.perSecond).toFixed(2)} | ${r.changedPerSecond === undefined ? '—' : rate(r.changedPerSecond)} | ` +
+          `${r.botCpuMs.toFixed(2)} / ${r.bareCpuMs.toFixed(2)} ms | ${r.botFigures.failed}/${r.bareFigures.failed} |`,
       ),
     ];
-    return lines;
   } finally {
-    for (const child of children) await stop(child);
     await fake.stop();
-    rmSync(dir, { recursive: true, force: true });
   }
 }
 
