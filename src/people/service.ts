@@ -94,9 +94,11 @@ export class PeopleService {
   async resolveWithLocale(chat: ChatActor): Promise<{ actor: Actor; storedLocale: string | null }> {
     let found = await this.readIdentity(chat.platform, chat.userId);
     if (!found) {
-      const created = await this.store.transaction((m) => this.findOrCreate(m, chat));
-      // Roles may have been granted ahead to an account first named in a mention (personFor).
-      found = { person: { id: created.id, displayName: created.displayName, locale: created.locale }, accounts: 1, roles: await this.rolesOf(this.store.manager, created.id) };
+      await this.store.transaction((m) => this.findOrCreate(m, chat));
+      // Read back like any other account: another request may have created it first, and roles may
+      // have been granted ahead to an account first named in a mention (personFor).
+      found = await this.readIdentity(chat.platform, chat.userId);
+      if (!found) throw new Error(`people: account ${chat.platform}:${chat.userId} not found right after it was created`);
     }
     const { person } = found;
     let roles = found.roles;
