@@ -15,6 +15,7 @@ import { benchStartup } from './startup.js';
 import { benchReports } from './reports.js';
 import { searchAndExport } from './search-export.js';
 import { benchAlertIntake } from './alerts.js';
+import { benchSlackClicks } from './slack-clicks.js';
 
 const NOW = new Date('2026-11-23T09:00:00.000Z');
 const MINUTE = 60_000;
@@ -109,6 +110,11 @@ async function measure(size: Size): Promise<{ due: number; idle: number; sent: n
 async function main(): Promise<void> {
   // `npm run bench -- startup` measures only start-up and memory (bench/startup.ts).
   if (process.argv.includes('startup')) return benchStartup();
+  // `npm run bench -- slack`: only the Slack clicks and `/fault list` against bare Bolt (bench/slack-clicks.ts).
+  if (process.argv.includes('slack')) {
+    process.stdout.write(`${(await benchSlackClicks()).join('\n')}\n`);
+    return;
+  }
   const n = (v: number) => v.toLocaleString('en-US');
   process.stdout.write(`SLA reminder sweep on SQLite, ${DUE} reminders due per sweep (median of ${COHORTS} sweeps)\n`);
   await measure({ total: 2_000, open: 1_000 }); // warm-up: module loading and first-use costs stay out of the numbers
@@ -126,6 +132,7 @@ async function main(): Promise<void> {
     process.stdout.write(`ratio ${n(large.size.total)} / ${n(small.size.total)}: ${(large.due / small.due).toFixed(2)} (due), ${(large.idle / small.idle).toFixed(2)} (nothing due)\n`);
   }
   await benchStartup();
+  process.stdout.write(`${(await benchSlackClicks()).join('\n')}\n`);
   process.stdout.write(`${(await benchReports()).join('\n')}\n`);
   process.stdout.write(`${(await searchAndExport()).join('\n')}\n`);
   await benchAlertIntake();

@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { FakeDiscordServer } from '../test/fakes/discord/index.js';
@@ -94,11 +94,11 @@ async function stopTree(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-async function once(command: string, args: string[], env: Record<string, string>, readyPath: string): Promise<StartupFigures> {
+async function once(command: string, args: string[], env: Record<string, string>, readyPath: string, cwd = ROOT): Promise<StartupFigures> {
   const port = await freePort();
   const started = performance.now();
   const child = spawn(command, args, {
-    cwd: ROOT,
+    cwd,
     detached: true,
     stdio: 'ignore',
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', ...env, PORT: String(port) },
@@ -118,6 +118,12 @@ await import('discord.js');
 const { createServer } = await import('node:http');
 createServer((req, res) => res.end('ok')).listen(Number(process.env.PORT), '127.0.0.1');
 `;
+
+/** The arguments of `npm start` after `node`, from package.json. */
+function startArgs(): string[] {
+  const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  return (scripts.start ?? 'node dist/src/main.js').split(/\s+/).slice(1);
+}
 
 function median(values: number[]): number {
   return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
@@ -145,14 +151,24 @@ export async function benchStartup(): Promise<void> {
       DISCORD_API_URL: discord.apiUrl,
     });
     let run = 0;
-    const before = await medianOf(() => once('npm', ['run', '--silent', 'dev'], botEnv(`before-${run++}`), '/readyz'));
-    const after = await medianOf(() => once('npm', ['start', '--silent'], botEnv(`after-${run++}`), '/readyz'));
-    const floor = await medianOf(() => once(process.execPath, ['--input-type=module', '-e', FLOOR_SCRIPT], {}, '/'));
-    const row = (name: string, f: StartupFigures) => `${name.padEnd(44)} ${f.readyMs.toFixed(0).padStart(6)} ms ${f.rssMb.toFixed(0).padStart(6)} MB\n`;
-    process.stdout.write(`\nStart-up to ready (GET /readyz 200) with Slack and Discord on, and idle RSS of the whole process tree (median of ${RUNS})\n`);
-    process.stdout.write(row('before: npm run dev (npm + tsx src/main.ts)', before));
-    process.stdout.write(row('after:  npm start (npm + node dist/src/main.js)', after));
-    process.stdout.write(row('floor:  node loading Bolt + discord.js, HTTP', floor));
+    const rows: [string, StartupFigures][] = [];
+    // BENCH_BASE_DIR: a checkout of an earlier commit, compiled (npx tsc -p tsconfig.build.json), for a
+    // before/after comparison in the same run; without it "before" is `npm run dev` of this tree.
+    const base = process.env.BENCH_BASE_DIR;
+    if (base) rows.push([`before: npm start in ${base}`, await medianOf(() => once('npm', ['start', '--silent'], botEnv(`base-${run++}`), '/readyz', base))]);
+    else rows.push(['before: npm run dev (npm + tsx src/main.ts)', await medianOf(() => once('npm', ['run', '--silent', 'dev'], botEnv(`before-${run++}`), '/readyz'))]);
+    rows.push(['after:  npm start (npm + node dist/src/main.js)', await medianOf(() => once('npm', ['start', '--silent'], botEnv(`after-${run++}`), '/readyz'))]);
+    // What a process manager or container runs: the same command without npm as its parent.
+    rows.push([`after:  node ${startArgs().join(' ')} (no npm)`, await medianOf(() => once(process.execPath, startArgs(), botEnv(`node-${run++}`), '/readyz'))]);
+    // BENCH_STARTUP_FLAGS: alternative node flag sets separated by `|`, each one more row (no npm).
+    for (const flags of (process.env.BENCH_STARTUP_FLAGS ?? '').split('|').filter((f) => f.trim() !== '')) {
+      const args = [...flags.trim().split(/\s+/), 'dist/src/main.js'];
+      rows.push([`variant: node ${args.join(' ')}`, await medianOf(() => once(process.execPath, args, botEnv(`flags-${run++}`), '/readyz'))]);
+    }
+    rows.push(['floor:  node loading Bolt + discord.js, HTTP', await medianOf(() => once(process.execPath, ['--input-type=module', '-e', FLOOR_SCRIPT], {}, '/'))]);
+    const row = ([name, f]: [string, StartupFigures]) => `${name.padEnd(60)} ${f.readyMs.toFixed(0).padStart(6)} ms ${f.rssMb.toFixed(0).padStart(6)} MB\n`;
+    process.stdout.write(`\nStart-up to ready (GET /readyz 200) with Slack and Discord on, and idle RSS of the whole process tree (median of ${RUNS}); load average ${loadavg().map((v) => v.toFixed(2)).join(' / ')}\n`);
+    for (const r of rows) process.stdout.write(row(r));
   } finally {
     await slack.stop();
     await discord.stop();

@@ -74,11 +74,10 @@ export class ChatRuntime implements EventHandler {
   }
 
   private async context(event: InboundEvent): Promise<CommandContext> {
-    const actor = await this.deps.services.people.resolve(event.actor);
+    const { actor, storedLocale } = await this.deps.services.people.resolveWithLocale(event.actor);
     // Slack slash commands carry no locale: the one stored for the person (issue 14: "the person's own
     // locale wins") comes before the installation's default.
-    const stored = event.actor.locale ? undefined : (await this.deps.services.people.person(actor.personId))?.locale;
-    const locale = resolveLocale(event.actor.locale ?? stored, this.deps.defaultLocale);
+    const locale = resolveLocale(event.actor.locale ?? storedLocale, this.deps.defaultLocale);
     return {
       actor,
       chatActor: event.actor,

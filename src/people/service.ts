@@ -22,7 +22,48 @@ export interface RoleHolder {
   roles: Role[];
 }
 
+interface RawIdentityRow {
+  id: number | string;
+  display_name: string;
+  locale: string | null;
+  /** A count: a number on SQLite, a string (bigint) on PostgreSQL. */
+  accounts: number | string;
+  /** The person's granted roles joined by commas, or null without any. */
+  roles: string | null;
+}
+
+interface IdentityRow {
+  person: { id: number; displayName: string; locale: string | null };
+  accounts: number;
+  roles: Role[];
+}
+
+/**
+ * The one read per request (see resolveWithLocale), through the unique index on (platform, user_id).
+ * Table names come from the entities, qualified with the DataSource's schema when it has one
+ * (PostgreSQL test schemas), like src/jobs/lease.ts.
+ */
+function identitySql(manager: EntityManager): string {
+  const { driver } = manager.connection;
+  const table = (entity: typeof Identity | typeof Person | typeof RoleGrant) =>
+    manager.connection
+      .getMetadata(entity)
+      .tablePath.split('.')
+      .map((part) => driver.escape(part))
+      .join('.');
+  const postgres = manager.connection.options.type === 'postgres';
+  const roles = postgres ? "string_agg(g.role, ',')" : "group_concat(g.role, ',')";
+  return `SELECT p.id, p.display_name, p.locale,
+      (SELECT COUNT(*) FROM ${table(Identity)} o WHERE o.person_id = p.id) AS accounts,
+      (SELECT ${roles} FROM ${table(RoleGrant)} g WHERE g.person_id = p.id) AS roles
+    FROM ${table(Identity)} i JOIN ${table(Person)} p ON p.id = i.person_id
+    WHERE i.platform = ${postgres ? '$1' : '?'} AND i.user_id = ${postgres ? '$2' : '?'}`;
+}
+
 export class PeopleService {
+  /** Built on first use, when the DataSource's metadata is there. */
+  private identityQuery: string | undefined;
+
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
@@ -35,10 +76,34 @@ export class PeopleService {
    * or platform locale that differs from the stored one replaces it.
    */
   async resolve(chat: ChatActor): Promise<Actor> {
-    const existing = await this.findIdentity(this.store.manager, chat.platform, chat.userId);
-    const person = existing ?? (await this.store.transaction((m) => this.findOrCreate(m, chat)));
+    return (await this.resolveWithLocale(chat)).actor;
+  }
+
+  /**
+   * `resolve`, plus the locale stored for the person (null when none), which a caller needs when
+   * the event carries no locale (Slack slash commands).
+   *
+   * Every chat request starts here, so the usual case (a known account, nothing to update) is one
+   * prepared query that reads the person, their number of accounts and their role grants together
+   * (identitySql), instead of three TypeORM finds. Nothing is cached in the process, on purpose:
+   * a grant, revoke or account link made by another replica on the same database is seen by the
+   * very next request, with no invalidation protocol and no time-to-live during which a revoked
+   * role still works. The cost of that choice is this one indexed query per request (tens of µs on
+   * SQLite: bench/results.md), which is what a cache would also pay to check a version row.
+   */
+  async resolveWithLocale(chat: ChatActor): Promise<{ actor: Actor; storedLocale: string | null }> {
+    let found = await this.readIdentity(chat.platform, chat.userId);
+    if (!found) {
+      await this.store.transaction((m) => this.findOrCreate(m, chat));
+      // Read back like any other account: another request may have created it first, and roles may
+      // have been granted ahead to an account first named in a mention (personFor).
+      found = await this.readIdentity(chat.platform, chat.userId);
+      if (!found) throw new Error(`people: account ${chat.platform}:${chat.userId} not found right after it was created`);
+    }
+    const { person } = found;
+    let roles = found.roles;
     const name = chat.displayName.trim().slice(0, 120);
-    if (name && person.displayName !== name && (await this.store.manager.count(Identity, { where: { personId: person.id } })) === 1) {
+    if (name && person.displayName !== name && found.accounts === 1) {
       // People rename themselves, and someone first named in a mention has only a placeholder; a
       // person with linked accounts keeps one name instead of flipping with the platform used.
       await this.store.transaction((m) => m.update(Person, { id: person.id }, { displayName: name }));
@@ -50,12 +115,22 @@ export class PeopleService {
       await this.store.transaction((m) => m.update(Person, { id: person.id }, { locale }));
       person.locale = locale;
     }
-    let roles = await this.rolesOf(this.store.manager, person.id);
     if (this.bootstrapAdmins.includes(`${chat.platform}:${chat.userId}`) && !roles.includes('admin')) {
       await this.store.transaction((m) => this.bootstrapAdmin(m, person.id));
       roles = await this.rolesOf(this.store.manager, person.id);
     }
-    return { personId: person.id, displayName: person.displayName, roles, platform: chat.platform, userId: chat.userId };
+    const actor: Actor = { personId: person.id, displayName: person.displayName, roles, platform: chat.platform, userId: chat.userId };
+    return { actor, storedLocale: person.locale };
+  }
+
+  /** The person behind an account with their account count and roles, in one query; undefined for an unknown account. */
+  private async readIdentity(platform: Platform, userId: string): Promise<IdentityRow | undefined> {
+    this.identityQuery ??= identitySql(this.store.manager);
+    const rows = await this.store.manager.query<RawIdentityRow[]>(this.identityQuery, [platform, userId]);
+    const row = rows[0];
+    if (!row) return undefined;
+    const roles = (row.roles ?? '').split(',').filter(isRole);
+    return { person: { id: Number(row.id), displayName: row.display_name, locale: row.locale }, accounts: Number(row.accounts), roles };
   }
 
   async rolesOf(manager: EntityManager, personId: number): Promise<Role[]> {

@@ -11,7 +11,6 @@ import { AuditEntry } from '../store/entities/index.js';
 import { auditReportMessage } from './audit-report.js';
 import { postedRecordId, type ScheduledReport } from './scheduled.js';
 import { REPORT_POSTED, ReportSchedules } from './schedule-state.js';
-import { renderChartAsync } from './chart.js';
 import { withChart } from './files.js';
 import type { ChatMessage, ChatTarget } from '../chat/model.js';
 import type { EntityManager } from 'typeorm';
@@ -34,6 +33,7 @@ import { loadTrend } from './load-trend.js';
 import { operationsReport, trendWeeks, type OperationsReport, type ReportKind } from './operations.js';
 import { previousPeriod, type NamedPeriod } from './period.js';
 import type { Translate } from '../chat/i18n/catalog.js';
+import type { ChartData } from './chart.js';
 import { DateTime } from 'luxon';
 
 export interface AuditReport {
@@ -96,7 +96,7 @@ export class ReportService {
   /** The operations report of `period` with its chart attached, both in the language of `t`. */
   private async withChart(kind: ReportKind, period: NamedPeriod, t: Translate): Promise<ChatMessage> {
     const report = await this.operations(null, kind, period, t, this.options.timeZone);
-    return withChart(report.message, await renderChartAsync(report.chart, t), kind, period.from, this.options.timeZone);
+    return withChart(report.message, await drawChart(report.chart, t), kind, period.from, this.options.timeZone);
   }
 
   /**
@@ -107,7 +107,7 @@ export class ReportService {
    */
   async sendChart(target: ChatTarget, report: OperationsReport, kind: ReportKind, period: NamedPeriod, t: Translate): Promise<void> {
     const title = t('reports.ops.chartTitle', { title: report.message.title ?? report.message.fallback });
-    const message = withChart({ fallback: title, title, color: 'blue' }, await renderChartAsync(report.chart, t), kind, period.from, this.options.timeZone);
+    const message = withChart({ fallback: title, title, color: 'blue' }, await drawChart(report.chart, t), kind, period.from, this.options.timeZone);
     await this.store.transaction((manager) => enqueue(manager, this.clock.now(), [{ target, message }]));
     this.options.onOutbox?.();
   }
@@ -175,4 +175,13 @@ export class ReportService {
       t,
     );
   }
+}/**
+ * Draws the report chart as PNG bytes. ECharts, zrender and resvg (about 600 modules) load on the
+ * first report, not at start-up: an idle bot never draws a chart (bench/results.md, idle memory).
+ */
+async function drawChart(data: ChartData, t: Translate): Promise<Buffer> {
+  const { renderChartAsync } = await import('./chart.js');
+  return renderChartAsync(data, t);
 }
+
+

@@ -10,6 +10,7 @@ import type { Logger } from '../../logger.js';
 import type { HomeHooks } from '../home-port.js';
 import type { EventHandler, PlatformAdapter, Suggestions } from '../port.js';
 import { createSlackApp } from './app.js';
+import type { ClickQueue } from './click-queue.js';
 import type { SlackDeliverer } from './deliverer.js';
 import { SLACK_EVENTS_PATH } from './http-receiver.js';
 import { DEFAULT_TIMINGS, type SlackTimings } from './listeners.js';
@@ -48,6 +49,7 @@ class SlackAdapter implements PlatformAdapter {
   readonly deliverer: SlackDeliverer;
 
   private readonly app: App;
+  private readonly clicks: ClickQueue;
   private readonly socket: SocketModeReceiver | undefined;
   private readonly logger: Logger;
   private tokenVerified = false;
@@ -73,6 +75,7 @@ class SlackAdapter implements PlatformAdapter {
     this.app = slack.app;
     this.socket = slack.socket;
     this.deliverer = slack.deliverer;
+    this.clicks = slack.clicks;
     this.socket?.client.on('connected', () => {
       this.socketConnected = true;
       this.logger.info('slack: Socket Mode connected');
@@ -100,6 +103,8 @@ class SlackAdapter implements PlatformAdapter {
     this.receiving = false;
     this.received = false;
     await this.app.stop();
+    // Clicks Slack saw acknowledged are still handled before the database closes.
+    await this.clicks.drain();
   }
 
   /** Ready once the token is proven and the receiver runs (HTTP requests processed, or the socket open). */

@@ -8,6 +8,7 @@ import type { Logger } from '../../logger.js';
 import type { EventHandler, Suggestions } from '../port.js';
 import type { HomeHooks } from '../home-port.js';
 import { DirectChannels, SlackDeliverer } from './deliverer.js';
+import { ClickQueue } from './click-queue.js';
 import { registerHomeListener } from './home-listener.js';
 import { SlackHttpReceiver } from './http-receiver.js';
 import { registerSlackListeners, type SlackTimings } from './listeners.js';
@@ -36,7 +37,15 @@ export interface SlackApp {
   deliverer: SlackDeliverer;
   /** Set in Socket Mode, for its connection state. */
   socket: SocketModeReceiver | undefined;
+  /** The handling of acknowledged clicks; the adapter drains it when it stops. */
+  clicks: ClickQueue;
 }
+
+/**
+ * Click handlers running at once. On SQLite the process runs one transaction at a time anyway, so a
+ * few overlap only their reads; on PostgreSQL they also overlap their waits for the database.
+ */
+const CLICK_CONCURRENCY = 4;
 
 export function createSlackApp(deps: SlackAppDeps): SlackApp {
   const { config, logger, requests, timings } = deps;
@@ -60,7 +69,9 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     throw error;
   });
   const directChannels = new DirectChannels(app.client);
+  const clicks = new ClickQueue(CLICK_CONCURRENCY);
   registerSlackListeners(app, {
+    clicks,
     handler: deps.handler,
     sender: new ReplySender(app.client, directChannels, logger),
     requests,
@@ -70,7 +81,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   });
   if (deps.home) registerHomeListener(app, deps.home, logger);
   registerSuggestionListener(app, { logger, requests, defaultLocale: config.DEFAULT_LOCALE, ...(deps.suggestions ? { suggestions: deps.suggestions } : {}) });
-  return { app, socket, deliverer: new SlackDeliverer(app.client, directChannels, deps.home) };
+  return { app, socket, clicks, deliverer: new SlackDeliverer(app.client, directChannels, deps.home) };
 }
 
 function httpReceiver(deps: SlackAppDeps): SlackHttpReceiver {

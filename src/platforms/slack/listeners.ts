@@ -9,6 +9,7 @@ import { resolveLocale, translator, type Locale, type Translate } from '../../ch
 import type { Logger } from '../../logger.js';
 import type { EventHandler } from '../port.js';
 import { Acknowledger } from './acknowledger.js';
+import type { ClickQueue } from './click-queue.js';
 import {
   parseBlockActions,
   parseSlashCommand,
@@ -43,6 +44,8 @@ export interface ListenerDeps {
   logger: Logger;
   defaultLocale: Locale;
   timings: SlackTimings;
+  /** Where the handling of acknowledged clicks waits its turn. */
+  clicks: ClickQueue;
 }
 
 type Handled = { reply: ChatReply };
@@ -147,7 +150,7 @@ class SlackListeners {
     // Clicks are acknowledged at once; their answers never travel in the ack.
     await ack.ack();
     this.deps.requests.count('button', 'in_time');
-    const { reply } = await this.handle(event);
+    const { reply } = await this.deps.clicks.run(() => this.handle(event));
     const target = {
       userId: event.actor.userId,
       ...(event.channelId ? { channelId: event.channelId } : {}),
