@@ -1,10 +1,42 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Files the PostgreSQL pass leaves out: they test PostgreSQL by themselves already (`*-postgres`), or
+ * what they test is SQLite's own (files, locks) or touches no database.
+ */
+const NOT_ON_POSTGRES = ['test/**/*-postgres.test.ts'];
+
+/**
+ * Two passes in one run (`npm test`): every test on SQLite, and the service and end-to-end tests
+ * again on PostgreSQL (TEST_DATABASE=postgres: test/helpers/db.ts gives each world a fresh schema).
+ * One summary line covers both (test/helpers/summary-reporter.ts).
+ */
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     reporters: ['default', './test/helpers/summary-reporter.ts'],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'sqlite',
+          include: ['test/**/*.test.ts'],
+          env: { TEST_DATABASE: 'sqlite' },
+          setupFiles: ['./test/helpers/close-stores.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'postgres',
+          include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
+          exclude: NOT_ON_POSTGRES,
+          env: { TEST_DATABASE: 'postgres' },
+          globalSetup: ['./test/helpers/postgres-setup.ts'],
+          setupFiles: ['./test/helpers/close-stores.ts'],
+        },
+      },
+    ],
   },
 });

@@ -26,6 +26,11 @@ export class BotProcess {
     this.exited = new Promise((done) => this.child.on('exit', (code) => done(code)));
   }
 
+  /** False once the process has ended (by itself, a stop or a kill). */
+  get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
   write(line: string): void {
     this.child.stdin.write(`${line}\n`);
   }
@@ -43,10 +48,11 @@ export class BotProcess {
     return this.waitFor(() => this.stderr.match(pattern), `stderr to match ${pattern}`, timeoutMs);
   }
 
-  async waitFor<T>(probe: () => T | null | undefined, what: string, timeoutMs = 15_000): Promise<T> {
+  /** Polls `probe` (which may query a database, so may be async) every 25 ms until it gives a value. */
+  async waitFor<T>(probe: () => T | null | undefined | Promise<T | null | undefined>, what: string, timeoutMs = 15_000): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const found = probe();
+      const found = await probe();
       if (found) return found;
       if (this.child.exitCode !== null) throw new Error(`bot exited (${this.child.exitCode}) while waiting for ${what}\n${this.stderr.slice(-3000)}`);
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\nstdout:\n${this.stdout.slice(-3000)}\nstderr:\n${this.stderr.slice(-3000)}`);
@@ -62,7 +68,14 @@ export class BotProcess {
 
   /** Kills the bot at once, as a crash or power loss would (tsx and the node process it started). */
   async kill(): Promise<number | null> {
-    if (this.child.exitCode === null && this.child.pid !== undefined) process.kill(-this.child.pid, 'SIGKILL');
+    if (this.running && this.child.pid !== undefined) {
+      try {
+        process.kill(-this.child.pid, 'SIGKILL');
+      } catch (error) {
+        // Ended on its own meanwhile.
+        if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+      }
+    }
     return this.exited;
   }
 

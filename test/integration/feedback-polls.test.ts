@@ -12,7 +12,7 @@ import { createLogger } from '../../src/logger.js';
 import { createServices, type Services } from '../../src/services.js';
 import { FeedbackBallot, FeedbackPoll, OutboxMessage, Setting } from '../../src/store/entities/index.js';
 import type { Store } from '../../src/store/store.js';
-import { openTestStore, openTestWorld, tempSqliteUrl, TEST_POLL_SECRET, type TestWorld } from '../helpers/db.js';
+import { openTestStore, openTestWorld, freshTestDatabase, TEST_POLL_SECRET, type TestWorld } from '../helpers/db.js';
 
 const DAY = 86_400_000;
 const MINUTE = 60_000;
@@ -218,7 +218,7 @@ describe('the weekly poll schedule', () => {
     ((await store?.manager.find(FeedbackPoll, { order: { id: 'ASC' } })) ?? []).map((p) => p.slot?.toISOString() ?? null);
 
   it('posts one poll per schedule fire across two processes and a restart, and follows a changed schedule', async () => {
-    const url = tempSqliteUrl('opsdesk-poll-schedule-');
+    const url = await freshTestDatabase();
     // Monday 2026-11-30 10:00 in Berlin is 09:00 UTC.
     const clock = new ManualClock(new Date('2026-11-30T08:55:00Z'));
     const a = await process(url, clock, 'proc-a');
@@ -254,7 +254,7 @@ describe('the weekly poll schedule', () => {
   });
 
   it('posts it once when two clock-following schedulers pass the schedule minute', async () => {
-    const url = tempSqliteUrl('opsdesk-poll-follow-');
+    const url = await freshTestDatabase();
     const clock = new ManualClock(new Date('2026-12-14T08:50:00Z'));
     const a = await process(url, clock, 'proc-a', true);
     const b = await process(url, clock, 'proc-b', true);

@@ -4,7 +4,7 @@ import type { ChatMessage } from '../../src/chat/model.js';
 import { ManualClock } from '../../src/clock.js';
 import { ConflictError, ForbiddenError } from '../../src/errors.js';
 import { AuditEntry, Fault, OutboxMessage, SlaNotice } from '../../src/store/entities/index.js';
-import { openTestWorld, tempSqliteUrl, type TestWorld } from '../helpers/db.js';
+import { openTestWorld, freshTestDatabase, type TestWorld } from '../helpers/db.js';
 
 const MIN = 60_000;
 const T0 = '2026-11-23T09:00:00.000Z'; // Monday, 10:00 in Berlin
@@ -169,7 +169,7 @@ describe('SLA reminders and escalations on SQLite', () => {
   });
 
   it('sends nothing twice across a restart between two sweeps (a new process on the same file)', async () => {
-    const url = tempSqliteUrl('opsdesk-sla-restart-');
+    const url = await freshTestDatabase();
     const first = await world({ url });
     await staff(first);
     await first.services.faults.report(await first.actor('anna'), P1);
@@ -190,7 +190,7 @@ describe('SLA reminders and escalations on SQLite', () => {
   });
 
   it('sends a reminder that fell due during downtime once at start-up, marked late, and skips the ones it overtook', async () => {
-    const url = tempSqliteUrl('opsdesk-sla-down-');
+    const url = await freshTestDatabase();
     const before = await world({ url });
     await staff(before);
     await before.services.faults.report(await before.actor('anna'), P2); // response due 09:30
@@ -215,7 +215,7 @@ describe('SLA reminders and escalations on SQLite', () => {
   });
 
   it('with two processes on one SQLite file, sends each reminder exactly once', async () => {
-    const url = tempSqliteUrl('opsdesk-sla-two-');
+    const url = await freshTestDatabase();
     const a = await world({ url });
     const b = await world({ url });
     for (const w of [a, b]) await w.store.dataSource.query('PRAGMA busy_timeout = 0'); // see jobs-scheduler.test.ts
