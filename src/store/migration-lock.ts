@@ -74,7 +74,7 @@ async function acquireExclusive(lock: Database.Database): Promise<void> {
 
 /** Creates the configured schema when it is missing; looked up first, so that a role without CREATE on the database can use an existing one. */
 async function createSchemaIfMissing(runner: QueryRunner, schema: string): Promise<void> {
-  const found: unknown[] = await runner.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
+  const found = (await runner.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema])) as unknown[];
   // The name was checked to be letters, digits and _ (src/store/data-source.ts), so quoting suffices.
   if (found.length === 0) await runner.query(`CREATE SCHEMA "${schema}"`);
 }
