@@ -4,7 +4,22 @@ import { defineConfig } from 'vitest/config';
  * Files the PostgreSQL pass leaves out: they test PostgreSQL by themselves already (`*-postgres`), or
  * what they test is SQLite's own (files, locks) or touches no database.
  */
-const NOT_ON_POSTGRES = ['test/**/*-postgres.test.ts'];
+const NOT_ON_POSTGRES = [
+  // PostgreSQL only already.
+  'test/**/*-postgres.test.ts',
+  // SQLite's own: its schema check, and two connections on one file (their *-postgres twins cover PostgreSQL).
+  'test/integration/schema.test.ts',
+  'test/integration/jobs-scheduler.test.ts',
+  'test/integration/outbox-dispatcher.test.ts',
+  // Run on both databases by themselves.
+  'test/integration/record-events-migration.test.ts',
+  'test/integration/search.test.ts',
+  'test/integration/home-refresh.test.ts',
+  'test/integration/migration-lock.test.ts',
+  // No database.
+  'test/integration/shell-adapter.test.ts',
+  'test/integration/slack-adapter.test.ts',
+];
 
 /**
  * Two passes in one run (`npm test`): every test on SQLite, and the service and end-to-end tests

@@ -36,7 +36,7 @@ export class PeopleService {
    */
   async resolve(chat: ChatActor): Promise<Actor> {
     const existing = await this.findIdentity(this.store.manager, chat.platform, chat.userId);
-    const person = existing ?? (await this.store.transaction((m) => this.findOrCreate(m, chat)));
+    const person = existing ?? (await this.createOnce(chat));
     const name = chat.displayName.trim().slice(0, 120);
     if (name && person.displayName !== name && (await this.store.manager.count(Identity, { where: { personId: person.id } })) === 1) {
       // People rename themselves, and someone first named in a mention has only a placeholder; a
@@ -147,6 +147,23 @@ export class PeopleService {
   private async findIdentity(manager: EntityManager, platform: Platform, userId: string): Promise<Person | null> {
     const identity = await manager.findOne(Identity, { where: { platform, userId }, relations: { person: true } });
     return identity?.person ?? null;
+  }
+
+  /**
+   * Creates the person of a first-seen account. Two first requests of one account at once (a double
+   * click) race on PostgreSQL, where transactions run in parallel: the loser's insert breaks the
+   * unique key of identities, and it then finds the winner's person instead of failing.
+   */
+  private async createOnce(chat: ChatActor): Promise<Person> {
+    try {
+      return await this.store.transaction((m) => this.findOrCreate(m, chat));
+    } catch (error) {
+      const text = error instanceof Error ? `${error.message} ${String((error as { code?: unknown }).code)}` : '';
+      if (!/23505|duplicate key value|UNIQUE constraint failed/.test(text)) throw error;
+      const found = await this.findIdentity(this.store.manager, chat.platform, chat.userId);
+      if (!found) throw error;
+      return found;
+    }
   }
 
   private async findOrCreate(manager: EntityManager, chat: ChatActor): Promise<Person> {

@@ -37,15 +37,60 @@ export async function freshTestDatabase(prefix = 'opsdesk-test-'): Promise<strin
   if (TEST_DATABASE === 'sqlite') return tempSqliteUrl(prefix);
   const template = inject('testSchemaTemplate');
   if (!template) throw new Error('the PostgreSQL pass runs as the vitest project "postgres": npx vitest run --project postgres FILE');
-  const schema = `${template.prefix}${randomBytes(5).toString('hex')}`;
+  const schema = (await reusableSchema(template)) ?? `${template.prefix}${randomBytes(5).toString('hex')}`;
+  if (!(await emptied(schema))) await runSql(template.sql.split(template.name).join(schema));
+  return `${POSTGRES_URL}?schema=${schema}`;
+}
+
+/** Holds this worker's claims on reusable schemas (advisory locks end with the connection, so with the worker). */
+let claims: Client | undefined;
+let claimed = 0;
+
+/**
+ * The next of this worker slot's schemas (`VITEST_POOL_ID`), claimed by an advisory lock, or
+ * undefined when another process holds it: emptying a used schema costs a fraction of copying the
+ * template, and a file's worker runs one file at a time.
+ */
+async function reusableSchema(template: { prefix: string }): Promise<string | undefined> {
+  const slot = process.env.VITEST_POOL_ID;
+  if (!slot || !/^\d+$/.test(slot)) return undefined;
+  const schema = `${template.prefix}w${slot}_${claimed++}`;
+  if (!claims) {
+    claims = new Client({ connectionString: POSTGRES_URL });
+    await claims.connect();
+  }
+  const { rows } = await claims.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [schema]);
+  return rows[0]?.ok ? schema : undefined;
+}
+
+/** Empties `schema` (every table but the migrations, ids from 1 again); false when it does not exist. */
+async function emptied(schema: string): Promise<boolean> {
   const client = new Client({ connectionString: POSTGRES_URL });
   await client.connect();
   try {
-    await client.query(template.sql.split(template.name).join(schema));
+    const { rows } = await client.query<{ tablename: string }>("SELECT tablename FROM pg_tables WHERE schemaname = $1 AND tablename <> 'migrations'", [schema]);
+    if (rows.length === 0) return false;
+    await client.query(`TRUNCATE ${rows.map((r) => `"${schema}"."${r.tablename}"`).join(', ')} RESTART IDENTITY CASCADE`);
+    return true;
   } finally {
     await client.end();
   }
-  return `${POSTGRES_URL}?schema=${schema}`;
+}
+
+async function runSql(sql: string): Promise<void> {
+  const client = new Client({ connectionString: POSTGRES_URL });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Lets this worker's schemas go to the next file of its slot (after the file's stores and bots are gone). */
+export async function releaseTestSchemas(): Promise<void> {
+  await claims?.end();
+  claims = undefined;
 }
 
 const opened = new Set<Store>();
