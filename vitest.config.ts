@@ -28,6 +28,9 @@ const NOT_ON_POSTGRES = [
  */
 export default defineConfig({
   test: {
+    // vitest's default on a 2-core machine is one file at a time; most of the suite's time is spent
+    // waiting (bot processes starting, PostgreSQL, timers), so two files at a time use the cores.
+    maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 60_000,
     reporters: ['default', './test/helpers/summary-reporter.ts'],
