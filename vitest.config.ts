@@ -11,6 +11,8 @@ const NOT_ON_POSTGRES = [
   'test/integration/schema.test.ts',
   'test/integration/jobs-scheduler.test.ts',
   'test/integration/outbox-dispatcher.test.ts',
+  // The poll key file beside a SQLite database.
+  'test/integration/poll-secret.test.ts',
   // Run on both databases by themselves.
   'test/integration/record-events-migration.test.ts',
   'test/integration/search.test.ts',

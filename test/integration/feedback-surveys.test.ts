@@ -146,7 +146,7 @@ describe('satisfaction surveys across processes', () => {
     const process = async () => {
       const store = await openTestStore(url);
       // Like separate processes: a lock held by the other connection fails at once and Store retries.
-      await store.dataSource.query('PRAGMA busy_timeout = 0');
+      if (store.kind === 'sqlite') await store.dataSource.query('PRAGMA busy_timeout = 0');
       stores.push(store);
       return createServices({ store, clock, timeZone: 'UTC', defaultLocale: 'en', bootstrapAdmins: ['shell:admin'], channelDefaults: { fault_channel: 'slack:CFAULTS' } });
     };
