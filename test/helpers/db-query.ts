@@ -4,7 +4,7 @@ import { postgresTarget } from '../../src/store/data-source.js';
 
 /**
  * Reads a test database from outside the bot (as an operator's SQL would), on SQLite or PostgreSQL
- * alike: `sql` uses `$1, $2...` placeholders (sent to SQLite as `?1, ?2...`). Opens and closes a
+ * alike: `sql` uses `$1, $2...` placeholders, in order (sent to SQLite as `?`). Opens and closes a
  * connection per call, so that a bot process may hold the database meanwhile. Numbers PostgreSQL
  * returns as text (count, bigint) stay text.
  */
@@ -12,7 +12,7 @@ export async function queryDatabase<T>(url: string, sql: string, params: unknown
   if (url.startsWith('sqlite:')) {
     const db = new Database(url.slice('sqlite:'.length), { readonly: true, fileMustExist: true });
     try {
-      return db.prepare(sql.replace(/\$(\d+)/g, '?$1')).all(...params) as T[];
+      return db.prepare(sql.replace(/\$\d+/g, '?')).all(...params) as T[];
     } finally {
       db.close();
     }
