@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FakeDiscordServer, snowflake } from '../fakes/discord/index.js';
 import { FakeSlackServer, SlackBotDriver } from '../fakes/slack/index.js';
 import { BotProcess } from '../helpers/bot-process.js';
-import { freshTestDatabase } from '../helpers/db.js';
+import { TEST_DATABASE, TEST_POLL_SECRET, freshTestDatabase } from '../helpers/db.js';
 import { queryDatabase } from '../helpers/db-query.js';
 import { ADMIN as DISCORD_ADMIN, startDiscordBot } from './discord-scenario.js';
 import { DiscordBotDriver } from '../fakes/discord/index.js';
@@ -20,6 +20,8 @@ const QUESTION = 'Is the new VPN fast enough?';
 /** The shortest claim the configuration allows, so that the restarted bot retries the row soon. */
 const CLAIM_SECONDS = '5';
 const CRASH = { NODE_ENV: 'test', OPSDESK_FAULT_INJECT: 'after-send' };
+/** PostgreSQL has no key file beside the database: the poll key comes from the environment. */
+const POLL_KEY: Record<string, string> = TEST_DATABASE === 'postgres' ? { POLL_SECRET: TEST_POLL_SECRET } : {};
 
 interface OutboxRow {
   status: string;
@@ -62,6 +64,7 @@ describe('exactly once to the platform across a crash after the platform call', 
       ADMIN_USERS: `slack:${SLACK_ADMIN.id}`,
       FEEDBACK_CHANNEL: `slack:${SLACK_FEEDBACK}`,
       OUTBOX_CLAIM_SECONDS: CLAIM_SECONDS,
+      ...POLL_KEY,
     };
     const start = async (extra: Record<string, string>): Promise<{ bot: BotProcess; driver: SlackBotDriver }> => {
       const bot = new BotProcess({ ...env, ...extra });
@@ -97,7 +100,7 @@ describe('exactly once to the platform across a crash after the platform call', 
     const fake = await FakeDiscordServer.start({ channels: [DISCORD_FEEDBACK] });
     fakes.push(fake);
     const databaseUrl = await freshTestDatabase('opsdesk-once-discord-');
-    const extra = { FEEDBACK_CHANNEL: `discord:${DISCORD_FEEDBACK}`, OUTBOX_CLAIM_SECONDS: CLAIM_SECONDS };
+    const extra = { FEEDBACK_CHANNEL: `discord:${DISCORD_FEEDBACK}`, OUTBOX_CLAIM_SECONDS: CLAIM_SECONDS, ...POLL_KEY };
 
     const first = await startDiscordBot(fake, databaseUrl, { ...extra, ...CRASH });
     running.push(first.bot);
