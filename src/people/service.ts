@@ -94,7 +94,8 @@ export class PeopleService {
   async resolveWithLocale(chat: ChatActor): Promise<{ actor: Actor; storedLocale: string | null }> {
     let found = await this.readIdentity(chat.platform, chat.userId);
     if (!found) {
-      await this.store.transaction((m) => this.findOrCreate(m, chat));
+      // Two first requests of a new account may race: the loser's unique violation is absorbed.
+      await this.createOnce(chat);
       // Read back like any other account: another request may have created it first, and roles may
       // have been granted ahead to an account first named in a mention (personFor).
       found = await this.readIdentity(chat.platform, chat.userId);
@@ -222,6 +223,23 @@ export class PeopleService {
   private async findIdentity(manager: EntityManager, platform: Platform, userId: string): Promise<Person | null> {
     const identity = await manager.findOne(Identity, { where: { platform, userId }, relations: { person: true } });
     return identity?.person ?? null;
+  }
+
+  /**
+   * Creates the person of a first-seen account. Two first requests of one account at once (a double
+   * click) race on PostgreSQL, where transactions run in parallel: the loser's insert breaks the
+   * unique key of identities, and it then finds the winner's person instead of failing.
+   */
+  private async createOnce(chat: ChatActor): Promise<Person> {
+    try {
+      return await this.store.transaction((m) => this.findOrCreate(m, chat));
+    } catch (error) {
+      const text = error instanceof Error ? `${error.message} ${String((error as { code?: unknown }).code)}` : '';
+      if (!/23505|duplicate key value|UNIQUE constraint failed/.test(text)) throw error;
+      const found = await this.findIdentity(this.store.manager, chat.platform, chat.userId);
+      if (!found) throw error;
+      return found;
+    }
   }
 
   private async findOrCreate(manager: EntityManager, chat: ChatActor): Promise<Person> {

@@ -78,9 +78,20 @@ export class RecordLifecycle<R extends LifecycleRecord> {
     private readonly options: LifecycleOptions<R> = {},
   ) {}
 
-  /** Runs `work` in one transaction, then wakes the outbox dispatcher. */
+  /**
+   * Runs `work` in one transaction, then wakes the outbox dispatcher. A step that lost the race to a
+   * concurrent change of the same record (`changedMeanwhile`: on PostgreSQL two clicks run at once,
+   * where SQLite runs them one after the other) is run once more on the record as it now is, so that
+   * the second of a double click hears "already acknowledged by X" (DESIGN.md, Idempotency).
+   */
   async run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    const result = await this.store.transaction(work);
+    let result: T;
+    try {
+      result = await this.store.transaction(work);
+    } catch (error) {
+      if (!(error instanceof ConflictError && error.messageKey === this.kind.changedMeanwhile)) throw error;
+      result = await this.store.transaction(work);
+    }
     this.options.onOutbox?.();
     return result;
   }

@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { DataSource } from 'typeorm';
 import { ENTITIES } from './entities/index.js';
 import { MIGRATIONS } from '../../migrations/index.js';
+import { migrateUnderLock } from './migration-lock.js';
 
 export type DatabaseKind = 'sqlite' | 'postgres';
 
@@ -11,7 +12,39 @@ export function databaseKind(url: string): DatabaseKind {
   return url.startsWith('sqlite:') ? 'sqlite' : 'postgres';
 }
 
-/** Builds (but does not open) the DataSource for `sqlite:PATH` or `postgres://...`. */
+/** A PostgreSQL schema name we put in SQL and in `search_path` unquoted: letters, digits, `_`. */
+const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+
+/**
+ * Splits `postgres://...?schema=NAME` into the URL node-postgres gets and the schema. The `schema`
+ * parameter is ours (node-postgres does not know it), so that one DATABASE_URL can place the bot in a
+ * schema of a shared database; an explicit `options.schema` wins.
+ * @throws Error when the schema name is not letters, digits and `_` (at most 63, PostgreSQL's limit).
+ */
+export function postgresTarget(url: string, explicitSchema?: string): { url: string; schema?: string } {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return explicitSchema ? { url, schema: checkedSchema(explicitSchema) } : { url };
+  }
+  const fromUrl = parsed.searchParams.get('schema') ?? undefined;
+  parsed.searchParams.delete('schema');
+  const schema = explicitSchema ?? fromUrl;
+  const bare = fromUrl === undefined ? url : parsed.toString();
+  return schema ? { url: bare, schema: checkedSchema(schema) } : { url: bare };
+}
+
+function checkedSchema(schema: string): string {
+  if (!SCHEMA_NAME.test(schema)) throw new Error(`invalid PostgreSQL schema name "${schema}": expected letters, digits and _`);
+  return schema;
+}
+
+/**
+ * Builds (but does not open) the DataSource for `sqlite:PATH` or `postgres://...[?schema=NAME]`.
+ * With a schema, TypeORM qualifies its tables with it and every connection's `search_path` starts with
+ * it, so that hand-written SQL finds the same tables.
+ */
 export function createDataSource(url: string, options: { schema?: string } = {}): DataSource {
   if (databaseKind(url) === 'sqlite') {
     const path = url.slice('sqlite:'.length);
@@ -37,20 +70,30 @@ export function createDataSource(url: string, options: { schema?: string } = {})
       },
     });
   }
+  const target = postgresTarget(url, options.schema);
   return new DataSource({
     type: 'postgres',
-    url,
-    ...(options.schema ? { schema: options.schema } : {}),
+    url: target.url,
+    ...(target.schema ? { schema: target.schema, extra: { options: `-c search_path=${target.schema}` } } : {}),
     entities: ENTITIES,
     migrations: MIGRATIONS,
     synchronize: false,
   });
 }
 
-/** Opens the database and brings its schema up to date. */
+/**
+ * Opens the database and brings its schema up to date. Several processes may start at once (replicas
+ * behind a load balancer): the migrations run under a lock (src/store/migration-lock.ts), so each
+ * runs once and the others wait for it and find nothing left to do.
+ */
 export async function openDatabase(url: string, options: { schema?: string } = {}): Promise<DataSource> {
   const dataSource = createDataSource(url, options);
   await dataSource.initialize();
-  await dataSource.runMigrations({ transaction: 'each' });
+  try {
+    await migrateUnderLock(dataSource, url);
+  } catch (error) {
+    await dataSource.destroy();
+    throw error;
+  }
   return dataSource;
 }

@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig, loadDotEnv } from '../config.js';
 import { createDataSource } from './data-source.js';
+import { migrateUnderLock } from './migration-lock.js';
 
 /** `npm run migrate`: brings the configured database's schema up to date and lists what ran. */
 async function migrate(): Promise<void> {
@@ -8,7 +9,8 @@ async function migrate(): Promise<void> {
   const dataSource = createDataSource(config.DATABASE_URL);
   await dataSource.initialize();
   try {
-    const ran = await dataSource.runMigrations({ transaction: 'each' });
+    // Under the same lock as start-up, so that running it beside starting replicas is safe.
+    const ran = await migrateUnderLock(dataSource, config.DATABASE_URL);
     process.stdout.write(ran.length ? `applied: ${ran.map((m) => m.name).join(', ')}\n` : 'schema is up to date\n');
   } finally {
     await dataSource.destroy();

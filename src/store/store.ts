@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DataSource, EntityManager } from 'typeorm';
 import { databaseKind, type DatabaseKind } from './data-source.js';
 
@@ -20,6 +21,14 @@ class Mutex {
 
 const BUSY_RETRIES = 5;
 
+/** The transaction the current async call chain runs in, if any (see Store.manager). */
+interface OpenTransaction {
+  store: Store;
+  manager: EntityManager;
+  open: boolean;
+}
+const currentTransaction = new AsyncLocalStorage<OpenTransaction>();
+
 function isBusy(error: unknown): boolean {
   return error instanceof Error && /SQLITE_BUSY|database is locked/i.test(`${error.message} ${String((error as { code?: unknown }).code)}`);
 }
@@ -40,16 +49,30 @@ export class Store {
     this.kind = databaseKind(url);
   }
 
+  /**
+   * The manager for reads outside a use case's transaction; inside one (called, however indirectly,
+   * from `transaction`'s work) it is that transaction's manager. Otherwise a read deep inside a
+   * transaction (a setting, a policy) would need a second pooled connection on PostgreSQL while
+   * holding the first: with as many concurrent transactions as the pool has connections, all of
+   * them waited for one another for ever (seen under an alert storm on replicas). SQLite has one
+   * connection, so there this was already the behaviour.
+   */
   get manager(): EntityManager {
-    return this.dataSource.manager;
+    const open = currentTransaction.getStore();
+    return open?.store === this && open.open ? open.manager : this.dataSource.manager;
   }
 
   async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    if (this.kind === 'postgres') return this.dataSource.transaction(work);
+    const tracked = (manager: EntityManager): Promise<T> => {
+      const open: OpenTransaction = { store: this, manager, open: true };
+      // Work the transaction started but did not wait for must not use its manager once it ends.
+      return currentTransaction.run(open, () => work(manager)).finally(() => (open.open = false));
+    };
+    if (this.kind === 'postgres') return this.dataSource.transaction(tracked);
     return this.mutex.run(async () => {
       for (let attempt = 0; ; attempt++) {
         try {
-          return await this.dataSource.transaction(work);
+          return await this.dataSource.transaction(tracked);
         } catch (error) {
           if (!isBusy(error) || attempt >= BUSY_RETRIES) throw error;
           await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));

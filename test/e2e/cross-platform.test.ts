@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiscordBotDriver, FakeDiscordServer, customIdsOf, snowflake, textOf } from '../fakes/discord/index.js';
 import { FakeSlackServer, SlackBotDriver, type SlackUser, type StoredMessage } from '../fakes/slack/index.js';
 import { BotProcess } from '../helpers/bot-process.js';
-import { tempSqliteUrl } from '../helpers/db.js';
+import { freshTestDatabase } from '../helpers/db.js';
 import { ADMIN as DISCORD_ADMIN, ANNA as DISCORD_ANNA, FAULTS as DISCORD_FAULTS, OPS, REPORT, answeredWell, dmsTo, reportFault } from './discord-scenario.js';
 
 const SIGNING_SECRET = 'e2e-signing-secret-cross-platform';
@@ -44,7 +44,7 @@ describe('one process on Slack and Discord, with linked accounts', () => {
     slack = await FakeSlackServer.start();
     discord = await FakeDiscordServer.start({ channels: [DISCORD_FAULTS] });
     bot = new BotProcess({
-      DATABASE_URL: tempSqliteUrl('opsdesk-cross-'),
+      DATABASE_URL: await freshTestDatabase('opsdesk-cross-'),
       PORT: '0',
       SLACK_BOT_TOKEN: slack.botToken,
       SLACK_SIGNING_SECRET: SIGNING_SECRET,

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiscordBotDriver, FakeDiscordServer, InteractionSigner, buttonActions, customIdsOf, snowflake, textOf, type DiscordUser, type StoredMessage } from '../fakes/discord/index.js';
 import type { BotProcess } from '../helpers/bot-process.js';
 import { ClockFile } from '../helpers/clock-file.js';
-import { tempSqliteUrl } from '../helpers/db.js';
+import { freshTestDatabase } from '../helpers/db.js';
 import { buttonId, fillForm, modalInputs, privateAnswer } from './discord-forms.js';
 import { ADMIN, OPS, answeredWell, dmsTo, ephemeralText, modalOf, startDiscordBot, type DiscordWorld } from './discord-scenario.js';
 
@@ -45,7 +45,7 @@ describe('change approvals through the bot process and the fake Discord server (
 
   beforeAll(async () => {
     fake = await FakeDiscordServer.start({ channels: [CHANGES] });
-    const started = await startDiscordBot(fake, tempSqliteUrl('opsdesk-discord-changes-'), {
+    const started = await startDiscordBot(fake, await freshTestDatabase('opsdesk-discord-changes-'), {
       DISCORD_PUBLIC_KEY: signer.publicKeyHex,
       TZ_NAME: 'Europe/Berlin',
       CHANGE_CHANNEL: `discord:${CHANGES}`,

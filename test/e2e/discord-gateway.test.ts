@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiscordBotDriver, FakeDiscordServer } from '../fakes/discord/index.js';
 import type { BotProcess } from '../helpers/bot-process.js';
-import { tempSqliteUrl } from '../helpers/db.js';
+import { freshTestDatabase } from '../helpers/db.js';
 import { overviewScenarioOnDiscord } from './discord-overview.js';
 import { customIdsOf, textOf } from '../fakes/discord/index.js';
 import { ANNA, FAULTS, OPS, REPORT, answeredWell, faultScenarioOnDiscord, messageOf, modalOf, startDiscordBot, type DiscordWorld } from './discord-scenario.js';
@@ -10,9 +10,10 @@ describe('the bot process on the fake Discord gateway', () => {
   let fake: FakeDiscordServer;
   let bot: BotProcess;
   let world: DiscordWorld;
-  const databaseUrl = tempSqliteUrl('opsdesk-discord-gw-');
+  let databaseUrl: string;
 
   beforeAll(async () => {
+    databaseUrl = await freshTestDatabase('opsdesk-discord-gw-');
     fake = await FakeDiscordServer.start({ channels: [FAULTS], heartbeatIntervalMs: 300 });
     const started = await startDiscordBot(fake, databaseUrl);
     bot = started.bot;

@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiscordBotDriver, FakeDiscordServer, InteractionSigner, validateCommands } from '../fakes/discord/index.js';
 import type { BotProcess } from '../helpers/bot-process.js';
-import { tempSqliteUrl } from '../helpers/db.js';
+import { freshTestDatabase } from '../helpers/db.js';
 import { overviewScenarioOnDiscord } from './discord-overview.js';
 import { ADMIN, ANNA, FAULTS, OPS, ephemeralText, faultScenarioOnDiscord, startDiscordBot, type DiscordWorld } from './discord-scenario.js';
 
@@ -16,7 +16,7 @@ describe('the bot process answering Discord HTTP interactions', () => {
 
   beforeAll(async () => {
     fake = await FakeDiscordServer.start({ channels: [FAULTS] });
-    const started = await startDiscordBot(fake, tempSqliteUrl('opsdesk-discord-http-'), { DISCORD_PUBLIC_KEY: signer.publicKeyHex });
+    const started = await startDiscordBot(fake, await freshTestDatabase('opsdesk-discord-http-'), { DISCORD_PUBLIC_KEY: signer.publicKeyHex });
     bot = started.bot;
     const url = `${started.baseUrl}/discord/interactions`;
     world = { fake, bot, baseUrl: started.baseUrl, driver: new DiscordBotDriver(fake, { kind: 'http', url, signer }) };

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiscordBotDriver, FakeDiscordServer, InteractionSigner, textOf } from '../fakes/discord/index.js';
 import type { BotProcess } from '../helpers/bot-process.js';
-import { tempSqliteUrl } from '../helpers/db.js';
+import { freshTestDatabase } from '../helpers/db.js';
 import { discordLiveMarkup, discordMarkdownTexts } from '../helpers/live-markup.js';
 import { ANNA, FAULTS, dmsTo, reportFault, startDiscordBot, type DiscordWorld } from './discord-scenario.js';
 
@@ -21,7 +21,7 @@ describe('user text that looks like Discord markdown, through the bot process', 
 
   beforeAll(async () => {
     fake = await FakeDiscordServer.start({ channels: [FAULTS] });
-    const started = await startDiscordBot(fake, tempSqliteUrl('opsdesk-discord-text-'), { DISCORD_PUBLIC_KEY: signer.publicKeyHex });
+    const started = await startDiscordBot(fake, await freshTestDatabase('opsdesk-discord-text-'), { DISCORD_PUBLIC_KEY: signer.publicKeyHex });
     bot = started.bot;
     world = { fake, bot, baseUrl: started.baseUrl, driver: new DiscordBotDriver(fake, { kind: 'http', url: `${started.baseUrl}/discord/interactions`, signer }) };
   });

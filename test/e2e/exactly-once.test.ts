@@ -3,12 +3,12 @@
 // was marked sent (OPSDESK_FAULT_INJECT=after-send); restarted on the same database, it finishes the
 // row without a second message. Discord by `nonce` + `enforce_nonce`; Slack by message metadata and
 // a look into the conversation's history.
-import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeDiscordServer, snowflake } from '../fakes/discord/index.js';
 import { FakeSlackServer, SlackBotDriver } from '../fakes/slack/index.js';
 import { BotProcess } from '../helpers/bot-process.js';
-import { tempSqliteUrl } from '../helpers/db.js';
+import { TEST_DATABASE, TEST_POLL_SECRET, freshTestDatabase } from '../helpers/db.js';
+import { queryDatabase } from '../helpers/db-query.js';
 import { ADMIN as DISCORD_ADMIN, startDiscordBot } from './discord-scenario.js';
 import { DiscordBotDriver } from '../fakes/discord/index.js';
 
@@ -20,25 +20,22 @@ const QUESTION = 'Is the new VPN fast enough?';
 /** The shortest claim the configuration allows, so that the restarted bot retries the row soon. */
 const CLAIM_SECONDS = '5';
 const CRASH = { NODE_ENV: 'test', OPSDESK_FAULT_INJECT: 'after-send' };
+/** PostgreSQL has no key file beside the database: the poll key comes from the environment. */
+const POLL_KEY: Record<string, string> = TEST_DATABASE === 'postgres' ? { POLL_SECRET: TEST_POLL_SECRET } : {};
 
 interface OutboxRow {
   status: string;
   claimed_by: string | null;
 }
 
-function outboxRows(databaseUrl: string): OutboxRow[] {
-  const db = new Database(databaseUrl.slice('sqlite:'.length), { readonly: true, fileMustExist: true });
-  try {
-    return db.prepare('SELECT status, claimed_by FROM outbox ORDER BY id').all() as OutboxRow[];
-  } finally {
-    db.close();
-  }
+function outboxRows(databaseUrl: string): Promise<OutboxRow[]> {
+  return queryDatabase<OutboxRow>(databaseUrl, 'SELECT status, claimed_by FROM outbox ORDER BY id');
 }
 
 async function waitUntilAllSent(databaseUrl: string, bot: BotProcess): Promise<OutboxRow[]> {
   return bot.waitFor(
-    () => {
-      const rows = outboxRows(databaseUrl);
+    async () => {
+      const rows = await outboxRows(databaseUrl);
       return rows.length > 0 && rows.every((r) => r.status === 'sent') ? rows : undefined;
     },
     'every outbox row to be sent',
@@ -57,7 +54,7 @@ describe('exactly once to the platform across a crash after the platform call', 
   it('Slack: the restarted bot finds the posted message by its metadata in the history and posts nothing', async () => {
     const fake = await FakeSlackServer.start();
     fakes.push(fake);
-    const databaseUrl = tempSqliteUrl('opsdesk-once-slack-');
+    const databaseUrl = await freshTestDatabase('opsdesk-once-slack-');
     const env = {
       DATABASE_URL: databaseUrl,
       PORT: '0',
@@ -67,6 +64,7 @@ describe('exactly once to the platform across a crash after the platform call', 
       ADMIN_USERS: `slack:${SLACK_ADMIN.id}`,
       FEEDBACK_CHANNEL: `slack:${SLACK_FEEDBACK}`,
       OUTBOX_CLAIM_SECONDS: CLAIM_SECONDS,
+      ...POLL_KEY,
     };
     const start = async (extra: Record<string, string>): Promise<{ bot: BotProcess; driver: SlackBotDriver }> => {
       const bot = new BotProcess({ ...env, ...extra });
@@ -84,7 +82,7 @@ describe('exactly once to the platform across a crash after the platform call', 
     expect(fake.messagesIn(SLACK_FEEDBACK)).toHaveLength(1);
     const [posted] = fake.messagesIn(SLACK_FEEDBACK);
     expect(posted?.metadata).toMatchObject({ event_type: 'opsdesk_outbox', event_payload: { delivery_id: expect.stringMatching(/./) as unknown } });
-    expect(outboxRows(databaseUrl)).toEqual([{ status: 'pending', claimed_by: expect.stringMatching(/./) as unknown }]);
+    expect(await outboxRows(databaseUrl)).toEqual([{ status: 'pending', claimed_by: expect.stringMatching(/./) as unknown }]);
 
     const second = await start({});
     await waitUntilAllSent(databaseUrl, second.bot);
@@ -101,8 +99,8 @@ describe('exactly once to the platform across a crash after the platform call', 
   it('Discord: the restarted bot sends the same nonce and Discord returns the first message', async () => {
     const fake = await FakeDiscordServer.start({ channels: [DISCORD_FEEDBACK] });
     fakes.push(fake);
-    const databaseUrl = tempSqliteUrl('opsdesk-once-discord-');
-    const extra = { FEEDBACK_CHANNEL: `discord:${DISCORD_FEEDBACK}`, OUTBOX_CLAIM_SECONDS: CLAIM_SECONDS };
+    const databaseUrl = await freshTestDatabase('opsdesk-once-discord-');
+    const extra = { FEEDBACK_CHANNEL: `discord:${DISCORD_FEEDBACK}`, OUTBOX_CLAIM_SECONDS: CLAIM_SECONDS, ...POLL_KEY };
 
     const first = await startDiscordBot(fake, databaseUrl, { ...extra, ...CRASH });
     running.push(first.bot);
@@ -114,7 +112,7 @@ describe('exactly once to the platform across a crash after the platform call', 
     const creates = () => fake.callsTo('POST /channels/:id/messages').filter((c) => c.path.includes(DISCORD_FEEDBACK));
     const [firstCreate] = creates();
     expect(firstCreate?.body).toMatchObject({ nonce: expect.stringMatching(/./) as unknown, enforce_nonce: true });
-    expect(outboxRows(databaseUrl)).toEqual([{ status: 'pending', claimed_by: expect.stringMatching(/./) as unknown }]);
+    expect(await outboxRows(databaseUrl)).toEqual([{ status: 'pending', claimed_by: expect.stringMatching(/./) as unknown }]);
 
     const second = await startDiscordBot(fake, databaseUrl, extra);
     running.push(second.bot);

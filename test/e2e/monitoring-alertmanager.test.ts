@@ -1,9 +1,9 @@
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeSlackServer, SlackBotDriver, type SlackUser, type StoredMessage } from '../fakes/slack/index.js';
 import { AlertmanagerProcess } from '../helpers/alertmanager.js';
 import { BotProcess } from '../helpers/bot-process.js';
-import { tempSqliteUrl } from '../helpers/db.js';
+import { freshTestDatabase } from '../helpers/db.js';
+import { queryDatabase } from '../helpers/db-query.js';
 
 const SIGNING_SECRET = 'e2e-monitoring-signing-secret-0123';
 const TOKEN = 'e2e-webhook-token-0123456789abcdef';
@@ -25,16 +25,10 @@ describe('Alertmanager -> opsdesk end to end', () => {
   let bot: BotProcess;
   let am: AlertmanagerProcess;
   let driver: SlackBotDriver;
-  let dbPath: string;
+  let dbUrl: string;
 
-  const faultRows = (titleLike: string) => {
-    const db = new Database(dbPath, { readonly: true, fileMustExist: true });
-    try {
-      return db.prepare('SELECT id, title, state, priority FROM faults WHERE title LIKE ? ORDER BY id').all(titleLike) as { id: number; title: string; state: string; priority: string }[];
-    } finally {
-      db.close();
-    }
-  };
+  const faultRows = (titleLike: string) =>
+    queryDatabase<{ id: number; title: string; state: string; priority: string }>(dbUrl, 'SELECT id, title, state, priority FROM faults WHERE title LIKE $1 ORDER BY id', [titleLike]);
   const card = (id: number) => fake.messagesIn(FAULTS).find((m) => m.text.includes(`INC-${id} `));
   const command = async (user: SlackUser, name: string, text: string) => {
     const answer = await driver.slashCommand({ command: name, text, user });
@@ -45,8 +39,8 @@ describe('Alertmanager -> opsdesk end to end', () => {
 
   beforeAll(async () => {
     fake = await FakeSlackServer.start();
-    const url = tempSqliteUrl('opsdesk-monitoring-e2e-');
-    dbPath = url.slice('sqlite:'.length);
+    const url = await freshTestDatabase('opsdesk-monitoring-e2e-');
+    dbUrl = url;
     bot = new BotProcess({
       DATABASE_URL: url,
       PORT: '0',
@@ -75,8 +69,8 @@ describe('Alertmanager -> opsdesk end to end', () => {
       { labels: { alertname: 'DiskFull', severity: 'critical', instance: 'db1:9100' }, annotations: { summary: 'Disk /var is 97% full & growing <fast>' }, startsAt: now() },
       { labels: { alertname: 'DiskFull', severity: 'critical', instance: 'db2:9100' }, annotations: { summary: 'Disk /var is 95% full' }, startsAt: now() },
     ]);
-    const rows = await bot.waitFor(() => {
-      const found = faultRows('DiskFull');
+    const rows = await bot.waitFor(async () => {
+      const found = await faultRows('DiskFull');
       return found.length > 0 ? found : undefined;
     }, 'a DiskFull fault', 20_000);
     expect(rows).toHaveLength(1);
@@ -97,12 +91,12 @@ describe('Alertmanager -> opsdesk end to end', () => {
     const startsAt = now();
     const alert = { labels: { alertname: 'HighLoad', severity: 'warning', instance: 'app1:9100' }, annotations: { summary: 'load 12' }, startsAt };
     await am.post([alert]);
-    const id = (await bot.waitFor(() => faultRows('HighLoad')[0], 'a HighLoad fault', 20_000)).id;
-    expect(faultRows('HighLoad')[0]?.priority).toBe('P3');
+    const id = (await bot.waitFor(async () => (await faultRows('HighLoad'))[0], 'a HighLoad fault', 20_000)).id;
+    expect((await faultRows('HighLoad'))[0]?.priority).toBe('P3');
     await am.post([{ ...alert, endsAt: new Date(Date.now() - 1000).toISOString() }]);
-    await bot.waitFor(() => (faultRows('HighLoad')[0]?.state === 'resolved' ? true : undefined), 'HighLoad resolved', 20_000);
+    await bot.waitFor(async () => ((await faultRows('HighLoad'))[0]?.state === 'resolved' ? true : undefined), 'HighLoad resolved', 20_000);
     await fake.waitFor(() => (textOf(card(id)).includes('alert cleared') ? true : undefined), 15_000);
-    expect(faultRows('HighLoad')).toHaveLength(1);
+    expect(await faultRows('HighLoad')).toHaveLength(1);
   }, 60_000);
 
   it('turns a storm of 1,000 alerts in 10 groups into 10 faults with a bounded number of chat calls', async () => {
@@ -117,8 +111,8 @@ describe('Alertmanager -> opsdesk end to end', () => {
       await new Promise((r) => setTimeout(r, 300));
     }
     // Every group's fault lists all 100 alerts once the last coalesced edit went out.
-    await bot.waitFor(() => (faultRows('Storm%').length === 10 ? true : undefined), '10 storm faults', 30_000);
-    const ids = faultRows('Storm%').map((r) => r.id);
+    await bot.waitFor(async () => ((await faultRows('Storm%')).length === 10 ? true : undefined), '10 storm faults', 30_000);
+    const ids = (await faultRows('Storm%')).map((r) => r.id);
     for (const id of ids) await fake.waitFor(() => (textOf(card(id)).includes('Alerts: 100 firing') ? true : undefined), 40_000);
     const elapsedS = (Date.now() - started) / 1000;
     const calls = fake.calls.slice(callsBefore).filter((c) => c.method.startsWith('chat.') || c.method === 'conversations.open');
@@ -130,7 +124,7 @@ describe('Alertmanager -> opsdesk end to end', () => {
       const edits = fake.calls.filter((c) => c.method === 'chat.update' && c.body.ts === ts).map((c) => c.at);
       for (let i = 1; i < edits.length; i++) expect((edits[i] ?? 0) - (edits[i - 1] ?? 0)).toBeGreaterThanOrEqual(9_500);
     }
-    expect(faultRows('Storm%')).toHaveLength(10);
+    expect(await faultRows('Storm%')).toHaveLength(10);
     process.stdout.write(`storm: ${calls.length} chat calls for 10 faults in ${elapsedS.toFixed(1)} s (bound ${bound})\n`);
   }, 120_000);
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiscordBotDriver, FakeDiscordServer, InteractionSigner } from '../fakes/discord/index.js';
 import { FakeSlackServer } from '../fakes/slack/index.js';
 import { BotProcess } from '../helpers/bot-process.js';
-import { tempSqliteUrl } from '../helpers/db.js';
+import { freshTestDatabase } from '../helpers/db.js';
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -70,7 +70,7 @@ describe('ready means ready', () => {
     release = discord.hold('GET /users/@me');
     port = await freePort();
     bot = new BotProcess({
-      DATABASE_URL: tempSqliteUrl('opsdesk-readiness-'),
+      DATABASE_URL: await freshTestDatabase('opsdesk-readiness-'),
       PORT: String(port),
       SLACK_BOT_TOKEN: slack.botToken,
       SLACK_SIGNING_SECRET: 'readiness-signing-secret-0123456789',

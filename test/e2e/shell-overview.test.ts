@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { BotProcess } from '../helpers/bot-process.js';
-import { tempSqliteUrl } from '../helpers/db.js';
+import { freshTestDatabase } from '../helpers/db.js';
 
 /** The number the shell printed for a button on the newest message that shows it. */
 function buttonNumber(output: string, label: string): string {
@@ -22,7 +22,7 @@ describe('/ops me in the terminal (shell adapter)', () => {
   });
 
   it('shows the overview with numbered buttons; approving from it decides the change, and the overview follows', async () => {
-    bot = new BotProcess({ DATABASE_URL: tempSqliteUrl('opsdesk-shell-me-'), PORT: '0', ADMIN_USERS: 'shell:admin' });
+    bot = new BotProcess({ DATABASE_URL: await freshTestDatabase('opsdesk-shell-me-'), PORT: '0', ADMIN_USERS: 'shell:admin' });
     await bot.waitForOutput(/opsdesk shell/, 0, 45_000);
 
     bot.write('/as admin');

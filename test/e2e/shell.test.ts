@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { BotProcess } from '../helpers/bot-process.js';
-import { tempSqliteUrl } from '../helpers/db.js';
+import { freshTestDatabase } from '../helpers/db.js';
 
 /** The number the shell printed for a button on the newest card that shows it. */
 function buttonNumber(output: string, label: string): string {
@@ -17,7 +17,7 @@ describe('npm start in the terminal (shell adapter), driven through stdin', () =
   });
 
   it('runs the fault scenario: report, acknowledge, resolve with root cause, reporter DMs, card updated', async () => {
-    bot = new BotProcess({ DATABASE_URL: tempSqliteUrl('opsdesk-shell-'), PORT: '0', ADMIN_USERS: 'shell:admin' });
+    bot = new BotProcess({ DATABASE_URL: await freshTestDatabase('opsdesk-shell-'), PORT: '0', ADMIN_USERS: 'shell:admin' });
     await bot.waitForOutput(/opsdesk shell/);
 
     bot.write('/as admin');

@@ -2,7 +2,7 @@ import { ClockFile } from '../helpers/clock-file.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeSlackServer, SlackBotDriver, type SlackUser, type StoredMessage } from '../fakes/slack/index.js';
 import { BotProcess } from '../helpers/bot-process.js';
-import { tempSqliteUrl } from '../helpers/db.js';
+import { freshTestDatabase } from '../helpers/db.js';
 
 const SIGNING_SECRET = 'e2e-sla-signing-secret-0123456789';
 const FAULTS = 'C0FAULTS';
@@ -54,7 +54,7 @@ describe('SLA reminders, escalation and service requests on the fake Slack serve
     setClock('2026-11-23T09:00:00.000Z'); // Monday, 10:00 in Berlin
     fake = await FakeSlackServer.start();
     bot = new BotProcess({
-      DATABASE_URL: tempSqliteUrl('opsdesk-sla-e2e-'),
+      DATABASE_URL: await freshTestDatabase('opsdesk-sla-e2e-'),
       PORT: '0',
       SLACK_BOT_TOKEN: fake.botToken,
       SLACK_SIGNING_SECRET: SIGNING_SECRET,

@@ -1,9 +1,9 @@
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeSlackServer, SlackBotDriver, type SlackUser } from '../fakes/slack/index.js';
 import { BotProcess } from '../helpers/bot-process.js';
 import { ClockFile } from '../helpers/clock-file.js';
-import { tempSqliteUrl } from '../helpers/db.js';
+import { freshTestDatabase } from '../helpers/db.js';
+import { queryDatabase } from '../helpers/db-query.js';
 
 const SIGNING_SECRET = 'e2e-sla-timer-signing-secret-0123';
 const FAULTS = 'C0FAULTS';
@@ -28,7 +28,7 @@ describe('SLA reminders on time (reminder timer, clock file)', () => {
   let fake: FakeSlackServer;
   let bot: BotProcess;
   let driver: SlackBotDriver;
-  let dbPath: string;
+  let dbUrl: string;
   const clock = new ClockFile('2026-11-23T10:00:00.000Z');
 
   const dmsTo = (user: SlackUser) => {
@@ -36,14 +36,7 @@ describe('SLA reminders on time (reminder timer, clock file)', () => {
     return channel ? fake.messagesIn(channel) : [];
   };
   const sweptAt = (iso: string) => bot.waitForLog(new RegExp(`"job":"sla-sweep","fire":"${iso.replace(/\./g, '\\.')}"`), 20_000);
-  const notices = (): NoticeRow[] => {
-    const db = new Database(dbPath, { readonly: true, fileMustExist: true });
-    try {
-      return db.prepare('SELECT kind, step, due_at, sent_at FROM sla_notices ORDER BY id').all() as NoticeRow[];
-    } finally {
-      db.close();
-    }
-  };
+  const notices = (): Promise<NoticeRow[]> => queryDatabase<NoticeRow>(dbUrl, 'SELECT kind, step, due_at, sent_at FROM sla_notices ORDER BY id');
   const command = async (user: SlackUser, name: string, text = '') => {
     const answer = await driver.slashCommand({ command: name, text, user });
     expect(answer.problems).toEqual([]);
@@ -52,8 +45,8 @@ describe('SLA reminders on time (reminder timer, clock file)', () => {
 
   beforeAll(async () => {
     fake = await FakeSlackServer.start();
-    const url = tempSqliteUrl('opsdesk-sla-timer-e2e-');
-    dbPath = url.slice('sqlite:'.length);
+    const url = await freshTestDatabase('opsdesk-sla-timer-e2e-');
+    dbUrl = url;
     bot = new BotProcess({
       DATABASE_URL: url,
       PORT: '0',
@@ -98,7 +91,7 @@ describe('SLA reminders on time (reminder timer, clock file)', () => {
     clock.set('2026-11-23T10:07:52.000Z');
     const reminder = await fake.waitFor(() => dmsTo(LI_WEI).find((m) => m.text.startsWith('⏰')), 5_000);
     expect(reminder.text).toContain('INC-1 (P1): the response is due by 10:15');
-    const [first] = notices();
+    const [first] = await notices();
     expect(first).toMatchObject({ kind: 'remind', step: 0 });
     expect(first?.due_at).toBe('2026-11-23T10:07:50.000Z');
     expect(Date.parse(first?.sent_at ?? '') - Date.parse(first?.due_at ?? '')).toBeLessThanOrEqual(5_000);
@@ -116,7 +109,7 @@ describe('SLA reminders on time (reminder timer, clock file)', () => {
     clock.set('2026-11-23T10:15:23.000Z');
     const escalation = await fake.waitFor(() => dmsTo(SAM).find((m) => m.text.startsWith('🚨')), 5_000);
     expect(escalation.text).toContain('Escalation to you as Secondary: INC-1 (P1)');
-    const rows = notices();
+    const rows = await notices();
     for (const row of rows) expect(Date.parse(row.sent_at) - Date.parse(row.due_at), JSON.stringify(row)).toBeLessThanOrEqual(5_000);
     expect(rows.filter((r) => r.kind === 'escalate')).toHaveLength(1);
     expect(rows.filter((r) => r.kind === 'remind').map((r) => r.due_at)).toEqual(['2026-11-23T10:07:50.000Z', '2026-11-23T10:11:35.000Z', '2026-11-23T10:13:50.000Z']);

@@ -2,7 +2,7 @@ import { ClockFile } from '../helpers/clock-file.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeSlackServer, SlackBotDriver, type SlackUser, type StoredMessage } from '../fakes/slack/index.js';
 import { BotProcess } from '../helpers/bot-process.js';
-import { tempSqliteUrl } from '../helpers/db.js';
+import { freshTestDatabase } from '../helpers/db.js';
 
 const SIGNING_SECRET = 'e2e-signing-secret-changes-0123';
 const CHANGES = 'C0CHANGES';
@@ -59,7 +59,7 @@ describe('change approvals through the bot process and the fake Slack server', (
     setClock('2026-11-23T09:00:00.000Z');
     fake = await FakeSlackServer.start();
     bot = new BotProcess({
-      DATABASE_URL: tempSqliteUrl('opsdesk-slack-changes-'),
+      DATABASE_URL: await freshTestDatabase('opsdesk-slack-changes-'),
       PORT: '0',
       TZ_NAME: 'Europe/Berlin',
       SLACK_BOT_TOKEN: fake.botToken,

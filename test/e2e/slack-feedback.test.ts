@@ -2,7 +2,7 @@ import { ClockFile } from '../helpers/clock-file.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeSlackServer, SlackBotDriver, type SlackUser } from '../fakes/slack/index.js';
 import { BotProcess } from '../helpers/bot-process.js';
-import { tempSqliteUrl } from '../helpers/db.js';
+import { TEST_DATABASE, TEST_POLL_SECRET, freshTestDatabase } from '../helpers/db.js';
 
 const SIGNING_SECRET = 'e2e-feedback-signing-secret-0123';
 const FAULTS = 'C0FAULTS';
@@ -42,7 +42,9 @@ describe('feedback end to end on the fake Slack server', () => {
     setClock(START);
     fake = await FakeSlackServer.start();
     bot = new BotProcess({
-      DATABASE_URL: tempSqliteUrl('opsdesk-slack-feedback-'),
+      DATABASE_URL: await freshTestDatabase('opsdesk-slack-feedback-'),
+      // PostgreSQL has no key file beside the database: the poll key comes from the environment.
+      ...(TEST_DATABASE === 'postgres' ? { POLL_SECRET: TEST_POLL_SECRET } : {}),
       PORT: '0',
       SLACK_BOT_TOKEN: fake.botToken,
       SLACK_SIGNING_SECRET: SIGNING_SECRET,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeSlackServer, SlackBotDriver, type SlackUser, type StoredMessage } from '../fakes/slack/index.js';
 import { BotProcess } from '../helpers/bot-process.js';
-import { tempSqliteUrl } from '../helpers/db.js';
+import { freshTestDatabase } from '../helpers/db.js';
 
 // Real time on purpose: Home republications are spaced by wall-clock seconds (coalescing).
 const SIGNING_SECRET = 'e2e-signing-secret-home-0123456';
@@ -65,7 +65,7 @@ describe('Slack App Home through the bot process and the fake Slack server', () 
   beforeAll(async () => {
     fake = await FakeSlackServer.start();
     bot = new BotProcess({
-      DATABASE_URL: tempSqliteUrl('opsdesk-slack-home-'),
+      DATABASE_URL: await freshTestDatabase('opsdesk-slack-home-'),
       PORT: '0',
       TZ_NAME: 'UTC',
       SLACK_BOT_TOKEN: fake.botToken,

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeSlackServer, SlackBotDriver, type SlackUser } from '../fakes/slack/index.js';
 import { BotProcess } from '../helpers/bot-process.js';
-import { tempSqliteUrl } from '../helpers/db.js';
+import { freshTestDatabase } from '../helpers/db.js';
 import { slackLiveTokens as liveTokens, slackMrkdwn as mrkdwnOf } from '../helpers/live-markup.js';
 
 const SIGNING_SECRET = 'e2e-signing-secret-0123456789';
@@ -27,7 +27,7 @@ describe('user text that looks like Slack markup, through the bot process', () =
   beforeAll(async () => {
     fake = await FakeSlackServer.start();
     bot = new BotProcess({
-      DATABASE_URL: tempSqliteUrl('opsdesk-slack-text-'),
+      DATABASE_URL: await freshTestDatabase('opsdesk-slack-text-'),
       PORT: '0',
       SLACK_BOT_TOKEN: fake.botToken,
       SLACK_SIGNING_SECRET: SIGNING_SECRET,

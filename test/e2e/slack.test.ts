@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeSlackServer, SlackBotDriver, type SlackUser, type StoredMessage } from '../fakes/slack/index.js';
 import { BotProcess } from '../helpers/bot-process.js';
-import { tempSqliteUrl } from '../helpers/db.js';
+import { freshTestDatabase } from '../helpers/db.js';
 
 const SIGNING_SECRET = 'e2e-signing-secret-0123456789';
 const FAULTS = 'C0FAULTS';
@@ -31,7 +31,7 @@ describe('the bot process against the fake Slack server', () => {
   let bot: BotProcess;
   let driver: SlackBotDriver;
   let baseUrl: string;
-  const databaseUrl = tempSqliteUrl('opsdesk-slack-');
+  let databaseUrl: string;
 
   async function startBot(): Promise<void> {
     bot = new BotProcess({
@@ -57,6 +57,7 @@ describe('the bot process against the fake Slack server', () => {
   const ephemeralsFor = (user: SlackUser) => fake.ephemerals.filter((e) => e.user === user.id).map((e) => textOf(e));
 
   beforeAll(async () => {
+    databaseUrl = await freshTestDatabase('opsdesk-slack-');
     fake = await FakeSlackServer.start();
     await startBot();
   });

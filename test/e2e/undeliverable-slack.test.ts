@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeSlackServer, SlackBotDriver, type SlackUser } from '../fakes/slack/index.js';
 import { BotProcess } from '../helpers/bot-process.js';
 import { ClockFile } from '../helpers/clock-file.js';
-import { tempSqliteUrl } from '../helpers/db.js';
+import { freshTestDatabase } from '../helpers/db.js';
 
 const SIGNING_SECRET = 'e2e-undeliverable-signing-secret-01';
 const FAULTS = 'C0FAULTS';
@@ -30,7 +30,7 @@ describe('undeliverable messages on the fake Slack (bot process)', () => {
   beforeAll(async () => {
     fake = await FakeSlackServer.start();
     bot = new BotProcess({
-      DATABASE_URL: tempSqliteUrl('opsdesk-undeliverable-e2e-'),
+      DATABASE_URL: await freshTestDatabase('opsdesk-undeliverable-e2e-'),
       PORT: '0',
       SLACK_BOT_TOKEN: fake.botToken,
       SLACK_SIGNING_SECRET: SIGNING_SECRET,

@@ -1,23 +1,115 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client } from 'pg';
+import { inject } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import type { ChatActor } from '../../src/chat/model.js';
 import type { Actor } from '../../src/people/actor.js';
 import { createServices, type Services } from '../../src/services.js';
 import { openDatabase } from '../../src/store/data-source.js';
 import { Store } from '../../src/store/store.js';
+import { POSTGRES_URL } from './postgres.js';
 
 /** The anonymous-poll key test worlds use unless told otherwise (it comes from outside the database). */
 export const TEST_POLL_SECRET = 'test-poll-secret-0123456789abcdef0123456789abcdef';
 
+/**
+ * The database this pass of the suite runs on: `TEST_DATABASE=postgres` (the `postgres` project in
+ * vitest.config.ts) or SQLite (the default).
+ */
+export const TEST_DATABASE: 'sqlite' | 'postgres' = process.env.TEST_DATABASE === 'postgres' ? 'postgres' : 'sqlite';
+
+/** A fresh SQLite file, whichever database the pass runs on (for what only SQLite has: files, WAL, locks). */
 export function tempSqliteUrl(prefix = 'opsdesk-test-'): string {
   return `sqlite:${join(mkdtempSync(join(tmpdir(), prefix)), 'opsdesk.db')}`;
 }
 
-/** A fresh SQLite file with the real migrations. */
-export async function openTestStore(url = tempSqliteUrl()): Promise<Store> {
-  return new Store(await openDatabase(url), url);
+/**
+ * A fresh database of this pass with the real migrations applied: a new SQLite file (migrated when
+ * first opened), or a new schema on the test PostgreSQL, copied from the run's migrated template
+ * (test/helpers/postgres-setup.ts; a copy takes a fraction of running the migrations again) and named
+ * in the URL (`?schema=`, src/store/data-source.ts). Hand the same URL to a second store or to bot
+ * processes to share it; the run's schemas are dropped at its end.
+ */
+export async function freshTestDatabase(prefix = 'opsdesk-test-'): Promise<string> {
+  if (TEST_DATABASE === 'sqlite') return tempSqliteUrl(prefix);
+  const template = inject('testSchemaTemplate');
+  if (!template) throw new Error('the PostgreSQL pass runs as the vitest project "postgres": npx vitest run --project postgres FILE');
+  const schema = (await reusableSchema(template)) ?? `${template.prefix}${randomBytes(5).toString('hex')}`;
+  if (!(await emptied(schema))) await runSql(template.sql.split(template.name).join(schema));
+  return `${POSTGRES_URL}?schema=${schema}`;
+}
+
+/** Holds this worker's claims on reusable schemas (advisory locks end with the connection, so with the worker). */
+let claims: Client | undefined;
+let claimed = 0;
+
+/**
+ * The next of this worker slot's schemas (`VITEST_POOL_ID`), claimed by an advisory lock, or
+ * undefined when another process holds it: emptying a used schema costs a fraction of copying the
+ * template, and a file's worker runs one file at a time.
+ */
+async function reusableSchema(template: { prefix: string }): Promise<string | undefined> {
+  const slot = process.env.VITEST_POOL_ID;
+  if (!slot || !/^\d+$/.test(slot)) return undefined;
+  const schema = `${template.prefix}w${slot}_${claimed++}`;
+  if (!claims) {
+    claims = new Client({ connectionString: POSTGRES_URL });
+    await claims.connect();
+  }
+  const { rows } = await claims.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [schema]);
+  return rows[0]?.ok ? schema : undefined;
+}
+
+/** Empties `schema` (every table but the migrations, ids from 1 again); false when it does not exist. */
+async function emptied(schema: string): Promise<boolean> {
+  const client = new Client({ connectionString: POSTGRES_URL });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ tablename: string }>("SELECT tablename FROM pg_tables WHERE schemaname = $1 AND tablename <> 'migrations'", [schema]);
+    if (rows.length === 0) return false;
+    await client.query(`TRUNCATE ${rows.map((r) => `"${schema}"."${r.tablename}"`).join(', ')} RESTART IDENTITY CASCADE`);
+    return true;
+  } finally {
+    await client.end();
+  }
+}
+
+async function runSql(sql: string): Promise<void> {
+  const client = new Client({ connectionString: POSTGRES_URL });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Lets this worker's schemas go to the next file of its slot (after the file's stores and bots are gone). */
+export async function releaseTestSchemas(): Promise<void> {
+  await claims?.end();
+  claims = undefined;
+}
+
+const opened = new Set<Store>();
+
+/** A fresh database of this pass (freshTestDatabase) with the real migrations, or the one at `url`. */
+export async function openTestStore(given?: string): Promise<Store> {
+  const url = given ?? (await freshTestDatabase());
+  const store = new Store(await openDatabase(url), url);
+  opened.add(store);
+  return store;
+}
+
+/**
+ * Closes every store openTestStore opened that is still open (test/helpers/close-stores.ts runs it
+ * after each file), so that PostgreSQL connections do not pile up across a file's worlds.
+ */
+export async function closeTestStores(): Promise<void> {
+  for (const store of opened) await store.close();
+  opened.clear();
 }
 
 export interface TestWorld {
@@ -32,7 +124,7 @@ export async function openTestWorld(
   options: {
     admins?: string[];
     faultChannel?: string;
-    /** An existing database (e.g. to start a "new process" on the file of an earlier world). */
+    /** An existing database (e.g. to start a "new process" on the database of an earlier world). */
     url?: string;
     /** The clock to use (default: a ManualClock at Monday 2026-11-23 09:00 UTC). */
     clock?: ManualClock;

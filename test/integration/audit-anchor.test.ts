@@ -39,7 +39,7 @@ describe('audit chain verification against an earlier anchor (policy 5.1)', () =
   });
 
   it('an edited row breaks the chain at that row', async () => {
-    await store.manager.query(`UPDATE audit_log SET after = ? WHERE id = 3`, ['{"n":33}']);
+    await store.manager.query(`UPDATE audit_log SET "after" = ${store.kind === 'postgres' ? '$1' : '?'} WHERE id = 3`, ['{"n":33}']);
     expect(await verifyChain(store.manager, anchor)).toMatchObject({ ok: false, entries: 2, brokenAt: 3, anchor: { foundAt: null, ok: false } });
   });
 

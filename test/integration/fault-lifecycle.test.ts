@@ -158,7 +158,8 @@ describe('fault lifecycle on SQLite with the real migrations', () => {
     expect(verdict.entries).toBeGreaterThanOrEqual(4);
 
     const target = await world.store.manager.findOneOrFail(AuditEntry, { where: { action: 'fault.reported' } });
-    await world.store.manager.query(`UPDATE audit_log SET after = ? WHERE id = ?`, ['{"state":"closed"}', target.id]);
+    const edit = world.store.kind === 'postgres' ? 'UPDATE audit_log SET "after" = $1 WHERE id = $2' : 'UPDATE audit_log SET "after" = ? WHERE id = ?';
+    await world.store.manager.query(edit, ['{"state":"closed"}', target.id]);
     expect(await verifyChain(world.store.manager)).toMatchObject({ ok: false, entries: target.id - 1, brokenAt: target.id });
   });
 });

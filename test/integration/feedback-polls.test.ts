@@ -12,7 +12,7 @@ import { createLogger } from '../../src/logger.js';
 import { createServices, type Services } from '../../src/services.js';
 import { FeedbackBallot, FeedbackPoll, OutboxMessage, Setting } from '../../src/store/entities/index.js';
 import type { Store } from '../../src/store/store.js';
-import { openTestStore, openTestWorld, tempSqliteUrl, TEST_POLL_SECRET, type TestWorld } from '../helpers/db.js';
+import { openTestStore, openTestWorld, freshTestDatabase, TEST_POLL_SECRET, type TestWorld } from '../helpers/db.js';
 
 const DAY = 86_400_000;
 const MINUTE = 60_000;
@@ -176,10 +176,24 @@ describe('the anonymous feedback poll', () => {
 
 /** Every row in every table that names one of the voters: by account id or name, or by person id in a person column. */
 async function mentionsOfVoters(store: Store, voters: { personId: number; userId: string; displayName: string }[]) {
-  const tables: { name: string }[] = await store.dataSource.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'");
+  const sqlite = store.kind === 'sqlite';
+  const tables: { name: string }[] = await store.dataSource.query(
+    sqlite
+      ? "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+      : "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'",
+  );
   const found: { table: string; row: Record<string, unknown> }[] = [];
   for (const { name } of tables) {
-    const foreignKeys = await store.dataSource.query<{ table: string; from: string }[]>(`PRAGMA foreign_key_list("${name}")`);
+    const foreignKeys = sqlite
+      ? await store.dataSource.query<{ table: string; from: string }[]>(`PRAGMA foreign_key_list("${name}")`)
+      : await store.dataSource.query<{ table: string; from: string }[]>(
+          `SELECT kcu.column_name AS "from", ccu.table_name AS "table"
+             FROM information_schema.table_constraints tc
+             JOIN information_schema.key_column_usage kcu ON kcu.constraint_name = tc.constraint_name AND kcu.table_schema = tc.table_schema
+             JOIN information_schema.constraint_column_usage ccu ON ccu.constraint_name = tc.constraint_name AND ccu.table_schema = tc.table_schema
+            WHERE tc.constraint_type = 'FOREIGN KEY' AND tc.table_schema = current_schema() AND tc.table_name = $1`,
+          [name],
+        );
     // Columns that hold a person's id: foreign keys to people, and the audit-style ones without a key.
     const personColumns = new Set<string>(foreignKeys.filter((fk) => fk.table === 'people').map((fk) => fk.from));
     const rows: Record<string, unknown>[] = await store.dataSource.query(`SELECT * FROM "${name}"`);
@@ -205,7 +219,7 @@ describe('the weekly poll schedule', () => {
   /** One "process": its own connection to the shared file, its own services and scheduler. */
   async function process(url: string, clock: ManualClock, holder: string, followClock = false): Promise<{ services: Services; scheduler: JobScheduler }> {
     const store = await openTestStore(url);
-    await store.dataSource.query('PRAGMA busy_timeout = 0');
+    if (store.kind === 'sqlite') await store.dataSource.query('PRAGMA busy_timeout = 0');
     stores.push(store);
     const services = createServices({ store, clock, timeZone: 'Europe/Berlin', defaultLocale: 'en', bootstrapAdmins: ['shell:admin'], channelDefaults: { feedback_channel: 'slack:CFEEDBACK' }, pollSecret: TEST_POLL_SECRET });
     const scheduler = new JobScheduler({ store, clock, logger, metrics: new Metrics(), holder, timezone: 'Europe/Berlin', followClock });
@@ -218,7 +232,7 @@ describe('the weekly poll schedule', () => {
     ((await store?.manager.find(FeedbackPoll, { order: { id: 'ASC' } })) ?? []).map((p) => p.slot?.toISOString() ?? null);
 
   it('posts one poll per schedule fire across two processes and a restart, and follows a changed schedule', async () => {
-    const url = tempSqliteUrl('opsdesk-poll-schedule-');
+    const url = await freshTestDatabase();
     // Monday 2026-11-30 10:00 in Berlin is 09:00 UTC.
     const clock = new ManualClock(new Date('2026-11-30T08:55:00Z'));
     const a = await process(url, clock, 'proc-a');
@@ -254,7 +268,7 @@ describe('the weekly poll schedule', () => {
   });
 
   it('posts it once when two clock-following schedulers pass the schedule minute', async () => {
-    const url = tempSqliteUrl('opsdesk-poll-follow-');
+    const url = await freshTestDatabase();
     const clock = new ManualClock(new Date('2026-12-14T08:50:00Z'));
     const a = await process(url, clock, 'proc-a', true);
     const b = await process(url, clock, 'proc-b', true);

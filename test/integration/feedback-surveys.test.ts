@@ -5,7 +5,7 @@ import { ConflictError, ForbiddenError } from '../../src/errors.js';
 import { createServices } from '../../src/services.js';
 import { AuditEntry, FeedbackSurvey, OutboxMessage } from '../../src/store/entities/index.js';
 import type { Store } from '../../src/store/store.js';
-import { openTestStore, openTestWorld, tempSqliteUrl, type TestWorld } from '../helpers/db.js';
+import { openTestStore, openTestWorld, freshTestDatabase, type TestWorld } from '../helpers/db.js';
 
 const DAY = 86_400_000;
 const report = { title: 'Mail server unreachable', description: 'Nobody on floor 3 can send mail.', category: 'network' as const, impact: 1 as const, urgency: 2 as const };
@@ -141,12 +141,12 @@ describe('satisfaction surveys across processes', () => {
   });
 
   it('sends one survey when two processes race to resolve the same fault, and none after a restart', async () => {
-    const url = tempSqliteUrl('opsdesk-feedback-');
+    const url = await freshTestDatabase();
     const clock = new ManualClock(new Date('2026-11-23T09:00:00Z'));
     const process = async () => {
       const store = await openTestStore(url);
       // Like separate processes: a lock held by the other connection fails at once and Store retries.
-      await store.dataSource.query('PRAGMA busy_timeout = 0');
+      if (store.kind === 'sqlite') await store.dataSource.query('PRAGMA busy_timeout = 0');
       stores.push(store);
       return createServices({ store, clock, timeZone: 'UTC', defaultLocale: 'en', bootstrapAdmins: ['shell:admin'], channelDefaults: { fault_channel: 'slack:CFAULTS' } });
     };

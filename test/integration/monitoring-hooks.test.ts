@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import { Alert, AlertGroup, Fault, OutboxMessage, RecordEvent } from '../../src/store/entities/index.js';
 import { amBody, grafanaBody } from '../helpers/alerts.js';
-import { openTestWorld, tempSqliteUrl, type TestWorld } from '../helpers/db.js';
+import { openTestWorld, freshTestDatabase, type TestWorld } from '../helpers/db.js';
 import { grafanaSignature, postHook, startHooks } from '../helpers/hooks.js';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -151,8 +151,8 @@ describe('monitoring webhooks over HTTP', () => {
     expect(await w.store.manager.count(OutboxMessage)).toBe(0);
   });
 
-  it('gives one fault for the same notification delivered in parallel to two processes on one SQLite file', async () => {
-    const url = tempSqliteUrl();
+  it('gives one fault for the same notification delivered in parallel to two processes on one database', async () => {
+    const url = await freshTestDatabase();
     const a = await setup({}, url);
     const b = await setup({}, url);
     const body = amBody('{}:{alertname="Dup"}', Array.from({ length: 20 }, (_, i) => ({ name: 'Dup', fingerprint: `d0000000000000${String(i).padStart(2, '0')}` })));

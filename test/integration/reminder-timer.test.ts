@@ -5,7 +5,7 @@ import { createLogger } from '../../src/logger.js';
 import { ReminderTimer } from '../../src/sla/reminder-timer.js';
 import { FAULT_SUBJECT, REQUEST_SUBJECT } from '../../src/sla/subjects.js';
 import { Fault, SlaNotice } from '../../src/store/entities/index.js';
-import { openTestWorld, tempSqliteUrl, type TestWorld } from '../helpers/db.js';
+import { openTestWorld, freshTestDatabase, type TestWorld } from '../helpers/db.js';
 
 const logger = createLogger('silent');
 const REPORT = { title: 'Mail server down', description: 'Nobody can send mail', category: 'network', impact: 1, urgency: 1 } as const;
@@ -18,7 +18,8 @@ describe('the reminder timer (real database, manual clock)', () => {
     for (const world of worlds.splice(0)) await world.store.close();
   });
 
-  async function setUp(url = tempSqliteUrl(), clock = new ManualClock(new Date('2026-11-23T10:00:20.000Z'))) {
+  async function setUp(given?: string, clock = new ManualClock(new Date('2026-11-23T10:00:20.000Z'))) {
+    const url = given ?? (await freshTestDatabase());
     const world = await openTestWorld({ clock, url });
     worlds.push(world);
     const runs: Date[] = [];
@@ -58,7 +59,7 @@ describe('the reminder timer (real database, manual clock)', () => {
   });
 
   it('sends each reminder once when two processes run a timer on one database', async () => {
-    const url = tempSqliteUrl();
+    const url = await freshTestDatabase();
     const first = await setUp(url);
     const secondWorld = await openTestWorld({ clock: first.clock, url });
     worlds.push(secondWorld);

@@ -4,7 +4,7 @@ import type { ChatMessage } from '../../src/chat/model.js';
 import { ManualClock } from '../../src/clock.js';
 import { ConflictError, ForbiddenError } from '../../src/errors.js';
 import { AuditEntry, Fault, OutboxMessage, SlaNotice } from '../../src/store/entities/index.js';
-import { openTestWorld, tempSqliteUrl, type TestWorld } from '../helpers/db.js';
+import { openTestWorld, freshTestDatabase, type TestWorld } from '../helpers/db.js';
 
 const MIN = 60_000;
 const T0 = '2026-11-23T09:00:00.000Z'; // Monday, 10:00 in Berlin
@@ -65,7 +65,7 @@ async function sweepEachMinute(w: TestWorld, until: string): Promise<void> {
   }
 }
 
-describe('SLA reminders and escalations on SQLite', () => {
+describe('SLA reminders and escalations', () => {
   it('reminds the on-call engineer at 50/75/90 % of a P1 response, records the breach and escalates, each exactly once', async () => {
     const w = await world();
     await staff(w);
@@ -169,7 +169,7 @@ describe('SLA reminders and escalations on SQLite', () => {
   });
 
   it('sends nothing twice across a restart between two sweeps (a new process on the same file)', async () => {
-    const url = tempSqliteUrl('opsdesk-sla-restart-');
+    const url = await freshTestDatabase();
     const first = await world({ url });
     await staff(first);
     await first.services.faults.report(await first.actor('anna'), P1);
@@ -190,7 +190,7 @@ describe('SLA reminders and escalations on SQLite', () => {
   });
 
   it('sends a reminder that fell due during downtime once at start-up, marked late, and skips the ones it overtook', async () => {
-    const url = tempSqliteUrl('opsdesk-sla-down-');
+    const url = await freshTestDatabase();
     const before = await world({ url });
     await staff(before);
     await before.services.faults.report(await before.actor('anna'), P2); // response due 09:30
@@ -214,11 +214,11 @@ describe('SLA reminders and escalations on SQLite', () => {
     expect((await notices(after)).at(-1)).toBe(`remind response#2 -> person:${li} @09:27`);
   });
 
-  it('with two processes on one SQLite file, sends each reminder exactly once', async () => {
-    const url = tempSqliteUrl('opsdesk-sla-two-');
+  it('with two processes on one database, sends each reminder exactly once', async () => {
+    const url = await freshTestDatabase();
     const a = await world({ url });
     const b = await world({ url });
-    for (const w of [a, b]) await w.store.dataSource.query('PRAGMA busy_timeout = 0'); // see jobs-scheduler.test.ts
+    for (const w of [a, b]) if (w.store.kind === 'sqlite') await w.store.dataSource.query('PRAGMA busy_timeout = 0'); // see jobs-scheduler.test.ts
     await staff(a);
     const anna = await a.actor('anna');
     for (let i = 0; i < 4; i++) await a.services.faults.report(anna, { ...P1, title: `Outage ${i}` });

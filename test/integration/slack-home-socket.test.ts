@@ -77,7 +77,8 @@ describe('App Home over Socket Mode', () => {
     await vi.waitFor(async () => expect(await world.store.manager.count(ProcessedEvent)).toBe(1));
     // Socket Mode redelivers the envelope (a new envelope id, the same event id).
     expect(await deliver('env-2', opened('Ev0001'))).toHaveBeenCalledTimes(1);
-    await vi.waitFor(() => expect(applied).toEqual([true, false]));
+    // Applied once and refused once; on PostgreSQL the two may finish in either order.
+    await vi.waitFor(() => expect([...applied].sort()).toEqual([false, true]));
 
     expect(await world.store.manager.count(HomeView)).toBe(1);
     expect(await world.store.manager.count(ProcessedEvent)).toBe(1);
