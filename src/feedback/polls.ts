@@ -13,7 +13,7 @@ import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError, UserEr
 import { enqueue } from '../outbox/outbox.js';
 import type { Actor } from '../people/actor.js';
 import { hasRole } from '../people/roles.js';
-import { FeedbackBallot, FeedbackPoll } from '../store/entities/index.js';
+import { FeedbackBallot, FeedbackPoll, Setting } from '../store/entities/index.js';
 import type { Store } from '../store/store.js';
 import { SYSTEM } from '../people/actor.js';
 
@@ -80,7 +80,10 @@ export class PollService {
    */
   async postScheduled(now: Date): Promise<FeedbackPoll | undefined> {
     const schedule = await this.settings.pollSchedule();
-    const since = Math.max(this.scannedUpTo ?? now.getTime() - SLOT_LOOKBACK_MINUTES * MINUTE_MS, now.getTime() - SLOT_MAX_SCAN_MINUTES * MINUTE_MS);
+    // A fire of a schedule from before it was set never happened: without this, a process that last
+    // looked days ago would post the new schedule's past slot as "missed" when the schedule changes.
+    const changed = (await this.store.manager.findOneBy(Setting, { key: 'poll_schedule' }))?.updatedAt.getTime() ?? 0;
+    const since = Math.max(this.scannedUpTo ?? now.getTime() - SLOT_LOOKBACK_MINUTES * MINUTE_MS, now.getTime() - SLOT_MAX_SCAN_MINUTES * MINUTE_MS, changed);
     const minutes = Math.floor(now.getTime() / MINUTE_MS) - Math.floor(since / MINUTE_MS);
     const matcher = cron.createTask(schedule, () => undefined, { timezone: this.options.timeZone });
     let slot: Date | undefined;

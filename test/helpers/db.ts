@@ -38,7 +38,7 @@ export async function freshTestDatabase(prefix = 'opsdesk-test-'): Promise<strin
   const template = inject('testSchemaTemplate');
   if (!template) throw new Error('the PostgreSQL pass runs as the vitest project "postgres": npx vitest run --project postgres FILE');
   const schema = (await reusableSchema(template)) ?? `${template.prefix}${randomBytes(5).toString('hex')}`;
-  if (!(await emptied(schema))) await runSql(template.sql.split(template.name).join(schema));
+  if (!(await emptied(schema, template.name))) await runSql(template.sql.split(template.name).join(schema));
   return `${POSTGRES_URL}?schema=${schema}`;
 }
 
@@ -63,13 +63,35 @@ async function reusableSchema(template: { prefix: string }): Promise<string | un
   return rows[0]?.ok ? schema : undefined;
 }
 
-/** Empties `schema` (every table but the migrations, ids from 1 again); false when it does not exist. */
-async function emptied(schema: string): Promise<boolean> {
+/**
+ * The shape of a schema: its tables, columns, indexes and triggers, so that a schema a test changed
+ * (a dropped table, to make a write fail) is never handed on as if it were fresh.
+ */
+const SHAPE_SQL = `SELECT
+  (SELECT count(*) FROM information_schema.columns WHERE table_schema = $1) AS columns,
+  (SELECT count(*) FROM pg_indexes WHERE schemaname = $1) AS indexes,
+  (SELECT count(*) FROM information_schema.triggers WHERE trigger_schema = $1) AS triggers,
+  (SELECT count(*) FROM pg_tables WHERE schemaname = $1) AS tables`;
+
+async function shape(client: Client, schema: string): Promise<string> {
+  const { rows } = await client.query<Record<string, string>>(SHAPE_SQL, [schema]);
+  return JSON.stringify(rows[0]);
+}
+
+/**
+ * Empties `schema` (every table but the migrations, ids from 1 again); false when it does not exist
+ * or no longer has the template's shape (then it is dropped, and the caller copies the template again).
+ */
+async function emptied(schema: string, template: string): Promise<boolean> {
   const client = new Client({ connectionString: POSTGRES_URL });
   await client.connect();
   try {
     const { rows } = await client.query<{ tablename: string }>("SELECT tablename FROM pg_tables WHERE schemaname = $1 AND tablename <> 'migrations'", [schema]);
     if (rows.length === 0) return false;
+    if ((await shape(client, schema)) !== (await shape(client, template))) {
+      await client.query(`DROP SCHEMA "${schema}" CASCADE`);
+      return false;
+    }
     await client.query(`TRUNCATE ${rows.map((r) => `"${schema}"."${r.tablename}"`).join(', ')} RESTART IDENTITY CASCADE`);
     return true;
   } finally {
