@@ -4,7 +4,7 @@
 // the data folder (next to the SQLite file by default), not /tmp, so a queued file survives a restart.
 import { createReadStream } from 'node:fs';
 import { mkdir, stat, unlink } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import type { ChatAttachment, ChatMessage } from '../chat/model.js';
 import { PermanentDeliveryError } from '../platforms/port.js';
@@ -64,8 +64,9 @@ export function payloadMessage(payload: string): ChatMessage | undefined {
 
 /**
  * The spool folder for a database: `spool` next to the SQLite file (./data/spool for the default
- * ./data/opsdesk.db), DEFAULT_SPOOL_DIR for PostgreSQL or an in-memory SQLite.
+ * ./data/opsdesk.db), DEFAULT_SPOOL_DIR for PostgreSQL or an in-memory SQLite; always absolute, so
+ * that an outbox row names the same file whatever the working directory of the process that sends it.
  */
 export function spoolDirFor(kind: 'sqlite' | 'postgres', database: unknown): string {
-  return kind === 'sqlite' && typeof database === 'string' && database !== ':memory:' ? join(dirname(database), 'spool') : DEFAULT_SPOOL_DIR;
+  return resolve(kind === 'sqlite' && typeof database === 'string' && database !== ':memory:' ? join(dirname(database), 'spool') : DEFAULT_SPOOL_DIR);
 }

@@ -34,11 +34,13 @@ const TEXTS = ['三楼打印机, "卡纸"\nsecond line', '=HYPERLINK("http://evi
 async function seedFaults(world: TestWorld): Promise<void> {
   const reporter = await world.actor('ann');
   const at = '2026-11-23T09:00:00.000Z';
+  // The database's own placeholders: ? on SQLite, $n on PostgreSQL (both passes run this file).
+  const n = world.store.manager.connection.options.type === 'postgres' ? (i: number) => `$${i}` : () => '?';
   await world.store.transaction(async (m) => {
     for (let i = 0; i < ROWS; i++) {
       await m.query(
         `INSERT INTO faults (title, description, category, impact, urgency, priority, state, source, reporter_id, reporter_platform, created_at, updated_at, version, sla_response_step, sla_resolve_step)
-         VALUES (?, ?, 'hardware', 2, 2, 'P3', 'reported', 'chat', ?, 'shell', ?, ?, 1, 0, 0)`,
+         VALUES (${n(1)}, ${n(2)}, 'hardware', 2, 2, 'P3', 'reported', 'chat', ${n(3)}, 'shell', ${n(4)}, ${n(5)}, 1, 0, 0)`,
         [`${TEXTS[i % TEXTS.length] ?? ''} #${i}`, `${TEXTS[(i + 2) % TEXTS.length] ?? ''} ${'x'.repeat(i % 300)}`, reporter.personId, at, at],
       );
     }
