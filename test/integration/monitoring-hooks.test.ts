@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import { Alert, AlertGroup, Fault, OutboxMessage, RecordEvent } from '../../src/store/entities/index.js';
-import { amBody, grafanaBody } from '../helpers/alerts.js';
+import { amBody, dirtyBodies, grafanaBody } from '../helpers/alerts.js';
 import { openTestWorld, tempSqliteUrl, type TestWorld } from '../helpers/db.js';
 import { grafanaSignature, postHook, startHooks } from '../helpers/hooks.js';
 
@@ -162,5 +162,23 @@ describe('monitoring webhooks over HTTP', () => {
     expect(await a.w.store.manager.count(Fault)).toBe(1);
     expect(await a.w.store.manager.count(Alert)).toBe(20);
     expect(await a.w.store.manager.count(RecordEvent, { where: { recordKind: 'fault', kind: 'alert_firing' } })).toBe(20);
+  });
+
+  it('stores NUL-free, well-formed text for NUL characters and lone surrogates anywhere in an alert, and answers 2xx', async () => {
+    const { w, hooks } = await setup();
+    const bodies = dirtyBodies();
+    expect((await postHook(`${hooks.url}/hooks/alertmanager`, bodies.alertmanager)).status).toBe(200);
+    expect((await postHook(`${hooks.url}/hooks/generic`, bodies.generic)).status).toBe(200);
+    const groups = (await w.store.manager.find(AlertGroup, { order: { id: 'ASC' } })).map((g) => g.groupKey);
+    expect(groups).toEqual(['{}:{alertname="Nul"}', 'key']);
+    const alerts = await w.store.manager.find(Alert, { order: { id: 'ASC' } });
+    expect(alerts.map((a) => a.name)).toEqual(['NulDown', 'Disk full \ufffd']);
+    expect(JSON.parse(alerts[0]?.labels ?? '{}')).toMatchObject({ instance: 'db\ufffd:9100', badname: 'v\ufffd' });
+    const faults = await w.store.manager.find(Fault, { order: { id: 'ASC' } });
+    expect(faults.map((f) => f.title)).toEqual(['NulDown', 'Disk full \ufffd']);
+    expect(faults[1]?.description).toBe('xy');
+    // Read back through SQLite's own UTF-8: no invalid byte sequence was stored.
+    const raw: unknown = await w.store.dataSource.query('SELECT hex(labels) AS h FROM alerts ORDER BY id');
+    expect((raw as { h: string }[])[0]?.h).toContain(Buffer.from('db\ufffd:9100', 'utf8').toString('hex').toUpperCase());
   });
 });
