@@ -21,6 +21,19 @@ import type { Store } from '../store/store.js';
 export { CARD_EDIT_INTERVAL_MS } from './card-redraw.js';
 /** Concurrent deliveries of one notification collide on a unique index; the loser runs again and finds the winner's rows. */
 const MAX_ATTEMPTS = 5;
+/** How far a sender's clock may run ahead: a startsAt later than arrival plus this is taken as arrival, so that a skewed sender cannot postpone the SLA. */
+export const START_SKEW_MS = 5 * 60_000;
+
+/**
+ * When the SLA clocks of a new fault start (issue #11 item 5): at the earliest firing startsAt or at
+ * arrival, whichever is later, except that a startsAt more than START_SKEW_MS after arrival counts as
+ * arrival. Milliseconds, UTC.
+ */
+export function slaStart(startsAt: (Date | null)[], now: Date): Date {
+  const arrival = now.getTime();
+  const starts = startsAt.map((d) => (d === null || d.getTime() > arrival + START_SKEW_MS ? arrival : d.getTime()));
+  return new Date(Math.max(Math.min(...starts, arrival + START_SKEW_MS), arrival));
+}
 
 /** Impact and urgency that give each priority by the policy's matrix (rules.ts), so that a mapped priority keeps the matrix rule. */
 const LEVELS_FOR: Record<Priority, { impact: Level; urgency: Level }> = {
@@ -194,9 +207,7 @@ export class AlertIntake {
   private async openFault(manager: EntityManager, n: Notification, config: MonitoringSettings, hash: string, previousFaultId: number | null, now: Date): Promise<Fault> {
     const firing = n.alerts.filter((a) => a.status === 'firing');
     const priority = priorityFor(firing.map((a) => a.labels[config.severityLabel]), config.severityMap);
-    const earliest = Math.min(...firing.map((a) => a.startsAt?.getTime() ?? now.getTime()));
-    // Issue #11 item 5: the SLA clocks start at the alert's startsAt or at arrival, whichever is later.
-    const createdAt = new Date(Math.max(earliest, now.getTime()));
+    const createdAt = slaStart(firing.map((a) => a.startsAt), now);
     const reporter = await this.reporterFor(manager, n.source, now);
     const itemNames = [...new Set(firing.map((a) => ciNameOf(a, config.ciLabels)).filter((c): c is string => c !== null))];
     // Issue #11 item 10: the items the alerts name (by name or alias); the first one is the affected system.

@@ -41,6 +41,9 @@ describe('monitoring webhooks over HTTP', () => {
     expect(String(wrongVersion.json.message)).toContain('version');
     expect((await postHook(am, { ...good, alerts: [{ status: 'burning', labels: {} }] })).status).toBe(400);
     expect((await postHook(am, { ...good, alerts: [{ ...(good.alerts as object[])[0], startsAt: 'yesterday' }] })).status).toBe(400);
+    const feb30 = await postHook(am, { ...good, alerts: [{ ...(good.alerts as object[])[0], startsAt: '2026-02-30T00:00:00Z' }] });
+    expect(feb30.status).toBe(400);
+    expect(String(feb30.json.message)).toContain('2026-02-30T00:00:00Z');
     expect((await postHook(am, [1, 2, 3])).status).toBe(400);
     const legacy = await postHook(`${hooks.url}/hooks/grafana`, { ruleName: 'CPU', ruleId: 3, state: 'alerting', evalMatches: [{ metric: 'cpu', value: 97 }], ruleUrl: 'http://g/' });
     expect(legacy.status).toBe(400);

@@ -211,6 +211,16 @@ describe('monitoring intake', () => {
     await expect(w.services.settings.set(admin, 'alert_autoresolve', 'sometimes')).rejects.toThrow();
   });
 
+  it('starts the SLA clocks at arrival for a startsAt in the future beyond 5 minutes of skew, at startsAt within it', async () => {
+    const w = await world();
+    const far = await w.services.alerts.ingest(am('future', [{ name: 'Skewed', fingerprint: 'f100000000000001', startsAt: '9999-12-31T23:59:59Z' }]));
+    const farFault = await w.store.manager.findOneByOrFail(Fault, { id: far.faultId ?? -1 });
+    expect(farFault.createdAt.toISOString()).toBe('2026-11-23T09:00:00.000Z');
+    expect(farFault.nextReminderAt?.getUTCFullYear()).toBe(2026);
+    const near = await w.services.alerts.ingest(am('near', [{ name: 'Skewed', fingerprint: 'f100000000000002', startsAt: '2026-11-23T09:02:00Z' }]));
+    expect((await w.store.manager.findOneByOrFail(Fault, { id: near.faultId ?? -1 })).createdAt.toISOString()).toBe('2026-11-23T09:02:00.000Z');
+  });
+
   it('stores nothing for resolved alerts of an unknown group', async () => {
     const w = await world();
     const result = await w.services.alerts.ingest(am('g6', [{ name: 'Z', status: 'resolved' }]));

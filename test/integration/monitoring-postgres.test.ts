@@ -65,4 +65,13 @@ describe('monitoring intake on PostgreSQL with two processes', () => {
     expect(JSON.parse(alert.labels)).toMatchObject({ instance: 'db\ufffd:9100', badname: 'v\ufffd' });
     expect(await a.store.manager.count(Fault, { where: { title: 'Disk full \ufffd', description: 'xy' } })).toBe(1);
   });
+
+  it('answers 2xx for a startsAt of 9999-12-31 and starts the SLA clocks at arrival', async () => {
+    const [a] = processes;
+    if (!a) throw new Error('no processes');
+    const res = await postHook(`${a.url}/hooks/alertmanager`, amBody('pg-future', [{ name: 'Future', fingerprint: 'f200000000000001', startsAt: '9999-12-31T23:59:59Z' }]));
+    expect(res.status).toBe(200);
+    const fault = await a.store.manager.findOneByOrFail(Fault, { title: 'Future' });
+    expect(fault.createdAt.toISOString()).toBe('2026-11-23T09:00:00.000Z');
+  });
 });

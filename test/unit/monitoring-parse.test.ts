@@ -14,6 +14,13 @@ describe('monitoring parsing rules', () => {
     expect(parseTimestamp('0001-01-01T00:00:00Z')).toBeNull();
     expect(parseTimestamp('yesterday')).toBeUndefined();
     expect(parseTimestamp('2026-13-45T99:00:00Z')).toBeUndefined();
+    // Days that do not exist are refused, not shifted (Date.parse makes 2026-02-30 into March 2).
+    expect(parseTimestamp('2026-02-30T00:00:00Z')).toBeUndefined();
+    expect(parseTimestamp('2025-02-29T00:00:00Z')).toBeUndefined();
+    expect(parseTimestamp('2024-02-29T00:00:00Z')?.toISOString()).toBe('2024-02-29T00:00:00.000Z');
+    // Nothing after year 9999 in UTC reaches the database.
+    expect(parseTimestamp('9999-12-31T23:59:59Z')?.toISOString()).toBe('9999-12-31T23:59:59.000Z');
+    expect(parseTimestamp('9999-12-31T23:59:59-01:00')).toBeUndefined();
   });
 
   it('maps severities to the highest priority, unknown ones to P3, and refuses malformed maps', () => {
