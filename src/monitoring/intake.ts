@@ -156,12 +156,13 @@ export class AlertIntake {
     }
 
     let moved = false;
+    let reopen = false;
     let fault: Fault | undefined;
     if (!isOpen(head.state) && firingAnew) {
       const resolvedAt = head.resolvedAt?.getTime() ?? 0;
       if (head.state === 'resolved' && now.getTime() - resolvedAt <= config.reopenMinutes * 60_000) {
-        fault = await this.faults.reopenBySystemIn(manager, head.id);
-        head = fault;
+        // Reopened below, once the alerts are written: the card the reopening draws must list them as they are now.
+        reopen = true;
         moved = true;
       } else {
         const detached = await manager.update(AlertGroup, { id: group.id, currentSlot: 1 }, { currentSlot: null });
@@ -179,6 +180,14 @@ export class AlertIntake {
     await this.writeAlerts(manager, head.id, n.source, changes, stored, config, now);
     if (truncatedChanged) await this.sql.setTruncated(manager, group.id, n.truncatedAlerts);
     group.truncatedAlerts = n.truncatedAlerts;
+    if (reopen) {
+      // Nobody owns it (resolved when its alerts cleared before anyone acknowledged): back to Reported,
+      // and the on-call primary is paged again as for a new monitoring fault.
+      const unowned = head.assigneeId === null;
+      fault = await this.faults.reopenBySystemIn(manager, head.id, { unowned });
+      head = fault;
+      if (unowned) await this.page(manager, fault, n.source, now);
+    }
     const faultId = head.id;
     const loadFault = async () => (fault ??= await manager.findOneOrFail(Fault, { where: { id: faultId } }));
     let counts: AlertCounts | undefined;

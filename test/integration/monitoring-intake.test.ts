@@ -158,18 +158,19 @@ describe('monitoring intake', () => {
     const reopened = await w.services.alerts.ingest(am('g3', [{ name: 'Hot', fingerprint: fp, startsAt: '2026-11-23T09:30:00Z' }]));
     expect(reopened).toMatchObject({ faultId, created: false });
     fault = await w.store.manager.findOneOrFail(Fault, { where: { id: faultId ?? -1 } });
-    expect(fault.state).toBe('in_progress');
+    // Nobody had acknowledged it: back to Reported, not In progress with nobody on it.
+    expect(fault).toMatchObject({ state: 'reported', assigneeId: null, acknowledgedAt: null });
     expect((await w.store.manager.findOneOrFail(Alert, { where: { fingerprint: fp } })).fireCount).toBe(2);
 
     // Acknowledged faults are not auto-resolved: the assignee is told instead.
     const admin = await w.actor('admin');
     await w.services.people.grant(admin, { platform: 'shell', userId: 'sam' }, 'engineer');
     const sam = await w.actor('sam');
-    await w.services.faults.reassign(sam, faultId ?? -1, { platform: 'shell', userId: 'sam' });
+    await w.services.faults.acknowledge(sam, faultId ?? -1);
     w.clock.advance(60_000);
     await w.services.alerts.ingest(am('g3', [{ name: 'Hot', fingerprint: fp, status: 'resolved' }]));
     fault = await w.store.manager.findOneOrFail(Fault, { where: { id: faultId ?? -1 } });
-    expect(fault.state).toBe('in_progress');
+    expect(fault.state).toBe('acknowledged');
     const told = (await outbox(w)).filter((s) => s.row.targetId === 'sam' && s.message.fallback.includes('have cleared'));
     expect(told).toHaveLength(1);
     await w.services.faults.resolve(sam, faultId ?? -1, { rootCause: 'fan', resolutionSteps: 'replaced' });
@@ -182,6 +183,41 @@ describe('monitoring intake', () => {
     expect(group.previousFaultId).toBe(faultId);
     const card = (await outbox(w)).find((s) => s.row.messageKey === `fault:${later.faultId}:announcement`);
     expect(card?.message.body).toContain(`Follows INC-${faultId}`);
+  });
+
+  it('reopens an auto-resolved fault as Reported with Acknowledge, pages the on-call primary again and redraws the card with the current alerts', async () => {
+    const w = await world();
+    await onCall(w, 'li.wei');
+    const fp = 'd100000000000001';
+    const { faultId } = await w.services.alerts.ingest(am('g-re', [{ name: 'Hot', fingerprint: fp }]));
+    w.clock.advance(60_000);
+    await w.services.alerts.ingest(am('g-re', [{ name: 'Hot', fingerprint: fp, status: 'resolved' }]));
+    expect((await w.store.manager.findOneByOrFail(Fault, { id: faultId ?? -1 })).state).toBe('resolved');
+    const before = (await outbox(w)).length;
+
+    w.clock.advance(10 * 60_000);
+    await w.services.alerts.ingest(am('g-re', [{ name: 'Hot', fingerprint: fp, startsAt: '2026-11-23T09:11:00Z' }]));
+    const fault = await w.store.manager.findOneByOrFail(Fault, { id: faultId ?? -1 });
+    expect(fault).toMatchObject({ state: 'reported', assigneeId: null, acknowledgedAt: null });
+    expect(fault.responseDueAt).not.toBeNull();
+    const sent = (await outbox(w)).slice(before);
+    const cards = sent.filter((s) => s.row.messageKey === `fault:${faultId}:announcement`);
+    expect(cards.at(-1)?.message.body).toContain('Alerts: 1 firing, 0 resolved');
+    expect(cards.at(-1)?.message.buttons?.map((b) => b.actionId)).toContain('fault.ack');
+    const page = sent.filter((s) => s.row.targetKind === 'dm' && s.row.targetId === 'li.wei');
+    expect(page).toHaveLength(1);
+    expect(page[0]?.message.buttons?.map((b) => b.actionId)).toContain('fault.ack');
+
+    // A new fingerprint reopens the group too, and the card lists it.
+    w.clock.advance(60_000);
+    await w.services.alerts.ingest(am('g-re', [{ name: 'Hot', fingerprint: fp, status: 'resolved' }]));
+    expect((await w.store.manager.findOneByOrFail(Fault, { id: faultId ?? -1 })).state).toBe('resolved');
+    const mark = (await outbox(w)).length;
+    w.clock.advance(60_000);
+    await w.services.alerts.ingest(am('g-re', [{ name: 'Hot', fingerprint: 'd100000000000002' }]));
+    const redrawn = (await outbox(w)).slice(mark).filter((s) => s.row.messageKey === `fault:${faultId}:announcement`);
+    expect(redrawn.at(-1)?.message.body).toContain('Alerts: 1 firing, 1 resolved');
+    expect(redrawn.at(-1)?.message.body).toContain('d100000000000002');
   });
 
   it('keeps a truncated fault open and shows how many alerts were not listed', async () => {
