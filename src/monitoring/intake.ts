@@ -80,6 +80,31 @@ function firesAnew(alert: IncomingAlert, stored: StoredAlert | undefined): boole
   return alert.startsAt !== null && !sameTime(alert.startsAt, stored.startsAt);
 }
 
+/**
+ * Issue #11 item 3: each alert decides for itself. A "firing" alert whose endsAt has already passed at
+ * arrival (`now`, UTC) has ended: it is taken as resolved.
+ */
+export function ownStatus(alert: IncomingAlert, now: Date): IncomingAlert {
+  return alert.status === 'firing' && alert.endsAt !== null && alert.endsAt.getTime() < now.getTime() ? { ...alert, status: 'resolved' } : alert;
+}
+
+function latest(alert: IncomingAlert): number {
+  return Math.max(alert.startsAt?.getTime() ?? -Infinity, alert.endsAt?.getTime() ?? -Infinity);
+}
+
+/**
+ * One entry per fingerprint when a body lists one twice (docs/monitoring.md): the entry with the latest
+ * timestamp (the later of its startsAt and endsAt) wins; on a tie, a firing entry wins over a resolved one.
+ */
+export function onePerFingerprint(alerts: readonly IncomingAlert[]): IncomingAlert[] {
+  const chosen = new Map<string, IncomingAlert>();
+  for (const a of alerts) {
+    const other = chosen.get(a.fingerprint);
+    if (!other || latest(a) > latest(other) || (latest(a) === latest(other) && a.status === 'firing')) chosen.set(a.fingerprint, a);
+  }
+  return [...chosen.values()];
+}
+
 function changedFrom(alert: IncomingAlert, stored: StoredAlert | undefined): boolean {
   if (!stored) return true;
   if (firesAnew(alert, stored)) return true;
@@ -119,7 +144,7 @@ export class AlertIntake {
    */
   async ingest(notification: Notification): Promise<IntakeResult> {
     const config = await this.settingsCache.get();
-    const alerts = [...new Map(notification.alerts.map((a) => [a.fingerprint, a])).values()];
+    const alerts = onePerFingerprint(notification.alerts.map((a) => ownStatus(a, this.clock.now())));
     const deduped = { ...notification, alerts };
     for (let attempt = 1; ; attempt++) {
       try {

@@ -220,6 +220,43 @@ describe('monitoring intake', () => {
     expect(redrawn.at(-1)?.message.body).toContain('d100000000000002');
   });
 
+  it('keeps one entry per fingerprint of a body: the latest timestamp wins, firing on a tie', async () => {
+    const w = await world();
+    const body = amBody('g-twice', [
+      { name: 'Twice', fingerprint: 'e100000000000001', startsAt: '2026-11-23T08:59:00Z' },
+      { name: 'Twice', fingerprint: 'e100000000000001', status: 'resolved', startsAt: '2026-11-23T08:50:00Z', endsAt: '2026-11-23T08:55:00Z' },
+      { name: 'Twice', fingerprint: 'e100000000000002', startsAt: '2026-11-23T08:50:00Z' },
+      { name: 'Twice', fingerprint: 'e100000000000002', status: 'resolved', startsAt: '2026-11-23T08:50:00Z', endsAt: '2026-11-23T08:58:00Z' },
+      { name: 'Twice', fingerprint: 'e100000000000003', status: 'resolved', startsAt: '2026-11-23T08:57:00Z', endsAt: '0001-01-01T00:00:00Z' },
+      { name: 'Twice', fingerprint: 'e100000000000003', startsAt: '2026-11-23T08:57:00Z' },
+    ]);
+    const parsed = parseAlertmanager(body);
+    if (!parsed.ok) throw new Error(parsed.reason);
+    const result = await w.services.alerts.ingest(parsed.notification);
+    expect(result).toMatchObject({ created: true, changed: 3, deduplicated: 3 });
+    const alerts = await w.store.manager.find(Alert, { order: { fingerprint: 'ASC' } });
+    expect(alerts.map((a) => [a.fingerprint, a.status])).toEqual([
+      ['e100000000000001', 'firing'],
+      ['e100000000000002', 'resolved'],
+      ['e100000000000003', 'firing'],
+    ]);
+  });
+
+  it('takes a firing alert whose endsAt passed before arrival as resolved', async () => {
+    const w = await world();
+    const body = amBody('g-ended', [{ name: 'Ended', fingerprint: 'e200000000000001' }]);
+    (body.alerts as { endsAt: string }[])[0] = { ...(body.alerts as { endsAt: string }[])[0], endsAt: '2026-11-23T08:59:30Z' };
+    const parsed = parseAlertmanager(body);
+    if (!parsed.ok) throw new Error(parsed.reason);
+    expect(await w.services.alerts.ingest(parsed.notification)).toMatchObject({ faultId: null, created: false });
+    expect(await w.store.manager.count(Fault)).toBe(0);
+    // Still firing when its endsAt lies ahead (Prometheus sends one a few minutes ahead).
+    (body.alerts as { endsAt: string }[])[0] = { ...(body.alerts as { endsAt: string }[])[0], endsAt: '2026-11-23T09:04:00Z' };
+    const ahead = parseAlertmanager(body);
+    if (!ahead.ok) throw new Error(ahead.reason);
+    expect(await w.services.alerts.ingest(ahead.notification)).toMatchObject({ created: true });
+  });
+
   it('keeps a truncated fault open and shows how many alerts were not listed', async () => {
     const w = await world();
     const { faultId } = await w.services.alerts.ingest(am('g4', [{ name: 'X', fingerprint: 'e000000000000001' }], { truncatedAlerts: 48 }));
