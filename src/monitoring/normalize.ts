@@ -226,6 +226,18 @@ export function parseGrafana(body: unknown): ParseResult {
   };
 }
 
+/** Fault descriptions hold at most this many characters (FAULT_LIMITS.description). */
+const DESCRIPTION_MAX = 4000;
+
+/**
+ * The generic `link` (already checked to be http or https) as the description's last line, a plain
+ * URL, so that it is stored with the fault and shown on its card; the description is shortened to make room.
+ */
+function withLink(text: string, link: string | undefined): string {
+  if (!link) return text;
+  return `${shorten(text, DESCRIPTION_MAX - link.length - 2)}\n\n${link}`;
+}
+
 /** Reads a generic body: one alert, grouped by `key`. */
 export function parseGeneric(body: unknown): ParseResult {
   const parsed = genericBody.safeParse(cleanBody(body));
@@ -246,6 +258,6 @@ export function parseGeneric(body: unknown): ParseResult {
   };
   return {
     ok: true,
-    notification: { source: b.source, groupKey: b.key, truncatedAlerts: 0, title: shorten(b.summary, 150), description: b.description ?? b.summary, alerts: [alert] },
+    notification: { source: b.source, groupKey: b.key, truncatedAlerts: 0, title: shorten(b.summary, 150), description: withLink(b.description ?? b.summary, b.link), alerts: [alert] },
   };
 }

@@ -257,6 +257,20 @@ describe('monitoring intake', () => {
     expect(await w.services.alerts.ingest(ahead.notification)).toMatchObject({ created: true });
   });
 
+  it('stores the generic link with the fault and shows it on the card as a plain URL line, also after a 4,000-character description', async () => {
+    const w = await world();
+    const link = 'https://backup.example.com/jobs/812';
+    const parsed = parseGeneric({ source: 'backup', key: 'nightly', status: 'firing', summary: 'Backup failed', description: 'd'.repeat(4000), link });
+    if (!parsed.ok) throw new Error(parsed.reason);
+    const { faultId } = await w.services.alerts.ingest(parsed.notification);
+    const fault = await w.store.manager.findOneByOrFail(Fault, { id: faultId ?? -1 });
+    expect(fault.description.endsWith(`\n\n${link}`)).toBe(true);
+    expect(fault.description.length).toBeLessThanOrEqual(4000);
+    const card = (await outbox(w)).find((s) => s.row.messageKey === `fault:${faultId}:announcement`);
+    expect(card?.message.body).toContain(link);
+    expect(parseGeneric({ key: 'k', status: 'firing', summary: 's', link: 'ftp://x.example/' }).ok).toBe(false);
+  });
+
   it('keeps a truncated fault open and shows how many alerts were not listed', async () => {
     const w = await world();
     const { faultId } = await w.services.alerts.ingest(am('g4', [{ name: 'X', fingerprint: 'e000000000000001' }], { truncatedAlerts: 48 }));
