@@ -230,12 +230,13 @@ export function parseGrafana(body: unknown): ParseResult {
 const DESCRIPTION_MAX = 4000;
 
 /**
- * The generic `link` (already checked to be http or https) as the description's last line, a plain
- * URL, so that it is stored with the fault and shown on its card; the description is shortened to make room.
+ * The generic `link` (already checked to be http or https) as the description's first line, a plain
+ * URL, so that it is stored with the fault and shown on its card even when a long description is cut
+ * there; the description is shortened to make room.
  */
 function withLink(text: string, link: string | undefined): string {
   if (!link) return text;
-  return `${shorten(text, DESCRIPTION_MAX - link.length - 2)}\n\n${link}`;
+  return `${link}\n\n${shorten(text, DESCRIPTION_MAX - link.length - 2)}`;
 }
 
 /** Reads a generic body: one alert, grouped by `key`. */

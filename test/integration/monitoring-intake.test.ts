@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../../src/chat/model.js';
 import { ManualClock } from '../../src/clock.js';
+import { CARD_BODY_MAX } from '../../src/chat/format.js';
+import { renderMessage } from '../../src/platforms/slack/render.js';
 import { parseAlertmanager, parseGeneric, parseGrafana, type Notification } from '../../src/monitoring/normalize.js';
 import { Alert, AlertGroup, Fault, OutboxMessage, RecordEvent } from '../../src/store/entities/index.js';
 import { openTestWorld, tempSqliteUrl, type TestWorld } from '../helpers/db.js';
@@ -257,17 +259,24 @@ describe('monitoring intake', () => {
     expect(await w.services.alerts.ingest(ahead.notification)).toMatchObject({ created: true });
   });
 
-  it('stores the generic link with the fault and shows it on the card as a plain URL line, also after a 4,000-character description', async () => {
+  it('stores the generic link with the fault and shows it on the card; a 4,000-character description is shortened so that the alert list fits a Slack section', async () => {
     const w = await world();
     const link = 'https://backup.example.com/jobs/812';
     const parsed = parseGeneric({ source: 'backup', key: 'nightly', status: 'firing', summary: 'Backup failed', description: 'd'.repeat(4000), link });
     if (!parsed.ok) throw new Error(parsed.reason);
     const { faultId } = await w.services.alerts.ingest(parsed.notification);
     const fault = await w.store.manager.findOneByOrFail(Fault, { id: faultId ?? -1 });
-    expect(fault.description.endsWith(`\n\n${link}`)).toBe(true);
+    expect(fault.description.startsWith(`${link}\n\n`)).toBe(true);
     expect(fault.description.length).toBeLessThanOrEqual(4000);
     const card = (await outbox(w)).find((s) => s.row.messageKey === `fault:${faultId}:announcement`);
     expect(card?.message.body).toContain(link);
+    // The long description is cut on the card, not the alert list after it (Slack: 3000 per section).
+    expect(card?.message.body?.length).toBeLessThanOrEqual(CARD_BODY_MAX);
+    expect(card?.message.body).toContain('Alerts: 1 firing, 0 resolved');
+    expect(card?.message.body).toContain('Backup failed');
+    if (!card) throw new Error('no card');
+    const slack = JSON.stringify(renderMessage(card.message).blocks);
+    expect(slack).toContain('Alerts: 1 firing, 0 resolved');
     expect(parseGeneric({ key: 'k', status: 'firing', summary: 's', link: 'ftp://x.example/' }).ok).toBe(false);
   });
 
