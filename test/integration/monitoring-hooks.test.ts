@@ -71,7 +71,14 @@ describe('monitoring webhooks over HTTP', () => {
     await nothingStored(off.w);
     const on = await setup();
     expect((await postHook(`${on.hooks.url}/hooks/grafana`, body, { method: 'PUT' })).status).toBe(200);
-    expect((await postHook(`${on.hooks.url}/hooks/alertmanager`, body, { method: 'PUT' })).status).toBe(404);
+    // POST-only hooks answer another method with 405 and the methods they take (RFC 9110 15.5.6).
+    const put = await fetch(`${on.hooks.url}/hooks/alertmanager`, { method: 'PUT', body: '{}', headers: { 'content-type': 'application/json' } });
+    expect([put.status, put.headers.get('allow')]).toEqual([405, 'POST']);
+    const get = await fetch(`${on.hooks.url}/hooks/generic`);
+    expect([get.status, get.headers.get('allow')]).toEqual([405, 'POST']);
+    const grafanaGet = await fetch(`${on.hooks.url}/hooks/grafana`);
+    expect([grafanaGet.status, grafanaGet.headers.get('allow')]).toEqual([405, 'POST, PUT']);
+    expect((await fetch(`${on.hooks.url}/hooks/nothing`)).status).toBe(404);
   });
 
   it('stores sender text without mention-node delimiters, so an alert cannot mention anyone', async () => {
