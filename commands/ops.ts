@@ -6,7 +6,7 @@ import { privateText } from '../src/chat/interactions.js';
 import type { ChatReply } from '../src/chat/model.js';
 import { LINK_CODE_TTL_MS, platformKey } from '../src/people/link.js';
 import { GRANTABLE_ROLES, hasRole } from '../src/people/roles.js';
-import { settingKeys } from '../src/settings/registry.js';
+import { settingKeys, settingSpec } from '../src/settings/registry.js';
 import { auditSubcommands, kpiSubcommands, reportSubcommands } from './ops-reports.js';
 
 const user = z.object({ userId: z.string().min(1).max(64), displayName: z.string().max(120).optional() });
@@ -122,7 +122,7 @@ export function opsCommand(allCommands: () => readonly CommandDef[]): CommandDef
         role: 'admin',
         options: {
           key: { kind: 'choice', choices: SETTING_KEYS, schema: z.string().refine((k) => SETTING_KEYS.includes(k)), description: 'settings.option.key' },
-          value: { kind: 'string', rest: true, schema: z.string().trim().min(1).max(120), description: 'settings.option.value' },
+          value: { kind: 'string', rest: true, line: true, schema: z.string().trim().min(1).max(500), description: 'settings.option.value' },
         },
         run: async (ctx, args) => {
           const { key, value } = await ctx.services.settings.set(ctx.actor, args.key, args.value);
@@ -138,7 +138,11 @@ export function opsCommand(allCommands: () => readonly CommandDef[]): CommandDef
         run: async (ctx, args) => {
           const all = await ctx.services.settings.all();
           const keys = args.key ? [args.key] : SETTING_KEYS;
-          const lines = keys.map((key) => ctx.t('settings.line', { key, value: all.get(key) ?? ctx.t('settings.unset') }));
+          const shown = (key: string) => {
+            const fallback = settingSpec(key)?.defaultValue;
+            return all.get(key) ?? (fallback === undefined ? ctx.t('settings.unset') : ctx.t('settings.default', { value: fallback }));
+          };
+          const lines = keys.map((key) => ctx.t('settings.line', { key, value: shown(key) }));
           const title = ctx.t('settings.title');
           return { type: 'private', message: { fallback: lines.join('\n'), title, body: lines.join('\n') } };
         },

@@ -41,13 +41,15 @@ function channelDefaults(config: Config, shellMode: boolean): Partial<Record<Cha
   return defaults;
 }
 
-async function listenOrWarn(http: HttpServer, port: number, shellMode: boolean, logger: Logger): Promise<void> {
+async function listenOrWarn(http: HttpServer, port: number, shellMode: boolean, hooks: boolean, logger: Logger): Promise<void> {
   try {
     const bound = await http.listen(port);
     logger.info({ port: bound }, 'http server listening');
   } catch (error) {
-    // In the terminal the HTTP server only serves health checks; a busy port must not stop a tryout.
-    if (!shellMode) throw error;
+    // In the terminal without webhooks the HTTP server only serves health checks; a busy port must not
+    // stop a tryout. With webhooks (WEBHOOK_TOKEN) it must: running without them would lose every alert.
+    const reason = error instanceof Error ? error.message : String(error);
+    if (!shellMode || hooks) throw new Error(`the HTTP server cannot listen on PORT ${port} (${reason}); set PORT to a free port`);
     logger.warn({ err: error, port }, 'http server not started');
   }
 }
@@ -164,13 +166,14 @@ async function main(): Promise<void> {
   const context = { services, store, logger, config, metrics, clock };
   background = CAPABILITIES.flatMap((c) => c.background?.(context) ?? []);
   for (const job of allJobs(context)) scheduler.add(job);
-  for (const route of CAPABILITIES.flatMap((c) => c.routes?.(context) ?? [])) http.add(route.method, route.path, route.handler, route.options);
+  const routes = CAPABILITIES.flatMap((c) => c.routes?.(context) ?? []);
+  for (const route of routes) http.add(route.method, route.path, route.handler, route.options);
 
   addHealthRoutes(http, metrics, [
     { name: 'database', check: async () => (await dataSource.query<unknown[]>('SELECT 1 AS up')).length === 1 },
     ...adapters.map((a) => ({ name: a.platform, check: () => a.isReady() })),
   ]);
-  await listenOrWarn(http, config.PORT, shellMode, logger);
+  await listenOrWarn(http, config.PORT, shellMode, routes.length > 0, logger);
   for (const adapter of adapters) await adapter.start();
   dispatcher.start();
   // Export files spooled by a process that stopped before queuing them (src/exports/spool-sweep.ts).

@@ -19,6 +19,11 @@ export interface OptionSpec<S extends z.ZodType = z.ZodType> {
   choices?: readonly string[];
   /** Takes the rest of the text (Slack), e.g. `/fault search printer on floor 3`. */
   rest?: boolean;
+  /**
+   * Takes the rest of the line verbatim, after the words of the options before it: `key=value`,
+   * commas and spaces included (`/ops config set alert_severity_map critical=P1, warning=P3`).
+   */
+  line?: boolean;
   /** A `string` option whose values are suggested as the person types (Discord autocomplete). */
   suggest?: SuggestSource;
 }

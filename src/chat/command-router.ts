@@ -1,5 +1,5 @@
 import type { CommandDef, OptionSpec, SubcommandDef } from './command-def.js';
-import { parseUserRef, tokenize } from './parse-text.js';
+import { parseUserRef, splitWords, tokenize } from './parse-text.js';
 import { InvalidInputError } from '../errors.js';
 import { isClockLikeWord, isDateLikeWord } from '../time/time-input.js';
 import type { Platform } from './model.js';
@@ -60,7 +60,18 @@ export function routeCommand(command: CommandDef, text: string, platform?: Platf
   const found = findSub(command, words);
   if (!found) throw usageError(command, platform);
   const { sub } = found;
-  const positional = words.slice(found.consumed);
+  let positional = words.slice(found.consumed);
+  // An option that takes the rest of the line gets it verbatim: tokenize would read `critical=P1` as a
+  // named option and drop the commas' spacing.
+  const names = Object.keys(sub.options);
+  const lineAt = Object.values(sub.options).findIndex((o) => o.line === true);
+  if (lineAt >= 0) {
+    const split = splitWords(text, found.consumed + lineAt);
+    positional = split.words.slice(found.consumed);
+    for (const key of Object.keys(named)) Reflect.deleteProperty(named, key);
+    const lineName = names[lineAt];
+    if (lineName !== undefined && split.rest.length > 0) named[lineName.toLowerCase()] = split.rest;
+  }
   const args: Record<string, unknown> = {};
   for (const [name, option] of Object.entries(sub.options)) {
     let raw: string | undefined = named[name.toLowerCase()];

@@ -68,3 +68,30 @@ export function truncate(text: string, max: number): string {
   if (max <= 0) return '';
   return `${sliceSafely(text, max - ELLIPSIS.length).trimEnd()}${ELLIPSIS}`;
 }
+
+/**
+ * The most a card body with a tail (a monitoring fault's alert list) may hold, as Slack counts it: a section's text is at most 3000
+ * characters (api.slack.com/reference/block-kit/blocks#section), less than Discord's 4096 for an embed
+ * description; the rest is room for the 6000-character embed total and the renderers' own cuts.
+ */
+export const CARD_BODY_MAX = 2900;
+
+/** Length as Slack counts it after escaping `&`, `<`, `>` (each becomes an entity of 4 to 5 characters). */
+function slackLength(text: string): number {
+  return text.length + 4 * (text.match(/[&<>]/g)?.length ?? 0);
+}
+
+/**
+ * A card body and its tail (a monitoring fault's alert list: "Alerts: N firing", its lines, "… and N
+ * more not listed"): the body is shortened first, so that the tail always fits within CARD_BODY_MAX.
+ */
+export function bodyWithTail(description: string, details: string): string {
+  const room = CARD_BODY_MAX - slackLength(details) - 2;
+  let shown = description;
+  for (let max = Math.min(description.length, Math.max(0, room)); slackLength(shown) > room && max > 0; ) {
+    shown = truncate(description, max);
+    max -= Math.max(1, slackLength(shown) - room);
+  }
+  if (slackLength(shown) > room) shown = '';
+  return shown ? `${shown}\n\n${details}` : details;
+}

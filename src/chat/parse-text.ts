@@ -20,6 +20,22 @@ export function tokenize(text: string): ParsedText {
   return { words, named };
 }
 
+/**
+ * The first `count` whitespace-separated words of `text` and the text after them, verbatim (trimmed),
+ * for an option that takes the rest of the line (OptionSpec.line).
+ */
+export function splitWords(text: string, count: number): { words: string[]; rest: string } {
+  const words: string[] = [];
+  let rest = text.trim();
+  while (words.length < count && rest.length > 0) {
+    const m = /^(\S+)\s*/.exec(rest);
+    if (!m?.[1]) break;
+    words.push(m[1]);
+    rest = rest.slice(m[0].length);
+  }
+  return { words, rest };
+}
+
 /** A person named in a command: the platform user id, and the name the mention carried, if any. */
 export interface UserRef {
   userId: string;

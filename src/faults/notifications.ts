@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { faultCard, faultTitle } from './cards.js';
 import { formatFaultId } from './rules.js';
 import type { PersonView } from '../chat/format.js';
-import { mention } from '../chat/format.js';
+import { bodyWithTail, mention } from '../chat/format.js';
 import { resolveLocale, translator, type Locale, type MessageKey, type Translate } from '../chat/i18n/catalog.js';
 import type { ChatButton, ChatMessage, ChatTarget } from '../chat/model.js';
 import type { OutgoingMessage } from '../outbox/outbox.js';
@@ -73,7 +73,7 @@ export async function faultMessages(fault: Fault, news: FaultNews, ctx: NotifyCo
     const t = translator(ctx.defaultLocale);
     const card = faultCard(fault, { t, platform: ctx.faultChannel.platform, timeZone: ctx.timeZone, people: views, ci });
     const details = ctx.details?.(t);
-    if (details) card.body = `${card.body ?? ''}\n\n${details}`;
+    if (details) card.body = bodyWithTail(card.body ?? '', details);
     messages.push({ target: ctx.faultChannel, key: announcementKey(fault.id), message: card });
   }
 

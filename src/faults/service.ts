@@ -220,9 +220,21 @@ export class FaultService {
     return this.moveIn(manager, null, id, 'resolve', fields, { kind: 'resolved', by: null });
   }
 
-  /** Reopens a resolved fault as opsdesk itself (an alert fired again), inside the caller's transaction. */
-  async reopenBySystemIn(manager: EntityManager, id: number): Promise<Fault> {
-    return this.moveIn(manager, null, id, 'reopen', () => ({ resolvedAt: null, rootCause: null, resolutionSteps: null }), { kind: 'reopened', by: null });
+  /**
+   * Reopens a resolved fault as opsdesk itself (an alert fired again), inside the caller's transaction:
+   * to In progress, or with `unowned` (no assignee) back to Reported with the acknowledgement cleared.
+   */
+  async reopenBySystemIn(manager: EntityManager, id: number, options: { unowned?: boolean } = {}): Promise<Fault> {
+    const fields = (): Change => ({ resolvedAt: null, rootCause: null, resolutionSteps: null });
+    if (!options.unowned) return this.moveIn(manager, null, id, 'reopen', fields, { kind: 'reopened', by: null });
+    // A fault nobody owns (an alert fault resolved when its alerts cleared) goes back to Reported, not
+    // to In progress with nobody on it: it needs acknowledging again, and the response clock runs.
+    const rules: MoveRules<Fault, FaultMove> = { ...this.rules, next: (fault, move) => (nextState(fault.state, move) === undefined ? undefined : 'reported') };
+    return this.lifecycle.move(manager, null, id, rules, {
+      name: 'reopen',
+      fields: () => ({ ...fields(), acknowledgedAt: null }),
+      messages: this.news(manager, { kind: 'reopened', by: null }),
+    });
   }
 
   /**

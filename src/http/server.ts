@@ -86,6 +86,12 @@ export class HttpServer {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const route = this.routes.get(`${req.method ?? 'GET'} ${path}`);
     if (!route) {
+      // RFC 9110 15.5.6: a known path asked with another method gets 405 and the methods it takes.
+      const allowed = [...this.routes.keys()].filter((key) => key.slice(key.indexOf(' ') + 1) === path).map((key) => key.slice(0, key.indexOf(' ')));
+      if (allowed.length > 0) {
+        res.writeHead(405, { 'content-type': 'application/json', allow: allowed.join(', ') }).end('{"error":"method_not_allowed"}');
+        return;
+      }
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not_found"}');
       return;
     }

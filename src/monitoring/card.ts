@@ -1,7 +1,7 @@
 // What a monitoring fault's card shows besides the fault itself: its alerts by fingerprint, how many
 // the sender left out, and the fault it follows; plus the channel card and the on-call page.
 import type { EntityManager } from 'typeorm';
-import { truncate } from '../chat/format.js';
+import { bodyWithTail, truncate } from '../chat/format.js';
 import { faultCiContext } from '../cis/fault-context.js';
 import { resolveLocale, translator, type Locale, type Translate } from '../chat/i18n/catalog.js';
 import type { ChatTarget } from '../chat/model.js';
@@ -94,7 +94,7 @@ export async function channelCardMessage(fault: Fault, channel: ChatTarget, ctx:
   const ci = await faultCiContext(ctx.manager, fault.id, ctx.now);
   const card = faultCard(fault, { t, platform: channel.platform, timeZone: ctx.timeZone, people: views, ci });
   const details = (await alertCardDetails(ctx.manager, fault, known))?.(t);
-  if (details) card.body = `${card.body ?? ''}\n\n${details}`;
+  if (details) card.body = bodyWithTail(card.body ?? '', details);
   return { target: channel, key: announcementKey(fault.id), message: card };
 }
 
@@ -113,7 +113,7 @@ export async function personalCardMessage(
   const ci = await faultCiContext(ctx.manager, fault.id, ctx.now);
   const card = faultCard(fault, { t, platform: target.platform, timeZone: ctx.timeZone, people: views, ci });
   const details = (await alertCardDetails(ctx.manager, fault))?.(t);
-  if (details) card.body = `${card.body ?? ''}\n\n${details}`;
+  if (details) card.body = bodyWithTail(card.body ?? '', details);
   const text = line(t);
   return { target, message: { ...card, fallback: text, context: [text, ...(card.context ?? [])] } };
 }

@@ -21,6 +21,19 @@ import type { Store } from '../store/store.js';
 export { CARD_EDIT_INTERVAL_MS } from './card-redraw.js';
 /** Concurrent deliveries of one notification collide on a unique index; the loser runs again and finds the winner's rows. */
 const MAX_ATTEMPTS = 5;
+/** How far a sender's clock may run ahead: a startsAt later than arrival plus this is taken as arrival, so that a skewed sender cannot postpone the SLA. */
+export const START_SKEW_MS = 5 * 60_000;
+
+/**
+ * When the SLA clocks of a new fault start (issue #11 item 5): at the earliest firing startsAt or at
+ * arrival, whichever is later, except that a startsAt more than START_SKEW_MS after arrival counts as
+ * arrival. Milliseconds, UTC.
+ */
+export function slaStart(startsAt: (Date | null)[], now: Date): Date {
+  const arrival = now.getTime();
+  const starts = startsAt.map((d) => (d === null || d.getTime() > arrival + START_SKEW_MS ? arrival : d.getTime()));
+  return new Date(Math.max(Math.min(...starts, arrival + START_SKEW_MS), arrival));
+}
 
 /** Impact and urgency that give each priority by the policy's matrix (rules.ts), so that a mapped priority keeps the matrix rule. */
 const LEVELS_FOR: Record<Priority, { impact: Level; urgency: Level }> = {
@@ -67,6 +80,31 @@ function firesAnew(alert: IncomingAlert, stored: StoredAlert | undefined): boole
   return alert.startsAt !== null && !sameTime(alert.startsAt, stored.startsAt);
 }
 
+/**
+ * Issue #11 item 3: each alert decides for itself. A "firing" alert whose endsAt has already passed at
+ * arrival (`now`, UTC) has ended: it is taken as resolved.
+ */
+export function ownStatus(alert: IncomingAlert, now: Date): IncomingAlert {
+  return alert.status === 'firing' && alert.endsAt !== null && alert.endsAt.getTime() < now.getTime() ? { ...alert, status: 'resolved' } : alert;
+}
+
+function latest(alert: IncomingAlert): number {
+  return Math.max(alert.startsAt?.getTime() ?? -Infinity, alert.endsAt?.getTime() ?? -Infinity);
+}
+
+/**
+ * One entry per fingerprint when a body lists one twice (docs/monitoring.md): the entry with the latest
+ * timestamp (the later of its startsAt and endsAt) wins; on a tie, a firing entry wins over a resolved one.
+ */
+export function onePerFingerprint(alerts: readonly IncomingAlert[]): IncomingAlert[] {
+  const chosen = new Map<string, IncomingAlert>();
+  for (const a of alerts) {
+    const other = chosen.get(a.fingerprint);
+    if (!other || latest(a) > latest(other) || (latest(a) === latest(other) && a.status === 'firing')) chosen.set(a.fingerprint, a);
+  }
+  return [...chosen.values()];
+}
+
 function changedFrom(alert: IncomingAlert, stored: StoredAlert | undefined): boolean {
   if (!stored) return true;
   if (firesAnew(alert, stored)) return true;
@@ -106,7 +144,7 @@ export class AlertIntake {
    */
   async ingest(notification: Notification): Promise<IntakeResult> {
     const config = await this.settingsCache.get();
-    const alerts = [...new Map(notification.alerts.map((a) => [a.fingerprint, a])).values()];
+    const alerts = onePerFingerprint(notification.alerts.map((a) => ownStatus(a, this.clock.now())));
     const deduped = { ...notification, alerts };
     for (let attempt = 1; ; attempt++) {
       try {
@@ -143,12 +181,13 @@ export class AlertIntake {
     }
 
     let moved = false;
+    let reopen = false;
     let fault: Fault | undefined;
     if (!isOpen(head.state) && firingAnew) {
       const resolvedAt = head.resolvedAt?.getTime() ?? 0;
       if (head.state === 'resolved' && now.getTime() - resolvedAt <= config.reopenMinutes * 60_000) {
-        fault = await this.faults.reopenBySystemIn(manager, head.id);
-        head = fault;
+        // Reopened below, once the alerts are written: the card the reopening draws must list them as they are now.
+        reopen = true;
         moved = true;
       } else {
         const detached = await manager.update(AlertGroup, { id: group.id, currentSlot: 1 }, { currentSlot: null });
@@ -166,6 +205,14 @@ export class AlertIntake {
     await this.writeAlerts(manager, head.id, n.source, changes, stored, config, now);
     if (truncatedChanged) await this.sql.setTruncated(manager, group.id, n.truncatedAlerts);
     group.truncatedAlerts = n.truncatedAlerts;
+    if (reopen) {
+      // Nobody owns it (resolved when its alerts cleared before anyone acknowledged): back to Reported,
+      // and the on-call primary is paged again as for a new monitoring fault.
+      const unowned = head.assigneeId === null;
+      fault = await this.faults.reopenBySystemIn(manager, head.id, { unowned });
+      head = fault;
+      if (unowned) await this.page(manager, fault, n.source, now);
+    }
     const faultId = head.id;
     const loadFault = async () => (fault ??= await manager.findOneOrFail(Fault, { where: { id: faultId } }));
     let counts: AlertCounts | undefined;
@@ -194,9 +241,7 @@ export class AlertIntake {
   private async openFault(manager: EntityManager, n: Notification, config: MonitoringSettings, hash: string, previousFaultId: number | null, now: Date): Promise<Fault> {
     const firing = n.alerts.filter((a) => a.status === 'firing');
     const priority = priorityFor(firing.map((a) => a.labels[config.severityLabel]), config.severityMap);
-    const earliest = Math.min(...firing.map((a) => a.startsAt?.getTime() ?? now.getTime()));
-    // Issue #11 item 5: the SLA clocks start at the alert's startsAt or at arrival, whichever is later.
-    const createdAt = new Date(Math.max(earliest, now.getTime()));
+    const createdAt = slaStart(firing.map((a) => a.startsAt), now);
     const reporter = await this.reporterFor(manager, n.source, now);
     const itemNames = [...new Set(firing.map((a) => ciNameOf(a, config.ciLabels)).filter((c): c is string => c !== null))];
     // Issue #11 item 10: the items the alerts name (by name or alias); the first one is the affected system.

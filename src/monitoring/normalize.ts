@@ -109,6 +109,26 @@ export function labelFingerprint(labels: Record<string, string>): string {
   return createHash('sha256').update(canonical).digest('hex').slice(0, 16);
 }
 
+// PostgreSQL refuses NUL in text ("invalid byte sequence for encoding UTF8: 0x00") and a lone UTF-16
+// surrogate cannot be written as UTF-8, so SQLite would store invalid bytes: both databases must store
+// the same text, and the sender must get a 2xx, not a 500 it retries forever.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** Text both databases store alike: NUL removed, each lone surrogate replaced by U+FFFD. */
+export function cleanText(text: string): string {
+  return text.split('\u0000').join('').replace(LONE_SURROGATE, '\ufffd');
+}
+
+/** Applies cleanText to every string of a parsed JSON body, object keys (label names) included. */
+export function cleanBody(value: unknown): unknown {
+  if (typeof value === 'string') return cleanText(value);
+  if (Array.isArray(value)) return value.map(cleanBody);
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [cleanText(k), cleanBody(v)]));
+  }
+  return value;
+}
+
 function shorten(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
@@ -159,7 +179,7 @@ function description(commonAnnotations: Record<string, string>, alerts: Incoming
 
 /** Reads an Alertmanager webhook body (version "4"). */
 export function parseAlertmanager(body: unknown): ParseResult {
-  const parsed = alertmanagerBody.safeParse(body);
+  const parsed = alertmanagerBody.safeParse(cleanBody(body));
   if (!parsed.success) return { ok: false, reason: `not an Alertmanager webhook body (version 4): ${issues(parsed.error)}` };
   const b = parsed.data;
   const alerts = b.alerts.map((a) => fromSender(a));
@@ -185,10 +205,11 @@ export function isLegacyGrafana(body: unknown): boolean {
 
 /** Reads a Grafana unified alerting webhook body (version "1"). */
 export function parseGrafana(body: unknown): ParseResult {
-  if (isLegacyGrafana(body)) {
+  const clean = cleanBody(body);
+  if (isLegacyGrafana(clean)) {
     return { ok: false, reason: 'this is a legacy Grafana alerting body (ruleName, evalMatches); use a contact point of Grafana unified alerting (webhook, version 1)' };
   }
-  const parsed = grafanaBody.safeParse(body);
+  const parsed = grafanaBody.safeParse(clean);
   if (!parsed.success) return { ok: false, reason: `not a Grafana unified alerting webhook body (version 1): ${issues(parsed.error)}` };
   const b = parsed.data;
   const alerts = b.alerts.map((a) => fromSender({ ...a, value: valueText(a) }));
@@ -205,9 +226,22 @@ export function parseGrafana(body: unknown): ParseResult {
   };
 }
 
+/** Fault descriptions hold at most this many characters (FAULT_LIMITS.description). */
+const DESCRIPTION_MAX = 4000;
+
+/**
+ * The generic `link` (already checked to be http or https) as the description's first line, a plain
+ * URL, so that it is stored with the fault and shown on its card even when a long description is cut
+ * there; the description is shortened to make room.
+ */
+function withLink(text: string, link: string | undefined): string {
+  if (!link) return text;
+  return `${link}\n\n${shorten(text, DESCRIPTION_MAX - link.length - 2)}`;
+}
+
 /** Reads a generic body: one alert, grouped by `key`. */
 export function parseGeneric(body: unknown): ParseResult {
-  const parsed = genericBody.safeParse(body);
+  const parsed = genericBody.safeParse(cleanBody(body));
   if (!parsed.success) return { ok: false, reason: `not a generic alert body: ${issues(parsed.error)}` };
   const b = parsed.data;
   const labels: Record<string, string> = { ...(b.labels ?? {}), ...(b.severity ? { severity: b.severity } : {}) };
@@ -225,6 +259,6 @@ export function parseGeneric(body: unknown): ParseResult {
   };
   return {
     ok: true,
-    notification: { source: b.source, groupKey: b.key, truncatedAlerts: 0, title: shorten(b.summary, 150), description: b.description ?? b.summary, alerts: [alert] },
+    notification: { source: b.source, groupKey: b.key, truncatedAlerts: 0, title: shorten(b.summary, 150), description: withLink(b.description ?? b.summary, b.link), alerts: [alert] },
   };
 }

@@ -2,6 +2,7 @@
 // regularly): volume by source, alert name and configuration item, the noisiest alerts, time from
 // alert to acknowledgement, and faults whose alerts cleared before anyone acted.
 import type { EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { truncate } from '../chat/format.js';
 import { formatSpan } from '../sla/format.js';
 import type { Translate } from '../chat/i18n/catalog.js';
 import type { ChatMessage } from '../chat/model.js';
@@ -122,7 +123,7 @@ export function alertReportMessage(report: AlertReport, t: Translate): ChatMessa
     const text = t('monitoring.report.empty', { days: report.days });
     return { fallback: text, title, body: text };
   }
-  const list = (rows: CountRow[]) => rows.map((r) => t('monitoring.report.row', { name: r.name.slice(0, 80), count: r.count })).join('\n') || '—';
+  const list = (rows: CountRow[]) => rows.map((r) => t('monitoring.report.row', { name: truncate(r.name, 80), count: r.count })).join('\n') || '—';
   const body = [
     t('monitoring.report.volume', { alerts: report.alerts, firings: report.firings, faults: report.faults }),
     report.ackMedianMs === null

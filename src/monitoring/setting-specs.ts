@@ -54,29 +54,34 @@ export const MONITORING_SETTINGS: readonly SettingSpec[] = [
       return map ? formatSeverityMap(map) : undefined;
     },
     invalid: 'monitoring.error.badSeverityMap',
+    defaultValue: DEFAULT_SEVERITY_MAP,
   },
   {
     key: SEVERITY_LABEL_KEY,
     description: 'monitoring.describe.severityLabel',
     parse: (raw) => (LABEL_NAME.test(raw.trim()) ? raw.trim() : undefined),
     invalid: 'monitoring.error.badLabel',
+    defaultValue: DEFAULT_SEVERITY_LABEL,
   },
   {
     key: AUTORESOLVE_KEY,
     description: 'monitoring.describe.autoresolve',
     parse: (raw) => AUTORESOLVE_MODES.find((m) => m === raw.trim().toLowerCase()),
     invalid: 'monitoring.error.badAutoresolve',
+    defaultValue: 'unacknowledged',
   },
   {
     key: REOPEN_MINUTES_KEY,
     description: 'monitoring.describe.reopenMinutes',
     parse: (raw) => (/^\d{1,5}$/.test(raw.trim()) && Number(raw.trim()) <= MAX_REOPEN_MINUTES ? String(Number(raw.trim())) : undefined),
     invalid: 'monitoring.error.badReopenMinutes',
+    defaultValue: String(DEFAULT_REOPEN_MINUTES),
   },
   {
     key: CI_LABELS_KEY,
     description: 'monitoring.describe.ciLabels',
     parse: (raw) => parseCiLabels(raw)?.join(','),
     invalid: 'monitoring.error.badCiLabels',
+    defaultValue: DEFAULT_CI_LABELS,
   },
 ];

@@ -13,6 +13,8 @@ export interface SettingSpec {
   parse(raw: string, actorPlatform: Platform): string | undefined;
   /** Shown when parse refuses a value; may use {value}. */
   invalid: MessageKey;
+  /** What applies while nothing is set, shown by `/ops config get` as "default: …". */
+  defaultValue?: string;
 }
 
 export const CHANNEL_KEYS = ['fault_channel', 'change_channel', 'feedback_channel', 'management_channel'] as const;

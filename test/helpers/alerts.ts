@@ -77,3 +77,14 @@ export function grafanaBody(groupKey: string, alerts: (AlertSpec & { values?: Re
     ...extra,
   };
 }
+
+/** Bodies with NUL and lone surrogates in labels, label names, groupKey and a generic summary (defect: 500 on PostgreSQL). */
+export function dirtyBodies(): { alertmanager: Record<string, unknown>; generic: Record<string, unknown> } {
+  const am = amBody('{}:{alertname="Nul\u0000"}', [{ name: 'Nul\u0000Down', fingerprint: 'a0000000000000a1', instance: 'db\ud800:9100' }]);
+  const alert = (am.alerts as Record<string, unknown>[])[0] as { labels: Record<string, string> };
+  alert.labels['bad\u0000name'] = 'v\udc00';
+  return {
+    alertmanager: am,
+    generic: { source: 'nagios', key: 'k\u0000ey', status: 'firing', summary: 'Disk\u0000 full \ud83d', description: 'x\u0000y' },
+  };
+}

@@ -113,6 +113,20 @@ describe('monitoring faults linked to configuration items (alert_ci_labels)', ()
     expect(replyText(await runtime.command('UADMIN', '/ops', 'config get'))).toContain('alert_ci_labels: host,instance');
   });
 
+  it('takes the rest of the line as the value of /ops config set (key=value, commas, spaces) and shows defaults in /ops config get', async () => {
+    const runtime = testRuntime(world);
+    expect(replyText(await runtime.command('UADMIN', '/ops', 'config get alert_severity_map'))).toContain('alert_severity_map: default: critical=P1, error=P2, high=P2, warning=P3, info=P4');
+    expect(replyText(await runtime.command('UADMIN', '/ops', 'config get alert_reopen_minutes'))).toContain('alert_reopen_minutes: default: 60');
+    expect(replyText(await runtime.command('UADMIN', '/ops', 'config set alert_severity_map critical=P1,warning=P4'))).toBe('alert_severity_map is now critical=P1, warning=P4.');
+    expect(replyText(await runtime.command('UADMIN', '/ops', 'config set alert_severity_map critical=P2, disk full=P3'))).toContain('"critical=P2, disk full=P3" is not a severity map');
+    expect(replyText(await runtime.command('UADMIN', '/ops', 'config set alert_severity_map  critical = P1 , info=P4 '))).toBe('alert_severity_map is now critical=P1, info=P4.');
+    expect((await world.store.manager.findOneByOrFail(Setting, { key: 'alert_severity_map' })).value).toBe('critical=P1, info=P4');
+    expect(replyText(await runtime.command('UADMIN', '/ops', 'config get alert_severity_map'))).toContain('alert_severity_map: critical=P1, info=P4');
+    // Still refused with the setting's own message, and nothing changed.
+    expect(replyText(await runtime.command('UADMIN', '/ops', 'config set alert_severity_map critical=P9'))).not.toContain('is missing');
+    expect((await world.store.manager.findOneByOrFail(Setting, { key: 'alert_severity_map' })).value).toBe('critical=P1, info=P4');
+  });
+
   it('sees alert_ci_labels changed by another process on the same database within SETTINGS_TTL_MS', async () => {
     const url = tempSqliteUrl();
     const a = await openTestWorld({ url });

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import { Alert, AlertGroup, Fault, OutboxMessage, RecordEvent } from '../../src/store/entities/index.js';
-import { amBody, grafanaBody } from '../helpers/alerts.js';
+import { amBody, dirtyBodies, grafanaBody } from '../helpers/alerts.js';
 import { openTestWorld, freshTestDatabase, type TestWorld } from '../helpers/db.js';
 import { grafanaSignature, postHook, startHooks } from '../helpers/hooks.js';
 
@@ -41,6 +41,9 @@ describe('monitoring webhooks over HTTP', () => {
     expect(String(wrongVersion.json.message)).toContain('version');
     expect((await postHook(am, { ...good, alerts: [{ status: 'burning', labels: {} }] })).status).toBe(400);
     expect((await postHook(am, { ...good, alerts: [{ ...(good.alerts as object[])[0], startsAt: 'yesterday' }] })).status).toBe(400);
+    const feb30 = await postHook(am, { ...good, alerts: [{ ...(good.alerts as object[])[0], startsAt: '2026-02-30T00:00:00Z' }] });
+    expect(feb30.status).toBe(400);
+    expect(String(feb30.json.message)).toContain('2026-02-30T00:00:00Z');
     expect((await postHook(am, [1, 2, 3])).status).toBe(400);
     const legacy = await postHook(`${hooks.url}/hooks/grafana`, { ruleName: 'CPU', ruleId: 3, state: 'alerting', evalMatches: [{ metric: 'cpu', value: 97 }], ruleUrl: 'http://g/' });
     expect(legacy.status).toBe(400);
@@ -68,7 +71,14 @@ describe('monitoring webhooks over HTTP', () => {
     await nothingStored(off.w);
     const on = await setup();
     expect((await postHook(`${on.hooks.url}/hooks/grafana`, body, { method: 'PUT' })).status).toBe(200);
-    expect((await postHook(`${on.hooks.url}/hooks/alertmanager`, body, { method: 'PUT' })).status).toBe(404);
+    // POST-only hooks answer another method with 405 and the methods they take (RFC 9110 15.5.6).
+    const put = await fetch(`${on.hooks.url}/hooks/alertmanager`, { method: 'PUT', body: '{}', headers: { 'content-type': 'application/json' } });
+    expect([put.status, put.headers.get('allow')]).toEqual([405, 'POST']);
+    const get = await fetch(`${on.hooks.url}/hooks/generic`);
+    expect([get.status, get.headers.get('allow')]).toEqual([405, 'POST']);
+    const grafanaGet = await fetch(`${on.hooks.url}/hooks/grafana`);
+    expect([grafanaGet.status, grafanaGet.headers.get('allow')]).toEqual([405, 'POST, PUT']);
+    expect((await fetch(`${on.hooks.url}/hooks/nothing`)).status).toBe(404);
   });
 
   it('stores sender text without mention-node delimiters, so an alert cannot mention anyone', async () => {
@@ -162,5 +172,24 @@ describe('monitoring webhooks over HTTP', () => {
     expect(await a.w.store.manager.count(Fault)).toBe(1);
     expect(await a.w.store.manager.count(Alert)).toBe(20);
     expect(await a.w.store.manager.count(RecordEvent, { where: { recordKind: 'fault', kind: 'alert_firing' } })).toBe(20);
+  });
+
+  it('stores NUL-free, well-formed text for NUL characters and lone surrogates anywhere in an alert, and answers 2xx', async () => {
+    const { w, hooks } = await setup();
+    const bodies = dirtyBodies();
+    expect((await postHook(`${hooks.url}/hooks/alertmanager`, bodies.alertmanager)).status).toBe(200);
+    expect((await postHook(`${hooks.url}/hooks/generic`, bodies.generic)).status).toBe(200);
+    const groups = (await w.store.manager.find(AlertGroup, { order: { id: 'ASC' } })).map((g) => g.groupKey);
+    expect(groups).toEqual(['{}:{alertname="Nul"}', 'key']);
+    const alerts = await w.store.manager.find(Alert, { order: { id: 'ASC' } });
+    expect(alerts.map((a) => a.name)).toEqual(['NulDown', 'Disk full \ufffd']);
+    expect(JSON.parse(alerts[0]?.labels ?? '{}')).toMatchObject({ instance: 'db\ufffd:9100', badname: 'v\ufffd' });
+    const faults = await w.store.manager.find(Fault, { order: { id: 'ASC' } });
+    expect(faults.map((f) => f.title)).toEqual(['NulDown', 'Disk full \ufffd']);
+    expect(faults[1]?.description).toBe('xy');
+    // Read back as stored bytes (SQLite's hex, PostgreSQL's encode): no invalid byte sequence was stored.
+    const bytes = w.store.kind === 'postgres' ? "upper(encode(convert_to(labels, 'UTF8'), 'hex'))" : 'hex(labels)';
+    const raw: unknown = await w.store.dataSource.query(`SELECT ${bytes} AS h FROM alerts ORDER BY id`);
+    expect((raw as { h: string }[])[0]?.h).toContain(Buffer.from('db\ufffd:9100', 'utf8').toString('hex').toUpperCase());
   });
 });

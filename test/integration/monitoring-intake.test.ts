@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../../src/chat/model.js';
 import { ManualClock } from '../../src/clock.js';
+import { CARD_BODY_MAX } from '../../src/chat/format.js';
+import { renderMessage } from '../../src/platforms/slack/render.js';
 import { parseAlertmanager, parseGeneric, parseGrafana, type Notification } from '../../src/monitoring/normalize.js';
 import { Alert, AlertGroup, Fault, OutboxMessage, RecordEvent } from '../../src/store/entities/index.js';
 import { openTestWorld, tempSqliteUrl, type TestWorld } from '../helpers/db.js';
@@ -158,18 +160,19 @@ describe('monitoring intake', () => {
     const reopened = await w.services.alerts.ingest(am('g3', [{ name: 'Hot', fingerprint: fp, startsAt: '2026-11-23T09:30:00Z' }]));
     expect(reopened).toMatchObject({ faultId, created: false });
     fault = await w.store.manager.findOneOrFail(Fault, { where: { id: faultId ?? -1 } });
-    expect(fault.state).toBe('in_progress');
+    // Nobody had acknowledged it: back to Reported, not In progress with nobody on it.
+    expect(fault).toMatchObject({ state: 'reported', assigneeId: null, acknowledgedAt: null });
     expect((await w.store.manager.findOneOrFail(Alert, { where: { fingerprint: fp } })).fireCount).toBe(2);
 
     // Acknowledged faults are not auto-resolved: the assignee is told instead.
     const admin = await w.actor('admin');
     await w.services.people.grant(admin, { platform: 'shell', userId: 'sam' }, 'engineer');
     const sam = await w.actor('sam');
-    await w.services.faults.reassign(sam, faultId ?? -1, { platform: 'shell', userId: 'sam' });
+    await w.services.faults.acknowledge(sam, faultId ?? -1);
     w.clock.advance(60_000);
     await w.services.alerts.ingest(am('g3', [{ name: 'Hot', fingerprint: fp, status: 'resolved' }]));
     fault = await w.store.manager.findOneOrFail(Fault, { where: { id: faultId ?? -1 } });
-    expect(fault.state).toBe('in_progress');
+    expect(fault.state).toBe('acknowledged');
     const told = (await outbox(w)).filter((s) => s.row.targetId === 'sam' && s.message.fallback.includes('have cleared'));
     expect(told).toHaveLength(1);
     await w.services.faults.resolve(sam, faultId ?? -1, { rootCause: 'fan', resolutionSteps: 'replaced' });
@@ -182,6 +185,99 @@ describe('monitoring intake', () => {
     expect(group.previousFaultId).toBe(faultId);
     const card = (await outbox(w)).find((s) => s.row.messageKey === `fault:${later.faultId}:announcement`);
     expect(card?.message.body).toContain(`Follows INC-${faultId}`);
+  });
+
+  it('reopens an auto-resolved fault as Reported with Acknowledge, pages the on-call primary again and redraws the card with the current alerts', async () => {
+    const w = await world();
+    await onCall(w, 'li.wei');
+    const fp = 'd100000000000001';
+    const { faultId } = await w.services.alerts.ingest(am('g-re', [{ name: 'Hot', fingerprint: fp }]));
+    w.clock.advance(60_000);
+    await w.services.alerts.ingest(am('g-re', [{ name: 'Hot', fingerprint: fp, status: 'resolved' }]));
+    expect((await w.store.manager.findOneByOrFail(Fault, { id: faultId ?? -1 })).state).toBe('resolved');
+    const before = (await outbox(w)).length;
+
+    w.clock.advance(10 * 60_000);
+    await w.services.alerts.ingest(am('g-re', [{ name: 'Hot', fingerprint: fp, startsAt: '2026-11-23T09:11:00Z' }]));
+    const fault = await w.store.manager.findOneByOrFail(Fault, { id: faultId ?? -1 });
+    expect(fault).toMatchObject({ state: 'reported', assigneeId: null, acknowledgedAt: null });
+    expect(fault.responseDueAt).not.toBeNull();
+    const sent = (await outbox(w)).slice(before);
+    const cards = sent.filter((s) => s.row.messageKey === `fault:${faultId}:announcement`);
+    expect(cards.at(-1)?.message.body).toContain('Alerts: 1 firing, 0 resolved');
+    expect(cards.at(-1)?.message.buttons?.map((b) => b.actionId)).toContain('fault.ack');
+    const page = sent.filter((s) => s.row.targetKind === 'dm' && s.row.targetId === 'li.wei');
+    expect(page).toHaveLength(1);
+    expect(page[0]?.message.buttons?.map((b) => b.actionId)).toContain('fault.ack');
+
+    // A new fingerprint reopens the group too, and the card lists it.
+    w.clock.advance(60_000);
+    await w.services.alerts.ingest(am('g-re', [{ name: 'Hot', fingerprint: fp, status: 'resolved' }]));
+    expect((await w.store.manager.findOneByOrFail(Fault, { id: faultId ?? -1 })).state).toBe('resolved');
+    const mark = (await outbox(w)).length;
+    w.clock.advance(60_000);
+    await w.services.alerts.ingest(am('g-re', [{ name: 'Hot', fingerprint: 'd100000000000002' }]));
+    const redrawn = (await outbox(w)).slice(mark).filter((s) => s.row.messageKey === `fault:${faultId}:announcement`);
+    expect(redrawn.at(-1)?.message.body).toContain('Alerts: 1 firing, 1 resolved');
+    expect(redrawn.at(-1)?.message.body).toContain('d100000000000002');
+  });
+
+  it('keeps one entry per fingerprint of a body: the latest timestamp wins, firing on a tie', async () => {
+    const w = await world();
+    const body = amBody('g-twice', [
+      { name: 'Twice', fingerprint: 'e100000000000001', startsAt: '2026-11-23T08:59:00Z' },
+      { name: 'Twice', fingerprint: 'e100000000000001', status: 'resolved', startsAt: '2026-11-23T08:50:00Z', endsAt: '2026-11-23T08:55:00Z' },
+      { name: 'Twice', fingerprint: 'e100000000000002', startsAt: '2026-11-23T08:50:00Z' },
+      { name: 'Twice', fingerprint: 'e100000000000002', status: 'resolved', startsAt: '2026-11-23T08:50:00Z', endsAt: '2026-11-23T08:58:00Z' },
+      { name: 'Twice', fingerprint: 'e100000000000003', status: 'resolved', startsAt: '2026-11-23T08:57:00Z', endsAt: '0001-01-01T00:00:00Z' },
+      { name: 'Twice', fingerprint: 'e100000000000003', startsAt: '2026-11-23T08:57:00Z' },
+    ]);
+    const parsed = parseAlertmanager(body);
+    if (!parsed.ok) throw new Error(parsed.reason);
+    const result = await w.services.alerts.ingest(parsed.notification);
+    expect(result).toMatchObject({ created: true, changed: 3, deduplicated: 3 });
+    const alerts = await w.store.manager.find(Alert, { order: { fingerprint: 'ASC' } });
+    expect(alerts.map((a) => [a.fingerprint, a.status])).toEqual([
+      ['e100000000000001', 'firing'],
+      ['e100000000000002', 'resolved'],
+      ['e100000000000003', 'firing'],
+    ]);
+  });
+
+  it('takes a firing alert whose endsAt passed before arrival as resolved', async () => {
+    const w = await world();
+    const body = amBody('g-ended', [{ name: 'Ended', fingerprint: 'e200000000000001' }]);
+    (body.alerts as { endsAt: string }[])[0] = { ...(body.alerts as { endsAt: string }[])[0], endsAt: '2026-11-23T08:59:30Z' };
+    const parsed = parseAlertmanager(body);
+    if (!parsed.ok) throw new Error(parsed.reason);
+    expect(await w.services.alerts.ingest(parsed.notification)).toMatchObject({ faultId: null, created: false });
+    expect(await w.store.manager.count(Fault)).toBe(0);
+    // Still firing when its endsAt lies ahead (Prometheus sends one a few minutes ahead).
+    (body.alerts as { endsAt: string }[])[0] = { ...(body.alerts as { endsAt: string }[])[0], endsAt: '2026-11-23T09:04:00Z' };
+    const ahead = parseAlertmanager(body);
+    if (!ahead.ok) throw new Error(ahead.reason);
+    expect(await w.services.alerts.ingest(ahead.notification)).toMatchObject({ created: true });
+  });
+
+  it('stores the generic link with the fault and shows it on the card; a 4,000-character description is shortened so that the alert list fits a Slack section', async () => {
+    const w = await world();
+    const link = 'https://backup.example.com/jobs/812';
+    const parsed = parseGeneric({ source: 'backup', key: 'nightly', status: 'firing', summary: 'Backup failed', description: 'd'.repeat(4000), link });
+    if (!parsed.ok) throw new Error(parsed.reason);
+    const { faultId } = await w.services.alerts.ingest(parsed.notification);
+    const fault = await w.store.manager.findOneByOrFail(Fault, { id: faultId ?? -1 });
+    expect(fault.description.startsWith(`${link}\n\n`)).toBe(true);
+    expect(fault.description.length).toBeLessThanOrEqual(4000);
+    const card = (await outbox(w)).find((s) => s.row.messageKey === `fault:${faultId}:announcement`);
+    expect(card?.message.body).toContain(link);
+    // The long description is cut on the card, not the alert list after it (Slack: 3000 per section).
+    expect(card?.message.body?.length).toBeLessThanOrEqual(CARD_BODY_MAX);
+    expect(card?.message.body).toContain('Alerts: 1 firing, 0 resolved');
+    expect(card?.message.body).toContain('Backup failed');
+    if (!card) throw new Error('no card');
+    const slack = JSON.stringify(renderMessage(card.message).blocks);
+    expect(slack).toContain('Alerts: 1 firing, 0 resolved');
+    expect(parseGeneric({ key: 'k', status: 'firing', summary: 's', link: 'ftp://x.example/' }).ok).toBe(false);
   });
 
   it('keeps a truncated fault open and shows how many alerts were not listed', async () => {
@@ -209,6 +305,16 @@ describe('monitoring intake', () => {
     expect((await w.store.manager.findOneOrFail(Fault, { where: { id: faultId ?? -1 } })).state).toBe('reported');
     await expect(w.services.settings.set(admin, 'alert_severity_map', 'critical=P9')).rejects.toThrow();
     await expect(w.services.settings.set(admin, 'alert_autoresolve', 'sometimes')).rejects.toThrow();
+  });
+
+  it('starts the SLA clocks at arrival for a startsAt in the future beyond 5 minutes of skew, at startsAt within it', async () => {
+    const w = await world();
+    const far = await w.services.alerts.ingest(am('future', [{ name: 'Skewed', fingerprint: 'f100000000000001', startsAt: '9999-12-31T23:59:59Z' }]));
+    const farFault = await w.store.manager.findOneByOrFail(Fault, { id: far.faultId ?? -1 });
+    expect(farFault.createdAt.toISOString()).toBe('2026-11-23T09:00:00.000Z');
+    expect(farFault.nextReminderAt?.getUTCFullYear()).toBe(2026);
+    const near = await w.services.alerts.ingest(am('near', [{ name: 'Skewed', fingerprint: 'f100000000000002', startsAt: '2026-11-23T09:02:00Z' }]));
+    expect((await w.store.manager.findOneByOrFail(Fault, { id: near.faultId ?? -1 })).createdAt.toISOString()).toBe('2026-11-23T09:02:00.000Z');
   });
 
   it('stores nothing for resolved alerts of an unknown group', async () => {

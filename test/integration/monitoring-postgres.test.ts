@@ -4,7 +4,7 @@ import { createServices, type Services } from '../../src/services.js';
 import { openDatabase } from '../../src/store/data-source.js';
 import { Alert, AlertGroup, Fault, OutboxMessage, RecordEvent } from '../../src/store/entities/index.js';
 import { Store } from '../../src/store/store.js';
-import { amBody } from '../helpers/alerts.js';
+import { amBody, dirtyBodies } from '../helpers/alerts.js';
 import { postHook, startHooks } from '../helpers/hooks.js';
 import { POSTGRES_URL, createSchema } from '../helpers/postgres.js';
 
@@ -51,5 +51,27 @@ describe('monitoring intake on PostgreSQL with two processes', () => {
     expect(await a.store.manager.count(Fault)).toBe(1);
     expect(await a.store.manager.count(Alert)).toBe(40);
     expect(await a.store.manager.count(RecordEvent, { where: { recordKind: 'fault', kind: 'alert_firing' } })).toBe(40);
+  });
+
+  it('answers 2xx and stores the same clean text as SQLite for NUL characters and lone surrogates', async () => {
+    const [a] = processes;
+    if (!a) throw new Error('no processes');
+    const bodies = dirtyBodies();
+    expect((await postHook(`${a.url}/hooks/alertmanager`, bodies.alertmanager)).status).toBe(200);
+    expect((await postHook(`${a.url}/hooks/generic`, bodies.generic)).status).toBe(200);
+    const groups = await a.store.manager.find(AlertGroup, { where: [{ groupKey: '{}:{alertname="Nul"}' }, { groupKey: 'key' }] });
+    expect(groups).toHaveLength(2);
+    const alert = await a.store.manager.findOneByOrFail(Alert, { name: 'NulDown' });
+    expect(JSON.parse(alert.labels)).toMatchObject({ instance: 'db\ufffd:9100', badname: 'v\ufffd' });
+    expect(await a.store.manager.count(Fault, { where: { title: 'Disk full \ufffd', description: 'xy' } })).toBe(1);
+  });
+
+  it('answers 2xx for a startsAt of 9999-12-31 and starts the SLA clocks at arrival', async () => {
+    const [a] = processes;
+    if (!a) throw new Error('no processes');
+    const res = await postHook(`${a.url}/hooks/alertmanager`, amBody('pg-future', [{ name: 'Future', fingerprint: 'f200000000000001', startsAt: '9999-12-31T23:59:59Z' }]));
+    expect(res.status).toBe(200);
+    const fault = await a.store.manager.findOneByOrFail(Fault, { title: 'Future' });
+    expect(fault.createdAt.toISOString()).toBe('2026-11-23T09:00:00.000Z');
   });
 });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { bearerMatches, checkGrafanaSignature } from '../../src/monitoring/auth.js';
-import { labelFingerprint } from '../../src/monitoring/normalize.js';
+import { cleanText, labelFingerprint } from '../../src/monitoring/normalize.js';
+import { alertReportMessage } from '../../src/monitoring/report.js';
+import { translator } from '../../src/chat/i18n/catalog.js';
 import { parseSeverityMap } from '../../src/monitoring/setting-specs.js';
 import { priorityFor } from '../../src/monitoring/settings.js';
 import { parseTimestamp } from '../../src/monitoring/timestamps.js';
@@ -14,6 +16,13 @@ describe('monitoring parsing rules', () => {
     expect(parseTimestamp('0001-01-01T00:00:00Z')).toBeNull();
     expect(parseTimestamp('yesterday')).toBeUndefined();
     expect(parseTimestamp('2026-13-45T99:00:00Z')).toBeUndefined();
+    // Days that do not exist are refused, not shifted (Date.parse makes 2026-02-30 into March 2).
+    expect(parseTimestamp('2026-02-30T00:00:00Z')).toBeUndefined();
+    expect(parseTimestamp('2025-02-29T00:00:00Z')).toBeUndefined();
+    expect(parseTimestamp('2024-02-29T00:00:00Z')?.toISOString()).toBe('2024-02-29T00:00:00.000Z');
+    // Nothing after year 9999 in UTC reaches the database.
+    expect(parseTimestamp('9999-12-31T23:59:59Z')?.toISOString()).toBe('9999-12-31T23:59:59.000Z');
+    expect(parseTimestamp('9999-12-31T23:59:59-01:00')).toBeUndefined();
   });
 
   it('maps severities to the highest priority, unknown ones to P3, and refuses malformed maps', () => {
@@ -53,5 +62,17 @@ describe('monitoring parsing rules', () => {
     expect(checkGrafanaSignature(signed(now / 1000 - 299), body, timed, now)).toEqual({ ok: true });
     expect(checkGrafanaSignature(signed(now / 1000 - 301), body, timed, now).ok).toBe(false);
     expect(checkGrafanaSignature(signed(now / 1000 + 301), body, timed, now).ok).toBe(false);
+  });
+});
+
+describe('/ops report alerts text', () => {
+  it('shortens long alert names without splitting a character (no lone surrogate), marking the cut', () => {
+    const t = translator('en');
+    const name = `${'a'.repeat(78)}😀tail`;
+    const report = { days: 7, alerts: 1, firings: 1, faults: 1, bySource: [], byName: [{ name, count: 3 }], byItem: [], noisiest: [{ name, count: 3 }], ackMedianMs: null, acknowledged: 0, clearedUnattended: 0 };
+    const message = alertReportMessage(report, t);
+    const value = message.fields?.find((f) => f.label === t('monitoring.report.byName'))?.value ?? '';
+    expect(value).toContain(`${'a'.repeat(78)}…`);
+    expect(cleanText(value)).toBe(value);
   });
 });
