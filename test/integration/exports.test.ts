@@ -7,6 +7,7 @@ import { parse } from 'csv-parse/sync';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../../src/chat/model.js';
 import { linkRecord } from '../../src/cis/records.js';
+import { csvEncoder } from '../../src/exports/csv.js';
 import { createRest } from '../../src/platforms/discord/rest.js';
 import { DiscordDeliverer } from '../../src/platforms/discord/deliverer.js';
 import { PermanentDeliveryError } from '../../src/platforms/port.js';
@@ -65,6 +66,18 @@ describe('CSV exports', () => {
     const titles = rows.slice(1).map((r) => r.title);
     expect(titles).toEqual(["'=HYPERLINK(\"http://evil.example\",\"click\")", "'+SUM(1,1)", "'@cmd", "'-2+3", "'\tleading tab", "'\rcarriage"]);
     expect(rows.slice(1).every((r) => r.impact === '3')).toBe(true);
+  });
+
+  it('quotes a cell holding a lone LF or CR, so a reader keeps the record whole', async () => {
+    const ann = await world.actor('ann');
+    await world.services.faults.report(ann, { title: 'plain title', description: 'first line\nsecond line', category: 'other', impact: 3, urgency: 3 });
+    await world.services.faults.report(ann, { title: 'other title', description: 'old mac\rline', category: 'other', impact: 3, urgency: 3 });
+    const { bytes, rows } = await exportCsv('faults');
+    expect(rows.map((r) => r.description)).toEqual(['first line\nsecond line', 'old mac\rline']);
+    const raw = bytes.toString('utf8');
+    expect(raw).toContain('"first line\nsecond line"');
+    expect(raw).toContain('"old mac\rline"');
+    expect(csvEncoder(['text', 'n']).row(['a\nb', 1])).toBe('"a\nb",1\r\n');
   });
 
   it('keeps negative numbers as numbers, and neutralises text that only looks like one', async () => {
