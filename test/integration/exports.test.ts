@@ -133,11 +133,11 @@ describe('/fault export INC-n', () => {
       expect(replyText(await bot.command('UENG', '/fault', `export INC-${fault.id}`))).toBe(`INC-${fault.id} as Markdown is on its way to you as a direct message.`);
       const queued = await world.store.manager.findOneByOrFail(OutboxMessage, { targetId: 'UENG', targetKind: 'dm' });
       const md = Buffer.from((JSON.parse(queued.payload) as ChatMessage).attachment?.base64 ?? '', 'base64').toString('utf8');
-      expect(md).toContain(`# INC-${fault.id} · Printer | jams`);
+      expect(md).toContain(`# INC-${fault.id} · Printer \\| jams`);
       expect(md).toContain('## Root cause\n\nWorn roller');
       expect(md).toContain('| 2026-11-23 09:00 | ann | reported |  |');
       expect(md).toContain('| 2026-11-23 09:10 | ueng | resolved |  |');
-      expect(md).toContain('line one\nline two');
+      expect(md).toContain('line one\\\nline two');
     } finally {
       await world.store.close();
     }
