@@ -106,6 +106,11 @@ export interface FormField {
    * external_select); the submitted value is an option's value or, where typing is kept, the text.
    */
   suggest?: SuggestSource;
+  /**
+   * A select that also takes any typed text (the "Affected system": a system that is no configuration
+   * item, or one named by an alias). Platforms that can only choose show a text input beside it.
+   */
+  freeText?: boolean;
 }
 
 export interface ChatForm {
