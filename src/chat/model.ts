@@ -108,9 +108,10 @@ export interface FormField {
   suggest?: SuggestSource;
   /**
    * A select that also takes any typed text (the "Affected system": a system that is no configuration
-   * item, or one named by an alias). Platforms that can only choose show a text input beside it.
+   * item, or one named by an alias). Platforms that can only choose (Slack static_select, a Discord
+   * select) show a text input labelled `otherLabel` beside it; text typed there wins over the choice.
    */
-  freeText?: boolean;
+  freeText?: { otherLabel: string };
 }
 
 export interface ChatForm {
