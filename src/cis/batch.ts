@@ -4,7 +4,7 @@
 import { type EntityManager } from 'typeorm';
 import { type Refusal } from './catalog.js';
 import { loadCiCatalog } from './catalog-load.js';
-import { parseCiLine, type CiLine, type LineProblem } from './input.js';
+import { completeLine, parseCiLine, type CiLine, type CiLineInput, type LineProblem } from './input.js';
 import { formatCiId, nameKey } from './rules.js';
 import { appendAudit } from '../audit/chain.js';
 import type { Clock } from '../clock.js';
@@ -87,7 +87,7 @@ export class CiBatches {
   async run(party: Party, rows: Record<string, unknown>[], options: BatchOptions): Promise<BatchResult> {
     return this.store.transaction(async (manager) => {
       const refused = new Map<number, NonNullable<LineOutcome['refusal']>>();
-      const lines = new Map<number, CiLine>();
+      const lines = new Map<number, CiLineInput>();
       for (const [index, raw] of rows.entries()) {
         const parsed = parseCiLine(raw);
         if ('problem' in parsed) refused.set(index, lineRefusal(parsed.problem));
@@ -121,11 +121,11 @@ export class CiBatches {
    * One planning round over the lines not refused yet: names, aliases and owners first (so that a line
    * may depend on an item a later line creates), then the depends-on links. Refusals go into `refused`.
    */
-  private async plan(manager: EntityManager, lines: Map<number, CiLine>, refused: Map<number, NonNullable<LineOutcome['refusal']>>, options: BatchOptions): Promise<Planned[]> {
+  private async plan(manager: EntityManager, lines: Map<number, CiLineInput>, refused: Map<number, NonNullable<LineOutcome['refusal']>>, options: BatchOptions): Promise<Planned[]> {
     const catalog = await loadCiCatalog(manager);
     const planned: Planned[] = [];
     const createdHere = new Set<number>();
-    for (const [index, line] of lines) {
+    for (const [index, input] of lines) {
       if (refused.has(index)) continue;
       let existing: number | undefined;
       if (options.mode === 'edit') {
@@ -135,20 +135,24 @@ export class CiBatches {
           continue;
         }
       } else if (options.mode === 'upsert') {
-        const found = catalog.find(line.name);
+        const found = catalog.find(input.name);
         if (found && createdHere.has(found.id)) {
-          refused.set(index, { code: 'nameTaken', params: { name: line.name, other: found.name } });
+          refused.set(index, { code: 'nameTaken', params: { name: input.name, other: found.name } });
           continue;
         }
-        if (found && nameKey(found.name) === nameKey(line.name)) existing = found.id;
+        if (found && nameKey(found.name) === nameKey(input.name)) existing = found.id;
       }
+      const before = existing === undefined ? undefined : await manager.findOneByOrFail(ConfigurationItem, { id: existing });
+      // Fields the line leaves out keep the item's (docs/cis-search-exports.md, "Partial updates").
+      const beforeAliases = before ? (await manager.find(ConfigurationItemAlias, { where: { ciId: before.id }, order: { id: 'ASC' } })).map((a) => a.alias) : [];
+      const line = completeLine(input, before ? { criticality: before.criticality, runbookUrl: before.runbookUrl, aliases: beforeAliases } : undefined);
       const names = catalog.checkNames(existing, line.name, line.aliases);
       if (names) {
         refused.set(index, names);
         continue;
       }
-      const before = existing === undefined ? undefined : await manager.findOneByOrFail(ConfigurationItem, { id: existing });
-      const ownerId = options.keepOwner && before ? before.ownerId : await this.ownerId(manager, line.owner, options.platform);
+      const keepOwner = before && (options.keepOwner || input.owner === undefined);
+      const ownerId = keepOwner ? before.ownerId : await this.ownerId(manager, line.owner, options.platform);
       if (ownerId === undefined) {
         refused.set(index, { code: 'unknownOwner', params: { owner: line.owner ?? '' } });
         continue;
