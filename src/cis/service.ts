@@ -19,7 +19,7 @@ import { peopleViews } from '../people/views.js';
 import { ConfigurationItem, ConfigurationItemAlias, ConfigurationItemLink, RecordCi } from '../store/entities/index.js';
 import type { Store } from '../store/store.js';
 import { expectedKey } from './views.js';
-import { isOpen, linkedRecords, openRecordsOf, type RecordRef } from './records.js';
+import { isOpen, isReopenable, linkedRecords, type RecordRef } from './records.js';
 
 /** `/ops ci show` lists the changes of this many days (issue #12). */
 const RECENT_CHANGE_DAYS = 30;
@@ -186,13 +186,19 @@ export class CiService {
     });
   }
 
-  /** Removes an item; refused (ConflictError naming them) while open records concern it. */
+  /**
+   * Removes an item; refused (ConflictError naming them) while open records concern it
+   * (`cis.error.openRecords`), or resolved/fulfilled ones that can still reopen (`cis.error.reopenableRecords`).
+   */
   async remove(actor: Actor, ref: string): Promise<ConfigurationItem> {
     this.assertWriter(actor);
     const item = await this.find(ref);
     return this.store.transaction(async (manager) => {
-      const open = await openRecordsOf(manager, item.id);
+      const linked = await linkedRecords(manager, [item.id]);
+      const open = linked.filter(isOpen);
       if (open.length > 0) throw new ConflictError('cis.error.openRecords', { name: item.name, records: open.map((r: RecordRef) => r.label).join(', ') });
+      const reopenable = linked.filter(isReopenable);
+      if (reopenable.length > 0) throw new ConflictError('cis.error.reopenableRecords', { name: item.name, records: reopenable.map((r) => r.label).join(', ') });
       const aliases = (await manager.find(ConfigurationItemAlias, { where: { ciId: item.id } })).map((a) => a.alias);
       const deps = (await manager.find(ConfigurationItemLink, { where: { ciId: item.id } })).map((l) => l.dependsOnId);
       await manager.delete(RecordCi, { ciId: item.id });

@@ -75,6 +75,12 @@ describe('configuration items', () => {
     expect(await world.store.manager.count(ConfigurationItem)).toBe(1);
     const engineer = await world.actor('eng2');
     await world.services.faults.resolve({ ...engineer, roles: ['engineer'] }, fault.id, { rootCause: 'paper', resolutionSteps: 'removed it' });
+    // Resolved is not final: the reporter can reopen it, and it would come back without its item.
+    expect(replyText(await bot.command('UMGR', '/ops', 'ci remove CI-1'))).toBe(
+      `printer-3f cannot be removed while these resolved or fulfilled records can still be reopened: INC-${fault.id}. Close them first.`,
+    );
+    expect(await world.store.manager.count(ConfigurationItem)).toBe(1);
+    await world.services.faults.close(reporter, fault.id);
     expect(replyText(await bot.command('UMGR', '/ops', 'ci remove CI-1'))).toBe('CI-1 printer-3f removed.');
     expect(await world.store.manager.count(ConfigurationItem)).toBe(0);
   });
