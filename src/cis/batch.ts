@@ -2,6 +2,7 @@
 // parsed, planned against the catalog (names, aliases, owners, depends-on links without cycles) and
 // written in one transaction with its audit entries, or refused with its reason.
 import { type EntityManager } from 'typeorm';
+import { columnMismatch } from './batch-input.js';
 import { type Refusal } from './catalog.js';
 import { loadCiCatalog } from './catalog-load.js';
 import { completeLine, parseCiLine, type CiLine, type CiLineInput, type LineProblem } from './input.js';
@@ -22,7 +23,7 @@ export interface LineOutcome {
   outcome: 'created' | 'changed' | 'unchanged' | 'refused';
   id?: number;
   /** Why it was refused: `cis.refused.<code>` in the catalog, with its parameters. */
-  refusal?: Refusal | { code: 'unknownOwner'; params: Record<string, string> } | { code: LineProblem['problem']; params: Record<string, string> };
+  refusal?: Refusal | { code: 'unknownOwner' | 'columns'; params: Record<string, string> } | { code: LineProblem['problem']; params: Record<string, string> };
 }
 
 export interface BatchResult {
@@ -89,6 +90,11 @@ export class CiBatches {
       const refused = new Map<number, NonNullable<LineOutcome['refusal']>>();
       const lines = new Map<number, CiLineInput>();
       for (const [index, raw] of rows.entries()) {
+        const mismatch = columnMismatch(raw);
+        if (mismatch) {
+          refused.set(index, { code: 'columns', params: { expected: String(mismatch.expected), found: String(mismatch.found) } });
+          continue;
+        }
         const parsed = parseCiLine(raw);
         if ('problem' in parsed) refused.set(index, lineRefusal(parsed.problem));
         else lines.set(index, parsed.line);

@@ -103,6 +103,8 @@ export const en = {
   'cis.error.empty': 'Nothing to import.',
   'cis.error.csv': 'The CSV cannot be read (line {line}: {problem}). Check the quotes and the number of columns.',
   'cis.error.header': 'The CSV needs the header line {header}.',
+  'cis.error.unknownColumn': 'The CSV header has unknown columns: {columns}. The columns are {header}.',
+  'cis.refused.columns': 'the line has {found} cells where the header has {expected}.',
   'cis.error.json': 'The JSON must be an array of items, or {"items": [...]}.',
   'cis.error.tooManyLines': 'At most {max} lines per import.',
 } as const;
@@ -211,6 +213,8 @@ export const zhCN: Record<keyof typeof en, string> = {
   'cis.error.empty': '没有可导入的内容。',
   'cis.error.csv': '无法读取 CSV(第 {line} 行:{problem})。请检查引号和列数。',
   'cis.error.header': 'CSV 需要标题行 {header}。',
+  'cis.error.unknownColumn': 'CSV 标题行有未知的列:{columns}。可用的列为 {header}。',
+  'cis.refused.columns': '该行有 {found} 个单元格,而标题行有 {expected} 列。',
   'cis.error.json': 'JSON 必须是配置项数组,或 {"items": [...]}。',
   'cis.error.tooManyLines': '每次最多导入 {max} 行。',
 };

@@ -140,6 +140,19 @@ describe('configuration items', () => {
 
   it('refuses a malformed CSV or a wrong header with a clear message', async () => {
     expect(replyText(await bot.submit('UMGR', 'ci.import', '', { csv: 'name,type\n"a,server', atomic: 'no' }))).toContain('The CSV cannot be read');
-    expect(replyText(await bot.submit('UMGR', 'ci.import', '', { csv: 'host,kind\na,server', atomic: 'no' }))).toContain('The CSV needs the header line');
+    expect(replyText(await bot.submit('UMGR', 'ci.import', '', { csv: 'host,kind\na,server', atomic: 'no' }))).toBe(
+      'The CSV header has unknown columns: host, kind. The columns are name,type,environment,owner,criticality,runbook,depends_on,aliases.',
+    );
+    expect(replyText(await bot.submit('UMGR', 'ci.import', '', { csv: 'type,environment\nserver,production', atomic: 'no' }))).toContain('The CSV needs the header line');
+    expect(await world.store.manager.count(ConfigurationItem)).toBe(0);
+  });
+
+  it('refuses a line with too few or too many cells by its number and keeps the good lines', async () => {
+    const csv = ['name,type,environment', 'good-1,server,production', 'short,server', 'long,server,production,extra', 'good-2,server,staging'].join('\n');
+    const reply = replyText(await bot.submit('UMGR', 'ci.import', '', { csv, atomic: 'no' }));
+    expect(reply).toContain('Line 3 (short) refused: the line has 2 cells where the header has 3.');
+    expect(reply).toContain('Line 4 (long) refused: the line has 4 cells where the header has 3.');
+    const names = (await world.store.manager.find(ConfigurationItem, { order: { id: 'ASC' } })).map((c) => c.name);
+    expect(names).toEqual(['good-1', 'good-2']);
   });
 });
