@@ -97,6 +97,20 @@ describe('POST /api/cis', () => {
     expect(await state()).toEqual({ owner: false, criticality: 1, runbook: null, notes: 'front end', aliases: [], deps: [] });
   });
 
+  it('reads ?atomic=1 and yes as atomic, and refuses any value it does not know with 400', async () => {
+    const batch = JSON.stringify([{ name: 'a', type: 'server', environment: 'production' }, { name: 'b', type: 'server', environment: 'mars' }]);
+    for (const value of ['1', 'yes', 'TRUE']) expect((await post(batch, 'application/json', { query: `?atomic=${value}` })).status).toBe(422);
+    expect(await world.store.manager.count(ConfigurationItem)).toBe(0);
+    for (const value of ['on', 'y', '']) {
+      const res = await post(batch, 'application/json', { query: `?atomic=${value}` });
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { error: string }).error).toBe('bad_atomic');
+    }
+    expect(await world.store.manager.count(ConfigurationItem)).toBe(0);
+    expect((await post(batch, 'application/json', { query: '?atomic=no' })).status).toBe(200);
+    expect(await world.store.manager.count(ConfigurationItem)).toBe(1);
+  });
+
   it('with ?atomic=true writes nothing unless every line is good', async () => {
     const res = await post(JSON.stringify({ items: [{ name: 'a', type: 'server', environment: 'production' }, { name: 'b', type: 'server', environment: 'mars' }] }), 'application/json', { query: '?atomic=true' });
     expect(res.status).toBe(422);
