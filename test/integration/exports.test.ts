@@ -108,6 +108,10 @@ describe('CSV exports', () => {
     expect(replyText(await bot.command('UANY', '/ops', 'export faults'))).toContain('/ops needs the manager role');
     expect(replyText(await bot.command('UMGR', '/ops', 'export audit'))).toBe('Only admins can export the audit log.');
     expect(replyText(await bot.command('UMGR', '/ops', 'export faults 2026-11-30 2026-11-01'))).toBe('The first day must come before the last.');
+    // No TO: the range ends today (2026-11-23), so a later FROM is refused the same way, and nothing is sent.
+    expect(replyText(await bot.command('UMGR', '/ops', 'export cis 2026-11-24'))).toBe('The first day must come before the last.');
+    expect(await world.store.manager.countBy(OutboxMessage, { targetId: 'UMGR' })).toBe(0);
+    expect(replyText(await bot.command('UMGR', '/ops', 'export cis 2026-11-23'))).toMatch(/^cis-2026-11-23-to-2026-11-23\.csv \(0 rows\)/);
     const reply = replyText(await bot.command('UADMIN', '/ops', 'export audit 2026-11-01'));
     expect(reply).toMatch(/^audit-2026-11-01-to-2026-11-23\.csv \(\d+ rows\) is on its way to you as a direct message\.$/);
     const queued = await world.store.manager.findOneByOrFail(OutboxMessage, { targetId: 'UADMIN', targetKind: 'dm' });
