@@ -48,6 +48,9 @@ describe('configuration items', () => {
     await bot.submit('UMGR', 'ci.add', '', form({ name: 'web' }));
     expect(replyText(await bot.submit('UENG', 'ci.add', '', form({ name: 'web-2' })))).toContain('Only managers and admins can change configuration items');
     expect(replyText(await bot.command('UENG', '/ops', 'ci list server production'))).toContain('CI-1 · web · Server · Production · criticality 2');
+    for (const words of ['production', 'production server', 'server']) expect(replyText(await bot.command('UENG', '/ops', `ci list ${words}`))).toContain('CI-1 · web · Server · Production');
+    expect(replyText(await bot.command('UENG', '/ops', 'ci list staging'))).not.toContain('CI-1');
+    expect(replyText(await bot.command('UENG', '/ops', 'ci list staging production'))).toBe('Give at most one type and one environment, in any order: /ops ci list [type] [environment].');
   });
 
   it('links depends-on and refuses a link that closes a cycle, naming the path', async () => {
