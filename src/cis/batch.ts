@@ -23,7 +23,7 @@ export interface LineOutcome {
   outcome: 'created' | 'changed' | 'unchanged' | 'refused';
   id?: number;
   /** Why it was refused: `cis.refused.<code>` in the catalog, with its parameters. */
-  refusal?: Refusal | { code: 'unknownOwner' | 'columns'; params: Record<string, string> } | { code: LineProblem['problem']; params: Record<string, string> };
+  refusal?: Refusal | { code: 'unknownOwner' | 'columns' | 'repeated'; params: Record<string, string> } | { code: LineProblem['problem']; params: Record<string, string> };
 }
 
 export interface BatchResult {
@@ -98,6 +98,14 @@ export class CiBatches {
         const parsed = parseCiLine(raw);
         if ('problem' in parsed) refused.set(index, lineRefusal(parsed.problem));
         else lines.set(index, parsed.line);
+      }
+      // A name (any case) given twice in one batch: the later line is refused, whether or not the item
+      // exists, naming the first (`line` is the position from 1; upsert maps it to the caller's line).
+      const firstLine = new Map<string, number>();
+      for (const [index, line] of lines) {
+        const first = firstLine.get(nameKey(line.name));
+        if (first === undefined) firstLine.set(nameKey(line.name), index);
+        else refused.set(index, { code: 'repeated', params: { name: line.name, line: String(first + 1) } });
       }
       // A line refused for its dependencies may be one that later lines depend on: plan again without
       // it until no new line is refused (each round refuses at least one more, so this ends).

@@ -76,7 +76,14 @@ export class CiService {
   async upsert(party: Party, rows: Record<string, unknown>[], options: { atomic: boolean; platform?: Platform; lines?: number[] }): Promise<BatchResult> {
     const result = await this.batches.run(party, rows, { atomic: options.atomic, mode: 'upsert', ...(options.platform ? { platform: options.platform } : {}) });
     // Report the caller's line numbers (the CSV line, header included) instead of positions.
-    if (options.lines) for (const outcome of result.lines) outcome.line = options.lines[outcome.line - 1] ?? outcome.line;
+    if (options.lines) {
+      const lines = options.lines;
+      for (const outcome of result.lines) {
+        outcome.line = lines[outcome.line - 1] ?? outcome.line;
+        const refusal = outcome.refusal;
+        if (refusal?.code === 'repeated' && refusal.params.line) refusal.params.line = String(lines[Number(refusal.params.line) - 1] ?? refusal.params.line);
+      }
+    }
     return result;
   }
 

@@ -137,7 +137,9 @@ describe('configuration items', () => {
     const csv = [header, 'z,server,production,,2,,,', 'x,server,production,,2,,y,', 'x,server,production,,3,,,'].join('\n');
     const reply = replyText(await bot.submit('UMGR', 'ci.import', '', { csv, atomic: 'no' }));
     expect(reply).toContain('Line 3 (x) refused: that would make a dependency cycle: x → y → x.');
-    expect(reply).toContain('1 created, 1 changed, 0 unchanged, 1 refused.');
+    // The second x line repeats a name of this batch: refused too (the first rule of a batch wins).
+    expect(reply).toContain('Line 4 (x) refused: the name x is repeated from line 3.');
+    expect(reply).toContain('1 created, 0 changed, 0 unchanged, 2 refused.');
     expect(await world.store.manager.count(ConfigurationItemLink)).toBe(1);
   });
 
@@ -148,6 +150,17 @@ describe('configuration items', () => {
     );
     expect(replyText(await bot.submit('UMGR', 'ci.import', '', { csv: 'type,environment\nserver,production', atomic: 'no' }))).toContain('The CSV needs the header line');
     expect(await world.store.manager.count(ConfigurationItem)).toBe(0);
+  });
+
+  it('refuses a name repeated in one batch (any case) on the later line, whether or not the item exists', async () => {
+    const csv = ['name,type,environment', 'web,server,production', 'WEB,server,staging', 'web,server,development'].join('\n');
+    for (let round = 0; round < 2; round++) {
+      const reply = replyText(await bot.submit('UMGR', 'ci.import', '', { csv, atomic: 'no' }));
+      expect(reply).toContain('Line 3 (WEB) refused: the name WEB is repeated from line 2.');
+      expect(reply).toContain('Line 4 (web) refused: the name web is repeated from line 2.');
+    }
+    const items = await world.store.manager.find(ConfigurationItem);
+    expect(items.map((c) => [c.name, c.environment])).toEqual([['web', 'production']]);
   });
 
   it('refuses a line with too few or too many cells by its number and keeps the good lines', async () => {
