@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { subcommand, type SubcommandDef } from '../src/chat/command-def.js';
 import { privateText } from '../src/chat/interactions.js';
 import { ciForm, importForm } from '../src/cis/forms.js';
-import { CI_ENVIRONMENTS, CI_TYPES, formatCiId } from '../src/cis/rules.js';
+import { CI_ENVIRONMENTS, CI_TYPES, formatCiId, type CiEnvironment, type CiType } from '../src/cis/rules.js';
+import { InvalidInputError } from '../src/errors.js';
 import { ciListMessage, ciShowMessage } from '../src/cis/views.js';
 
 const ref = z.string().trim().min(1).max(100);
@@ -56,10 +57,18 @@ export const opsCiSubcommands: SubcommandDef[] = [
     description: 'cis.command.list',
     role: 'engineer',
     options: {
-      type: { kind: 'choice', choices: CI_TYPES, schema: z.enum(CI_TYPES).optional(), description: 'cis.option.type' },
-      environment: { kind: 'choice', choices: CI_ENVIRONMENTS, schema: z.enum(CI_ENVIRONMENTS).optional(), description: 'cis.option.environment' },
+      // Typed words arrive in order, so each option takes either kind of word (`list production`,
+      // `list production server`); run() sorts them out. Discord still offers each option's own choices.
+      type: { kind: 'choice', choices: CI_TYPES, schema: z.enum([...CI_TYPES, ...CI_ENVIRONMENTS]).optional(), description: 'cis.option.type' },
+      environment: { kind: 'choice', choices: CI_ENVIRONMENTS, schema: z.enum([...CI_ENVIRONMENTS, ...CI_TYPES]).optional(), description: 'cis.option.environment' },
     },
-    run: async (ctx, { type, environment }) => {
+    run: async (ctx, options) => {
+      const words = [options.type, options.environment].filter((w) => w !== undefined);
+      const types = words.filter((w): w is CiType => (CI_TYPES as readonly string[]).includes(w));
+      const environments = words.filter((w): w is CiEnvironment => (CI_ENVIRONMENTS as readonly string[]).includes(w));
+      if (types.length > 1 || environments.length > 1) throw new InvalidInputError('cis.error.listFilter');
+      const [type] = types;
+      const [environment] = environments;
       const page = await ctx.services.cis.list({ type, environment });
       const filter = [type ? ctx.t(`cis.type.${type}`) : '', environment ? ctx.t(`cis.environment.${environment}`) : ''].filter(Boolean).join(', ');
       return { type: 'private', message: ciListMessage(page, filter ? ctx.t('cis.list.titleFiltered', { filter }) : ctx.t('cis.list.title'), ctx.t) };

@@ -106,6 +106,12 @@ export interface FormField {
    * external_select); the submitted value is an option's value or, where typing is kept, the text.
    */
   suggest?: SuggestSource;
+  /**
+   * A select that also takes any typed text (the "Affected system": a system that is no configuration
+   * item, or one named by an alias). Platforms that can only choose (Slack static_select, a Discord
+   * select) show a text input labelled `otherLabel` beside it; text typed there wins over the choice.
+   */
+  freeText?: { otherLabel: string };
 }
 
 export interface ChatForm {

@@ -31,7 +31,8 @@ export function ciApiHandler(cis: CiService, token: string): RouteHandler {
   return async (req, res, body) => {
     if (!hasBearer(req, token)) return json(res, 401, { error: 'unauthorized' });
     const contentType = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-    const atomic = new URL(req.url ?? '/', 'http://localhost').searchParams.get('atomic') === 'true';
+    const atomic = atomicFlag(new URL(req.url ?? '/', 'http://localhost').searchParams.get('atomic'));
+    if (atomic === undefined) return json(res, 400, { error: 'bad_atomic', message: t('cis.error.atomic') });
     let batch;
     try {
       // Names and notes are shown on cards: nothing sent here may carry a mention node (markup.ts).
@@ -60,4 +61,16 @@ export function ciApiHandler(cis: CiService, token: string): RouteHandler {
       })),
     });
   };
+}
+
+/**
+ * `?atomic=`: true, 1 or yes for all or nothing; false, 0, no or no parameter for per-line. Any other
+ * value is refused (undefined) rather than read as "not atomic", which would write a partial batch.
+ */
+export function atomicFlag(value: string | null): boolean | undefined {
+  if (value === null) return false;
+  const v = value.trim().toLowerCase();
+  if (['true', '1', 'yes'].includes(v)) return true;
+  if (['false', '0', 'no'].includes(v)) return false;
+  return undefined;
 }

@@ -17,19 +17,36 @@ export interface BatchRows {
   lines: number[];
 }
 
-/** Throws InvalidInputError (`cis.error.csv`, `cis.error.header`, `cis.error.tooManyLines`). */
+/**
+ * Marks a CSV line whose number of cells differs from the header's: the batch refuses that line
+ * (`cis.refused.columns`) and keeps the others. A symbol, so no CSV column or JSON key can forge it.
+ */
+export const COLUMN_MISMATCH = Symbol('ci.columnMismatch');
+
+/** The `{expected, found}` cell counts a row carries when its line had the wrong number of cells. */
+export function columnMismatch(row: Record<string, unknown>): { expected: number; found: number } | undefined {
+  const value: unknown = Reflect.get(row, COLUMN_MISMATCH);
+  return typeof value === 'object' && value !== null ? (value as { expected: number; found: number }) : undefined;
+}
+
+/**
+ * Throws InvalidInputError (`cis.error.csv` for unreadable quoting, `cis.error.header` naming an
+ * unknown column or a missing name column, `cis.error.tooManyLines`). A line with too few or too many
+ * cells is not an error of the whole text: csv-parse reads it (`relax_column_count`) and the row is
+ * marked (COLUMN_MISMATCH) to be refused by its line number.
+ */
 export function rowsFromCsv(text: string): BatchRows {
-  type Parsed = { record: Record<string, string>; info: { lines: number } };
+  type Parsed = { record: string[]; info: { lines: number } };
   let records: Parsed[];
   try {
-    records = parse<Parsed>(text, {
+    records = parse(text, {
       bom: true,
-      columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
       skip_empty_lines: true,
       trim: true,
       info: true,
+      relax_column_count: true,
       max_record_size: 64 * 1024,
-    });
+    }) as unknown as Parsed[];
   } catch (error) {
     if (error instanceof CsvError) {
       const line = (error as CsvError & { lines?: number }).lines;
@@ -37,11 +54,19 @@ export function rowsFromCsv(text: string): BatchRows {
     }
     throw error;
   }
-  const header = records[0] ? Object.keys(records[0].record) : [];
+  const [head, ...body] = records;
+  if (!head) return { rows: [], lines: [] };
+  const header = head.record.map((h) => h.trim().toLowerCase());
   const unknown = header.filter((h) => !COLUMNS.includes(h));
-  if (records.length > 0 && (!header.includes('name') || unknown.length > 0)) throw new InvalidInputError('cis.error.header', { header: CI_CSV_HEADER });
-  if (records.length > MAX_BATCH_LINES) throw new InvalidInputError('cis.error.tooManyLines', { max: MAX_BATCH_LINES });
-  return { rows: records.map((r) => r.record), lines: records.map((r) => r.info.lines) };
+  if (unknown.length > 0) throw new InvalidInputError('cis.error.unknownColumn', { columns: unknown.map((c) => c || '""').join(', '), header: CI_CSV_HEADER });
+  if (!header.includes('name')) throw new InvalidInputError('cis.error.header', { header: CI_CSV_HEADER });
+  if (body.length > MAX_BATCH_LINES) throw new InvalidInputError('cis.error.tooManyLines', { max: MAX_BATCH_LINES });
+  const rows = body.map(({ record }) => {
+    const row: Record<string, unknown> = Object.fromEntries(header.map((h, i) => [h, record[i] ?? '']));
+    if (record.length !== header.length) Reflect.set(row, COLUMN_MISMATCH, { expected: header.length, found: record.length });
+    return row;
+  });
+  return { rows, lines: body.map((r) => r.info.lines) };
 }
 
 const jsonBatch = z.union([z.array(z.record(z.string(), z.unknown())), z.object({ items: z.array(z.record(z.string(), z.unknown())) })]);

@@ -2,9 +2,10 @@
 // parsed, planned against the catalog (names, aliases, owners, depends-on links without cycles) and
 // written in one transaction with its audit entries, or refused with its reason.
 import { type EntityManager } from 'typeorm';
+import { columnMismatch } from './batch-input.js';
 import { type Refusal } from './catalog.js';
 import { loadCiCatalog } from './catalog-load.js';
-import { parseCiLine, type CiLine, type LineProblem } from './input.js';
+import { completeLine, parseCiLine, type CiLine, type CiLineInput, type LineProblem } from './input.js';
 import { formatCiId, nameKey } from './rules.js';
 import { appendAudit } from '../audit/chain.js';
 import type { Clock } from '../clock.js';
@@ -22,7 +23,7 @@ export interface LineOutcome {
   outcome: 'created' | 'changed' | 'unchanged' | 'refused';
   id?: number;
   /** Why it was refused: `cis.refused.<code>` in the catalog, with its parameters. */
-  refusal?: Refusal | { code: 'unknownOwner'; params: Record<string, string> } | { code: LineProblem['problem']; params: Record<string, string> };
+  refusal?: Refusal | { code: 'unknownOwner' | 'columns' | 'repeated'; params: Record<string, string> } | { code: LineProblem['problem']; params: Record<string, string> };
 }
 
 export interface BatchResult {
@@ -87,11 +88,24 @@ export class CiBatches {
   async run(party: Party, rows: Record<string, unknown>[], options: BatchOptions): Promise<BatchResult> {
     return this.store.transaction(async (manager) => {
       const refused = new Map<number, NonNullable<LineOutcome['refusal']>>();
-      const lines = new Map<number, CiLine>();
+      const lines = new Map<number, CiLineInput>();
       for (const [index, raw] of rows.entries()) {
+        const mismatch = columnMismatch(raw);
+        if (mismatch) {
+          refused.set(index, { code: 'columns', params: { expected: String(mismatch.expected), found: String(mismatch.found) } });
+          continue;
+        }
         const parsed = parseCiLine(raw);
         if ('problem' in parsed) refused.set(index, lineRefusal(parsed.problem));
         else lines.set(index, parsed.line);
+      }
+      // A name (any case) given twice in one batch: the later line is refused, whether or not the item
+      // exists, naming the first (`line` is the position from 1; upsert maps it to the caller's line).
+      const firstLine = new Map<string, number>();
+      for (const [index, line] of lines) {
+        const first = firstLine.get(nameKey(line.name));
+        if (first === undefined) firstLine.set(nameKey(line.name), index);
+        else refused.set(index, { code: 'repeated', params: { name: line.name, line: String(first + 1) } });
       }
       // A line refused for its dependencies may be one that later lines depend on: plan again without
       // it until no new line is refused (each round refuses at least one more, so this ends).
@@ -121,11 +135,11 @@ export class CiBatches {
    * One planning round over the lines not refused yet: names, aliases and owners first (so that a line
    * may depend on an item a later line creates), then the depends-on links. Refusals go into `refused`.
    */
-  private async plan(manager: EntityManager, lines: Map<number, CiLine>, refused: Map<number, NonNullable<LineOutcome['refusal']>>, options: BatchOptions): Promise<Planned[]> {
+  private async plan(manager: EntityManager, lines: Map<number, CiLineInput>, refused: Map<number, NonNullable<LineOutcome['refusal']>>, options: BatchOptions): Promise<Planned[]> {
     const catalog = await loadCiCatalog(manager);
     const planned: Planned[] = [];
     const createdHere = new Set<number>();
-    for (const [index, line] of lines) {
+    for (const [index, input] of lines) {
       if (refused.has(index)) continue;
       let existing: number | undefined;
       if (options.mode === 'edit') {
@@ -135,20 +149,24 @@ export class CiBatches {
           continue;
         }
       } else if (options.mode === 'upsert') {
-        const found = catalog.find(line.name);
+        const found = catalog.find(input.name);
         if (found && createdHere.has(found.id)) {
-          refused.set(index, { code: 'nameTaken', params: { name: line.name, other: found.name } });
+          refused.set(index, { code: 'nameTaken', params: { name: input.name, other: found.name } });
           continue;
         }
-        if (found && nameKey(found.name) === nameKey(line.name)) existing = found.id;
+        if (found && nameKey(found.name) === nameKey(input.name)) existing = found.id;
       }
+      const before = existing === undefined ? undefined : await manager.findOneByOrFail(ConfigurationItem, { id: existing });
+      // Fields the line leaves out keep the item's (docs/cis-search-exports.md, "Partial updates").
+      const beforeAliases = before ? (await manager.find(ConfigurationItemAlias, { where: { ciId: before.id }, order: { id: 'ASC' } })).map((a) => a.alias) : [];
+      const line = completeLine(input, before ? { criticality: before.criticality, runbookUrl: before.runbookUrl, aliases: beforeAliases } : undefined);
       const names = catalog.checkNames(existing, line.name, line.aliases);
       if (names) {
         refused.set(index, names);
         continue;
       }
-      const before = existing === undefined ? undefined : await manager.findOneByOrFail(ConfigurationItem, { id: existing });
-      const ownerId = options.keepOwner && before ? before.ownerId : await this.ownerId(manager, line.owner, options.platform);
+      const keepOwner = before && (options.keepOwner || input.owner === undefined);
+      const ownerId = keepOwner ? before.ownerId : await this.ownerId(manager, line.owner, options.platform);
       if (ownerId === undefined) {
         refused.set(index, { code: 'unknownOwner', params: { owner: line.owner ?? '' } });
         continue;

@@ -64,7 +64,7 @@ export function ciForm(t: Translate, current?: CiRecord): ChatForm {
  */
 export function affectedSystemField(t: Translate, systems: CiChoices, field: { label: string; maxLength: number; initial?: string | undefined }): FormField {
   const base = { id: 'affectedSystem', label: field.label, required: false, ...(field.initial ? { initial: field.initial } : {}) };
-  if (Array.isArray(systems) && (!field.initial || systems.some((o) => o.value === field.initial))) return { ...base, kind: 'select', options: systems };
+  if (Array.isArray(systems) && (!field.initial || systems.some((o) => o.value === field.initial))) return { ...base, kind: 'select', options: systems, freeText: { otherLabel: t('cis.field.affectedSystemOther') }, maxLength: field.maxLength };
   return { ...base, kind: 'text', maxLength: field.maxLength, ...(systems === 'search' ? { suggest: 'ci' as const, hint: t('cis.hint.affectedSystemSearch') } : {}) };
 }
 

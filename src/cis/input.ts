@@ -6,6 +6,12 @@ import { CI_ENVIRONMENTS, CI_LIMITS, CI_TYPES, isRunbookUrl, isValidName, splitN
 const enumish = <T extends readonly [string, ...string[]]>(values: T) =>
   z.preprocess((v) => (typeof v === 'string' ? v.trim().toLowerCase().replace(/[\s-]+/g, '_') : v), z.enum(values));
 
+/**
+ * JSON null clears an optional field; in CSV an empty cell does (both read as ''). An absent key
+ * (a JSON key left out, a CSV column missing from the header) gives undefined: keep what the item has.
+ */
+const nullAsEmpty = (v: unknown) => (v === null ? '' : v);
+
 const optionalText = (max: number) =>
   z
     .string()
@@ -25,18 +31,33 @@ export const ciLineSchema = z.object({
   name: z.string().trim().min(1).max(CI_LIMITS.name).refine(isValidName, { message: 'bad_name' }),
   type: enumish(CI_TYPES),
   environment: enumish(CI_ENVIRONMENTS),
-  owner: optionalText(160),
-  criticality: z.preprocess((v) => (v === '' || v === undefined ? 2 : v), z.coerce.number().int().min(1).max(3)),
-  runbook: optionalText(CI_LIMITS.runbookUrl).refine((v) => v === null || isRunbookUrl(v), { message: 'bad_runbook' }),
-  aliases: nameList(CI_LIMITS.aliases).refine((names) => names.every((n) => n.length <= CI_LIMITS.alias && isValidName(n)), { message: 'bad_alias' }),
+  owner: z.preprocess(nullAsEmpty, optionalText(160).optional()),
+  criticality: z.preprocess((v) => (v === '' || v === null ? 2 : v), z.coerce.number().int().min(1).max(3).optional()),
+  runbook: z.preprocess(nullAsEmpty, optionalText(CI_LIMITS.runbookUrl).refine((v) => v === null || isRunbookUrl(v), { message: 'bad_runbook' }).optional()),
+  aliases: z.preprocess(
+    nullAsEmpty,
+    nameList(CI_LIMITS.aliases)
+      .refine((names) => names.every((n) => n.length <= CI_LIMITS.alias && isValidName(n)), { message: 'bad_alias' })
+      .optional(),
+  ),
   /** Absent: keep the item's links; present (even empty): replace them. */
   depends_on: z
-    .union([z.string(), z.array(z.string())])
-    .optional()
+    .preprocess(nullAsEmpty, z.union([z.string(), z.array(z.string())]).optional())
     .transform((v) => (v === undefined ? undefined : Array.isArray(v) ? splitNames(v.join(';')) : splitNames(v)))
     .refine((names) => names === undefined || names.length <= CI_LIMITS.dependsOn, { message: 'too_many' }),
-  notes: optionalText(CI_LIMITS.notes).optional(),
+  notes: z.preprocess(nullAsEmpty, optionalText(CI_LIMITS.notes).optional()),
 });
+
+/**
+ * A parsed line as given: fields left out (undefined) keep what an existing item has (`completeLine`);
+ * on a new item they take the defaults (no owner, criticality 2, no runbook, no aliases).
+ */
+export type CiLineInput = Omit<CiLine, 'owner' | 'criticality' | 'runbookUrl' | 'aliases'> & {
+  owner: string | null | undefined;
+  criticality: Criticality | undefined;
+  runbookUrl: string | null | undefined;
+  aliases: string[] | undefined;
+};
 
 /** A parsed line: what an item should look like afterwards. */
 export interface CiLine {
@@ -59,7 +80,7 @@ export interface LineProblem {
   problem: 'required' | 'invalid' | 'tooLong';
 }
 
-export function parseCiLine(raw: Record<string, unknown>): { line: CiLine } | { problem: LineProblem } {
+export function parseCiLine(raw: Record<string, unknown>): { line: CiLineInput } | { problem: LineProblem } {
   const result = ciLineSchema.safeParse(raw);
   if (!result.success) {
     const issue = result.error.issues[0];
@@ -75,11 +96,26 @@ export function parseCiLine(raw: Record<string, unknown>): { line: CiLine } | { 
       type: v.type,
       environment: v.environment,
       owner: v.owner,
-      criticality: v.criticality as Criticality,
+      criticality: v.criticality as Criticality | undefined,
       runbookUrl: v.runbook,
       aliases: v.aliases,
       dependsOn: v.depends_on,
       notes: v.notes,
     },
+  };
+}
+
+/**
+ * The line with every field it left out taken from the existing item (`before`: its owner person,
+ * criticality, runbook and aliases), or from the defaults for a new one. `owner` stays a reference to
+ * resolve; a kept owner is given as `keptOwnerId`.
+ */
+export function completeLine(input: CiLineInput, before: { criticality: number; runbookUrl: string | null; aliases: string[] } | undefined): CiLine {
+  return {
+    ...input,
+    owner: input.owner ?? null,
+    criticality: input.criticality ?? ((before?.criticality ?? 2) as Criticality),
+    runbookUrl: input.runbookUrl === undefined ? (before?.runbookUrl ?? null) : input.runbookUrl,
+    aliases: input.aliases ?? before?.aliases ?? [],
   };
 }

@@ -34,6 +34,14 @@ export function isOpen(ref: RecordRef): boolean {
   return !(ref.kind === 'fault' ? FAULT_DONE : ref.kind === 'request' ? REQUEST_DONE : CHANGE_DONE).includes(ref.state);
 }
 
+/**
+ * Done but not final: a resolved fault and a fulfilled request can be reopened (faults/rules.ts,
+ * requests/rules.ts REQUEST_MOVES), and a reopened record keeps its links, so they still concern an item.
+ */
+export function isReopenable(ref: RecordRef): boolean {
+  return (ref.kind === 'fault' && ref.state === 'resolved') || (ref.kind === 'request' && ref.state === 'fulfilled');
+}
+
 /** Records linked to the item that are still open, newest first. */
 export async function openRecordsOf(manager: EntityManager, ciId: number): Promise<RecordRef[]> {
   return (await linkedRecords(manager, [ciId])).filter(isOpen);

@@ -19,7 +19,7 @@ import { peopleViews } from '../people/views.js';
 import { ConfigurationItem, ConfigurationItemAlias, ConfigurationItemLink, RecordCi } from '../store/entities/index.js';
 import type { Store } from '../store/store.js';
 import { expectedKey } from './views.js';
-import { isOpen, linkedRecords, openRecordsOf, type RecordRef } from './records.js';
+import { isOpen, isReopenable, linkedRecords, type RecordRef } from './records.js';
 
 /** `/ops ci show` lists the changes of this many days (issue #12). */
 const RECENT_CHANGE_DAYS = 30;
@@ -76,7 +76,14 @@ export class CiService {
   async upsert(party: Party, rows: Record<string, unknown>[], options: { atomic: boolean; platform?: Platform; lines?: number[] }): Promise<BatchResult> {
     const result = await this.batches.run(party, rows, { atomic: options.atomic, mode: 'upsert', ...(options.platform ? { platform: options.platform } : {}) });
     // Report the caller's line numbers (the CSV line, header included) instead of positions.
-    if (options.lines) for (const outcome of result.lines) outcome.line = options.lines[outcome.line - 1] ?? outcome.line;
+    if (options.lines) {
+      const lines = options.lines;
+      for (const outcome of result.lines) {
+        outcome.line = lines[outcome.line - 1] ?? outcome.line;
+        const refusal = outcome.refusal;
+        if (refusal?.code === 'repeated' && refusal.params.line) refusal.params.line = String(lines[Number(refusal.params.line) - 1] ?? refusal.params.line);
+      }
+    }
     return result;
   }
 
@@ -186,13 +193,19 @@ export class CiService {
     });
   }
 
-  /** Removes an item; refused (ConflictError naming them) while open records concern it. */
+  /**
+   * Removes an item; refused (ConflictError naming them) while open records concern it
+   * (`cis.error.openRecords`), or resolved/fulfilled ones that can still reopen (`cis.error.reopenableRecords`).
+   */
   async remove(actor: Actor, ref: string): Promise<ConfigurationItem> {
     this.assertWriter(actor);
     const item = await this.find(ref);
     return this.store.transaction(async (manager) => {
-      const open = await openRecordsOf(manager, item.id);
+      const linked = await linkedRecords(manager, [item.id]);
+      const open = linked.filter(isOpen);
       if (open.length > 0) throw new ConflictError('cis.error.openRecords', { name: item.name, records: open.map((r: RecordRef) => r.label).join(', ') });
+      const reopenable = linked.filter(isReopenable);
+      if (reopenable.length > 0) throw new ConflictError('cis.error.reopenableRecords', { name: item.name, records: reopenable.map((r) => r.label).join(', ') });
       const aliases = (await manager.find(ConfigurationItemAlias, { where: { ciId: item.id } })).map((a) => a.alias);
       const deps = (await manager.find(ConfigurationItemLink, { where: { ciId: item.id } })).map((l) => l.dependsOnId);
       await manager.delete(RecordCi, { ciId: item.id });

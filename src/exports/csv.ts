@@ -18,6 +18,9 @@ function options(header: readonly string[]): Options {
   return {
     columns: header.map((name) => ({ key: name, header: name })),
     record_delimiter: 'windows',
+    // csv-stringify quotes a cell holding the record delimiter (CRLF here) but not a lone LF or CR, and
+    // readers (csv-parse, Excel) end the record at either: any line break forces quotes (RFC 4180 §2.6).
+    quoted_match: /[\r\n]/,
     cast: { string: (value) => neutralise(value), number: (value) => String(value) },
   };
 }

@@ -3,8 +3,7 @@ import { recordMarkdown } from './record-markdown.js';
 import type { Translate } from '../chat/i18n/catalog.js';
 import type { FaultDetail } from '../faults/queries.js';
 import { formatFaultId } from '../faults/rules.js';
-
-const EVENTS = ['reported', 'acknowledge', 'start', 'wait', 'resume', 'resolve', 'reopen', 'close', 'reassigned'] as const;
+import { eventKind } from '../faults/views.js';
 
 /** The Markdown document: fields as a table, the long texts as sections, the timeline as a table (times in `timeZone`). */
 export function faultMarkdown(detail: FaultDetail, t: Translate, timeZone: string): string {
@@ -31,7 +30,8 @@ export function faultMarkdown(detail: FaultDetail, t: Translate, timeZone: strin
       ],
       timelineTitle: t('faults.timeline.title'),
       timeline: detail.timeline,
-      eventLabel: (kind) => t(`faults.event.${(EVENTS as readonly string[]).includes(kind) ? (kind as (typeof EVENTS)[number]) : 'reported'}`),
+      // The same label as /fault show (faults/views.ts), so an alert line reads "alert firing" in both.
+      eventLabel: (kind) => t(`faults.event.${eventKind(kind)}`),
       systemActor: t('faults.systemActor'),
     },
     timeZone,

@@ -74,8 +74,12 @@ export async function sendCsvExport(
   deps.assertAllowed(actor, input.kind);
   const from = parseDay(input.from, deps.timeZone);
   const to = parseDay(input.to, deps.timeZone, true);
-  if (from && to && from >= to) throw new InvalidInputError('exports.error.range');
-  const today = DateTime.fromJSDate(deps.clock.now(), { zone: deps.timeZone }).toISODate() ?? 'today';
+  const now = DateTime.fromJSDate(deps.clock.now(), { zone: deps.timeZone });
+  // Without TO the range ends with today (the file is named so): a FROM after today is as backwards
+  // as an explicit TO before FROM.
+  const end = to ?? now.startOf('day').plus({ days: 1 }).toJSDate();
+  if (from && from >= end) throw new InvalidInputError('exports.error.range');
+  const today = now.toISODate() ?? 'today';
   const base = `${input.kind}-${input.from ?? 'start'}-to-${input.to ?? today}`;
   const parts = await deps.spoolCsv(input.kind, { from, to }, `${base}.csv`, FILE_LIMITS[input.target.platform]);
   const rows = parts.reduce((sum, p) => sum + p.rows, 0);

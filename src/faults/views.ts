@@ -46,6 +46,7 @@ export function faultDetailMessage(
 const EVENT_KINDS = ['reported', 'acknowledge', 'start', 'wait', 'resume', 'resolve', 'reopen', 'close', 'reassigned', 'dm_undeliverable', 'card_reposted', 'alert_firing', 'alert_resolved', 'alert_cleared'] as const;
 type EventKind = (typeof EVENT_KINDS)[number];
 
-function eventKind(kind: string): EventKind {
+/** The catalog event kind a timeline entry is shown as (`faults.event.*`); unknown kinds read as reported. */
+export function eventKind(kind: string): EventKind {
   return (EVENT_KINDS as readonly string[]).includes(kind) ? (kind as EventKind) : 'reported';
 }

@@ -76,5 +76,5 @@ export function kpiCsv(k: KpiResult): string {
   const rows = FIGURE_ROWS(k).flatMap(([figure, list]) => list.map((r) => ({ figure, record: r.ref, person_id: r.personId ?? '', at: r.at.toISOString(), ...r.inputs })));
   const columns = ['figure', 'record', 'person_id', 'at', ...new Set(rows.flatMap((r) => Object.keys(r)).filter((c) => !['figure', 'record', 'person_id', 'at'].includes(c)))];
   // Every cell is an id, an ISO time, a number or a code, never user text: nothing a spreadsheet could run as a formula.
-  return stringify(rows, { header: true, columns, cast: { boolean: (v) => (v ? 'true' : 'false'), date: (d) => d.toISOString() } });
+  return stringify(rows, { header: true, columns, quoted_match: /[\r\n]/, cast: { boolean: (v) => (v ? 'true' : 'false'), date: (d) => d.toISOString() } });
 }

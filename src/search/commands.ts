@@ -12,7 +12,7 @@ export function searchSubcommand(scope: SearchScope, description: MessageKey): S
     role: 'requester',
     options: { text: { kind: 'string', rest: true, schema: z.string().trim().min(1).max(SEARCH_LIMITS.text), description: 'search.option.text' } },
     run: async (ctx, { text }) => {
-      const page = await ctx.services.search.search(text, scopeKinds(scope));
+      const page = await ctx.services.search.search(text, scopeKinds(scope), 0, ctx.actor);
       return { type: 'private', message: searchMessage(page, scope, text, ctx.clock.now(), ctx.t) };
     },
   });

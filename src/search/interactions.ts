@@ -9,7 +9,7 @@ export const searchButtons: ButtonHandler[] = [
     async run(ctx, value) {
       const more = parseMoreValue(value);
       if (!more) throw new InvalidInputError('core.error.unknownAction');
-      const page = await ctx.services.search.search(more.text, scopeKinds(more.scope), more.offset);
+      const page = await ctx.services.search.search(more.text, scopeKinds(more.scope), more.offset, ctx.actor);
       return { type: 'private', message: searchMessage(page, more.scope, more.text, ctx.clock.now(), ctx.t) };
     },
   },

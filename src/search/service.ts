@@ -2,6 +2,8 @@ import type { EntityManager } from 'typeorm';
 import { In } from 'typeorm';
 import { SEARCH_KINDS, rowidCodeExpression, type SearchKind } from './documents.js';
 import { Change, Fault, ServiceRequest } from '../store/entities/index.js';
+import { hasRole } from '../people/roles.js';
+import type { Actor } from '../people/actor.js';
 import type { Store } from '../store/store.js';
 
 /** Rows per page (UX.md: lists show at most 10 rows). */
@@ -48,9 +50,22 @@ function words(text: string): string[] {
 
 const length = (word: string) => [...word].length;
 /** The record_search columns in the order the migration declares them, as named in its content table. */
-const CONTENT_COLUMNS: Record<string, string> = { title: 'c0', body: 'c1', notes: 'c2', kind: 'c3' };
-const asContentColumns = (condition: string) => condition.replace(/\b(title|body|notes|kind)\b/g, (column) => CONTENT_COLUMNS[column] ?? column);
+const CONTENT_COLUMNS: Record<string, string> = { title: 'c0', body: 'c1', notes: 'c2', kind: 'c3', record_id: 'c4' };
+const asContentColumns = (condition: string) => condition.replace(/\b(title|body|notes|kind|record_id)\b/g, (column) => CONTENT_COLUMNS[column] ?? column);
 const likePattern = (word: string) => `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/**
+ * The same rule as `/request show` (RequestQueries.detail): a service request is seen by its requester,
+ * the person it is for, its assignee, and engineers. Faults and changes are readable by everyone who may
+ * search. Null when the actor sees every request. `?` placeholders: the person id three times.
+ */
+function requestVisibility(actor: Actor | undefined): { sql: string; params: number[] } | null {
+  if (!actor || hasRole(actor.roles, 'engineer')) return null;
+  return {
+    sql: "(kind <> 'request' OR record_id IN (SELECT id FROM service_requests WHERE requester_id = ? OR beneficiary_id = ? OR assignee_id = ?))",
+    params: [actor.personId, actor.personId, actor.personId],
+  };
+}
 
 /**
  * Search over faults, requests and changes (policy 3.3: records kept for lookup and audit): titles,
@@ -73,15 +88,21 @@ export class SearchService {
     private readonly window = SEARCH_WINDOW,
   ) {}
 
-  async search(text: string, kinds: readonly SearchKind[] = SEARCH_KINDS, offset = 0): Promise<SearchPage> {
+  /**
+   * `viewer`: the person searching; requests they may not open (`/request show` refuses them) are left
+   * out. Omitted only by callers that act for no person (benchmarks, tests of ranking): then every
+   * record is searched.
+   */
+  async search(text: string, kinds: readonly SearchKind[] = SEARCH_KINDS, offset = 0, viewer?: Actor): Promise<SearchPage> {
     const terms = words(text.slice(0, SEARCH_LIMITS.text));
     if (terms.length === 0) return { hits: [], offset, more: false };
-    const rows = this.store.kind === 'postgres' ? await this.postgres(terms, kinds, offset) : await this.sqlite(terms, kinds, offset);
+    const visibility = requestVisibility(viewer);
+    const rows = this.store.kind === 'postgres' ? await this.postgres(terms, kinds, offset, visibility) : await this.sqlite(terms, kinds, offset, visibility);
     const hits = await this.describe(this.store.manager, rows.slice(0, SEARCH_PAGE_SIZE));
     return { hits, offset, more: rows.length > SEARCH_PAGE_SIZE };
   }
 
-  private async sqlite(terms: string[], kinds: readonly SearchKind[], offset: number): Promise<Row[]> {
+  private async sqlite(terms: string[], kinds: readonly SearchKind[], offset: number, visibility: ReturnType<typeof requestVisibility>): Promise<Row[]> {
     const long = terms.filter((w) => length(w) >= TRIGRAM);
     const short = terms.filter((w) => length(w) < TRIGRAM);
     const where: string[] = [];
@@ -97,6 +118,10 @@ export class SearchService {
     if (kinds.length < SEARCH_KINDS.length) {
       where.push(`kind IN (${kinds.map(() => '?').join(', ')})`);
       params.push(...kinds);
+    }
+    if (visibility) {
+      where.push(visibility.sql);
+      params.push(...visibility.params);
     }
     // The same score as on PostgreSQL, so that both rank alike: each word found in the title counts
     // TITLE_WEIGHT, in the other fields 1. (bm25 would also weigh document length, which makes
@@ -120,7 +145,7 @@ export class SearchService {
     );
   }
 
-  private async postgres(terms: string[], kinds: readonly SearchKind[], offset: number): Promise<Row[]> {
+  private async postgres(terms: string[], kinds: readonly SearchKind[], offset: number, visibility: ReturnType<typeof requestVisibility>): Promise<Row[]> {
     const schema = (this.store.dataSource.options as { schema?: string }).schema;
     const table = schema ? `"${schema}".record_search` : 'record_search';
     const params: unknown[] = terms.map(likePattern);
@@ -131,6 +156,12 @@ export class SearchService {
     if (kinds.length < SEARCH_KINDS.length) {
       match.push(`kind = ANY($${params.length + 1})`);
       params.push([...kinds]);
+    }
+    if (visibility) {
+      let n = params.length;
+      const schemaPrefix = schema ? `"${schema}".` : '';
+      match.push(visibility.sql.replace('service_requests', `${schemaPrefix}service_requests`).replace(/\?/g, () => `$${++n}`));
+      params.push(...visibility.params);
     }
     params.push(this.window, SEARCH_PAGE_SIZE + 1, offset);
     // The same window as on SQLite: the matches with the highest record_id * 4 + code.

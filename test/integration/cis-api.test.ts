@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addCiApiRoute } from '../../src/cis/api.js';
 import { HttpServer } from '../../src/http/server.js';
 import { createLogger } from '../../src/logger.js';
-import { AuditEntry, ConfigurationItem } from '../../src/store/entities/index.js';
+import { AuditEntry, ConfigurationItem, ConfigurationItemAlias, ConfigurationItemLink } from '../../src/store/entities/index.js';
 import { openTestWorld, type TestWorld } from '../helpers/db.js';
 import { request } from 'node:http';
 import { Writable } from 'node:stream';
@@ -71,6 +71,44 @@ describe('POST /api/cis', () => {
     expect([web.name, web.environment, web.criticality]).toEqual(['WEB', 'staging', 3]);
     const audit = await world.store.manager.find(AuditEntry, { where: { action: 'ci.changed' } });
     expect(audit.map((a) => a.actorLabel)).toEqual(['opsdesk']);
+  });
+
+  it('partial updates: an omitted JSON key or CSV column keeps the field, null or an empty cell clears it', async () => {
+    const full = { name: 'web', type: 'application', environment: 'production', owner: 'slack:U1', criticality: 1, runbook: 'https://wiki/web', aliases: ['web.corp'], depends_on: ['db'], notes: 'front end' };
+    expect((await post(JSON.stringify([{ name: 'db', type: 'database', environment: 'production' }, full]), 'application/json')).status).toBe(200);
+    const state = async () => {
+      const web = await world.store.manager.findOneByOrFail(ConfigurationItem, { nameKey: 'web' });
+      const aliases = (await world.store.manager.findBy(ConfigurationItemAlias, { ciId: web.id })).map((a) => a.alias);
+      const deps = (await world.store.manager.findBy(ConfigurationItemLink, { ciId: web.id })).map((l) => l.dependsOnId);
+      return { owner: web.ownerId !== null, criticality: web.criticality, runbook: web.runbookUrl, notes: web.notes, aliases, deps };
+    };
+    const kept = { owner: true, criticality: 1, runbook: 'https://wiki/web', notes: 'front end', aliases: ['web.corp'], deps: [1] };
+    const omitted = await post(JSON.stringify([{ name: 'web', type: 'application', environment: 'production' }]), 'application/json');
+    expect(((await omitted.json()) as { lines: { outcome: string }[] }).lines.map((l) => l.outcome)).toEqual(['unchanged']);
+    expect(await state()).toEqual(kept);
+    // CSV without the owner, runbook, aliases and depends_on columns keeps them too.
+    await post('name,type,environment,criticality\nweb,application,production,1\n', 'text/csv');
+    expect(await state()).toEqual(kept);
+    const cleared = await post(JSON.stringify([{ name: 'web', type: 'application', environment: 'production', owner: null, runbook: null, aliases: null, notes: null, depends_on: null }]), 'application/json');
+    expect(((await cleared.json()) as { lines: { outcome: string; reason?: string }[] }).lines).toEqual([{ line: 1, name: 'web', outcome: 'changed', id: 'CI-2' }]);
+    expect(await state()).toEqual({ owner: false, criticality: 1, runbook: null, notes: null, aliases: [], deps: [] });
+    await post(JSON.stringify([full]), 'application/json');
+    await post(`${HEADER}\nweb,application,production,,1,,,\n`, 'text/csv');
+    expect(await state()).toEqual({ owner: false, criticality: 1, runbook: null, notes: 'front end', aliases: [], deps: [] });
+  });
+
+  it('reads ?atomic=1 and yes as atomic, and refuses any value it does not know with 400', async () => {
+    const batch = JSON.stringify([{ name: 'a', type: 'server', environment: 'production' }, { name: 'b', type: 'server', environment: 'mars' }]);
+    for (const value of ['1', 'yes', 'TRUE']) expect((await post(batch, 'application/json', { query: `?atomic=${value}` })).status).toBe(422);
+    expect(await world.store.manager.count(ConfigurationItem)).toBe(0);
+    for (const value of ['on', 'y', '']) {
+      const res = await post(batch, 'application/json', { query: `?atomic=${value}` });
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { error: string }).error).toBe('bad_atomic');
+    }
+    expect(await world.store.manager.count(ConfigurationItem)).toBe(0);
+    expect((await post(batch, 'application/json', { query: '?atomic=no' })).status).toBe(200);
+    expect(await world.store.manager.count(ConfigurationItem)).toBe(1);
   });
 
   it('with ?atomic=true writes nothing unless every line is good', async () => {

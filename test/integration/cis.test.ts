@@ -48,6 +48,9 @@ describe('configuration items', () => {
     await bot.submit('UMGR', 'ci.add', '', form({ name: 'web' }));
     expect(replyText(await bot.submit('UENG', 'ci.add', '', form({ name: 'web-2' })))).toContain('Only managers and admins can change configuration items');
     expect(replyText(await bot.command('UENG', '/ops', 'ci list server production'))).toContain('CI-1 · web · Server · Production · criticality 2');
+    for (const words of ['production', 'production server', 'server']) expect(replyText(await bot.command('UENG', '/ops', `ci list ${words}`))).toContain('CI-1 · web · Server · Production');
+    expect(replyText(await bot.command('UENG', '/ops', 'ci list staging'))).not.toContain('CI-1');
+    expect(replyText(await bot.command('UENG', '/ops', 'ci list staging production'))).toBe('Give at most one type and one environment, in any order: /ops ci list [type] [environment].');
   });
 
   it('links depends-on and refuses a link that closes a cycle, naming the path', async () => {
@@ -75,6 +78,12 @@ describe('configuration items', () => {
     expect(await world.store.manager.count(ConfigurationItem)).toBe(1);
     const engineer = await world.actor('eng2');
     await world.services.faults.resolve({ ...engineer, roles: ['engineer'] }, fault.id, { rootCause: 'paper', resolutionSteps: 'removed it' });
+    // Resolved is not final: the reporter can reopen it, and it would come back without its item.
+    expect(replyText(await bot.command('UMGR', '/ops', 'ci remove CI-1'))).toBe(
+      `printer-3f cannot be removed while these resolved or fulfilled records can still be reopened: INC-${fault.id}. Close them first.`,
+    );
+    expect(await world.store.manager.count(ConfigurationItem)).toBe(1);
+    await world.services.faults.close(reporter, fault.id);
     expect(replyText(await bot.command('UMGR', '/ops', 'ci remove CI-1'))).toBe('CI-1 printer-3f removed.');
     expect(await world.store.manager.count(ConfigurationItem)).toBe(0);
   });
@@ -128,12 +137,38 @@ describe('configuration items', () => {
     const csv = [header, 'z,server,production,,2,,,', 'x,server,production,,2,,y,', 'x,server,production,,3,,,'].join('\n');
     const reply = replyText(await bot.submit('UMGR', 'ci.import', '', { csv, atomic: 'no' }));
     expect(reply).toContain('Line 3 (x) refused: that would make a dependency cycle: x → y → x.');
-    expect(reply).toContain('1 created, 1 changed, 0 unchanged, 1 refused.');
+    // The second x line repeats a name of this batch: refused too (the first rule of a batch wins).
+    expect(reply).toContain('Line 4 (x) refused: the name x is repeated from line 3.');
+    expect(reply).toContain('1 created, 0 changed, 0 unchanged, 2 refused.');
     expect(await world.store.manager.count(ConfigurationItemLink)).toBe(1);
   });
 
   it('refuses a malformed CSV or a wrong header with a clear message', async () => {
     expect(replyText(await bot.submit('UMGR', 'ci.import', '', { csv: 'name,type\n"a,server', atomic: 'no' }))).toContain('The CSV cannot be read');
-    expect(replyText(await bot.submit('UMGR', 'ci.import', '', { csv: 'host,kind\na,server', atomic: 'no' }))).toContain('The CSV needs the header line');
+    expect(replyText(await bot.submit('UMGR', 'ci.import', '', { csv: 'host,kind\na,server', atomic: 'no' }))).toBe(
+      'The CSV header has unknown columns: host, kind. The columns are name,type,environment,owner,criticality,runbook,depends_on,aliases.',
+    );
+    expect(replyText(await bot.submit('UMGR', 'ci.import', '', { csv: 'type,environment\nserver,production', atomic: 'no' }))).toContain('The CSV needs the header line');
+    expect(await world.store.manager.count(ConfigurationItem)).toBe(0);
+  });
+
+  it('refuses a name repeated in one batch (any case) on the later line, whether or not the item exists', async () => {
+    const csv = ['name,type,environment', 'web,server,production', 'WEB,server,staging', 'web,server,development'].join('\n');
+    for (let round = 0; round < 2; round++) {
+      const reply = replyText(await bot.submit('UMGR', 'ci.import', '', { csv, atomic: 'no' }));
+      expect(reply).toContain('Line 3 (WEB) refused: the name WEB is repeated from line 2.');
+      expect(reply).toContain('Line 4 (web) refused: the name web is repeated from line 2.');
+    }
+    const items = await world.store.manager.find(ConfigurationItem);
+    expect(items.map((c) => [c.name, c.environment])).toEqual([['web', 'production']]);
+  });
+
+  it('refuses a line with too few or too many cells by its number and keeps the good lines', async () => {
+    const csv = ['name,type,environment', 'good-1,server,production', 'short,server', 'long,server,production,extra', 'good-2,server,staging'].join('\n');
+    const reply = replyText(await bot.submit('UMGR', 'ci.import', '', { csv, atomic: 'no' }));
+    expect(reply).toContain('Line 3 (short) refused: the line has 2 cells where the header has 3.');
+    expect(reply).toContain('Line 4 (long) refused: the line has 4 cells where the header has 3.');
+    const names = (await world.store.manager.find(ConfigurationItem, { order: { id: 'ASC' } })).map((c) => c.name);
+    expect(names).toEqual(['good-1', 'good-2']);
   });
 });

@@ -7,6 +7,7 @@ import { parse } from 'csv-parse/sync';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../../src/chat/model.js';
 import { linkRecord } from '../../src/cis/records.js';
+import { csvEncoder } from '../../src/exports/csv.js';
 import { createRest } from '../../src/platforms/discord/rest.js';
 import { DiscordDeliverer } from '../../src/platforms/discord/deliverer.js';
 import { PermanentDeliveryError } from '../../src/platforms/port.js';
@@ -67,6 +68,18 @@ describe('CSV exports', () => {
     expect(rows.slice(1).every((r) => r.impact === '3')).toBe(true);
   });
 
+  it('quotes a cell holding a lone LF or CR, so a reader keeps the record whole', async () => {
+    const ann = await world.actor('ann');
+    await world.services.faults.report(ann, { title: 'plain title', description: 'first line\nsecond line', category: 'other', impact: 3, urgency: 3 });
+    await world.services.faults.report(ann, { title: 'other title', description: 'old mac\rline', category: 'other', impact: 3, urgency: 3 });
+    const { bytes, rows } = await exportCsv('faults');
+    expect(rows.map((r) => r.description)).toEqual(['first line\nsecond line', 'old mac\rline']);
+    const raw = bytes.toString('utf8');
+    expect(raw).toContain('"first line\nsecond line"');
+    expect(raw).toContain('"old mac\rline"');
+    expect(csvEncoder(['text', 'n']).row(['a\nb', 1])).toBe('"a\nb",1\r\n');
+  });
+
   it('keeps negative numbers as numbers, and neutralises text that only looks like one', async () => {
     const ann = await world.actor('ann');
     const fault = await world.services.faults.report(ann, { title: '-15', description: 'x', category: 'other', impact: 3, urgency: 3 });
@@ -95,6 +108,10 @@ describe('CSV exports', () => {
     expect(replyText(await bot.command('UANY', '/ops', 'export faults'))).toContain('/ops needs the manager role');
     expect(replyText(await bot.command('UMGR', '/ops', 'export audit'))).toBe('Only admins can export the audit log.');
     expect(replyText(await bot.command('UMGR', '/ops', 'export faults 2026-11-30 2026-11-01'))).toBe('The first day must come before the last.');
+    // No TO: the range ends today (2026-11-23), so a later FROM is refused the same way, and nothing is sent.
+    expect(replyText(await bot.command('UMGR', '/ops', 'export cis 2026-11-24'))).toBe('The first day must come before the last.');
+    expect(await world.store.manager.countBy(OutboxMessage, { targetId: 'UMGR' })).toBe(0);
+    expect(replyText(await bot.command('UMGR', '/ops', 'export cis 2026-11-23'))).toMatch(/^cis-2026-11-23-to-2026-11-23\.csv \(0 rows\)/);
     const reply = replyText(await bot.command('UADMIN', '/ops', 'export audit 2026-11-01'));
     expect(reply).toMatch(/^audit-2026-11-01-to-2026-11-23\.csv \(\d+ rows\) is on its way to you as a direct message\.$/);
     const queued = await world.store.manager.findOneByOrFail(OutboxMessage, { targetId: 'UADMIN', targetKind: 'dm' });
@@ -120,11 +137,11 @@ describe('/fault export INC-n', () => {
       expect(replyText(await bot.command('UENG', '/fault', `export INC-${fault.id}`))).toBe(`INC-${fault.id} as Markdown is on its way to you as a direct message.`);
       const queued = await world.store.manager.findOneByOrFail(OutboxMessage, { targetId: 'UENG', targetKind: 'dm' });
       const md = Buffer.from((JSON.parse(queued.payload) as ChatMessage).attachment?.base64 ?? '', 'base64').toString('utf8');
-      expect(md).toContain(`# INC-${fault.id} · Printer | jams`);
+      expect(md).toContain(`# INC-${fault.id} · Printer \\| jams`);
       expect(md).toContain('## Root cause\n\nWorn roller');
       expect(md).toContain('| 2026-11-23 09:00 | ann | reported |  |');
       expect(md).toContain('| 2026-11-23 09:10 | ueng | resolved |  |');
-      expect(md).toContain('line one\nline two');
+      expect(md).toContain('line one\\\nline two');
     } finally {
       await world.store.close();
     }

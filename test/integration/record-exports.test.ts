@@ -1,5 +1,8 @@
+import MarkdownIt from 'markdown-it';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../../src/chat/model.js';
+import { SYSTEM } from '../../src/people/actor.js';
+import { appendEvent } from '../../src/records/timeline.js';
 import { OutboxMessage } from '../../src/store/entities/index.js';
 import { openTestWorld, type TestWorld } from '../helpers/db.js';
 import { replyText, testRuntime } from '../helpers/runtime.js';
@@ -21,6 +24,30 @@ describe('/request export REQ-n and /change export CHG-n', () => {
     return withFile.map((m) => [m.attachment?.name, Buffer.from(m.attachment?.base64 ?? '', 'base64').toString('utf8')] as const);
   };
 
+  it('renders hostile user text as typed: no forged headings, rows, links or HTML; alert lines labelled as in /fault show', async () => {
+    const ann = await world.actor('ann');
+    const title = '[x](javascript:alert(1)) <b>bold</b> # not a heading';
+    const description = ['first line', '## Timeline', '| 2026-01-01 | admin | closed | forged |', '<script>alert(1)</script>', '- not a list', '1. not a list', '    not code', '---', '*not emphasis* &amp; `code`'].join('\n');
+    const fault = await world.services.faults.report(ann, { title, description, category: 'hardware', impact: 2, urgency: 2 });
+    await world.store.transaction((m) =>
+      appendEvent(m, { recordKind: 'fault', recordId: fault.id, actor: SYSTEM, kind: 'alert_firing', fromState: null, toState: null, note: 'DiskFull | <i>x</i>', at: world.clock.now() }),
+    );
+    await bot.command('UENG', '/fault', `export INC-${fault.id}`);
+    const [, md] = (await markdownSentTo('UENG'))[0] ?? [];
+    const html = new MarkdownIt({ html: true, linkify: true }).render(md ?? '');
+    expect(html.match(/<h1>/g)).toHaveLength(1);
+    expect(html.match(/<h2>[^<]*<\/h2>/g)).toEqual(['<h2>Description</h2>', '<h2>Timeline</h2>']);
+    expect(html).not.toMatch(/<(a|script|b|i|em|code|ul|ol|li|pre|hr)[\s>]/);
+    // Two timeline rows (reported, alert) and the header: the forged row is text in the description.
+    expect(html.match(/<tr>/g)).toHaveLength(1 + 8 + 1 + 2);
+    const text = (fragment: string) => fragment.replace(/<br>\n?/g, '\n').replace(/<[^>]+>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+    expect(text(/<h1>(.*)<\/h1>/.exec(html)?.[1] ?? '')).toBe(`INC-${fault.id} · ${title}`);
+    const paragraph = /<h2>Description<\/h2>\n<p>([\s\S]*?)<\/p>/.exec(html)?.[1] ?? '';
+    expect(text(paragraph).replace(/\u00a0/g, ' ')).toBe(description);
+    expect(md).toContain('| alert firing | DiskFull \\| \\<i\\>x\\</i\\> |');
+    expect(text(html)).toContain('DiskFull | <i>x</i>');
+  });
+
   it('sends a request with its whole timeline as Markdown to engineers only', async () => {
     const anna = await world.actor('anna');
     const request = await world.services.requests.submit(anna, { title: 'Laptop | 16 GB', details: 'for the\nnew hire', requestType: 'hardware', forWhom: undefined, importance: 2 as const, urgency: 2 as const });
@@ -33,8 +60,8 @@ describe('/request export REQ-n and /change export CHG-n', () => {
     expect(replyText(await bot.command('UENG', '/request', `export REQ-${request.id}`))).toBe(`REQ-${request.id} as Markdown is on its way to you as a direct message.`);
     const [name, md] = (await markdownSentTo('UENG'))[0] ?? [];
     expect(name).toBe(`REQ-${request.id}.md`);
-    expect(md).toContain(`# REQ-${request.id} · Laptop | 16 GB`);
-    expect(md).toContain('## Details\n\nfor the\nnew hire');
+    expect(md).toContain(`# REQ-${request.id} · Laptop \\| 16 GB`);
+    expect(md).toContain('## Details\n\nfor the\\\nnew hire');
     expect(md).toContain('## What was done\n\nHanded over a ThinkPad');
     expect(md).toContain('| 2026-11-23 09:00 | anna | submitted |  |');
     expect(md).toContain('| 2026-11-23 09:10 | ueng | fulfilled |');
@@ -59,7 +86,7 @@ describe('/request export REQ-n and /change export CHG-n', () => {
     expect(replyText(await bot.command('UENG', '/change', `export CHG-${change.id}`))).toBe(`CHG-${change.id} as Markdown is on its way to you as a direct message.`);
     const [name, md] = (await markdownSentTo('UENG'))[0] ?? [];
     expect(name).toBe(`CHG-${change.id}.md`);
-    expect(md).toContain(`# CHG-${change.id} · Upgrade | PostgreSQL`);
+    expect(md).toContain(`# CHG-${change.id} · Upgrade \\| PostgreSQL`);
     expect(md).toContain('| Risk | Low risk |');
     expect(md).toContain('| Configuration items | db-01 |');
     expect(md).toContain('| 2026-11-23 09:00 | opsdesk | approval complete | standard change: pre-approved |');

@@ -17,7 +17,9 @@ describe('search commands', () => {
       await world.services.faults.report(ann, { title: `Printer ${i} jams`, description: 'paper', category: 'hardware', impact: 3, urgency: 3 });
       world.clock.advance(60_000);
     }
-    await world.services.requests.submit(ann, { title: 'New printer toner', requestType: 'hardware', importance: 3, urgency: 3 });
+    // The requester is the person behind UANN, who searches below (a request is seen by its requester).
+    const uann = await world.services.people.resolve({ platform: 'slack', userId: 'UANN', displayName: 'uann' });
+    await world.services.requests.submit(uann, { title: 'New printer toner', requestType: 'hardware', importance: 3, urgency: 3 });
   });
   afterEach(async () => world.store.close());
 
@@ -43,6 +45,19 @@ describe('search commands', () => {
     expect(text).toContain('REQ-1 · P4');
     expect(replyText(await bot.command('UANN', '/request', 'search jams'))).toContain('Nothing found');
     expect(replyText(await bot.click('UANN', 'search.more', 'everything|x|'))).toBe(translator('en')('core.error.unknownAction'));
+  });
+
+  it("does not show an employee another employee's request, by title or by details", async () => {
+    const uann = await world.services.people.resolve({ platform: 'slack', userId: 'UANN', displayName: 'uann' });
+    await world.services.requests.submit(uann, { title: 'Salary advance form', details: 'confidential divorce papers', requestType: 'other', importance: 3, urgency: 3 });
+    expect(replyText(await bot.command('UBOB', '/request', 'show REQ-2'))).toContain('is not your request');
+    for (const [command, text] of [['/ops', 'search salary'], ['/request', 'search salary'], ['/ops', 'search divorce'], ['/request', 'search toner']] as const) {
+      const reply = replyText(await bot.command('UBOB', command, text));
+      expect(reply).toContain('Nothing found');
+      expect(reply).not.toContain('REQ-');
+    }
+    expect(replyText(await bot.command('UANN', '/request', 'search divorce'))).toContain('REQ-2');
+    expect(replyText(await bot.click('UBOB', 'search.more', 'all|0|salary'))).not.toContain('REQ-2');
   });
 
   it('finds a fault by a timeline note with /ops search as soon as the note is written', async () => {

@@ -100,6 +100,17 @@ describe.each([
     expect(await found('打印机')).toEqual([`request:${ids.request}`, `fault:${ids.printer}`]);
   });
 
+  it("leaves out another person's service requests for an employee, as /request show does, on every path", async () => {
+    const bob = await db.services.people.resolve({ platform: 'shell', userId: 'bob', displayName: 'bob' });
+    const hits = async (text: string, viewer: Actor) => (await db.services.search.search(text, undefined, 0, viewer)).hits.map((h) => `${h.kind}:${h.id}`);
+    // Trigram (FTS) path, the two-character fallback, and a request-only search.
+    expect(await hits('打印机', bob)).toEqual([`fault:${ids.printer}`]);
+    expect(await hits('需要', bob)).toEqual([]);
+    expect((await db.services.search.search('打印机', ['request'], 0, bob)).hits).toEqual([]);
+    expect(await hits('打印机', ann)).toEqual([`request:${ids.request}`, `fault:${ids.printer}`]);
+    expect(await hits('打印机', eng)).toEqual([`request:${ids.request}`, `fault:${ids.printer}`]);
+  });
+
   it('ranks title matches first, then newest first among equals', async () => {
     expect(await found('vpn')).toEqual([`fault:${ids.vpnNew}`, `fault:${ids.vpnOld}`, `fault:${ids.mentions}`]);
     expect(await found('VPN login')).toEqual([`fault:${ids.vpnNew}`]);

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { translator } from '../../src/chat/i18n/catalog.js';
 import type { FormField } from '../../src/chat/model.js';
+import { affectedSystemField } from '../../src/cis/forms.js';
 import { parseAnswer } from '../../src/platforms/shell/form-answers.js';
+import { describeField } from '../../src/platforms/shell/form-render.js';
 import { en, zhCN } from '../../src/platforms/shell/messages.js';
 import { parseUserName } from '../../src/platforms/shell/names.js';
 import { parseFormLine, parseLine } from '../../src/platforms/shell/parse-line.js';
@@ -100,6 +102,22 @@ describe('parseAnswer', () => {
     expect(parseAnswer(impact, '', t)).toEqual({ ok: true, value: 'medium' });
     expect(parseAnswer(impact, '4', t)).toEqual({ ok: false, error: 'Choose 1-3, or type one of the options.' });
     expect(parseAnswer(impact, 'huge', t)).toEqual({ ok: false, error: 'Choose 1-3, or type one of the options.' });
+  });
+
+  it('takes the affected system by number, or any text (an alias or a system that is no item), within its length', () => {
+    const systems = [
+      { value: 'billing-db', label: 'billing-db' },
+      { value: 'shop', label: 'shop' },
+    ];
+    const field = affectedSystemField(translator('en'), systems, { label: 'Affected system', maxLength: 10 });
+    expect(field.kind).toBe('select');
+    expect(parseAnswer(field, '2', t)).toEqual({ ok: true, value: 'shop' });
+    expect(parseAnswer(field, 'BILLING-DB', t)).toEqual({ ok: true, value: 'billing-db' });
+    expect(parseAnswer(field, 'pg-billing', t)).toEqual({ ok: true, value: 'pg-billing' });
+    expect(parseAnswer(field, 'fax room', t)).toEqual({ ok: true, value: 'fax room' });
+    expect(parseAnswer(field, 'the old fax room', t)).toEqual({ ok: false, error: 'Too long: 16 characters, at most 10.' });
+    expect(parseAnswer(field, '', t)).toEqual({ ok: true, value: undefined });
+    expect(describeField(field, t, plainStyle).join('\n')).toContain('or type any name');
   });
 
   it('takes a person by name, with or without @', () => {

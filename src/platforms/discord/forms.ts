@@ -31,9 +31,13 @@ export type ModalSource = 'modal' | 'mstep';
 /** A form whose ids cannot be carried in custom_ids: a bug in the caller, refused loudly. */
 export class FormTooLargeError extends Error {}
 
-/** A select with options Discord can show (1-25); other selects are asked as text. */
+/**
+ * A select with options Discord can show (1-25); other selects are asked as text, and so is a
+ * `freeText` select (a select menu takes no typed text; the text is matched to an option on submission).
+ */
 function isChoice(field: FormField): boolean {
   if (field.kind === 'user') return true;
+  if (field.freeText) return false;
   const options = field.options ?? [];
   return field.kind === 'select' && options.length > 0 && options.length <= L.selectOptions && options.every((o) => o.value.length <= L.selectOptionText);
 }

@@ -7,7 +7,8 @@ export type AnswerResult = { ok: true; value: string | undefined } | { ok: false
 
 /**
  * Checks one typed answer against its field: empty takes the default, required fields need a
- * value, text respects maxLength, a select takes an option's number, value or label, a user field
+ * value, text respects maxLength, a select takes an option's number, value or label (a `freeText`
+ * select also any text), a user field
  * takes a person's name. Textareas turn `\n` into new lines.
  */
 export function parseAnswer(field: FormField, raw: string, t: ShellTranslate): AnswerResult {
@@ -49,5 +50,9 @@ function parseChoice(field: FormField, typed: string, t: ShellTranslate): Answer
   const match =
     options.find((option) => option.value === typed) ??
     options.find((option) => option.value.toLowerCase() === lower || option.label.toLowerCase() === lower);
-  return match ? { ok: true, value: match.value } : { ok: false, error: t('shell.form.choose', { max: options.length }) };
+  if (match) return { ok: true, value: match.value };
+  // A select that takes free text (the affected system): the text is submitted as typed, and matched
+  // by name or alias on submission (cis/linking.ts); text naming nothing known stays free text.
+  if (field.freeText) return checkLength(field, typed, t);
+  return { ok: false, error: t('shell.form.choose', { max: options.length }) };
 }

@@ -17,6 +17,7 @@ export function describeField(field: FormField, t: ShellTranslate, style: Style)
   if (field.kind === 'user') lines.push(`  ${style.dim(t('shell.form.userNote'))}`);
   if (field.kind === 'select') {
     (field.options ?? []).forEach((option, index) => lines.push(`  ${index + 1}) ${option.label}`));
+    if (field.freeText) lines.push(`  ${style.dim(t('shell.form.freeTextNote'))}`);
   }
   return lines;
 }

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { ButtonEvent, ChatActor, CommandEvent, FormSubmitEvent } from '../../chat/model.js';
 import { chatActionId } from './action-ids.js';
-import { decodeFormMetadata } from './modal.js';
+import { OTHER_SUFFIX, decodeFormMetadata } from './modal.js';
 
 /** One Slack request in the chat model, with what the adapter needs to answer it. */
 export type SlackInbound =
@@ -198,6 +198,13 @@ export function submittedValues(inputIds: string[], state: Record<string, Record
     const actions = state[fieldId] ?? {};
     const entry = actions[fieldId] ?? Object.values(actions)[0];
     values[fieldId] = entry ? valueOf(entry) : '';
+  }
+  // The "other" text input beside a freeText select (modal.ts): typed text replaces the choice.
+  for (const fieldId of inputIds.filter((id) => id.endsWith(OTHER_SUFFIX))) {
+    const typed = values[fieldId]?.trim() ?? '';
+    const base = fieldId.slice(0, -OTHER_SUFFIX.length);
+    if (typed !== '' && base in values) values[base] = typed;
+    Reflect.deleteProperty(values, fieldId);
   }
   return values;
 }

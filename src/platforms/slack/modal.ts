@@ -38,8 +38,20 @@ export function renderModal(form: ChatForm, options: ModalOptions): ModalView {
     submit: plain(form.submitLabel, SLACK_LIMITS.modalButton),
     close: plain(options.closeLabel, SLACK_LIMITS.modalButton),
     private_metadata: privateMetadata,
-    blocks: form.fields.map(inputBlock),
+    blocks: form.fields.flatMap((field) => (freeTextSelect(field) ? [inputBlock(field), otherBlock(field)] : [inputBlock(field)])),
   };
+}
+
+/** Block id of the text input beside a `freeText` select: its text replaces the choice (inbound.ts). */
+export const OTHER_SUFFIX = '.other';
+
+function freeTextSelect(field: FormField): field is FormField & { freeText: { otherLabel: string } } {
+  return field.freeText !== undefined && !field.suggest && field.kind === 'select' && selectOptions(field).length > 0;
+}
+
+/** A static_select takes no typed text, so a `freeText` select gets an optional text input beside it. */
+function otherBlock(field: FormField & { freeText: { otherLabel: string } }): InputBlock {
+  return inputBlock({ id: `${field.id}${OTHER_SUFFIX}`, label: field.freeText.otherLabel, kind: 'text', required: false, ...(field.maxLength ? { maxLength: field.maxLength } : {}) });
 }
 
 export function encodeFormMetadata(metadata: FormMetadata): string {
