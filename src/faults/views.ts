@@ -43,7 +43,7 @@ export function faultDetailMessage(
   return { ...card, body };
 }
 
-const EVENT_KINDS = ['reported', 'acknowledge', 'start', 'wait', 'resume', 'resolve', 'reopen', 'close', 'reassigned', 'dm_undeliverable', 'card_reposted', 'alert_firing', 'alert_resolved', 'alert_cleared'] as const;
+const EVENT_KINDS = ['reported', 'acknowledge', 'start', 'wait', 'resume', 'resolve', 'reopen', 'close', 'reassigned', 'dm_undeliverable', 'card_reposted', 'alert_firing', 'alert_resolved', 'alert_cleared', 'sla_breach_response', 'sla_breach_resolve'] as const;
 type EventKind = (typeof EVENT_KINDS)[number];
 
 function eventKind(kind: string): EventKind {

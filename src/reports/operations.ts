@@ -95,7 +95,8 @@ export function operationsReport(input: OperationsInput, options: OperationsOpti
     return end && inPeriod(end.at, period) ? [end.outcome] : [];
   });
   const asOf = options.now.getTime() < period.to.getTime() ? options.now : period.to;
-  const breaches = auditFindings({ records: input.records, changes: [], roleChanges: [] }, period, asOf).filter((f) => f.kind === 'sla_breach' || f.kind === 'overdue');
+  // One line per record: a record can both have missed its response and be overdue.
+  const breaches = [...new Set(auditFindings({ records: input.records, changes: [], roleChanges: [] }, period, asOf).filter((f) => f.kind === 'sla_breach' || f.kind === 'overdue').map((f) => f.ref))];
   const lowest = input.surveys
     .filter((s) => inPeriod(s.ratedAt, period) && s.comment)
     .sort((a, b) => a.rating - b.rating)
@@ -113,7 +114,7 @@ export function operationsReport(input: OperationsInput, options: OperationsOpti
   ];
   const body = [
     t('reports.ops.breaches', { count: breaches.length }),
-    ...breaches.slice(0, BREACHES_SHOWN).map((b) => `• ${b.ref}`),
+    ...breaches.slice(0, BREACHES_SHOWN).map((ref) => `• ${ref}`),
     ...(lowest.length > 0 ? [t('reports.ops.lowest'), ...lowest.map((s) => `• ${s.recordRef} ${s.rating}/5: ${(s.comment ?? '').slice(0, 200)}`)] : []),
   ].join('\n');
   const title = t(options.kind === 'weekly' ? 'reports.ops.weeklyTitle' : 'reports.ops.monthlyTitle', { period: options.periodLabel });
