@@ -6,7 +6,7 @@ import { subcommand, type SubcommandDef } from '../src/chat/command-def.js';
 import type { CommandContext } from '../src/chat/context.js';
 import { privateText } from '../src/chat/interactions.js';
 import { parseAnchor, type ChainVerdict } from '../src/audit/chain.js';
-import { InvalidInputError } from '../src/errors.js';
+import { InvalidInputError, NotFoundError } from '../src/errors.js';
 import { auditReportMessage } from '../src/reports/audit-report.js';
 import { saveReportFile } from '../src/reports/files.js';
 import { REPORT_KINDS } from '../src/reports/operations.js';
@@ -107,8 +107,10 @@ export const kpiSubcommands: SubcommandDef[] = [
     role: 'manager',
     options: { user: { kind: 'user', schema: z.object({ userId: z.string().min(1).max(64), displayName: z.string().max(120).optional() }), description: 'reports.kpi.optionWho' }, period: kpiText },
     run: async (ctx, { user, period }) => {
-      const person = await ctx.services.people.resolve({ platform: ctx.chatActor.platform, userId: user.userId, displayName: user.displayName ?? user.userId });
-      return kpiReply(ctx, person.personId, person.displayName, period);
+      // Read only: naming someone must not create them (a typo would add a person with a zero card).
+      const person = await ctx.services.people.lookup(ctx.chatActor.platform, user.userId);
+      if (!person) throw new NotFoundError('reports.error.unknownPerson', { who: user.displayName ?? user.userId });
+      return kpiReply(ctx, person.id, person.displayName, period);
     },
   }),
 ];

@@ -9,6 +9,7 @@ import { faultButtons, faultForms } from '../../src/faults/interactions.js';
 import { Metrics } from '../../src/http/metrics.js';
 import { createLogger } from '../../src/logger.js';
 import { openTestWorld, type TestWorld } from '../helpers/db.js';
+import { Identity, Person } from '../../src/store/entities/index.js';
 
 function text(reply: ChatReply): string {
   if (reply.type !== 'private') throw new Error(`expected a private reply, got ${reply.type}`);
@@ -69,5 +70,12 @@ describe('/ops kpi over the real fault lifecycle', () => {
 
     expect(text(await command('UBOSS', 'kpi person <@ULI|li> last-month'))).toContain('Records handled: 0');
     expect(text(await command('UBOSS', 'kpi team 2026-13'))).toContain('Unknown period');
+  });
+
+  it('refuses a person opsdesk has never seen, without creating them', async () => {
+    await command('UADMIN', 'role add <@UBOSS|boss> manager');
+    const before = [await world.store.manager.count(Person), await world.store.manager.count(Identity)];
+    expect(text(await command('UBOSS', 'kpi person <@UNOBODY|nobody> month'))).toContain('Unknown person "nobody"');
+    expect([await world.store.manager.count(Person), await world.store.manager.count(Identity)]).toEqual(before);
   });
 });
