@@ -10,7 +10,7 @@ import { InvalidInputError, NotFoundError } from '../src/errors.js';
 import { auditReportMessage } from '../src/reports/audit-report.js';
 import { saveReportFile } from '../src/reports/files.js';
 import { REPORT_KINDS } from '../src/reports/operations.js';
-import { kpiCsv, kpiMessage } from '../src/reports/kpi-message.js';
+import { fileNamePart, kpiCsv, kpiMessage, kpiPersonIds } from '../src/reports/kpi-message.js';
 import { parsePeriod, type NamedPeriod } from '../src/reports/period.js';
 
 /** Reads the period option; `fallback` when none was given. Throws InvalidInputError for anything else. */
@@ -75,7 +75,13 @@ async function kpiReply(ctx: CommandContext, personId: number | null, who: strin
   const result = await ctx.services.reports.kpis(ctx.actor, personId, named);
   const message = kpiMessage(result, who, named.label, ctx.t, detail);
   if (detail) {
-    const path = saveReportFile({ name: `kpi-${personId ?? 'team'}-${named.from.toISOString().slice(0, 10)}.csv`, mime: 'text/csv', bytes: Buffer.from(kpiCsv(result), 'utf8') });
+    const names = new Map<number, string>();
+    for (const id of kpiPersonIds(result)) {
+      const person = await ctx.services.people.person(id);
+      if (person) names.set(id, person.displayName);
+    }
+    const file = `kpi-${personId === null ? 'team' : fileNamePart(who)}-${named.from.toISOString().slice(0, 10)}.csv`;
+    const path = saveReportFile({ name: file, mime: 'text/csv', bytes: Buffer.from(kpiCsv(result, names), 'utf8') });
     message.context = [...(message.context ?? []), ctx.t('reports.kpi.csvSaved', { path })];
   }
   return { type: 'private' as const, message };

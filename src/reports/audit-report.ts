@@ -31,9 +31,10 @@ function reason(finding: Finding, t: Translate): string {
   }
 }
 
-/** A finding's record as shown: role changes are about a person, the rest about a record id. */
+/** A finding's record as shown: role changes are about a person (by name when known), the rest about a record id. */
 function refOf(finding: Finding, t: Translate): string {
-  return finding.kind === 'role_change' ? t('reports.finding.person', { id: finding.ref }) : finding.ref;
+  if (finding.kind !== 'role_change') return finding.ref;
+  return finding.details.person ?? t('reports.finding.person', { id: finding.ref });
 }
 
 /** The audit report for `periodLabel`; `verdict` is the chain as verified just now. */

@@ -89,7 +89,7 @@ export function auditFindings(input: FindingsInput, period: Period, asOf: Date):
     ...input.records.flatMap((r) => recordFindings(r, period, asOf)),
     ...input.roleChanges
       .filter((line) => inPeriod(line.at, period) && (line.action === 'role.grant' || line.action === 'role.revoke'))
-      .map((line) => ({ kind: 'role_change' as const, ref: line.recordId, at: line.at, details: { action: line.action === 'role.grant' ? 'grant' : 'revoke', by: line.actorLabel, role: roleOf(line.after ?? line.before) } })),
+      .map((line) => ({ kind: 'role_change' as const, ref: line.recordId, at: line.at, details: { action: line.action === 'role.grant' ? 'grant' : 'revoke', by: line.actorLabel, role: roleOf(line.after ?? line.before), ...(line.subjectName === undefined ? {} : { person: line.subjectName }) } })),
   ];
   return found.sort((a, b) => FINDING_KINDS.indexOf(a.kind) - FINDING_KINDS.indexOf(b.kind) || a.at.getTime() - b.at.getTime());
 }

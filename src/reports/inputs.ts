@@ -100,6 +100,8 @@ export interface AuditLine {
   action: string;
   recordType: string;
   recordId: string;
+  /** For an entry about a person (role changes): their display name, when the person still exists. */
+  subjectName?: string;
   before: string | null;
   after: string | null;
 }

@@ -31,8 +31,9 @@ describe('/ops audit report and verify against the report anchor (policy 5.1)', 
     await command('UADMIN', 'role add <@UBOSS|boss> manager');
     const report = text(await command('UBOSS', 'audit report week'));
     expect(report).toContain('Audit report · 2026-11-23 – 2026-11-29');
-    expect(report).toContain('• person #');
-    expect(report).toContain('role manager granted by UADMIN');
+    // The person concerned is named, not numbered.
+    expect(report).toContain('• UBOSS: role manager granted by UADMIN');
+    expect(report).not.toContain('person #');
     expect(report).toContain('Audit chain: intact, 2 entries');
     const anchor = /verify\): (\d+:[0-9a-f]{64})/.exec(report)?.[1] as string;
     expect(anchor).toMatch(/^2:/);
