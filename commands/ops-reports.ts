@@ -11,13 +11,11 @@ import { auditReportMessage } from '../src/reports/audit-report.js';
 import { saveReportFile } from '../src/reports/files.js';
 import { REPORT_KINDS } from '../src/reports/operations.js';
 import { fileNamePart, kpiCsv, kpiMessage, kpiPersonIds } from '../src/reports/kpi-message.js';
-import { parsePeriod, type NamedPeriod } from '../src/reports/period.js';
+import { periodOrThrow, type NamedPeriod } from '../src/reports/period.js';
 
-/** Reads the period option; `fallback` when none was given. Throws InvalidInputError for anything else. */
+/** Reads the period option; `fallback` when none was given. Throws InvalidInputError saying what is wrong (period.ts). */
 export function periodOption(ctx: CommandContext, text: string | undefined, fallback: string): NamedPeriod {
-  const period = parsePeriod(text ?? fallback, ctx.timeZone, ctx.clock.now());
-  if (!period) throw new InvalidInputError('reports.error.badPeriod', { text: text ?? '' });
-  return period;
+  return periodOrThrow(text ?? fallback, ctx.timeZone, ctx.clock.now());
 }
 
 function verifyText(ctx: CommandContext, verdict: ChainVerdict): string {
@@ -136,6 +134,9 @@ export const reportSubcommands: SubcommandDef[] = REPORT_KINDS.map((kind) =>
     options: { period: { kind: 'string', rest: true, schema: periodSchema, description: 'reports.option.period' } },
     run: async (ctx, { period }) => {
       const named = periodOption(ctx, period, kind === 'weekly' ? 'last-week' : 'last-month');
+      // The report is titled by its kind: a weekly one over a month (or the reverse) would mislabel it.
+      if (kind === 'weekly' && named.span !== 'week') throw new InvalidInputError('reports.error.weeklyNeedsWeek', { period: named.label });
+      if (kind === 'monthly' && named.span !== 'month') throw new InvalidInputError('reports.error.monthlyNeedsMonth', { period: named.label });
       const report = await ctx.services.reports.operations(ctx.actor, kind, named, ctx.t, ctx.timeZone);
       await ctx.services.reports.sendChart({ platform: ctx.chatActor.platform, kind: 'dm', id: ctx.chatActor.userId }, report, kind, named, ctx.t);
       const message = { ...report.message, context: [...(report.message.context ?? []), ctx.t('reports.ops.chartSent')] };

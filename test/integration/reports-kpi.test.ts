@@ -74,7 +74,8 @@ describe('/ops kpi over the real fault lifecycle', () => {
     // The file of a person's CSV is named after them, not their id.
     const personal = text(await command('UBOSS', 'kpi person <@ULI|li> week detail'));
     expect(/CSV with every record behind the figures: (.+)$/m.exec(personal)?.[1]).toMatch(/kpi-ULI-2026-11-23\.csv$/);
-    expect(text(await command('UBOSS', 'kpi team 2026-13'))).toContain('Unknown period');
+    expect(text(await command('UBOSS', 'kpi team 2026-13'))).toContain('There is no month 2026-13');
+    expect(text(await command('UBOSS', 'kpi team 2026-03-01 2026-02-01'))).toContain('FROM 2026-03-01 is after TO 2026-02-01');
   });
 
   it('refuses a person opsdesk has never seen, without creating them', async () => {

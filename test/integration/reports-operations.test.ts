@@ -46,6 +46,14 @@ describe('/ops report weekly|monthly', { timeout: 180_000 }, () => {
     await world.services.faults.resolve(li, 1, { rootCause: 'disk full', resolutionSteps: 'cleaned' });
 
     expect((await command('ULI', 'report weekly week')).type).toBe('private');
+    // A report is titled by its kind, so the period must be of that kind.
+    const refused = async (body: string) => {
+      const r = await command('UBOSS', body);
+      return r.type === 'private' ? (r.message.body ?? r.message.fallback) : r.type;
+    };
+    expect(await refused('report weekly 2026-11')).toContain('A weekly report covers one calendar week (Monday to Sunday), and 2026-11-01 – 2026-11-30 is not one');
+    expect(await refused('report monthly 2025-01-01 2026-01-31')).toContain('A monthly report covers one calendar month, and 2025-01-01 – 2026-01-31 is not one');
+    expect(await world.store.manager.count(OutboxMessage, { where: { targetKind: 'dm', targetId: 'UBOSS' } })).toBe(0);
     const reply = await command('UBOSS', 'report weekly week', 'zh-CN');
     if (reply.type !== 'private') throw new Error('expected a private reply');
     const m = reply.message;
