@@ -2,7 +2,7 @@
 // category, MTTA/MTTR, SLA compliance with the breaches, changes by outcome and compliance, top
 // configuration items by faults, alerts, CSAT with the lowest-rated comments, each against the
 // previous period, and the chart data. Pure: plain inputs in, a message and chart data out.
-import type { Translate } from '../chat/i18n/catalog.js';
+import { catalogs, type MessageKey, type Translate } from '../chat/i18n/catalog.js';
 import type { ChatField, ChatMessage } from '../chat/model.js';
 import { PRIORITIES } from '../faults/rules.js';
 import type { Calendar } from '../sla/calendar.js';
@@ -79,6 +79,13 @@ export interface OperationsOptions {
   dayLabel: (d: Date) => string;
 }
 
+/** A fault category or request type in the reader's language (the catalogs' names of the codes). */
+function categoryLabel(record: ServiceRecord, t: Translate): string {
+  const key = record.kind === 'fault' ? `faults.category.${record.category}` : `requests.type.${record.category}`;
+  // A code the catalogs do not name (an older or newer value) is shown as it is stored.
+  return key in catalogs.en ? t(key as MessageKey) : record.category;
+}
+
 /** Assembles the report; every figure is the team KPI of docs/kpis.md. */
 export function operationsReport(input: OperationsInput, options: OperationsOptions, t: Translate): OperationsReport {
   const { period, previous } = options;
@@ -103,7 +110,7 @@ export function operationsReport(input: OperationsInput, options: OperationsOpti
     .slice(0, LOWEST_SHOWN);
 
   const fields: ChatField[] = [
-    { label: t('reports.ops.opened'), value: `${opened.length} (${delta(opened.length, openedBefore)})\n${line(counts(opened, (r) => t(`reports.ops.kind.${r.kind}`)))}\n${line(counts(opened, (r) => r.priority))}\n${line(counts(opened, (r) => r.category))}` },
+    { label: t('reports.ops.opened'), value: `${opened.length} (${delta(opened.length, openedBefore)})\n${line(counts(opened, (r) => t(`reports.ops.kind.${r.kind}`)))}\n${line(counts(opened, (r) => r.priority))}\n${line(counts(opened, (r) => categoryLabel(r, t)))}` },
     { label: t('reports.kpi.mtta'), value: `${dur(current.mtta.business.median)} (${delta(current.mtta.business.median, before.mtta.business.median)}) · ${t('reports.kpi.business')}` },
     { label: t('reports.kpi.mttr'), value: `${dur(current.mttr.business.median)} (${delta(current.mttr.business.median, before.mttr.business.median)}) · ${t('reports.kpi.business')}` },
     { label: t('reports.kpi.sla'), value: `${pct(current.sla.value)} (${delta(current.sla.value, before.sla.value)})` },

@@ -60,6 +60,9 @@ describe('/ops report weekly|monthly', { timeout: 180_000 }, () => {
     expect(m.title).toBe('运维周报 · 2026-11-23 – 2026-11-29');
     const fields = Object.fromEntries((m.fields ?? []).map((f) => [f.label, f.value]));
     expect(fields['新建（按类型、优先级、类别）']).toContain('3 (—)');
+    // The category is named in the reader's language, not as its code.
+    expect(fields['新建（按类型、优先级、类别）']).toContain('网络 3');
+    expect(fields['新建（按类型、优先级、类别）']).not.toContain('network');
     expect(fields['故障最多的配置项']).toBe('mail-01 3');
     expect(fields['平均响应时间（MTTA）']).toContain('0m');
     // Slack: section text 3000, at most 10 fields of 2000; Discord: description 4096, 25 fields of 1024.
