@@ -52,6 +52,7 @@ export function auditReportMessage(findings: readonly Finding[], verdict: ChainV
       { label: t('reports.audit.findings'), value: String(findings.length) },
       { label: t('reports.audit.chain'), value: chain },
     ],
-    context: [t('reports.audit.anchor', { anchor: formatAnchor(verdict.entries, verdict.head) })],
+    // A broken chain's head is no anchor: it would vouch for entries already known to be wrong.
+    context: [verdict.ok ? t('reports.audit.anchor', { anchor: formatAnchor(verdict.entries, verdict.head) }) : t('reports.audit.noAnchor', { id: verdict.brokenAt })],
   };
 }
