@@ -23,6 +23,8 @@ export type ReportKind = (typeof REPORT_KINDS)[number];
 export const TREND_WEEKS = 8;
 const TOP_ITEMS = 5;
 const LOWEST_SHOWN = 3;
+/** Answers rated this or lower are feedback highlights worth a manager's reading (docs/kpis.md). */
+export const LOW_RATING = 2;
 const BREACHES_SHOWN = 10;
 
 export interface OperationsInput {
@@ -105,7 +107,7 @@ export function operationsReport(input: OperationsInput, options: OperationsOpti
   // One line per record: a record can both have missed its response and be overdue.
   const breaches = [...new Set(auditFindings({ records: input.records, changes: [], roleChanges: [] }, period, asOf).filter((f) => f.kind === 'sla_breach' || f.kind === 'overdue').map((f) => f.ref))];
   const lowest = input.surveys
-    .filter((s) => inPeriod(s.ratedAt, period) && s.comment)
+    .filter((s) => inPeriod(s.ratedAt, period) && s.comment && s.rating <= LOW_RATING)
     .sort((a, b) => a.rating - b.rating)
     .slice(0, LOWEST_SHOWN);
 
@@ -122,7 +124,7 @@ export function operationsReport(input: OperationsInput, options: OperationsOpti
   const body = [
     t('reports.ops.breaches', { count: breaches.length }),
     ...breaches.slice(0, BREACHES_SHOWN).map((ref) => `• ${ref}`),
-    ...(lowest.length > 0 ? [t('reports.ops.lowest'), ...lowest.map((s) => `• ${s.recordRef} ${s.rating}/5: ${(s.comment ?? '').slice(0, 200)}`)] : []),
+    ...(lowest.length > 0 ? [t('reports.ops.lowest'), ...lowest.map((s) => `• ${s.recordRef} ${s.rating}/5: ${(s.comment ?? '').slice(0, 200)}`)] : [t('reports.ops.noLowRated', { max: LOW_RATING })]),
   ].join('\n');
   const title = t(options.kind === 'weekly' ? 'reports.ops.weeklyTitle' : 'reports.ops.monthlyTitle', { period: options.periodLabel });
   const context = [t('reports.kpi.definitions')];
