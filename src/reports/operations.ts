@@ -113,8 +113,8 @@ export function operationsReport(input: OperationsInput, options: OperationsOpti
 
   const fields: ChatField[] = [
     { label: t('reports.ops.opened'), value: `${opened.length} (${delta(opened.length, openedBefore)})\n${line(counts(opened, (r) => t(`reports.ops.kind.${r.kind}`)))}\n${line(counts(opened, (r) => r.priority))}\n${line(counts(opened, (r) => categoryLabel(r, t)))}` },
-    { label: t('reports.kpi.mtta'), value: `${dur(current.mtta.business.median)} (${delta(current.mtta.business.median, before.mtta.business.median)}) · ${t('reports.kpi.business')}` },
-    { label: t('reports.kpi.mttr'), value: `${dur(current.mttr.business.median)} (${delta(current.mttr.business.median, before.mttr.business.median)}) · ${t('reports.kpi.business')}` },
+    { label: t('reports.kpi.mtta'), value: `${dur(current.mtta.business.median)} (${delta(current.mtta.business.median, before.mtta.business.median)}) · ${t('reports.kpi.business')}\n${dur(current.mtta.wall.median)} (${delta(current.mtta.wall.median, before.mtta.wall.median)}) · ${t('reports.kpi.wall')}` },
+    { label: t('reports.kpi.mttr'), value: `${dur(current.mttr.business.median)} (${delta(current.mttr.business.median, before.mttr.business.median)}) · ${t('reports.kpi.business')}\n${dur(current.mttr.wall.median)} (${delta(current.mttr.wall.median, before.mttr.wall.median)}) · ${t('reports.kpi.wall')}` },
     { label: t('reports.kpi.sla'), value: `${pct(current.sla.value)} (${delta(current.sla.value, before.sla.value)})` },
     { label: t('reports.ops.changes'), value: `${line(counts(ended, (o) => t(`changes.state.${o}`)))}\n${t('reports.kpi.changeCompliance')}: ${pct(current.changeCompliance.value)} (${delta(current.changeCompliance.value, before.changeCompliance.value)})` },
     { label: t('reports.ops.topItems'), value: line(topItems) },
