@@ -6,18 +6,16 @@ import { subcommand, type SubcommandDef } from '../src/chat/command-def.js';
 import type { CommandContext } from '../src/chat/context.js';
 import { privateText } from '../src/chat/interactions.js';
 import { parseAnchor, type ChainVerdict } from '../src/audit/chain.js';
-import { InvalidInputError } from '../src/errors.js';
+import { InvalidInputError, NotFoundError } from '../src/errors.js';
 import { auditReportMessage } from '../src/reports/audit-report.js';
 import { saveReportFile } from '../src/reports/files.js';
 import { REPORT_KINDS } from '../src/reports/operations.js';
-import { kpiCsv, kpiMessage } from '../src/reports/kpi-message.js';
-import { parsePeriod, type NamedPeriod } from '../src/reports/period.js';
+import { fileNamePart, kpiCsv, kpiMessage, kpiPersonIds } from '../src/reports/kpi-message.js';
+import { periodOrThrow, type NamedPeriod } from '../src/reports/period.js';
 
-/** Reads the period option; `fallback` when none was given. Throws InvalidInputError for anything else. */
+/** Reads the period option; `fallback` when none was given. Throws InvalidInputError saying what is wrong (period.ts). */
 export function periodOption(ctx: CommandContext, text: string | undefined, fallback: string): NamedPeriod {
-  const period = parsePeriod(text ?? fallback, ctx.timeZone, ctx.clock.now());
-  if (!period) throw new InvalidInputError('reports.error.badPeriod', { text: text ?? '' });
-  return period;
+  return periodOrThrow(text ?? fallback, ctx.timeZone, ctx.clock.now());
 }
 
 function verifyText(ctx: CommandContext, verdict: ChainVerdict): string {
@@ -75,7 +73,13 @@ async function kpiReply(ctx: CommandContext, personId: number | null, who: strin
   const result = await ctx.services.reports.kpis(ctx.actor, personId, named);
   const message = kpiMessage(result, who, named.label, ctx.t, detail);
   if (detail) {
-    const path = saveReportFile({ name: `kpi-${personId ?? 'team'}-${named.from.toISOString().slice(0, 10)}.csv`, mime: 'text/csv', bytes: Buffer.from(kpiCsv(result), 'utf8') });
+    const names = new Map<number, string>();
+    for (const id of kpiPersonIds(result)) {
+      const person = await ctx.services.people.person(id);
+      if (person) names.set(id, person.displayName);
+    }
+    const file = `kpi-${personId === null ? 'team' : fileNamePart(who)}-${named.from.toISOString().slice(0, 10)}.csv`;
+    const path = saveReportFile({ name: file, mime: 'text/csv', bytes: Buffer.from(kpiCsv(result, names), 'utf8') });
     message.context = [...(message.context ?? []), ctx.t('reports.kpi.csvSaved', { path })];
   }
   return { type: 'private' as const, message };
@@ -107,8 +111,10 @@ export const kpiSubcommands: SubcommandDef[] = [
     role: 'manager',
     options: { user: { kind: 'user', schema: z.object({ userId: z.string().min(1).max(64), displayName: z.string().max(120).optional() }), description: 'reports.kpi.optionWho' }, period: kpiText },
     run: async (ctx, { user, period }) => {
-      const person = await ctx.services.people.resolve({ platform: ctx.chatActor.platform, userId: user.userId, displayName: user.displayName ?? user.userId });
-      return kpiReply(ctx, person.personId, person.displayName, period);
+      // Read only: naming someone must not create them (a typo would add a person with a zero card).
+      const person = await ctx.services.people.lookup(ctx.chatActor.platform, user.userId);
+      if (!person) throw new NotFoundError('reports.error.unknownPerson', { who: user.displayName ?? user.userId });
+      return kpiReply(ctx, person.id, person.displayName, period);
     },
   }),
 ];
@@ -128,6 +134,9 @@ export const reportSubcommands: SubcommandDef[] = REPORT_KINDS.map((kind) =>
     options: { period: { kind: 'string', rest: true, schema: periodSchema, description: 'reports.option.period' } },
     run: async (ctx, { period }) => {
       const named = periodOption(ctx, period, kind === 'weekly' ? 'last-week' : 'last-month');
+      // The report is titled by its kind: a weekly one over a month (or the reverse) would mislabel it.
+      if (kind === 'weekly' && named.span !== 'week') throw new InvalidInputError('reports.error.weeklyNeedsWeek', { period: named.label });
+      if (kind === 'monthly' && named.span !== 'month') throw new InvalidInputError('reports.error.monthlyNeedsMonth', { period: named.label });
       const report = await ctx.services.reports.operations(ctx.actor, kind, named, ctx.t, ctx.timeZone);
       await ctx.services.reports.sendChart({ platform: ctx.chatActor.platform, kind: 'dm', id: ctx.chatActor.userId }, report, kind, named, ctx.t);
       const message = { ...report.message, context: [...(report.message.context ?? []), ctx.t('reports.ops.chartSent')] };

@@ -16,6 +16,8 @@ export interface CardView {
   now?: Date;
   /** The configuration item the fault is on, with its possible causes (faults only). */
   ci?: FaultCiContext | undefined;
+  /** Who acknowledged the fault, from its timeline (src/faults/acknowledger.ts); null or absent: nobody named. */
+  acknowledgedBy?: number | null;
 }
 
 /** Priority colours of UX.md, shared by every record card that has a priority. */
@@ -99,8 +101,10 @@ export function faultCard(fault: Fault, view: CardView): ChatMessage {
   if (fault.resolutionSteps) fields.push({ label: t('faults.field.resolutionSteps'), value: fault.resolutionSteps });
 
   const context = [t('faults.context.reported', { time: formatTime(fault.createdAt, timeZone), source: t(`faults.source.${fault.source === 'alert' ? 'alert' : 'chat'}`) })];
-  if (fault.acknowledgedAt && fault.assigneeId !== null) {
-    context.push(t('faults.context.acknowledged', { person: person(fault.assigneeId), time: formatTime(fault.acknowledgedAt, timeZone) }));
+  // The acknowledger, not the assignee: after a reassignment they differ.
+  const acknowledgedBy = view.acknowledgedBy ?? null;
+  if (fault.acknowledgedAt && acknowledgedBy !== null) {
+    context.push(t('faults.context.acknowledged', { person: person(acknowledgedBy), time: formatTime(fault.acknowledgedAt, timeZone) }));
   }
   if (fault.resolvedAt) context.push(t('faults.context.resolved', { time: formatTime(fault.resolvedAt, timeZone) }));
 

@@ -121,6 +121,8 @@ export const en = {
   'faults.event.alert_firing': 'alert firing',
   'faults.event.alert_resolved': 'alert resolved',
   'faults.event.alert_cleared': 'all alerts cleared',
+  'faults.event.sla_breach_response': 'response SLA breached',
+  'faults.event.sla_breach_resolve': 'resolution SLA breached',
 } as const;
 
 export const zhCN: Record<keyof typeof en, string> = {
@@ -245,4 +247,6 @@ export const zhCN: Record<keyof typeof en, string> = {
   'faults.event.alert_firing': '告警触发',
   'faults.event.alert_resolved': '告警恢复',
   'faults.event.alert_cleared': '全部告警已恢复',
+  'faults.event.sla_breach_response': '响应 SLA 超时',
+  'faults.event.sla_breach_resolve': '解决 SLA 超时',
 } as const;

@@ -1,3 +1,4 @@
+import { acknowledgerOf } from './acknowledger.js';
 import type { EntityManager } from 'typeorm';
 import { faultCard, faultTitle } from './cards.js';
 import { formatFaultId } from './rules.js';
@@ -60,8 +61,10 @@ const NEWS_KEY: Record<FaultNews['kind'], MessageKey> = {
 export async function faultMessages(fault: Fault, news: FaultNews, ctx: NotifyContext): Promise<OutgoingMessage[]> {
   const actorIds = 'by' in news && news.by !== null ? [news.by] : [];
   const assigneeIds = news.kind === 'reassigned' ? [news.to] : [];
+  const acknowledgedBy = await acknowledgerOf(ctx.manager, fault.id);
   const { views, people } = await peopleViews(ctx.manager, [
     fault.reporterId,
+    ...(acknowledgedBy === null ? [] : [acknowledgedBy]),
     ...(fault.assigneeId === null ? [] : [fault.assigneeId]),
     ...actorIds,
     ...assigneeIds,
@@ -71,7 +74,7 @@ export async function faultMessages(fault: Fault, news: FaultNews, ctx: NotifyCo
 
   if (ctx.faultChannel) {
     const t = translator(ctx.defaultLocale);
-    const card = faultCard(fault, { t, platform: ctx.faultChannel.platform, timeZone: ctx.timeZone, people: views, ci });
+    const card = faultCard(fault, { t, platform: ctx.faultChannel.platform, timeZone: ctx.timeZone, people: views, ci, acknowledgedBy });
     const details = ctx.details?.(t);
     if (details) card.body = bodyWithTail(card.body ?? '', details);
     messages.push({ target: ctx.faultChannel, key: announcementKey(fault.id), message: card });
@@ -107,7 +110,7 @@ export async function faultMessages(fault: Fault, news: FaultNews, ctx: NotifyCo
     if (target) {
       const assignee = people.get(news.to);
       const t = translator(resolveLocale(assignee?.locale, ctx.defaultLocale));
-      const card = faultCard(fault, { t, platform: target.platform, timeZone: ctx.timeZone, people: views, ci });
+      const card = faultCard(fault, { t, platform: target.platform, timeZone: ctx.timeZone, people: views, ci, acknowledgedBy });
       const text = t('faults.dm.assignedToYou', { id: formatFaultId(fault.id), by: mention(views.get(news.by), target.platform) });
       messages.push({ target, message: { ...card, fallback: text, context: [text, ...(card.context ?? [])] } });
     }

@@ -6,6 +6,7 @@ import type { Translate } from '../chat/i18n/catalog.js';
 import type { ChatMessage, Platform } from '../chat/model.js';
 import type { Fault } from '../store/entities/index.js';
 import type { TimelineEntry } from '../records/timeline.js';
+import { acknowledgerIn } from './acknowledger.js';
 
 /** `/fault list` and `/fault search`: at most ten rows, newest first, and how to see more. */
 export function faultListMessage(page: FaultPage, title: string, now: Date, t: Translate): ChatMessage {
@@ -30,7 +31,7 @@ export function faultDetailMessage(
   view: { t: Translate; platform: Platform; timeZone: string; people: Map<number, PersonView>; now: Date },
 ): ChatMessage {
   const { t } = view;
-  const card = faultCard(fault, view);
+  const card = faultCard(fault, { ...view, acknowledgedBy: acknowledgerIn(timeline.map((e) => e.event)) });
   const recent = timeline.slice(-TIMELINE_SHOWN).map(({ event, actor }) =>
     t('faults.timeline.row', {
       time: formatTime(event.createdAt, view.timeZone),
@@ -43,7 +44,7 @@ export function faultDetailMessage(
   return { ...card, body };
 }
 
-const EVENT_KINDS = ['reported', 'acknowledge', 'start', 'wait', 'resume', 'resolve', 'reopen', 'close', 'reassigned', 'dm_undeliverable', 'card_reposted', 'alert_firing', 'alert_resolved', 'alert_cleared'] as const;
+const EVENT_KINDS = ['reported', 'acknowledge', 'start', 'wait', 'resume', 'resolve', 'reopen', 'close', 'reassigned', 'dm_undeliverable', 'card_reposted', 'alert_firing', 'alert_resolved', 'alert_cleared', 'sla_breach_response', 'sla_breach_resolve'] as const;
 type EventKind = (typeof EVENT_KINDS)[number];
 
 /** The catalog event kind a timeline entry is shown as (`faults.event.*`); unknown kinds read as reported. */

@@ -1,5 +1,6 @@
 // What a monitoring fault's card shows besides the fault itself: its alerts by fingerprint, how many
 // the sender left out, and the fault it follows; plus the channel card and the on-call page.
+import { acknowledgerOf } from '../faults/acknowledger.js';
 import type { EntityManager } from 'typeorm';
 import { bodyWithTail, truncate } from '../chat/format.js';
 import { faultCiContext } from '../cis/fault-context.js';
@@ -89,10 +90,11 @@ export interface CardContext {
 
 /** The fault's channel card with its alerts, to be edited in place (the announcement's key); `known` saves re-reading the group and counts. */
 export async function channelCardMessage(fault: Fault, channel: ChatTarget, ctx: CardContext, known?: KnownAlerts): Promise<OutgoingMessage> {
-  const { views } = await peopleViews(ctx.manager, [fault.reporterId, ...(fault.assigneeId === null ? [] : [fault.assigneeId])]);
+  const acknowledgedBy = await acknowledgerOf(ctx.manager, fault.id);
+  const { views } = await peopleViews(ctx.manager, [fault.reporterId, ...(fault.assigneeId === null ? [] : [fault.assigneeId]), ...(acknowledgedBy === null ? [] : [acknowledgedBy])]);
   const t = translator(ctx.defaultLocale);
   const ci = await faultCiContext(ctx.manager, fault.id, ctx.now);
-  const card = faultCard(fault, { t, platform: channel.platform, timeZone: ctx.timeZone, people: views, ci });
+  const card = faultCard(fault, { t, platform: channel.platform, timeZone: ctx.timeZone, people: views, ci, acknowledgedBy });
   const details = (await alertCardDetails(ctx.manager, fault, known))?.(t);
   if (details) card.body = bodyWithTail(card.body ?? '', details);
   return { target: channel, key: announcementKey(fault.id), message: card };
@@ -105,13 +107,14 @@ export async function personalCardMessage(
   ctx: CardContext,
   line: (t: Translate) => string,
 ): Promise<OutgoingMessage | undefined> {
-  const { views, people } = await peopleViews(ctx.manager, [personId, fault.reporterId, ...(fault.assigneeId === null ? [] : [fault.assigneeId])]);
+  const acknowledgedBy = await acknowledgerOf(ctx.manager, fault.id);
+  const { views, people } = await peopleViews(ctx.manager, [personId, fault.reporterId, ...(fault.assigneeId === null ? [] : [fault.assigneeId]), ...(acknowledgedBy === null ? [] : [acknowledgedBy])]);
   const account = views.get(personId)?.accounts[0];
   if (!account) return undefined;
   const target: ChatTarget = { platform: account.platform as ChatTarget['platform'], kind: 'dm', id: account.userId };
   const t = translator(resolveLocale(people.get(personId)?.locale, ctx.defaultLocale));
   const ci = await faultCiContext(ctx.manager, fault.id, ctx.now);
-  const card = faultCard(fault, { t, platform: target.platform, timeZone: ctx.timeZone, people: views, ci });
+  const card = faultCard(fault, { t, platform: target.platform, timeZone: ctx.timeZone, people: views, ci, acknowledgedBy });
   const details = (await alertCardDetails(ctx.manager, fault))?.(t);
   if (details) card.body = bodyWithTail(card.body ?? '', details);
   const text = line(t);

@@ -159,6 +159,11 @@ export class PeopleService {
     return { platform: identity.platform as Platform, kind: 'dm', id: identity.userId };
   }
 
+  /** The person behind an account, read only (nothing is created); null for an account never seen. */
+  async lookup(platform: Platform, userId: string): Promise<Person | null> {
+    return this.findIdentity(this.store.manager, platform, userId);
+  }
+
   /** The person behind an account named by someone else; created so that roles can be given ahead. */
   async personFor(manager: EntityManager, ref: AccountRef): Promise<Person> {
     return this.findOrCreate(manager, { platform: ref.platform, userId: ref.userId, displayName: ref.displayName ?? ref.userId });

@@ -31,9 +31,10 @@ function reason(finding: Finding, t: Translate): string {
   }
 }
 
-/** A finding's record as shown: role changes are about a person, the rest about a record id. */
+/** A finding's record as shown: role changes are about a person (by name when known), the rest about a record id. */
 function refOf(finding: Finding, t: Translate): string {
-  return finding.kind === 'role_change' ? t('reports.finding.person', { id: finding.ref }) : finding.ref;
+  if (finding.kind !== 'role_change') return finding.ref;
+  return finding.details.person ?? t('reports.finding.person', { id: finding.ref });
 }
 
 /** The audit report for `periodLabel`; `verdict` is the chain as verified just now. */
@@ -51,6 +52,7 @@ export function auditReportMessage(findings: readonly Finding[], verdict: ChainV
       { label: t('reports.audit.findings'), value: String(findings.length) },
       { label: t('reports.audit.chain'), value: chain },
     ],
-    context: [t('reports.audit.anchor', { anchor: formatAnchor(verdict.entries, verdict.head) })],
+    // A broken chain's head is no anchor: it would vouch for entries already known to be wrong.
+    context: [verdict.ok ? t('reports.audit.anchor', { anchor: formatAnchor(verdict.entries, verdict.head) }) : t('reports.audit.noAnchor', { id: verdict.brokenAt })],
   };
 }

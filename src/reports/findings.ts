@@ -59,14 +59,16 @@ function recordFindings(record: ServiceRecord, period: Period, asOf: Date): Find
   const finding = (kind: FindingKind, at: Date, details: Record<string, string> = {}) => found.push({ kind, ref: record.ref, at, details });
   const open = facts.final === null && record.state !== 'closed';
   if (record.kind === 'fault' && facts.final && inPeriod(facts.final.at, period) && (record.rootCause ?? '').trim() === '') finding('no_root_cause', facts.final.at);
-  // An open record past its deadline is listed once, as overdue; a finished one with its breaches.
-  if (open && record.resolveDueAt && record.resolveDueAt.getTime() < asOf.getTime()) {
-    finding('overdue', record.resolveDueAt, { due: record.resolveDueAt.toISOString() });
-  } else if (!open) {
-    for (const [target, breachedAt] of [['response', record.responseBreachedAt], ['resolve', record.resolveBreachedAt]] as const) {
-      if (breachedAt && inPeriod(breachedAt, period)) finding('sla_breach', breachedAt, { target, priority: record.priority });
-    }
-  }
+  // An open record past its resolution deadline is listed once, as overdue; otherwise a resolution
+  // breach recorded by the SLA machinery is a finding. A response breach is one whether the record is
+  // open or finished: the SLA sweep records it (responseBreachedAt) while the record is still open, and
+  // a record past its response deadline that nobody acknowledged is one even before the sweep ran.
+  const overdue = open && record.resolveDueAt !== null && record.resolveDueAt.getTime() < asOf.getTime();
+  if (overdue && record.resolveDueAt) finding('overdue', record.resolveDueAt, { due: record.resolveDueAt.toISOString() });
+  const responseDue = record.responseDueAt ?? null;
+  const responseBreach = record.responseBreachedAt ?? (open && facts.response === null && responseDue !== null && responseDue.getTime() < asOf.getTime() ? responseDue : null);
+  if (responseBreach && inPeriod(responseBreach, period)) finding('sla_breach', responseBreach, { target: 'response', priority: record.priority });
+  if (!overdue && record.resolveBreachedAt && inPeriod(record.resolveBreachedAt, period)) finding('sla_breach', record.resolveBreachedAt, { target: 'resolve', priority: record.priority });
   if (record.kind === 'request') {
     const closing = record.events.find((e) => e.toState === 'closed' && inPeriod(e.at, period));
     if (closing && closing.actorId !== record.requesterId) finding('request_unconfirmed', closing.at, { by: closing.actorId === null ? 'system' : 'other' });
@@ -77,7 +79,7 @@ function recordFindings(record: ServiceRecord, period: Period, asOf: Date): Find
 /**
  * Every compliance finding of `period`: changes started (or refused a start) without approval or
  * outside their window, ended emergency changes without a review, faults resolved without a root
- * cause, SLA breaches of finished records, records open past their resolution deadline at `asOf`
+ * cause, SLA breaches (of open records too: a response deadline missed), records open past their resolution deadline at `asOf`
  * (the period's end, or now for an open period), requests closed by anyone but the requester, and role
  * grants and removals. Sorted by kind (FINDING_KINDS order), then time.
  */
@@ -87,7 +89,7 @@ export function auditFindings(input: FindingsInput, period: Period, asOf: Date):
     ...input.records.flatMap((r) => recordFindings(r, period, asOf)),
     ...input.roleChanges
       .filter((line) => inPeriod(line.at, period) && (line.action === 'role.grant' || line.action === 'role.revoke'))
-      .map((line) => ({ kind: 'role_change' as const, ref: line.recordId, at: line.at, details: { action: line.action === 'role.grant' ? 'grant' : 'revoke', by: line.actorLabel, role: roleOf(line.after ?? line.before) } })),
+      .map((line) => ({ kind: 'role_change' as const, ref: line.recordId, at: line.at, details: { action: line.action === 'role.grant' ? 'grant' : 'revoke', by: line.actorLabel, role: roleOf(line.after ?? line.before), ...(line.subjectName === undefined ? {} : { person: line.subjectName }) } })),
   ];
   return found.sort((a, b) => FINDING_KINDS.indexOf(a.kind) - FINDING_KINDS.indexOf(b.kind) || a.at.getTime() - b.at.getTime());
 }

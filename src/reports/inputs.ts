@@ -39,6 +39,8 @@ export interface ServiceRecord {
   /** Fault root cause; null for requests and unresolved faults. */
   rootCause: string | null;
   resolveDueAt: Date | null;
+  /** The response deadline (SLA); absent in hand-built datasets that do not need it. */
+  responseDueAt?: Date | null;
   responseBreachedAt: Date | null;
   resolveBreachedAt: Date | null;
   /** Configuration items or the affected system named on the record. */
@@ -98,6 +100,8 @@ export interface AuditLine {
   action: string;
   recordType: string;
   recordId: string;
+  /** For an entry about a person (role changes): their display name, when the person still exists. */
+  subjectName?: string;
   before: string | null;
   after: string | null;
 }

@@ -55,6 +55,11 @@ const FIGURE_ROWS = (k: KpiResult): [string, FigureRow[]][] => [
   ['pages', k.pages.rows],
 ];
 
+/** The people credited in the rows behind the figures (for their names in the CSV). */
+export function kpiPersonIds(k: KpiResult): number[] {
+  return [...new Set(FIGURE_ROWS(k).flatMap(([, rows]) => rows.flatMap((r) => (r.personId === null ? [] : [r.personId]))))];
+}
+
 /** `/ops kpi`: the figures of `who` over `periodLabel`; with `detail`, the records behind each figure. */
 export function kpiMessage(k: KpiResult, who: string, periodLabel: string, t: Translate, detail: boolean): ChatMessage {
   const title = t('reports.kpi.title', { who, period: periodLabel });
@@ -71,10 +76,30 @@ export function kpiMessage(k: KpiResult, who: string, periodLabel: string, t: Tr
   return { fallback: title, title, fields: kpiFields(k, t), ...(lines.length > 0 ? { body: lines.join('\n') } : {}), context };
 }
 
-/** One row per record and figure: figure, record, person id, time (UTC ISO) and the figure's inputs as columns. */
-export function kpiCsv(k: KpiResult): string {
-  const rows = FIGURE_ROWS(k).flatMap(([figure, list]) => list.map((r) => ({ figure, record: r.ref, person_id: r.personId ?? '', at: r.at.toISOString(), ...r.inputs })));
-  const columns = ['figure', 'record', 'person_id', 'at', ...new Set(rows.flatMap((r) => Object.keys(r)).filter((c) => !['figure', 'record', 'person_id', 'at'].includes(c)))];
-  // Every cell is an id, an ISO time, a number or a code, never user text: nothing a spreadsheet could run as a formula.
+/**
+ * A cell of user text made inert for spreadsheets: a leading =, +, -, @, tab or carriage return would
+ * be read as a formula (OWASP, CSV injection), so such a value gets a leading apostrophe.
+ */
+export function inertCell(text: string): string {
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+}
+
+/**
+ * One row per record and figure: figure, record, person id and name (`names`: person id → display
+ * name), time (UTC ISO) and the figure's inputs as columns.
+ */
+export function kpiCsv(k: KpiResult, names: ReadonlyMap<number, string> = new Map()): string {
+  const fixed = ['figure', 'record', 'person_id', 'person', 'at'];
+  const rows = FIGURE_ROWS(k).flatMap(([figure, list]) =>
+    list.map((r) => ({ figure, record: r.ref, person_id: r.personId ?? '', person: r.personId === null ? '' : inertCell(names.get(r.personId) ?? ''), at: r.at.toISOString(), ...r.inputs })),
+  );
+  const columns = [...fixed, ...new Set(rows.flatMap((r) => Object.keys(r)).filter((c) => !fixed.includes(c)))];
+  // The only user text is the person's name, made inert above; the rest are ids, ISO times, numbers and codes.
   return stringify(rows, { header: true, columns, quoted_match: /[\r\n]/, cast: { boolean: (v) => (v ? 'true' : 'false'), date: (d) => d.toISOString() } });
+}
+
+/** A display name as part of a file name: letters and digits kept (any script), the rest `_`, at most 40. */
+export function fileNamePart(name: string): string {
+  const safe = name.normalize('NFC').replace(/[^\p{L}\p{N}]+/gu, '_').replace(/^_+|_+$/g, '').slice(0, 40);
+  return safe === '' ? 'person' : safe;
 }

@@ -96,6 +96,7 @@ interface RecordRow {
   state: string;
   created_at: string;
   resolve_due_at: string | null;
+  response_due_at: string | null;
   response_breached_at: string | null;
   resolve_breached_at: string | null;
   category: string;
@@ -170,7 +171,7 @@ async function recordRows(manager: EntityManager, kind: keyof typeof RECORD_TABL
     rows.push(
       ...(await manager
         .createQueryBuilder()
-        .select(['r.id AS id', 'r.title AS title', 'r.priority AS priority', 'r.state AS state', 'r.created_at AS created_at', 'r.resolve_due_at AS resolve_due_at', 'r.response_breached_at AS response_breached_at', 'r.resolve_breached_at AS resolve_breached_at', ...columns])
+        .select(['r.id AS id', 'r.title AS title', 'r.priority AS priority', 'r.state AS state', 'r.created_at AS created_at', 'r.resolve_due_at AS resolve_due_at', 'r.response_due_at AS response_due_at', 'r.response_breached_at AS response_breached_at', 'r.resolve_breached_at AS resolve_breached_at', ...columns])
         .addSelect(stepsColumn(manager), 'steps')
         .from(RECORD_TABLES[kind].table, 'r')
         .where('r.id IN (:...ids) AND r.created_at < :to', { ids: chunk, to: isoText(to), recordKind: kind })
@@ -199,6 +200,7 @@ export async function loadServiceRecords(manager: EntityManager, period: Period)
         state: r.state,
         createdAt: new Date(r.created_at),
         resolveDueAt: dateOf(r.resolve_due_at),
+        responseDueAt: dateOf(r.response_due_at),
         responseBreachedAt: dateOf(r.response_breached_at),
         resolveBreachedAt: dateOf(r.resolve_breached_at),
         category: r.category,

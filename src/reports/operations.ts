@@ -2,7 +2,7 @@
 // category, MTTA/MTTR, SLA compliance with the breaches, changes by outcome and compliance, top
 // configuration items by faults, alerts, CSAT with the lowest-rated comments, each against the
 // previous period, and the chart data. Pure: plain inputs in, a message and chart data out.
-import type { Translate } from '../chat/i18n/catalog.js';
+import { catalogs, type MessageKey, type Translate } from '../chat/i18n/catalog.js';
 import type { ChatField, ChatMessage } from '../chat/model.js';
 import { PRIORITIES } from '../faults/rules.js';
 import type { Calendar } from '../sla/calendar.js';
@@ -23,6 +23,8 @@ export type ReportKind = (typeof REPORT_KINDS)[number];
 export const TREND_WEEKS = 8;
 const TOP_ITEMS = 5;
 const LOWEST_SHOWN = 3;
+/** Answers rated this or lower are feedback highlights worth a manager's reading (docs/kpis.md). */
+export const LOW_RATING = 2;
 const BREACHES_SHOWN = 10;
 
 export interface OperationsInput {
@@ -79,6 +81,13 @@ export interface OperationsOptions {
   dayLabel: (d: Date) => string;
 }
 
+/** A fault category or request type in the reader's language (the catalogs' names of the codes). */
+function categoryLabel(record: ServiceRecord, t: Translate): string {
+  const key = record.kind === 'fault' ? `faults.category.${record.category}` : `requests.type.${record.category}`;
+  // A code the catalogs do not name (an older or newer value) is shown as it is stored.
+  return key in catalogs.en ? t(key as MessageKey) : record.category;
+}
+
 /** Assembles the report; every figure is the team KPI of docs/kpis.md. */
 export function operationsReport(input: OperationsInput, options: OperationsOptions, t: Translate): OperationsReport {
   const { period, previous } = options;
@@ -95,16 +104,17 @@ export function operationsReport(input: OperationsInput, options: OperationsOpti
     return end && inPeriod(end.at, period) ? [end.outcome] : [];
   });
   const asOf = options.now.getTime() < period.to.getTime() ? options.now : period.to;
-  const breaches = auditFindings({ records: input.records, changes: [], roleChanges: [] }, period, asOf).filter((f) => f.kind === 'sla_breach' || f.kind === 'overdue');
+  // One line per record: a record can both have missed its response and be overdue.
+  const breaches = [...new Set(auditFindings({ records: input.records, changes: [], roleChanges: [] }, period, asOf).filter((f) => f.kind === 'sla_breach' || f.kind === 'overdue').map((f) => f.ref))];
   const lowest = input.surveys
-    .filter((s) => inPeriod(s.ratedAt, period) && s.comment)
+    .filter((s) => inPeriod(s.ratedAt, period) && s.comment && s.rating <= LOW_RATING)
     .sort((a, b) => a.rating - b.rating)
     .slice(0, LOWEST_SHOWN);
 
   const fields: ChatField[] = [
-    { label: t('reports.ops.opened'), value: `${opened.length} (${delta(opened.length, openedBefore)})\n${line(counts(opened, (r) => t(`reports.ops.kind.${r.kind}`)))}\n${line(counts(opened, (r) => r.priority))}\n${line(counts(opened, (r) => r.category))}` },
-    { label: t('reports.kpi.mtta'), value: `${dur(current.mtta.business.median)} (${delta(current.mtta.business.median, before.mtta.business.median)}) · ${t('reports.kpi.business')}` },
-    { label: t('reports.kpi.mttr'), value: `${dur(current.mttr.business.median)} (${delta(current.mttr.business.median, before.mttr.business.median)}) · ${t('reports.kpi.business')}` },
+    { label: t('reports.ops.opened'), value: `${opened.length} (${delta(opened.length, openedBefore)})\n${line(counts(opened, (r) => t(`reports.ops.kind.${r.kind}`)))}\n${line(counts(opened, (r) => r.priority))}\n${line(counts(opened, (r) => categoryLabel(r, t)))}` },
+    { label: t('reports.kpi.mtta'), value: `${dur(current.mtta.business.median)} (${delta(current.mtta.business.median, before.mtta.business.median)}) · ${t('reports.kpi.business')}\n${dur(current.mtta.wall.median)} (${delta(current.mtta.wall.median, before.mtta.wall.median)}) · ${t('reports.kpi.wall')}` },
+    { label: t('reports.kpi.mttr'), value: `${dur(current.mttr.business.median)} (${delta(current.mttr.business.median, before.mttr.business.median)}) · ${t('reports.kpi.business')}\n${dur(current.mttr.wall.median)} (${delta(current.mttr.wall.median, before.mttr.wall.median)}) · ${t('reports.kpi.wall')}` },
     { label: t('reports.kpi.sla'), value: `${pct(current.sla.value)} (${delta(current.sla.value, before.sla.value)})` },
     { label: t('reports.ops.changes'), value: `${line(counts(ended, (o) => t(`changes.state.${o}`)))}\n${t('reports.kpi.changeCompliance')}: ${pct(current.changeCompliance.value)} (${delta(current.changeCompliance.value, before.changeCompliance.value)})` },
     { label: t('reports.ops.topItems'), value: line(topItems) },
@@ -113,8 +123,8 @@ export function operationsReport(input: OperationsInput, options: OperationsOpti
   ];
   const body = [
     t('reports.ops.breaches', { count: breaches.length }),
-    ...breaches.slice(0, BREACHES_SHOWN).map((b) => `• ${b.ref}`),
-    ...(lowest.length > 0 ? [t('reports.ops.lowest'), ...lowest.map((s) => `• ${s.recordRef} ${s.rating}/5: ${(s.comment ?? '').slice(0, 200)}`)] : []),
+    ...breaches.slice(0, BREACHES_SHOWN).map((ref) => `• ${ref}`),
+    ...(lowest.length > 0 ? [t('reports.ops.lowest'), ...lowest.map((s) => `• ${s.recordRef} ${s.rating}/5: ${(s.comment ?? '').slice(0, 200)}`)] : [t('reports.ops.noLowRated', { max: LOW_RATING })]),
   ].join('\n');
   const title = t(options.kind === 'weekly' ? 'reports.ops.weeklyTitle' : 'reports.ops.monthlyTitle', { period: options.periodLabel });
   const context = [t('reports.kpi.definitions')];

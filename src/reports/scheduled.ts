@@ -6,7 +6,7 @@
 // queues the message, under the audit chain's lock, so restarts and several processes post it once;
 // a fire missed while the bot was down is posted by the first look after start-up (schedule-runner.ts).
 import { DateTime } from 'luxon';
-import type { NamedPeriod } from './period.js';
+import { named, type NamedPeriod } from './period.js';
 import { latestFire, type ReportSchedule } from './schedule-setting.js';
 
 export const SCHEDULED_REPORTS = ['weekly', 'monthly', 'audit'] as const;
@@ -15,10 +15,6 @@ export type ScheduledReport = (typeof SCHEDULED_REPORTS)[number];
 /** Which setting schedules a report: the audit report goes with the monthly one. */
 export function scheduleUnit(kind: ScheduledReport): 'week' | 'month' {
   return kind === 'weekly' ? 'week' : 'month';
-}
-
-function named(from: DateTime, to: DateTime): NamedPeriod {
-  return { from: from.toJSDate(), to: to.toJSDate(), label: `${from.toISODate() ?? ''} – ${to.minus({ days: 1 }).toISODate() ?? ''}` };
 }
 
 /**

@@ -102,6 +102,8 @@ export const en = {
   'requests.event.close': 'closed',
   'requests.event.dm_undeliverable': 'direct message could not be delivered; posted in the channel',
   'requests.event.card_reposted': 'card was deleted; posted anew',
+  'requests.event.sla_breach_response': 'response SLA breached',
+  'requests.event.sla_breach_resolve': 'resolution SLA breached',
 } as const;
 
 export const zhCN: Record<keyof typeof en, string> = {
@@ -207,4 +209,6 @@ export const zhCN: Record<keyof typeof en, string> = {
   'requests.event.close': '关闭',
   'requests.event.dm_undeliverable': '私信无法送达，已改发到频道',
   'requests.event.card_reposted': '卡片已被删除，已重新发布',
+  'requests.event.sla_breach_response': '响应 SLA 超时',
+  'requests.event.sla_breach_resolve': '解决 SLA 超时',
 } as const;

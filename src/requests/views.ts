@@ -19,7 +19,7 @@ export function requestListMessage(page: RequestPage, title: string, now: Date, 
 }
 
 const TIMELINE_SHOWN = 15;
-const EVENT_KINDS = ['submitted', 'take', 'assign', 'fulfil', 'reopen', 'close', 'dm_undeliverable', 'card_reposted'] as const;
+const EVENT_KINDS = ['submitted', 'take', 'assign', 'fulfil', 'reopen', 'close', 'dm_undeliverable', 'card_reposted', 'sla_breach_response', 'sla_breach_resolve'] as const;
 type EventKind = (typeof EVENT_KINDS)[number];
 
 /** The catalog suffix (`requests.event.<kind>`) for a timeline event kind; unknown kinds read as submitted. */

@@ -12,6 +12,7 @@ import type { Actor } from '../people/actor.js';
 import type { SettingsService } from '../settings/service.js';
 import type { Store } from '../store/store.js';
 import { SYSTEM } from '../people/actor.js';
+import { appendEvent } from '../records/timeline.js';
 
 export interface SlaServiceOptions {
   timeZone: string;
@@ -142,7 +143,10 @@ export class SlaService {
   }
 }
 
-/** Records each newly found breach in the audit log (the record itself carries it in `*_breached_at`). */
+/**
+ * Records each newly found breach in the audit log and on the record's timeline (`sla_breach_response`
+ * or `sla_breach_resolve`, by opsdesk); the record itself also carries it in `*_breached_at` (README, SLA).
+ */
 export async function auditBreaches<R extends SlaRecord>(manager: EntityManager, subject: SlaSubject<R>, record: R, evaluation: Evaluation, now: Date): Promise<void> {
   for (const target of evaluation.newlyBreached) {
     const dueAt = target === 'response' ? evaluation.fields.responseBreachedAt : evaluation.fields.resolveBreachedAt;
@@ -154,5 +158,6 @@ export async function auditBreaches<R extends SlaRecord>(manager: EntityManager,
       before: null,
       after: { target, dueAt: dueAt?.toISOString() ?? null, priority: record.priority },
     });
+    await appendEvent(manager, { recordKind: subject.kind, recordId: record.id, actor: SYSTEM, kind: `sla_breach_${target}`, fromState: null, toState: null, note: null, at: now });
   }
 }

@@ -1,5 +1,6 @@
 // The kinds of records that have SLA clocks, and what the SLA machinery needs from each: its facts,
 // its id, its action buttons for reminders, and its channel card to refresh at a breach.
+import { acknowledgerOf } from '../faults/acknowledger.js';
 import { faultCiContext } from '../cis/fault-context.js';
 import type { EntityManager, EntityTarget } from 'typeorm';
 import type { SlaFacts } from './evaluate.js';
@@ -66,9 +67,10 @@ export const FAULT_SUBJECT: SlaSubject<Fault> = {
   async refreshCard(fault, ctx) {
     const channel = await ctx.settings.channel('fault_channel');
     if (!channel) return [];
-    const { views } = await peopleViews(ctx.manager, [fault.reporterId, ...(fault.assigneeId === null ? [] : [fault.assigneeId])]);
+    const acknowledgedBy = await acknowledgerOf(ctx.manager, fault.id);
+    const { views } = await peopleViews(ctx.manager, [fault.reporterId, ...(fault.assigneeId === null ? [] : [fault.assigneeId]), ...(acknowledgedBy === null ? [] : [acknowledgedBy])]);
     const t = translator(ctx.defaultLocale);
-    return [{ target: channel, key: announcementKey(fault.id), message: faultCard(fault, { t, platform: channel.platform, timeZone: ctx.timeZone, people: views, now: ctx.now, ci: await faultCiContext(ctx.manager, fault.id, ctx.now) }) }];
+    return [{ target: channel, key: announcementKey(fault.id), message: faultCard(fault, { t, platform: channel.platform, timeZone: ctx.timeZone, people: views, now: ctx.now, ci: await faultCiContext(ctx.manager, fault.id, ctx.now), acknowledgedBy }) }];
   },
 };
 

@@ -7,6 +7,8 @@ import { AuditEntry, OutboxMessage, RecordEvent } from '../../src/store/entities
 const payload = (row: OutboxMessage | undefined): ChatMessage => JSON.parse(row?.payload ?? '{}') as ChatMessage;
 const actionIds = (row: OutboxMessage | undefined) => (payload(row).buttons ?? []).map((b) => b.actionId);
 import { openTestWorld, type TestWorld } from '../helpers/db.js';
+import { faultDetailMessage } from '../../src/faults/views.js';
+import { translator } from '../../src/chat/i18n/catalog.js';
 
 const report = {
   title: 'Mail server unreachable',
@@ -136,6 +138,14 @@ describe('fault lifecycle on SQLite with the real migrations', () => {
     const dms = (await outbox()).filter((m) => m.targetKind === 'dm' && m.targetId === 'sam');
     expect(dms).toHaveLength(1);
     expect(actionIds(dms[0])).toContain('fault.resolve');
+    // The cards name who acknowledged (li.wei), not the assignee now (sam).
+    const acknowledged = (row: OutboxMessage | undefined) => (payload(row).context ?? []).find((c) => c.startsWith('Acknowledged by'));
+    const cards = (await outbox()).filter((m) => m.targetKind === 'channel');
+    expect(acknowledged(cards[cards.length - 1])).toMatch(/^Acknowledged by .*li\.wei/);
+    expect(acknowledged(dms[0])).toMatch(/^Acknowledged by .*li\.wei/);
+    const detail = await world.services.faultQueries.detail(1);
+    const shown = faultDetailMessage(detail.fault, detail.timeline, { t: translator('en'), platform: 'shell', timeZone: 'UTC', people: detail.people, now: world.clock.now() });
+    expect(shown.context?.find((c) => c.startsWith('Acknowledged by'))).toMatch(/li\.wei/);
   });
 
   it('refuses reopening by someone who is neither reporter nor engineer', async () => {

@@ -31,8 +31,9 @@ describe('/ops audit report and verify against the report anchor (policy 5.1)', 
     await command('UADMIN', 'role add <@UBOSS|boss> manager');
     const report = text(await command('UBOSS', 'audit report week'));
     expect(report).toContain('Audit report · 2026-11-23 – 2026-11-29');
-    expect(report).toContain('• person #');
-    expect(report).toContain('role manager granted by UADMIN');
+    // The person concerned is named, not numbered.
+    expect(report).toContain('• UBOSS: role manager granted by UADMIN');
+    expect(report).not.toContain('person #');
     expect(report).toContain('Audit chain: intact, 2 entries');
     const anchor = /verify\): (\d+:[0-9a-f]{64})/.exec(report)?.[1] as string;
     expect(anchor).toMatch(/^2:/);
@@ -61,10 +62,23 @@ describe('/ops audit report and verify against the report anchor (policy 5.1)', 
     // The platform said zh-CN once: it is the person's language from then on, when an event carries none.
     expect(text(await command('UBOSS', 'audit report someday'))).toContain('无法识别的期间“someday”');
     expect(text(await command('UBOSS', 'audit report someday', 'en'))).toContain('Unknown period "someday"');
-    expect(text(await command('UBOSS', 'audit report 2026-12-01 2026-11-01', 'en'))).toContain('Unknown period');
+    expect(text(await command('UBOSS', 'audit report 2026-12-01 2026-11-01', 'en'))).toContain('FROM 2026-12-01 is after TO 2026-11-01');
     expect(text(await command('UBOSS', 'audit verify 12:nothex', 'en'))).toContain('That is not a chain head');
     expect(text(await command('UBOSS', 'audit verify <b>zz</b>', 'en'))).not.toContain('intact');
     expect(text(await command('UANNA', 'audit report'))).toContain('needs the manager role');
     expect(await world.store.manager.count(AuditEntry)).toBe(2);
+  });
+
+  it('offers no chain head when the chain is broken, and says from which entry', async () => {
+    await command('UADMIN', 'role add <@UBOSS|boss> manager');
+    await command('UADMIN', 'role add <@ULI|li> engineer');
+    // Edit the second entry without re-chaining: the chain breaks there.
+    const second = await world.store.manager.findOneOrFail(AuditEntry, { where: { id: 2 } });
+    second.actorLabel = 'someone else';
+    await world.store.manager.save(AuditEntry, second);
+    const report = text(await command('UBOSS', 'audit report week', 'en'));
+    expect(report).toContain('BROKEN at entry #2');
+    expect(report).toContain('The audit chain is broken from entry #2 on: no chain head is offered');
+    expect(report).not.toContain('Chain head');
   });
 });

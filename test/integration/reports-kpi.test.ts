@@ -9,6 +9,7 @@ import { faultButtons, faultForms } from '../../src/faults/interactions.js';
 import { Metrics } from '../../src/http/metrics.js';
 import { createLogger } from '../../src/logger.js';
 import { openTestWorld, type TestWorld } from '../helpers/db.js';
+import { Identity, Person } from '../../src/store/entities/index.js';
 
 function text(reply: ChatReply): string {
   if (reply.type !== 'private') throw new Error(`expected a private reply, got ${reply.type}`);
@@ -61,13 +62,26 @@ describe('/ops kpi over the real fault lifecycle', () => {
     const path = /CSV with every record behind the figures: (.+)$/m.exec(team)?.[1] as string;
     expect(path.startsWith(dir)).toBe(true);
     const csv = readFileSync(path, 'utf8').trim().split('\n');
-    expect(csv[0]?.split(',').slice(0, 4)).toEqual(['figure', 'record', 'person_id', 'at']);
+    expect(csv[0]?.split(',').slice(0, 5)).toEqual(['figure', 'record', 'person_id', 'person', 'at']);
+    // The person credited is named next to the id.
+    expect(csv.find((l) => l.startsWith('mtta,INC-1,'))).toContain(`,${li.personId},ULI,`);
     expect(csv.filter((l) => l.startsWith('mtta,INC-1,'))).toHaveLength(1);
     // The inputs' instants are written as UTC ISO 8601: created 09:00, acknowledged 10 minutes later.
     expect(csv.find((l) => l.startsWith('mtta,INC-1,'))).toContain(',2026-11-23T09:00:00.000Z,2026-11-23T09:10:00.000Z,600000,');
     expect(csv.filter((l) => l.startsWith('mttr,INC-1,'))).toHaveLength(1);
 
     expect(text(await command('UBOSS', 'kpi person <@ULI|li> last-month'))).toContain('Records handled: 0');
-    expect(text(await command('UBOSS', 'kpi team 2026-13'))).toContain('Unknown period');
+    // The file of a person's CSV is named after them, not their id.
+    const personal = text(await command('UBOSS', 'kpi person <@ULI|li> week detail'));
+    expect(/CSV with every record behind the figures: (.+)$/m.exec(personal)?.[1]).toMatch(/kpi-ULI-2026-11-23\.csv$/);
+    expect(text(await command('UBOSS', 'kpi team 2026-13'))).toContain('There is no month 2026-13');
+    expect(text(await command('UBOSS', 'kpi team 2026-03-01 2026-02-01'))).toContain('FROM 2026-03-01 is after TO 2026-02-01');
+  });
+
+  it('refuses a person opsdesk has never seen, without creating them', async () => {
+    await command('UADMIN', 'role add <@UBOSS|boss> manager');
+    const before = [await world.store.manager.count(Person), await world.store.manager.count(Identity)];
+    expect(text(await command('UBOSS', 'kpi person <@UNOBODY|nobody> month'))).toContain('Unknown person "nobody"');
+    expect([await world.store.manager.count(Person), await world.store.manager.count(Identity)]).toEqual(before);
   });
 });

@@ -46,14 +46,27 @@ describe('/ops report weekly|monthly', { timeout: 180_000 }, () => {
     await world.services.faults.resolve(li, 1, { rootCause: 'disk full', resolutionSteps: 'cleaned' });
 
     expect((await command('ULI', 'report weekly week')).type).toBe('private');
+    // A report is titled by its kind, so the period must be of that kind.
+    const refused = async (body: string) => {
+      const r = await command('UBOSS', body);
+      return r.type === 'private' ? (r.message.body ?? r.message.fallback) : r.type;
+    };
+    expect(await refused('report weekly 2026-11')).toContain('A weekly report covers one calendar week (Monday to Sunday), and 2026-11-01 – 2026-11-30 is not one');
+    expect(await refused('report monthly 2025-01-01 2026-01-31')).toContain('A monthly report covers one calendar month, and 2025-01-01 – 2026-01-31 is not one');
+    expect(await world.store.manager.count(OutboxMessage, { where: { targetKind: 'dm', targetId: 'UBOSS' } })).toBe(0);
     const reply = await command('UBOSS', 'report weekly week', 'zh-CN');
     if (reply.type !== 'private') throw new Error('expected a private reply');
     const m = reply.message;
     expect(m.title).toBe('运维周报 · 2026-11-23 – 2026-11-29');
     const fields = Object.fromEntries((m.fields ?? []).map((f) => [f.label, f.value]));
     expect(fields['新建（按类型、优先级、类别）']).toContain('3 (—)');
+    // The category is named in the reader's language, not as its code.
+    expect(fields['新建（按类型、优先级、类别）']).toContain('网络 3');
+    expect(fields['新建（按类型、优先级、类别）']).not.toContain('network');
     expect(fields['故障最多的配置项']).toBe('mail-01 3');
     expect(fields['平均响应时间（MTTA）']).toContain('0m');
+    // Business hours and wall clock, as /ops kpi shows them (acknowledged 20 minutes after the report, in working time).
+    expect(fields['平均响应时间（MTTA）']).toMatch(/^20m \(.*\) · 工作时间\n20m \(.*\) · 自然时间$/);
     // Slack: section text 3000, at most 10 fields of 2000; Discord: description 4096, 25 fields of 1024.
     expect((m.body ?? '').length).toBeLessThanOrEqual(3000);
     expect((m.fields ?? []).length).toBeLessThanOrEqual(10);

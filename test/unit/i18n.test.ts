@@ -30,4 +30,11 @@ describe('translation catalogs', () => {
     expect(translator('zh-CN')('faults.field.rootCause')).toBe('故障原因');
     expect(translator('en')('faults.error.notFound', { id: 'INC-9' })).toContain('INC-9');
   });
+
+  it('zh-CN report and shell texts use full-width punctuation after Chinese text', () => {
+    const zh = catalogs['zh-CN'];
+    const ascii = Object.entries(zh).filter(([key, text]) => /^(reports|shell)\./.test(key) && /[\u4e00-\u9fff][:,;?!(]/.test(text));
+    expect(ascii).toEqual([]);
+    expect(translator('zh-CN')('shell.attachment.saved', { path: 'data/x.png' })).toBe('文件已保存：data/x.png');
+  });
 });

@@ -82,7 +82,7 @@ export const zhCN: Record<keyof typeof en, string> = {
   'shell.header.channel': '── #{channel} ──',
   'shell.header.channelUpdated': '── #{channel}（已更新）──',
   'shell.header.dm': '── 私信给 {user} ──',
-  'shell.attachment.saved': '文件已保存:{path}',
+  'shell.attachment.saved': '文件已保存：{path}',
   'shell.header.dmUpdated': '── 私信给 {user}（已更新）──',
   'shell.prompt': '{user}> ',
   'shell.form.prompt': '> ',
