@@ -266,14 +266,15 @@ describe('three replicas on one PostgreSQL schema', () => {
     clock.set('2026-11-23T09:00:30.000Z');
     const [a] = live();
     if (!a) throw new Error('no live replica');
-    const weekly = () => fake.messagesIn(MANAGEMENT).filter((m) => m.text.startsWith('Weekly operations report · 2026-11-16 – 2026-11-22'));
+    // A scheduled report is shared with its chart through the upload flow: a file whose blocks carry the report.
+    const weekly = () => fake.filesIn(MANAGEMENT).filter((f) => JSON.stringify(f.blocks).includes('Weekly operations report · 2026-11-16 – 2026-11-22'));
     await fake.waitFor(() => weekly()[0], 20_000);
     await a.bot.waitFor(async () => ((await pendingOutbox()) === 0 ? true : undefined), 'messages sent', 20_000);
     // Give the other replicas' schedulers their chance at the same fires.
     await new Promise((r) => setTimeout(r, 1_500));
     expect(weekly()).toHaveLength(1);
     // The catch-up at start-up (last month's reports) was posted once too, though three replicas started.
-    const titles = fake.messagesIn(MANAGEMENT).map((m) => m.text);
+    const titles = [...fake.messagesIn(MANAGEMENT).map((m) => m.text), ...fake.filesIn(MANAGEMENT).map((f) => JSON.stringify(f.blocks))];
     expect(new Set(titles).size).toBe(titles.length);
     const runs = new Map<string, number>();
     for (const bot of everyBot) {
