@@ -65,7 +65,9 @@ export function routeCommand(command: CommandDef, text: string, platform?: Platf
   // named option and drop the commas' spacing.
   const names = Object.keys(sub.options);
   const lineAt = Object.values(sub.options).findIndex((o) => o.line === true);
-  if (lineAt >= 0) {
+  // Options given by name (`key=… value="…"`, as Discord's typed options arrive) are read as named.
+  const byName = names.some((name) => named[name.toLowerCase()] !== undefined);
+  if (lineAt >= 0 && !byName) {
     const split = splitWords(text, found.consumed + lineAt);
     positional = split.words.slice(found.consumed);
     for (const key of Object.keys(named)) Reflect.deleteProperty(named, key);
