@@ -9,6 +9,7 @@ import { UNREACHABLE_ERROR_PREFIX } from './outbox.js';
 import type { Store } from '../store/store.js';
 import { claimDue, releaseClaim, renewClaim, type ClaimedRow } from './claims.js';
 import { deliveryIdOf } from './identity.js';
+import { inDeliveryOrder } from './delivery-order.js';
 import { activePauses, pauseRoute } from './pauses.js';
 import { forgetRef, saveRef } from './message-refs.js';
 import { backoffMs, describeError } from './retry.js';
@@ -59,32 +60,6 @@ export const DEFAULT_CLAIM_TTL_MS = 60_000;
 
 function asPlatform(value: string): Platform | undefined {
   return (PLATFORMS as readonly string[]).includes(value) ? (value as Platform) : undefined;
-}
-
-function groupOf(row: OutboxMessage): string {
-  return JSON.stringify([row.messageKey, row.platform, row.targetId]);
-}
-
-/**
- * Claimed rows in the order to deliver them: by id, except that a keyed message is delivered once,
- * in its newest claimed version, at the place of its oldest (the older versions are superseded).
- */
-function inDeliveryOrder(claimed: readonly ClaimedRow[]): ClaimedRow[] {
-  const order: ClaimedRow[] = [];
-  const slotOf = new Map<string, number>();
-  for (const claim of claimed) {
-    if (claim.row.messageKey === null) {
-      order.push(claim);
-      continue;
-    }
-    const group = groupOf(claim.row);
-    const slot = slotOf.get(group);
-    if (slot === undefined) {
-      slotOf.set(group, order.length);
-      order.push(claim);
-    } else order[slot] = claim;
-  }
-  return order;
 }
 
 type Prepared = { kind: 'deliver'; row: OutboxMessage; ref: PostedRef | undefined; identity: DeliveryIdentity } | { kind: 'skip' };
