@@ -9,6 +9,10 @@ export function slaJobs(sweep: SlaSweep, logger: Logger): Job[] {
       name: 'sla-sweep',
       cron: '* * * * *',
       runAtStart: true,
+      // A replica killed mid-sweep holds the fire until its lease expires, and no sweep runs meanwhile:
+      // one minute keeps reminders at most a minute late. A sweep that outlasts it may overlap the next
+      // one, which is safe (each notice is claimed once in sla_notices).
+      leaseMs: 60_000,
       run: async (now) => {
         const result = await sweep.run(now);
         if (result.sent > 0) logger.info(result, 'SLA reminders queued');

@@ -271,7 +271,8 @@ describe('three replicas on one PostgreSQL schema', () => {
     // The chart is drawn (a worker thread) and uploaded before the share: slow when CI runs two files at once.
     await fake.waitFor(() => weekly()[0], 60_000);
     await a.bot.waitFor(async () => ((await pendingOutbox()) === 0 ? true : undefined), 'messages sent', 20_000);
-    // The 09:00 SLA sweep has finished on some replica (the report can be quicker than it).
+    // The 09:00 SLA sweep has finished on some replica (the report can be quicker than it). The replica
+    // killed at 08:57:31 may have died inside a sweep: its one-minute lease has expired by 09:00:30.
     const sweepDone = /"job":"sla-sweep","fire":"2026-11-23T09:00:00.000Z"[^\n]*"msg":"job run finished"/;
     await a.bot.waitFor(() => (everyBot.some((bot) => sweepDone.test(bot.stderr)) ? true : undefined), 'the 09:00 sweep', 30_000);
     // Give the other replicas' schedulers their chance at the same fires.
