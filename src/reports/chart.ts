@@ -19,7 +19,7 @@ export const CHART_HEIGHT = 520;
 const COLOURS = ['#0072B2', '#E69F00', '#009E73', '#CC79A7'];
 
 export interface WeekPoint {
-  /** The week's first day as shown on the axis, e.g. `12-21`. */
+  /** As shown on the axis: the Monday of a whole week (`12-21`), the days of a partial one (`12-01–12-06`). */
   label: string;
   opened: number;
   resolved: number;
@@ -57,8 +57,10 @@ export function chartOption(data: ChartData, t: Translate): echarts.EChartsOptio
       { left: '5%', right: '53%', top: 80, bottom: 70, containLabel: true },
       { left: '53%', right: '5%', top: 80, bottom: 70, containLabel: true },
     ],
+    // Every week keeps its label (interval 0): at most 8 (weekly) or 6 (a month) fit the panel, and a
+    // dropped label would leave a bar no reader can name.
     xAxis: [
-      { type: 'category', gridIndex: 0, data: data.weeks.map((w) => w.label), name: t('reports.chart.weekAxis'), nameLocation: 'middle', nameGap: 28, axisLabel: text, nameTextStyle: text },
+      { type: 'category', gridIndex: 0, data: data.weeks.map((w) => w.label), name: t('reports.chart.weekAxis'), nameLocation: 'middle', nameGap: 28, axisLabel: { ...text, interval: 0 }, nameTextStyle: text },
       { type: 'category', gridIndex: 1, data: data.priorities.map((p) => p.priority), name: t('reports.chart.priorityAxis'), nameLocation: 'middle', nameGap: 28, axisLabel: text, nameTextStyle: text },
     ],
     yAxis: [

@@ -2,7 +2,7 @@
 export const en = {
   'reports.chart.trendTitle': 'Opened vs resolved per week · {period}',
   'reports.chart.priorityTitle': 'Resolved by priority and SLA compliance',
-  'reports.chart.weekAxis': 'Week starting',
+  'reports.chart.weekAxis': 'Week starting Monday (a partial week shows its days)',
   'reports.chart.priorityAxis': 'Priority',
   'reports.chart.recordsAxis': 'Records',
   'reports.chart.complianceAxis': 'SLA compliance (%)',
@@ -102,7 +102,7 @@ export const en = {
 export const zhCN: Record<keyof typeof en, string> = {
   'reports.chart.trendTitle': '每周新建与解决 · {period}',
   'reports.chart.priorityTitle': '按优先级解决数与 SLA 达成率',
-  'reports.chart.weekAxis': '周起始日',
+  'reports.chart.weekAxis': '周（自周一起；不完整的周显示其日期）',
   'reports.chart.priorityAxis': '优先级',
   'reports.chart.recordsAxis': '记录数',
   'reports.chart.complianceAxis': 'SLA 达成率（%）',

@@ -6,7 +6,7 @@ import { catalogs, type MessageKey, type Translate } from '../chat/i18n/catalog.
 import type { ChatField, ChatMessage } from '../chat/model.js';
 import { PRIORITIES } from '../faults/rules.js';
 import type { Calendar } from '../sla/calendar.js';
-import { formatDuration, WEEK_MS } from '../sla/durations.js';
+import { formatDuration } from '../sla/durations.js';
 import { alertsField, type AlertsInput } from './alerts-section.js';
 import type { ChartData } from './chart.js';
 import { delta } from './delta.js';
@@ -15,12 +15,11 @@ import { auditFindings } from './findings.js';
 import { inPeriod, type ChangeRecord, type Period, type ServiceRecord, type SurveyAnswer } from './inputs.js';
 import { computeKpis, type KpiResult } from './kpis.js';
 import type { TrendCounts } from './load-trend.js';
+import type { TrendWeek } from './trend-weeks.js';
 
 export const REPORT_KINDS = ['weekly', 'monthly'] as const;
 export type ReportKind = (typeof REPORT_KINDS)[number];
 
-/** Weeks shown in the trend chart, ending with the report period. */
-export const TREND_WEEKS = 8;
 const TOP_ITEMS = 5;
 const LOWEST_SHOWN = 3;
 /** Answers rated this or lower are feedback highlights worth a manager's reading (docs/kpis.md). */
@@ -30,7 +29,9 @@ const BREACHES_SHOWN = 10;
 export interface OperationsInput {
   /** Records of the period and of the previous period (loadServiceRecords over both). */
   records: readonly ServiceRecord[];
-  /** Opened and resolved per week of trendWeeks(period.to) (loadTrend). */
+  /** The trend chart's weeks (trend-weeks.ts trendWeeks of the report's kind and period). */
+  trendWeeks: readonly TrendWeek[];
+  /** Opened and resolved per week of trendWeeks, in the same order (loadTrend). */
   trend: TrendCounts;
   changes: readonly ChangeRecord[];
   surveys: readonly SurveyAnswer[];
@@ -42,7 +43,6 @@ export interface OperationsReport {
   message: ChatMessage;
   chart: ChartData;
 }
-
 
 const pct = (v: number | null) => (v === null ? '—' : `${Math.round(v * 1000) / 10}%`);
 const dur = (v: number | null) => (v === null ? '—' : formatDuration(v));
@@ -57,17 +57,9 @@ function line(map: Map<string, number>): string {
   return [...map.entries()].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(' · ') || '—';
 }
 
-/** The TREND_WEEKS weeks of the trend chart, oldest first, the last one ending at `end`. */
-export function trendWeeks(end: Date): Period[] {
-  return Array.from({ length: TREND_WEEKS }, (_, i) => {
-    const from = new Date(end.getTime() - (TREND_WEEKS - i) * WEEK_MS);
-    return { from, to: new Date(from.getTime() + WEEK_MS) };
-  });
-}
-
-/** The chart's weeks: trendWeeks(end) labelled, with the counts of load-trend.ts. */
-export function weeklyTrend(counts: TrendCounts, end: Date, zoneLabel: (d: Date) => string): ChartData['weeks'] {
-  return trendWeeks(end).map((week, i) => ({ label: zoneLabel(week.from), opened: counts.opened[i] ?? 0, resolved: counts.resolved[i] ?? 0 }));
+/** The chart's weeks: each of `weeks` with its label and the counts of load-trend.ts. */
+export function weeklyTrend(counts: TrendCounts, weeks: readonly TrendWeek[]): ChartData['weeks'] {
+  return weeks.map((week, i) => ({ label: week.label, opened: counts.opened[i] ?? 0, resolved: counts.resolved[i] ?? 0 }));
 }
 
 export interface OperationsOptions {
@@ -77,8 +69,6 @@ export interface OperationsOptions {
   previous: Period;
   business: Calendar;
   now: Date;
-  /** Short local date for the chart's week axis, e.g. `12-21`. */
-  dayLabel: (d: Date) => string;
 }
 
 /** A fault category or request type in the reader's language (the catalogs' names of the codes). */
@@ -136,6 +126,6 @@ export function operationsReport(input: OperationsInput, options: OperationsOpti
   });
   return {
     message: { fallback: title, title, color: 'blue', fields, body, context },
-    chart: { period: options.periodLabel, weeks: weeklyTrend(input.trend, period.to, options.dayLabel), priorities },
+    chart: { period: options.periodLabel, weeks: weeklyTrend(input.trend, input.trendWeeks), priorities },
   };
 }

@@ -30,11 +30,11 @@ import { loadPages, loadSurveys } from './load-feedback.js';
 import { loadServiceRecords } from './load-records.js';
 import type { Period } from './inputs.js';
 import { loadTrend } from './load-trend.js';
-import { operationsReport, trendWeeks, type OperationsReport, type ReportKind } from './operations.js';
+import { operationsReport, type OperationsReport, type ReportKind } from './operations.js';
+import { trendWeeks } from './trend-weeks.js';
 import { previousPeriod, type NamedPeriod } from './period.js';
 import type { Translate } from '../chat/i18n/catalog.js';
 import type { ChartData } from './chart.js';
-import { DateTime } from 'luxon';
 
 export interface AuditReport {
   findings: Finding[];
@@ -152,17 +152,18 @@ export class ReportService {
     const previous = previousPeriod(period);
     const span = { from: previous.from, to: period.to };
     const manager = this.store.manager;
+    const weeks = trendWeeks(kind, period, timeZone);
     const [records, changes, surveys, trend, policy, current, before] = await Promise.all([
       loadServiceRecords(manager, span),
       loadChanges(manager, span),
       loadSurveys(manager, span),
-      loadTrend(manager, trendWeeks(period.to)),
+      loadTrend(manager, weeks),
       this.sla.policy(),
       alertFiguresBetween(manager, period.from, period.to),
       alertFiguresBetween(manager, previous.from, previous.to),
     ]);
     return operationsReport(
-      { records, changes, surveys, trend, alerts: { current, previous: before } },
+      { records, changes, surveys, trendWeeks: weeks, trend, alerts: { current, previous: before } },
       {
         kind,
         period,
@@ -170,7 +171,6 @@ export class ReportService {
         previous,
         business: calendarOf(policy, 'business'),
         now: this.clock.now(),
-        dayLabel: (d) => DateTime.fromJSDate(d, { zone: timeZone }).toFormat('MM-dd'),
       },
       t,
     );

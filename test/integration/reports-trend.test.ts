@@ -1,12 +1,15 @@
 // The operations report's weekly trend counted in SQL (load-trend.ts) gives the same counts as the
-// timeline rules of facts.ts (recordFacts over the loaded records), on SQLite and PostgreSQL.
+// timeline rules of facts.ts (recordFacts over the loaded records), on SQLite and PostgreSQL; the
+// monthly report's chart counts the calendar weeks of its month, clipped to it (trend-weeks.ts).
 import { afterAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import { recordFacts } from '../../src/reports/facts.js';
 import { inPeriod } from '../../src/reports/inputs.js';
 import { loadServiceRecords } from '../../src/reports/load-records.js';
 import { loadTrend } from '../../src/reports/load-trend.js';
-import { trendWeeks } from '../../src/reports/operations.js';
+import { periodOrThrow } from '../../src/reports/period.js';
+import { trendWeeks } from '../../src/reports/trend-weeks.js';
+import { translator } from '../../src/chat/i18n/catalog.js';
 import { createServices, type Services } from '../../src/services.js';
 import { openDatabase } from '../../src/store/data-source.js';
 import { RecordEvent } from '../../src/store/entities/index.js';
@@ -47,8 +50,8 @@ async function scenario(services: Services, clock: ManualClock): Promise<void> {
   await services.faults.report(anna, report);
 }
 
-async function check(store: Store): Promise<void> {
-  const weeks = trendWeeks(END);
+async function check(store: Store, services: Services, now: Date): Promise<void> {
+  const weeks = trendWeeks('weekly', { from: new Date(END.getTime() - 7 * DAY), to: END }, 'UTC');
   const counts = await loadTrend(store.manager, weeks);
   expect(counts).toEqual({ opened: [0, 0, 0, 0, 2, 1, 1, 0], resolved: [0, 0, 0, 0, 1, 0, 1, 0] });
   // The same figures from the timelines, as the report computed them before load-trend.ts.
@@ -64,6 +67,27 @@ async function check(store: Store): Promise<void> {
     expect(expected.length).toBeGreaterThan(0);
     expect(record.events).toEqual(expected);
   }
+  // The monthly report's chart: the calendar weeks of its month (UTC here), not 7-day windows back
+  // from its end. November 2026 starts on a Sunday and ends on a Monday: one-day weeks at both ends.
+  const chart = async (month: string) => (await services.reports.operations(null, 'monthly', periodOrThrow(month, 'UTC', now), translator('en'), 'UTC')).chart.weeks;
+  // INC-1, INC-2 opened in the week of 11-23 (INC-1 resolved there); INC-3 opened Monday 11-30.
+  expect(await chart('2026-11')).toEqual([
+    { label: '11-01–11-01', opened: 0, resolved: 0 },
+    { label: '11-02', opened: 0, resolved: 0 },
+    { label: '11-09', opened: 0, resolved: 0 },
+    { label: '11-16', opened: 0, resolved: 0 },
+    { label: '11-23', opened: 2, resolved: 1 },
+    { label: '11-30–11-30', opened: 1, resolved: 0 },
+  ]);
+  // December starts on a Tuesday: INC-3 (Monday 11-30) is in the same calendar week but not in the
+  // month, so the clipped first week counts nothing; INC-4 opened and INC-2 resolved on Monday 12-07.
+  expect(await chart('2026-12')).toEqual([
+    { label: '12-01–12-06', opened: 0, resolved: 0 },
+    { label: '12-07', opened: 1, resolved: 1 },
+    { label: '12-14', opened: 0, resolved: 0 },
+    { label: '12-21', opened: 0, resolved: 0 },
+    { label: '12-28–12-31', opened: 0, resolved: 0 },
+  ]);
 }
 
 describe('weekly trend counted in SQL', () => {
@@ -76,7 +100,7 @@ describe('weekly trend counted in SQL', () => {
     const world = await openTestWorld({ admins: ['slack:UADMIN'] });
     cleanups.push(() => world.store.close());
     await scenario(world.services, world.clock);
-    await check(world.store);
+    await check(world.store, world.services, world.clock.now());
   });
 
   it('matches the timeline rules on PostgreSQL', async () => {
@@ -89,6 +113,6 @@ describe('weekly trend counted in SQL', () => {
     const clock = new ManualClock(new Date('2026-11-23T09:00:00Z'));
     const services = createServices({ store, clock, timeZone: 'UTC', defaultLocale: 'en', bootstrapAdmins: ['slack:UADMIN'], channelDefaults: {} });
     await scenario(services, clock);
-    await check(store);
+    await check(store, services, clock.now());
   });
 });

@@ -9,8 +9,8 @@ const answer = (ref: string, rating: number, when: string): SurveyAnswer => ({ r
 function body(surveys: SurveyAnswer[]): string {
   const previous = { from: new Date(PERIOD.from.getTime() - (PERIOD.to.getTime() - PERIOD.from.getTime())), to: PERIOD.from };
   const report = operationsReport(
-    { records: [], trend: { opened: [], resolved: [] }, changes: [], surveys },
-    { kind: 'weekly', period: PERIOD, periodLabel: 'p', previous, business: BUSINESS, now: PERIOD.to, dayLabel: (d: Date) => d.toISOString().slice(5, 10) },
+    { records: [], trendWeeks: [], trend: { opened: [], resolved: [] }, changes: [], surveys },
+    { kind: 'weekly', period: PERIOD, periodLabel: 'p', previous, business: BUSINESS, now: PERIOD.to },
     translator('en'),
   );
   return report.message.body ?? '';
