@@ -106,7 +106,7 @@ export function createServices(options: ServiceOptions): Services {
     ...(options.onOutbox ? { onOutbox: options.onOutbox } : {}),
   });
   const home = new HomeService(store, clock, people, oncall, local);
-  return { people, links: new LinkService(store, clock), settings, faults, faultQueries: new FaultQueries(store), changes, changeQueries: new ChangeQueries(store, changes), audit: new AuditService(store), reports: new ReportService(store, clock, sla, settings, local), feedback, sla, slaSweep, oncall, requests, requestQueries: new RequestQueries(store), home, cis: new CiService(store, clock, people), search: new SearchService(store), exports: new ExportService(store, clock, options.timeZone, options.onOutbox), alerts, alertReports: new AlertReports(store, clock) };
+  return { people, links: new LinkService(store, clock), settings, faults, faultQueries: new FaultQueries(store), changes, changeQueries: new ChangeQueries(store, changes), audit: new AuditService(store), reports: new ReportService(store, clock, sla, settings, local), feedback, sla, slaSweep, oncall, requests, requestQueries: new RequestQueries(store), home, cis: new CiService(store, clock, people), search: new SearchService(store), exports: new ExportService(store, clock, options.timeZone, options.onOutbox), alerts, alertReports: new AlertReports(store) };
 }
 
 /**

@@ -1,21 +1,21 @@
-// `/ops report alerts [week|month]` (issue #11 item 9, policy 4.4: monitoring data is analysed
+// `/ops report alerts [period]` (issue #11 item 9, policy 4.4: monitoring data is analysed
 // regularly): volume by source, alert name and configuration item, the noisiest alerts, time from
-// alert to acknowledgement, and faults whose alerts cleared before anyone acted.
+// alert to acknowledgement, and faults whose alerts cleared before anyone acted. The period is read as
+// for the other reports (src/reports/period.ts: calendar weeks and months in TZ_NAME).
 import type { EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { truncate } from '../chat/format.js';
 import { formatSpan } from '../sla/format.js';
 import type { Translate } from '../chat/i18n/catalog.js';
 import type { ChatMessage } from '../chat/model.js';
-import type { Clock } from '../clock.js';
 import { ForbiddenError } from '../errors.js';
 import type { Actor } from '../people/actor.js';
 import { hasRole } from '../people/roles.js';
+import type { NamedPeriod } from '../reports/period.js';
 import type { Store } from '../store/store.js';
 import { Alert, AlertGroup, Fault } from '../store/entities/index.js';
 
-export const REPORT_PERIODS = ['week', 'month'] as const;
-export type ReportPeriod = (typeof REPORT_PERIODS)[number];
-const PERIOD_DAYS: Record<ReportPeriod, number> = { week: 7, month: 30 };
+/** The period `/ops report alerts` covers when none is given: the last whole week, as `/ops report weekly`. */
+export const DEFAULT_ALERT_PERIOD = 'last-week';
 const TOP = 5;
 
 export interface CountRow {
@@ -24,7 +24,8 @@ export interface CountRow {
 }
 
 export interface AlertReport {
-  days: number;
+  /** The period's label in TZ_NAME, first and last day included (`2026-11-16 – 2026-11-22`). */
+  period: string;
   /** Distinct alerts (by fault and fingerprint) first seen in the period. */
   alerts: number;
   /** Times those alerts began to fire. */
@@ -42,15 +43,14 @@ export interface AlertReport {
   clearedUnattended: number;
 }
 
-/** [since, until) as ISO text; until null: no end (up to now). */
+/** [since, until) as ISO text. */
 interface Range {
   since: string;
-  until: string | null;
+  until: string;
 }
 
 function inRange<T extends ObjectLiteral>(query: SelectQueryBuilder<T>, column: string, range: Range): SelectQueryBuilder<T> {
-  query.where(`${column} >= :since`, { since: range.since });
-  return range.until === null ? query : query.andWhere(`${column} < :until`, { until: range.until });
+  return query.where(`${column} >= :since`, { since: range.since }).andWhere(`${column} < :until`, { until: range.until });
 }
 
 async function top(manager: EntityManager, range: Range, column: string, measure: string): Promise<CountRow[]> {
@@ -64,10 +64,9 @@ async function top(manager: EntityManager, range: Range, column: string, measure
   return rows.map((r) => ({ name: r.name ?? '—', count: Number(r.n) }));
 }
 
-/** Reads the report for the `period` ending at `now` (UTC). */
-export async function alertReport(manager: EntityManager, now: Date, period: ReportPeriod): Promise<AlertReport> {
-  const days = PERIOD_DAYS[period];
-  return { days, ...(await alertFigures(manager, { since: new Date(now.getTime() - days * 86_400_000).toISOString(), until: null })) };
+/** Reads the report of the alerts first seen in `period` ([from, to), UTC instants of TZ_NAME bounds). */
+export async function alertReport(manager: EntityManager, period: NamedPeriod): Promise<AlertReport> {
+  return { period: period.label, ...(await alertFiguresBetween(manager, period.from, period.to)) };
 }
 
 /**
@@ -78,7 +77,7 @@ export async function alertFiguresBetween(manager: EntityManager, from: Date, to
   return alertFigures(manager, { since: from.toISOString(), until: to.toISOString() });
 }
 
-export type AlertFigures = Omit<AlertReport, 'days'>;
+export type AlertFigures = Omit<AlertReport, 'period'>;
 
 async function alertFigures(manager: EntityManager, range: Range): Promise<AlertFigures> {
   const totals: { alerts: string | number; firings: string | number | null } | undefined = await inRange(
@@ -118,9 +117,9 @@ async function alertFigures(manager: EntityManager, range: Range): Promise<Alert
 
 /** The report as a private message. */
 export function alertReportMessage(report: AlertReport, t: Translate): ChatMessage {
-  const title = t('monitoring.report.title', { days: report.days });
+  const title = t('monitoring.report.title', { period: report.period });
   if (report.alerts === 0 && report.faults === 0) {
-    const text = t('monitoring.report.empty', { days: report.days });
+    const text = t('monitoring.report.empty', { period: report.period });
     return { fallback: text, title, body: text };
   }
   const list = (rows: CountRow[]) => rows.map((r) => t('monitoring.report.row', { name: truncate(r.name, 80), count: r.count })).join('\n') || '—';
@@ -146,14 +145,14 @@ export function alertReportMessage(report: AlertReport, t: Translate): ChatMessa
 
 /** The report for engineers (issue #11 item 9). */
 export class AlertReports {
-  constructor(
-    private readonly store: Store,
-    private readonly clock: Clock,
-  ) {}
+  constructor(private readonly store: Store) {}
 
-  /** Throws ForbiddenError for people without the engineer role. */
-  async forPeriod(actor: Actor, period: ReportPeriod): Promise<AlertReport> {
-    if (!hasRole(actor.roles, 'engineer')) throw new ForbiddenError('core.error.roleRequired', { command: '/ops report alerts', role: 'engineer' });
-    return alertReport(this.store.manager, this.clock.now(), period);
+  /**
+   * The report of `period` (read by src/reports/period.ts). Throws ForbiddenError for people without
+   * the engineer role.
+   */
+  async forPeriod(actor: Actor, period: NamedPeriod): Promise<AlertReport> {
+    if (!hasRole(actor.roles, 'engineer')) throw new ForbiddenError('core.error.roleRequired', { command: '/ops report alerts', role: { key: 'people.role.engineer' } });
+    return alertReport(this.store.manager, period);
   }
 }

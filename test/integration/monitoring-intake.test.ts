@@ -7,6 +7,7 @@ import { parseAlertmanager, parseGeneric, parseGrafana, type Notification } from
 import { Alert, AlertGroup, Fault, OutboxMessage, RecordEvent } from '../../src/store/entities/index.js';
 import { openTestWorld, tempSqliteUrl, type TestWorld } from '../helpers/db.js';
 import { amBody, grafanaBody, type AlertSpec } from '../helpers/alerts.js';
+import { periodOrThrow } from '../../src/reports/period.js';
 
 const worlds: TestWorld[] = [];
 afterEach(async () => {
@@ -363,8 +364,10 @@ describe('/ops report alerts', () => {
     w.clock.advance(8 * 60_000);
     await w.services.faults.acknowledge(li, second.faultId ?? -1);
 
-    const report = await w.services.alertReports.forPeriod(li, 'week');
-    expect(report).toMatchObject({ days: 7, alerts: 3, firings: 4, faults: 2, acknowledged: 1, clearedUnattended: 1, ackMedianMs: 10 * 60_000 });
+    // This calendar week in TZ_NAME (Europe/Berlin): Monday 11-23 to Sunday 11-29.
+    const week = periodOrThrow('week', 'Europe/Berlin', w.clock.now());
+    const report = await w.services.alertReports.forPeriod(li, week);
+    expect(report).toMatchObject({ period: '2026-11-23 – 2026-11-29', alerts: 3, firings: 4, faults: 2, acknowledged: 1, clearedUnattended: 1, ackMedianMs: 10 * 60_000 });
     expect(first.faultId).not.toBe(second.faultId);
     expect(report.bySource).toEqual([{ name: 'alertmanager', count: 3 }]);
     expect(report.byName).toEqual([{ name: 'Disk', count: 2 }, { name: 'Blip', count: 1 }]);
@@ -375,6 +378,6 @@ describe('/ops report alerts', () => {
     const message = alertReportMessage(report, translator('en'));
     expect(message.body).toContain('Alerts: 3 (firings: 4), faults opened: 2');
     expect(message.body).toContain('median 10 min');
-    await expect(w.services.alertReports.forPeriod(await w.actor('anna'), 'week')).rejects.toThrow();
+    await expect(w.services.alertReports.forPeriod(await w.actor('anna'), week)).rejects.toMatchObject({ kind: 'forbidden', params: { command: '/ops report alerts', role: { key: 'people.role.engineer' } } });
   });
 });

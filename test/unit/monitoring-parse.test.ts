@@ -69,7 +69,7 @@ describe('/ops report alerts text', () => {
   it('shortens long alert names without splitting a character (no lone surrogate), marking the cut', () => {
     const t = translator('en');
     const name = `${'a'.repeat(78)}😀tail`;
-    const report = { days: 7, alerts: 1, firings: 1, faults: 1, bySource: [], byName: [{ name, count: 3 }], byItem: [], noisiest: [{ name, count: 3 }], ackMedianMs: null, acknowledged: 0, clearedUnattended: 0 };
+    const report = { period: '2026-11-23 – 2026-11-29', alerts: 1, firings: 1, faults: 1, bySource: [], byName: [{ name, count: 3 }], byItem: [], noisiest: [{ name, count: 3 }], ackMedianMs: null, acknowledged: 0, clearedUnattended: 0 };
     const message = alertReportMessage(report, t);
     const value = message.fields?.find((f) => f.label === t('monitoring.report.byName'))?.value ?? '';
     expect(value).toContain(`${'a'.repeat(78)}…`);
