@@ -7,6 +7,11 @@ import type { Platform } from './model.js';
 export interface RoutedCommand {
   sub: SubcommandDef;
   args: Record<string, unknown>;
+  /**
+   * The command and subcommand as typed, in their canonical spelling: `/ops kpi team`, `/fault export`,
+   * `/fault` for a bare command. Errors about the subcommand (the role it needs) name this.
+   */
+  typed: string;
 }
 
 const MAX_LISTED_CHOICES = 8;
@@ -60,6 +65,7 @@ export function routeCommand(command: CommandDef, text: string, platform?: Platf
   const found = findSub(command, words);
   if (!found) throw usageError(command, platform);
   const { sub } = found;
+  const typed = [`/${command.name}`, ...(found.consumed === 0 ? [] : [sub.group, sub.name].filter((w) => w !== undefined))].join(' ');
   let positional = words.slice(found.consumed);
   // An option that takes the rest of the line gets it verbatim: tokenize would read `critical=P1` as a
   // named option and drop the commas' spacing.
@@ -98,5 +104,5 @@ export function routeCommand(command: CommandDef, text: string, platform?: Platf
   }
   const known = new Set(Object.keys(sub.options).map((n) => n.toLowerCase()));
   if (positional.length > 0 || Object.keys(named).some((key) => !known.has(key))) throw usageError(command, platform, sub);
-  return { sub, args };
+  return { sub, args, typed };
 }

@@ -95,10 +95,10 @@ export class ChatRuntime implements EventHandler {
       case 'command': {
         const command = this.commands.get(event.command.replace(/^\//, '').toLowerCase());
         if (!command) throw new ForbiddenError('core.error.unknownCommand', { command: event.command.slice(0, 40) });
-        const { sub, args } = routeCommand(command, event.text, event.actor.platform);
-        if (!hasRole(ctx.actor.roles, sub.role)) {
-          throw new ForbiddenError('core.error.roleRequired', { role: { key: `people.role.${sub.role}` }, command: `/${command.name}` });
-        }
+        const { sub, args, typed } = routeCommand(command, event.text, event.actor.platform);
+        // Named as typed (`/ops kpi team`, not `/ops`): other /ops subcommands may be open to the person.
+        // The role's name is translated; its code stays as `/ops role add` takes it.
+        if (!hasRole(ctx.actor.roles, sub.role)) throw new ForbiddenError('core.error.roleRequired', { role: { key: `people.role.${sub.role}` }, code: sub.role, command: typed });
         return sub.run(ctx, args);
       }
       case 'button': {

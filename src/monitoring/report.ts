@@ -152,7 +152,7 @@ export class AlertReports {
    * the engineer role.
    */
   async forPeriod(actor: Actor, period: NamedPeriod): Promise<AlertReport> {
-    if (!hasRole(actor.roles, 'engineer')) throw new ForbiddenError('core.error.roleRequired', { command: '/ops report alerts', role: { key: 'people.role.engineer' } });
+    if (!hasRole(actor.roles, 'engineer')) throw new ForbiddenError('core.error.roleRequired', { command: '/ops report alerts', role: { key: 'people.role.engineer' }, code: 'engineer' });
     return alertReport(this.store.manager, period);
   }
 }

@@ -43,8 +43,8 @@ describe('configuration items', () => {
   });
 
   it('lets engineers read and only managers and admins write', async () => {
-    expect(replyText(await bot.command('UENG', '/ops', 'ci add'))).toContain('/ops needs the manager role');
-    expect(replyText(await bot.command('UANY', '/ops', 'ci list'))).toContain('/ops needs the engineer role');
+    expect(replyText(await bot.command('UENG', '/ops', 'ci add'))).toContain('/ops ci add needs the manager role');
+    expect(replyText(await bot.command('UANY', '/ops', 'ci list'))).toContain('/ops ci list needs the engineer role');
     await bot.submit('UMGR', 'ci.add', '', form({ name: 'web' }));
     expect(replyText(await bot.submit('UENG', 'ci.add', '', form({ name: 'web-2' })))).toContain('Only managers and admins can change configuration items');
     expect(replyText(await bot.command('UENG', '/ops', 'ci list server production'))).toContain('CI-1 · web · Server · Production · criticality 2');

@@ -105,7 +105,7 @@ describe('CSV exports', () => {
   it('/ops export is for managers, the audit export for admins; the file goes to the person as a DM', async () => {
     const bot = testRuntime(world);
     await bot.command('UADMIN', '/ops', 'role add <@UMGR|mgr> manager');
-    expect(replyText(await bot.command('UANY', '/ops', 'export faults'))).toContain('/ops needs the manager role');
+    expect(replyText(await bot.command('UANY', '/ops', 'export faults'))).toContain('/ops export needs the manager role');
     expect(replyText(await bot.command('UMGR', '/ops', 'export audit'))).toBe('Only admins can export the audit log.');
     expect(replyText(await bot.command('UMGR', '/ops', 'export faults 2026-11-30 2026-11-01'))).toBe('The first day must come before the last.');
     // No TO: the range ends today (2026-11-23), so a later FROM is refused the same way, and nothing is sent.
@@ -133,7 +133,7 @@ describe('/fault export INC-n', () => {
       world.clock.advance(600_000);
       const eng = await world.services.people.resolve({ platform: 'slack', userId: 'UENG', displayName: 'eng' });
       await world.services.faults.resolve(eng, fault.id, { rootCause: 'Worn roller', resolutionSteps: 'Replaced the roller' });
-      expect(replyText(await bot.command('UANY', '/fault', `export INC-${fault.id}`))).toContain('/fault needs the engineer role');
+      expect(replyText(await bot.command('UANY', '/fault', `export INC-${fault.id}`))).toContain('/fault export needs the engineer role');
       expect(replyText(await bot.command('UENG', '/fault', `export INC-${fault.id}`))).toBe(`INC-${fault.id} as Markdown is on its way to you as a direct message.`);
       const queued = await world.store.manager.findOneByOrFail(OutboxMessage, { targetId: 'UENG', targetKind: 'dm' });
       const md = Buffer.from((JSON.parse(queued.payload) as ChatMessage).attachment?.base64 ?? '', 'base64').toString('utf8');

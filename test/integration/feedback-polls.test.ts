@@ -62,7 +62,7 @@ describe('the anonymous feedback poll', () => {
     await expect(world.services.feedback.polls.post(admin)).rejects.toBeInstanceOf(InvalidInputError);
     await world.services.settings.set(admin, 'feedback_channel', '#feedback');
     await expect(world.services.feedback.polls.post(await world.actor('anna'))).rejects.toBeInstanceOf(ForbiddenError);
-    expect(text(await command('anna', 'poll'))).toContain('needs the admin role');
+    expect(text(await command('anna', 'poll'))).toContain('/feedback poll needs the admin role');
     const poll = await world.services.feedback.polls.post(admin, 'Was the new printer set-up clear?');
     expect(poll).toMatchObject({ question: 'Was the new printer set-up clear?', channel: 'shell:feedback', slot: null, createdBy: admin.personId });
     const posted = await world.store.manager.find(OutboxMessage, { where: { messageKey: `poll:${poll.id}` } });

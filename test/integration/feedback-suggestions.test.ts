@@ -169,7 +169,7 @@ describe('suggestions and the feedback summary', () => {
     ]);
     expect(reply.message.body).toContain('• INC-3 VPN slow: 😞 1\n    “Nobody called back for two days.”');
     expect(reply.message.body).toContain('• Software: 2\n• Network: 1');
-    expect(text(await runtime.handle({ type: 'command', actor: chat('anna'), command: '/feedback', text: 'summary' }))).toContain('needs the engineer role');
+    expect(text(await runtime.handle({ type: 'command', actor: chat('anna'), command: '/feedback', text: 'summary' }))).toContain('/feedback summary needs the engineer role');
 
     // The monthly job on 1 January: December (Berlin) against November.
     clock.set(new Date('2027-01-01T08:00:00Z'));

@@ -378,6 +378,6 @@ describe('/ops report alerts', () => {
     const message = alertReportMessage(report, translator('en'));
     expect(message.body).toContain('Alerts: 3 (firings: 4), faults opened: 2');
     expect(message.body).toContain('median 10 min');
-    await expect(w.services.alertReports.forPeriod(await w.actor('anna'), week)).rejects.toMatchObject({ kind: 'forbidden', params: { command: '/ops report alerts', role: { key: 'people.role.engineer' } } });
+    await expect(w.services.alertReports.forPeriod(await w.actor('anna'), week)).rejects.toMatchObject({ kind: 'forbidden', params: { command: '/ops report alerts', role: { key: 'people.role.engineer' }, code: 'engineer' } });
   });
 });

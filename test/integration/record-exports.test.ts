@@ -55,7 +55,7 @@ describe('/request export REQ-n and /change export CHG-n', () => {
     const eng = await world.services.people.resolve({ platform: 'slack', userId: 'UENG', displayName: 'eng' });
     await world.services.requests.take(eng, request.id);
     await world.services.requests.fulfil(eng, request.id, 'Handed over a ThinkPad');
-    expect(replyText(await bot.command('UANY', '/request', `export REQ-${request.id}`))).toContain('/request needs the engineer role');
+    expect(replyText(await bot.command('UANY', '/request', `export REQ-${request.id}`))).toContain('/request export needs the engineer role');
     expect(replyText(await bot.command('UENG', '/request', 'export REQ-99'))).toContain('REQ-99');
     expect(replyText(await bot.command('UENG', '/request', `export REQ-${request.id}`))).toBe(`REQ-${request.id} as Markdown is on its way to you as a direct message.`);
     const [name, md] = (await markdownSentTo('UENG'))[0] ?? [];

@@ -65,7 +65,7 @@ describe('/ops audit report and verify against the report anchor (policy 5.1)', 
     expect(text(await command('UBOSS', 'audit report 2026-12-01 2026-11-01', 'en'))).toContain('FROM 2026-12-01 is after TO 2026-11-01');
     expect(text(await command('UBOSS', 'audit verify 12:nothex', 'en'))).toContain('That is not a chain head');
     expect(text(await command('UBOSS', 'audit verify <b>zz</b>', 'en'))).not.toContain('intact');
-    expect(text(await command('UANNA', 'audit report'))).toContain('needs the manager role');
+    expect(text(await command('UANNA', 'audit report'))).toContain('/ops audit report needs the manager role');
     expect(await world.store.manager.count(AuditEntry)).toBe(2);
   });
 

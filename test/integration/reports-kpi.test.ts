@@ -55,7 +55,7 @@ describe('/ops kpi over the real fault lifecycle', () => {
     expect(own).toContain('too few to rank');
     expect(own).toContain('Partial: the period has not ended.');
 
-    expect(text(await command('ULI', 'kpi team week'))).toContain('needs the manager role');
+    expect(text(await command('ULI', 'kpi team week'))).toContain('/ops kpi team needs the manager role');
 
     const team = text(await command('UBOSS', 'kpi team week detail'));
     expect(team).toContain('MTTA: INC-1');

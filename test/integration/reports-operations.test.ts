@@ -126,7 +126,7 @@ describe('/ops report weekly|monthly', { timeout: 180_000 }, () => {
     await command('UADMIN', 'role add <@ULI|li> engineer');
     await command('UADMIN', 'role add <@UBOSS|boss> manager');
     const refused = await command('ULI', 'report monthly');
-    expect(refused.type === 'private' && refused.message.fallback).toContain('needs the manager role');
+    expect(refused.type === 'private' && refused.message.fallback).toContain('/ops report monthly needs the manager role');
     const bad = await command('UBOSS', 'report monthly yesterday');
     expect(bad.type === 'private' && bad.message.fallback).toContain('Unknown period');
   });

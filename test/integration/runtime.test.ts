@@ -93,9 +93,18 @@ describe('chat runtime over the real services', () => {
     expect(text(reply)).toBe('没有故障 INC-99。请用 /fault list 核对编号。');
   });
 
-  it('guards admin subcommands by role and explains how to get it', async () => {
+  it('guards admin subcommands by role, naming the subcommand typed, and explains how to get it', async () => {
     const reply = await command('UANNA', '/ops', 'role add <@UX> engineer');
-    expect(text(reply)).toBe('/ops needs the admin role. Ask an admin: /ops role add @you admin');
+    expect(text(reply)).toBe('/ops role add needs the admin role. Ask an admin: /ops role add @you admin');
+    // The subcommand is named in its canonical spelling, whatever the case typed, in each language.
+    expect(text(await command('UANNA', '/ops', 'KPI Team week'))).toBe('/ops kpi team needs the manager role. Ask an admin: /ops role add @you manager');
+    // The role's name is translated; the command to grant it keeps the code /ops role add accepts.
+    expect(text(await command('UANNA', '/ops', 'kpi team week', 'zh-CN'))).toBe('/ops kpi team 需要经理角色。请联系管理员：/ops role add @you manager');
+    expect(text(await command('UANNA', '/ops', 'report alerts month', 'zh-CN'))).toBe('/ops report alerts 需要工程师角色。请联系管理员：/ops role add @you engineer');
+    // A subcommand the person may run is not refused: /ops kpi me is the engineers' own.
+    await command('UADMIN', '/ops', 'role add <@UENG|eng> engineer');
+    expect(text(await command('UENG', '/ops', 'kpi team'))).toBe('/ops kpi team needs the manager role. Ask an admin: /ops role add @you manager');
+    expect(text(await command('UENG', '/ops', 'kpi me week'))).toContain('KPIs · UENG · ');
   });
 
   it('lists, searches and shows faults with the timeline', async () => {
@@ -133,7 +142,7 @@ describe('chat runtime over the real services', () => {
     await command('UADMIN', '/ops', 'role add <@UBOSS|boss> manager');
     await submitReport('UANNA', { title: 'VPN down', description: 'No VPN', category: 'network', impact: '1', urgency: '1' });
     expect(text(await command('UBOSS', '/ops', 'audit verify'))).toBe('The audit log is intact: 3 entries, each chained to the one before by SHA-256.');
-    expect(text(await command('UANNA', '/ops', 'audit verify'))).toBe('/ops needs the manager role. Ask an admin: /ops role add @you manager');
+    expect(text(await command('UANNA', '/ops', 'audit verify'))).toBe('/ops audit verify needs the manager role. Ask an admin: /ops role add @you manager');
     await world.store.manager.query("UPDATE audit_log SET actor_label = 'someone else' WHERE id = 2");
     expect(text(await command('UBOSS', '/ops', 'audit verify'))).toContain('entry #2 does not match the chain (1 entries before it are intact)');
   });

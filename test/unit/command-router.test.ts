@@ -20,6 +20,15 @@ describe('command text parsing', () => {
     expect(routeCommand(command('fault'), 'report').sub.name).toBe('report');
   });
 
+  it('names the subcommand as typed, in its canonical spelling, for errors about it', () => {
+    expect(routeCommand(command('ops'), 'KPI Team last-week detail').typed).toBe('/ops kpi team');
+    expect(routeCommand(command('ops'), 'report alerts 2026-11-01 2026-11-30').typed).toBe('/ops report alerts');
+    expect(routeCommand(command('ops'), 'export faults').typed).toBe('/ops export');
+    expect(routeCommand(command('fault'), 'report').typed).toBe('/fault report');
+    // A bare command is named as typed: /fault alone.
+    expect(routeCommand(command('fault'), '').typed).toBe('/fault');
+  });
+
   it('applies option defaults and validates choices', () => {
     expect(routeCommand(command('fault'), 'list').args).toEqual({ scope: 'open' });
     expect(routeCommand(command('fault'), 'list MINE').args).toEqual({ scope: 'mine' });

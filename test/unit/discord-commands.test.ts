@@ -125,6 +125,7 @@ describe('Slack-style text rebuilt from typed options', () => {
     expect(text).toBe('role add user="<@123456789012345678|Li Wei>" role=engineer');
     const routed = routeCommand(byName('ops'), text);
     expect(routed.sub.name).toBe('add');
+    expect(routed.typed).toBe('/ops role add');
     expect(routed.args).toEqual({ user: { userId: '123456789012345678', displayName: 'Li Wei' }, role: 'engineer' });
   });
 
