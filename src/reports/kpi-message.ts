@@ -1,10 +1,10 @@
-// The KPI message (`/ops kpi`) and its drill-down: the records behind each figure, and a CSV with one
-// row per record and figure and the figure's inputs (docs/kpis.md).
+// The KPI message (`/ops kpi`) and its drill-down: the records behind each figure (records handled
+// included), and a CSV with one row per record and figure and the figure's inputs (docs/kpis.md).
 import { stringify } from 'csv-stringify/sync';
 import type { Translate } from '../chat/i18n/catalog.js';
 import type { ChatField, ChatMessage } from '../chat/model.js';
 import { formatDuration } from '../sla/durations.js';
-import type { DurationFigure, FigureRow, KpiResult, RateFigure } from './kpis.js';
+import type { DurationFigure, FigureName, FigureRow, KpiResult, RateFigure } from './kpis.js';
 import type { Summary } from './stats.js';
 
 /** Records listed per figure in the detail; the CSV has them all. */
@@ -44,7 +44,9 @@ export function kpiFields(k: KpiResult, t: Translate): ChatField[] {
   ];
 }
 
-const FIGURE_ROWS = (k: KpiResult): [string, FigureRow[]][] => [
+/** Each figure's rows, in the order of docs/kpis.md (the detail's lines, the CSV's rows). */
+const FIGURE_ROWS = (k: KpiResult): [FigureName, FigureRow[]][] => [
+  ['handled', k.handled.rows],
   ['mtta', k.mtta.rows],
   ['mttr', k.mttr.rows],
   ['sla', k.sla.rows],
@@ -70,7 +72,7 @@ export function kpiMessage(k: KpiResult, who: string, periodLabel: string, t: Tr
     ? FIGURE_ROWS(k).map(([name, rows]) => {
         const refs = [...new Set(rows.map((r) => r.ref))];
         const shown = refs.slice(0, DETAIL_REFS).join(', ') + (refs.length > DETAIL_REFS ? ` ${t('reports.audit.more', { count: refs.length - DETAIL_REFS })}` : '');
-        return `${t(`reports.kpi.${name}` as 'reports.kpi.mtta')}: ${shown || '—'}`;
+        return `${t(`reports.kpi.${name}`)}: ${shown || '—'}`;
       })
     : [];
   return { fallback: title, title, fields: kpiFields(k, t), ...(lines.length > 0 ? { body: lines.join('\n') } : {}), context };

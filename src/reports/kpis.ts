@@ -103,6 +103,39 @@ function rateFigure(rows: FigureRow[], counts: (row: FigureRow) => boolean): Rat
   return { value: share(numerator, rows.length), numerator, denominator: rows.length, tooFew: rows.length < MIN_RECORDS, rows };
 }
 
+/**
+ * "Records handled" and its drill-down (docs/kpis.md): one row per record, credited to whoever made
+ * its first step in the period, with the inputs that made it count: its kind, the first response
+ * (`respondedAt`), the resolutions or fulfilments (`resolutions`, the latest `resolvedAt`) and the
+ * start of a change's implementation (`startedAt`) credited in the period; null or 0 when it had none.
+ */
+class HandledRows {
+  private readonly byRef = new Map<string, FigureRow>();
+
+  get rows(): FigureRow[] {
+    return [...this.byRef.values()];
+  }
+
+  /** Counts `row`'s step (from a figure's rows: the same record, person and instant) for its record. */
+  step(kind: ServiceRecord['kind'] | 'change', row: FigureRow, step: { respondedAt: Date } | { resolvedAt: Date } | { startedAt: Date }): void {
+    let handled = this.byRef.get(row.ref);
+    if (!handled) {
+      handled = { ref: row.ref, personId: row.personId, at: row.at, inputs: { kind, respondedAt: null, resolutions: 0, resolvedAt: null, startedAt: null } };
+      this.byRef.set(row.ref, handled);
+    }
+    // Steps arrive per figure, not in time order: the row is dated and credited by the earliest.
+    if (row.at.getTime() < handled.at.getTime()) Object.assign(handled, { personId: row.personId, at: row.at });
+    const { inputs } = handled;
+    if ('respondedAt' in step) inputs.respondedAt = step.respondedAt;
+    if ('startedAt' in step) inputs.startedAt = step.startedAt;
+    if ('resolvedAt' in step) {
+      inputs.resolutions = Number(inputs.resolutions) + 1;
+      const latest = inputs.resolvedAt;
+      if (!(latest instanceof Date) || latest.getTime() < step.resolvedAt.getTime()) inputs.resolvedAt = step.resolvedAt;
+    }
+  }
+}
+
 /** MTTR's clock: from creation to the standing resolution, less the pauses (waiting on the user, resolved before a reopen). */
 function resolutionTime(record: ServiceRecord, facts: RecordFacts, calendar: Calendar): number {
   const end = facts.final?.at ?? record.createdAt;
@@ -121,8 +154,7 @@ export function computeKpis(input: KpiInput, options: KpiOptions): KpiResult {
   const sla: FigureRow[] = [];
   const reopen: FigureRow[] = [];
   const autoResolved: string[] = [];
-  const handled = new Map<string, FigureRow>();
-  const touch = (row: FigureRow) => handled.set(row.ref, handled.get(row.ref) ?? { ...row, inputs: {} });
+  const handled = new HandledRows();
 
   for (const record of input.records) {
     const facts = recordFacts(record);
@@ -145,13 +177,13 @@ export function computeKpis(input: KpiInput, options: KpiOptions): KpiResult {
         },
       };
       mtta.push(row);
-      touch(row);
+      handled.step(record.kind, row, { respondedAt: response.at });
     }
     for (const resolution of facts.resolutions) {
       if (!inPeriod(resolution.at, period) || !mine(resolution.by)) continue;
       const row = { ref: record.ref, personId: resolution.by, at: resolution.at, inputs: { resolvedAt: resolution.at, reopenedAt: resolution.reopenedAt } };
       reopen.push(row);
-      touch(row);
+      handled.step(record.kind, row, { resolvedAt: resolution.at });
     }
     if (final && inPeriod(final.at, period) && mine(final.by)) {
       const pausedMs = facts.pauses.reduce((sum, p) => sum + (p.to.getTime() - p.from.getTime()), 0);
@@ -183,7 +215,7 @@ export function computeKpis(input: KpiInput, options: KpiOptions): KpiResult {
         inputs: { type: change.type, startedAt: facts.start.at, windowStart: change.windowStart, windowEnd: change.windowEnd, approved: facts.approvedBeforeStart, insideWindow: facts.insideWindow },
       };
       compliance.push(row);
-      touch(row);
+      handled.step('change', row, { startedAt: facts.start.at });
       if (facts.end) success.push({ ...row, inputs: { startedAt: row.inputs.startedAt, endedAt: facts.end.at, outcome: facts.end.outcome } });
     }
     for (const refused of facts.refusedStarts) {
@@ -206,11 +238,12 @@ export function computeKpis(input: KpiInput, options: KpiOptions): KpiResult {
       inputs: { pagedAt: p.at, acknowledgedAt: p.acknowledgedAt, wallMs: p.acknowledgedAt ? Math.max(0, p.acknowledgedAt.getTime() - p.at.getTime()) : null },
     }));
 
+  const handledRows = handled.rows;
   return {
     period,
     partial: options.now.getTime() < period.to.getTime(),
     personId,
-    handled: { count: handled.size, rows: [...handled.values()] },
+    handled: { count: handledRows.length, rows: handledRows },
     mtta: durationFigure(mtta),
     mttr: durationFigure(mttr),
     sla: rateFigure(sla, (r) => r.inputs.responseBreachedAt === null && r.inputs.resolveBreachedAt === null),

@@ -59,16 +59,27 @@ describe('/ops kpi over the real fault lifecycle', () => {
 
     const team = text(await command('UBOSS', 'kpi team week detail'));
     expect(team).toContain('MTTA: INC-1');
+    // "Records handled" is drilled down like every other figure.
+    expect(team).toContain('Records handled: INC-1\nMTTA: INC-1');
     const path = /CSV with every record behind the figures: (.+)$/m.exec(team)?.[1] as string;
     expect(path.startsWith(dir)).toBe(true);
     const csv = readFileSync(path, 'utf8').trim().split('\n');
-    expect(csv[0]?.split(',').slice(0, 5)).toEqual(['figure', 'record', 'person_id', 'person', 'at']);
+    const header = csv[0]?.split(',') ?? [];
+    expect(header.slice(0, 5)).toEqual(['figure', 'record', 'person_id', 'person', 'at']);
+    // No cell here holds a comma: each line read by the header's columns.
+    const rows = csv.slice(1).map((line) => Object.fromEntries(line.split(',').map((cell, i) => [header[i] ?? `?${i}`, cell])));
+    const rowsOf = (figure: string) => rows.filter((r) => r.figure === figure && r.record === 'INC-1');
     // The person credited is named next to the id.
-    expect(csv.find((l) => l.startsWith('mtta,INC-1,'))).toContain(`,${li.personId},ULI,`);
-    expect(csv.filter((l) => l.startsWith('mtta,INC-1,'))).toHaveLength(1);
+    expect(rowsOf('mtta')).toHaveLength(1);
+    expect(rowsOf('mtta')[0]).toMatchObject({ person_id: String(li.personId), person: 'ULI' });
     // The inputs' instants are written as UTC ISO 8601: created 09:00, acknowledged 10 minutes later.
-    expect(csv.find((l) => l.startsWith('mtta,INC-1,'))).toContain(',2026-11-23T09:00:00.000Z,2026-11-23T09:10:00.000Z,600000,');
-    expect(csv.filter((l) => l.startsWith('mttr,INC-1,'))).toHaveLength(1);
+    expect(rowsOf('mtta')[0]).toMatchObject({ createdAt: '2026-11-23T09:00:00.000Z', respondedAt: '2026-11-23T09:10:00.000Z', wallMs: '600000' });
+    expect(rowsOf('mttr')).toHaveLength(1);
+    // Records handled: one row for INC-1 with the steps that made it count (li acknowledged and resolved).
+    expect(rowsOf('handled')).toEqual([
+      expect.objectContaining({ person_id: String(li.personId), person: 'ULI', at: '2026-11-23T09:10:00.000Z', kind: 'fault', respondedAt: '2026-11-23T09:10:00.000Z', resolutions: '1', resolvedAt: '2026-11-23T10:00:00.000Z', startedAt: '' }),
+    ]);
+    expect(rows.filter((r) => r.figure === 'handled')).toHaveLength(1);
 
     expect(text(await command('UBOSS', 'kpi person <@ULI|li> last-month'))).toContain('Records handled: 0');
     // The file of a person's CSV is named after them, not their id.

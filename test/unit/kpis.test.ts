@@ -84,6 +84,53 @@ describe('team KPIs on the hand-built dataset', () => {
   });
 });
 
+describe('records handled, drilled down (docs/kpis.md)', () => {
+  // One row per record: the credited steps in the period, dated and credited by the first of them.
+  const row = (kind: string, personId: number, first: string, responded: string | null, resolutions: number, resolved: string | null, started: string | null = null) => ({
+    personId,
+    at: at(first),
+    inputs: { kind, respondedAt: responded && at(responded), resolutions, resolvedAt: resolved && at(resolved), startedAt: started && at(started) },
+  });
+  const byRef = (rows: { ref: string }[]) => Object.fromEntries(rows.map(({ ref, ...rest }) => [ref, rest]));
+
+  it('team: every record someone acknowledged, resolved or started, with those steps', () => {
+    const team = computeKpis(input, options(null));
+    expect(byRef(team.handled.rows)).toEqual({
+      'INC-1': row('fault', ANN, '2026-12-28T09:45', '2026-12-28T09:45', 1, '2026-12-28T11:00'),
+      'INC-2': row('fault', BOB, '2026-12-22T10:20', '2026-12-22T10:20', 1, '2026-12-22T15:00'),
+      // Reassigned: ann acknowledged first (the row is hers), cy resolved.
+      'INC-3': row('fault', ANN, '2026-12-23T08:10', '2026-12-23T08:10', 1, '2026-12-23T12:30'),
+      // Reopened: bob's resolution and ann's, the latest shown.
+      'INC-4': row('fault', BOB, '2026-12-21T09:30', '2026-12-21T09:30', 2, '2026-12-22T10:00'),
+      'REQ-1': row('request', CY, '2026-12-28T09:05', '2026-12-28T09:05', 1, '2026-12-28T10:05'),
+      'CHG-1': row('change', ANN, '2026-12-22T20:05', null, 0, null, '2026-12-22T20:05'),
+      'CHG-3': row('change', BOB, '2026-12-23T20:00', null, 0, null, '2026-12-23T20:00'),
+      'CHG-4': row('change', BOB, '2026-12-24T19:00', null, 0, null, '2026-12-24T19:00'),
+      'CHG-5': row('change', CY, '2026-12-28T14:00', null, 0, null, '2026-12-28T14:00'),
+      // Not handled: INC-5 (auto-resolved by an alert), CHG-2 (rejected), CHG-6 (its start refused).
+    });
+    expect(team.handled.count).toBe(team.handled.rows.length);
+  });
+
+  it('a person: only the steps they made', () => {
+    const ann = computeKpis(input, options(ANN));
+    expect(byRef(ann.handled.rows)).toEqual({
+      'INC-1': row('fault', ANN, '2026-12-28T09:45', '2026-12-28T09:45', 1, '2026-12-28T11:00'),
+      // Acknowledged and handed to cy: no resolution of hers.
+      'INC-3': row('fault', ANN, '2026-12-23T08:10', '2026-12-23T08:10', 0, null),
+      // bob acknowledged it; ann resolved it after the reopen.
+      'INC-4': row('fault', ANN, '2026-12-22T10:00', null, 1, '2026-12-22T10:00'),
+      'CHG-1': row('change', ANN, '2026-12-22T20:05', null, 0, null, '2026-12-22T20:05'),
+    });
+    const cy = computeKpis(input, options(CY));
+    expect(cy.handled.rows.map((r) => [r.ref, r.inputs.respondedAt, r.inputs.resolutions])).toEqual([
+      ['INC-3', null, 1],
+      ['REQ-1', at('2026-12-28T09:05'), 1],
+      ['CHG-5', null, 0],
+    ]);
+  });
+});
+
 describe('personal KPIs credit the person on the timeline', () => {
   it('after a reassignment the acknowledger gets the MTTA, the resolver the MTTR', () => {
     const ann = computeKpis(input, options(ANN));
