@@ -61,4 +61,12 @@ describe('trend weeks of the operations report', () => {
     expect(iso(autumn[0]?.from ?? NOW)).toBe('2026-09-13T22:00:00.000Z');
     expect(autumn.map((w) => (w.to.getTime() - w.from.getTime()) / HOUR)).toEqual([168, 168, 168, 168, 168, 169, 168, 168]);
   });
+
+  it('a weekly report scheduled on another day: calendar weeks still, the last one clipped at the period end', () => {
+    // report_schedule on Wednesdays: the 7 days before Wednesday 11-25 are Wednesday 11-18 to Tuesday 11-24.
+    const weeks = trendWeeks('weekly', period('2026-11-18 2026-11-24'), ZONE);
+    expect(weeks.map((w) => w.label)).toEqual(['10-05', '10-12', '10-19', '10-26', '11-02', '11-09', '11-16', '11-23–11-24']);
+    expect(weeks.map((w) => w.partial)).toEqual([false, false, false, false, false, false, false, true]);
+    expect(iso(weeks[7]?.to ?? NOW)).toBe('2026-11-24T23:00:00.000Z');
+  });
 });
