@@ -1,12 +1,13 @@
-// `/ops audit report [period]` and `/ops audit verify [HASH]` (policy 5.1), as data like every command.
-// The audit report is a subcommand of the `audit` group rather than `/ops audit [period]` itself:
-// a Discord subcommand group cannot also be run as a subcommand.
+// `/ops audit [period]`, `/ops audit verify [HASH]` (policy 5.1), `/ops kpi` (5.2) and `/ops report`
+// (3.4), as data like every command.
 import { z } from 'zod';
 import { subcommand, type SubcommandDef } from '../src/chat/command-def.js';
 import type { CommandContext } from '../src/chat/context.js';
 import { privateText } from '../src/chat/interactions.js';
 import { parseAnchor, type ChainVerdict } from '../src/audit/chain.js';
-import { InvalidInputError, NotFoundError } from '../src/errors.js';
+import { ForbiddenError, InvalidInputError, NotFoundError } from '../src/errors.js';
+import { parseUserRef, tokenize, type UserRef } from '../src/chat/parse-text.js';
+import { hasRole, type Role } from '../src/people/roles.js';
 import { auditReportMessage } from '../src/reports/audit-report.js';
 import { saveReportFile } from '../src/reports/files.js';
 import { REPORT_KINDS } from '../src/reports/operations.js';
@@ -32,29 +33,43 @@ function verifyText(ctx: CommandContext, verdict: ChainVerdict): string {
 
 const periodSchema = z.string().trim().max(40).optional();
 
+/** Refuses unless the actor has `role`, naming the form typed (`/ops audit verify`, `/ops kpi team`). */
+function requireRole(ctx: CommandContext, role: Role, command: string): void {
+  if (!hasRole(ctx.actor.roles, role)) throw new ForbiddenError('core.error.roleRequired', { role: { key: `people.role.${role}` }, code: role, command });
+}
+
+/** The words of a free-text option, a mention with a space in its name kept whole (parse-text.ts). */
+function wordsOf(...texts: (string | undefined)[]): string[] {
+  return texts.flatMap((text) => (text === undefined ? [] : tokenize(text).words));
+}
+
+/**
+ * `/ops audit [period]` and `/ops audit verify [HASH]` (DESIGN.md, policy 5.1): one subcommand whose
+ * first word chooses, because a Discord subcommand group cannot also run bare. `/ops audit report
+ * [period]`, the earlier spelling, still works.
+ */
 export const auditSubcommands: SubcommandDef[] = [
   subcommand({
-    group: 'audit',
-    name: 'report',
+    name: 'audit',
     description: 'reports.audit.command',
-    role: 'manager',
-    options: { period: { kind: 'string', rest: true, schema: periodSchema, description: 'reports.option.period' } },
+    // Checked below, naming the form typed (`/ops audit verify needs the manager role`).
+    role: 'requester',
+    options: { period: { kind: 'string', rest: true, schema: z.string().trim().max(120).optional(), description: 'reports.option.audit' } },
     run: async (ctx, { period }) => {
-      const named = periodOption(ctx, period, 'last-month');
+      const words = wordsOf(period);
+      if (words[0]?.toLowerCase() === 'verify') {
+        requireRole(ctx, 'manager', '/ops audit verify');
+        if (words.length > 2) throw new InvalidInputError('core.error.usage', { usage: '/ops audit verify [N:HASH]' });
+        const anchor = words[1];
+        const parsed = anchor === undefined ? undefined : parseAnchor(anchor);
+        if (anchor !== undefined && !parsed) throw new InvalidInputError('reports.error.badAnchor');
+        return privateText(verifyText(ctx, await ctx.services.audit.verify(ctx.actor, parsed)));
+      }
+      requireRole(ctx, 'manager', '/ops audit');
+      const rest = words[0]?.toLowerCase() === 'report' ? words.slice(1) : words;
+      const named = periodOption(ctx, rest.length === 0 ? undefined : rest.join(' '), 'last-month');
       const report = await ctx.services.reports.audit(ctx.actor, named);
       return { type: 'private', message: auditReportMessage(report.findings, report.verdict, named.label, ctx.t) };
-    },
-  }),
-  subcommand({
-    group: 'audit',
-    name: 'verify',
-    description: 'audit.command.verify',
-    role: 'manager',
-    options: { anchor: { kind: 'string', schema: z.string().trim().max(80).optional(), description: 'reports.option.anchor' } },
-    run: async (ctx, { anchor }) => {
-      const parsed = anchor === undefined || anchor === '' ? undefined : parseAnchor(anchor);
-      if (anchor && !parsed) throw new InvalidInputError('reports.error.badAnchor');
-      return privateText(verifyText(ctx, await ctx.services.audit.verify(ctx.actor, parsed)));
     },
   }),
 ];
@@ -85,36 +100,58 @@ async function kpiReply(ctx: CommandContext, personId: number | null, who: strin
   return { type: 'private' as const, message };
 }
 
-const kpiText = { kind: 'string' as const, rest: true, schema: z.string().trim().max(60).optional(), description: 'reports.option.period' as const };
+/** Whose KPIs `/ops kpi` shows: the first word when it names someone (`@user`, `team`, `me`), else the actor. */
+type KpiTarget = { kind: 'me' } | { kind: 'team' } | { kind: 'person'; ref: UserRef };
 
+function kpiTarget(words: string[]): { target: KpiTarget; rest: string[] } {
+  const [first, ...rest] = words;
+  const lower = first?.toLowerCase();
+  if (lower === 'me') return { target: { kind: 'me' }, rest };
+  if (lower === 'team') return { target: { kind: 'team' }, rest };
+  // `person @user`, the earlier spelling, still works.
+  const mention = lower === 'person' ? rest.shift() : first;
+  if (mention !== undefined && /^(<@|@)/.test(mention)) {
+    const ref = parseUserRef(mention);
+    if (!ref) throw new InvalidInputError('core.error.badUser', { value: mention.slice(0, 80), usage: KPI_USAGE });
+    return { target: { kind: 'person', ref }, rest: lower === 'person' ? rest : words.slice(1) };
+  }
+  if (lower === 'person') throw new InvalidInputError('core.error.usage', { usage: KPI_USAGE });
+  return { target: { kind: 'me' }, rest: words };
+}
+
+const KPI_USAGE = '/ops kpi [@user|team] [period] [detail]';
+
+/**
+ * `/ops kpi [@user|team] [period] [detail]` (DESIGN.md; policy 5.2): engineers see their own figures,
+ * managers anyone's and the team's. `me`, `team` and `person @user` are read as the first word.
+ */
 export const kpiSubcommands: SubcommandDef[] = [
   subcommand({
-    group: 'kpi',
-    name: 'me',
+    name: 'kpi',
     description: 'reports.kpi.command',
-    role: 'engineer',
-    options: { period: kpiText },
-    run: async (ctx, { period }) => kpiReply(ctx, ctx.actor.personId, ctx.actor.displayName, period),
-  }),
-  subcommand({
-    group: 'kpi',
-    name: 'team',
-    description: 'reports.kpi.command',
-    role: 'manager',
-    options: { period: kpiText },
-    run: async (ctx, { period }) => kpiReply(ctx, null, ctx.t('reports.kpi.team'), period),
-  }),
-  subcommand({
-    group: 'kpi',
-    name: 'person',
-    description: 'reports.kpi.command',
-    role: 'manager',
-    options: { user: { kind: 'user', schema: z.object({ userId: z.string().min(1).max(64), displayName: z.string().max(120).optional() }), description: 'reports.kpi.optionWho' }, period: kpiText },
-    run: async (ctx, { user, period }) => {
+    // Checked below: who may run it depends on whose figures are asked for.
+    role: 'requester',
+    options: {
+      who: { kind: 'string', schema: z.string().trim().max(120).optional(), description: 'reports.kpi.optionWho' },
+      period: { kind: 'string', rest: true, schema: z.string().trim().max(60).optional(), description: 'reports.option.kpiPeriod' },
+    },
+    run: async (ctx, { who, period }) => {
+      const { target, rest } = kpiTarget(wordsOf(who, period));
+      const text = rest.length === 0 ? undefined : rest.join(' ');
+      if (target.kind === 'team') {
+        requireRole(ctx, 'manager', '/ops kpi team');
+        return kpiReply(ctx, null, ctx.t('reports.kpi.team'), text);
+      }
+      const self = target.kind === 'me' || (target.ref.userId === ctx.chatActor.userId && ctx.actor.personId !== null);
+      if (self) {
+        requireRole(ctx, 'engineer', '/ops kpi');
+        return kpiReply(ctx, ctx.actor.personId, ctx.actor.displayName, text);
+      }
+      requireRole(ctx, 'manager', '/ops kpi @user');
       // Read only: naming someone must not create them (a typo would add a person with a zero card).
-      const person = await ctx.services.people.lookup(ctx.chatActor.platform, user.userId);
-      if (!person) throw new NotFoundError('reports.error.unknownPerson', { who: user.displayName ?? user.userId });
-      return kpiReply(ctx, person.id, person.displayName, period);
+      const person = await ctx.services.people.lookup(ctx.chatActor.platform, target.ref.userId);
+      if (!person) throw new NotFoundError('reports.error.unknownPerson', { who: target.ref.displayName ?? target.ref.userId });
+      return kpiReply(ctx, person.id, person.displayName, text);
     },
   }),
 ];

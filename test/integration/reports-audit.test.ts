@@ -29,8 +29,11 @@ describe('/ops audit report and verify against the report anchor (policy 5.1)', 
 
   it('lists the period findings with the chain head, and detects a later rewrite through that head', async () => {
     await command('UADMIN', 'role add <@UBOSS|boss> manager');
-    const report = text(await command('UBOSS', 'audit report week'));
+    const report = text(await command('UBOSS', 'audit week'));
     expect(report).toContain('Audit report · 2026-11-23 – 2026-11-29');
+    // `/ops audit` alone is last month's report (DESIGN.md: `audit [verify [HASH]]`); `report` is still read.
+    expect(text(await command('UBOSS', 'audit'))).toContain('Audit report · 2026-10-01 – 2026-10-31');
+    expect(text(await command('UBOSS', 'audit report week'))).toContain('Audit report · 2026-11-23 – 2026-11-29');
     // The person concerned is named, not numbered.
     expect(report).toContain('• UBOSS: role manager granted by UADMIN');
     expect(report).not.toContain('person #');
@@ -65,7 +68,9 @@ describe('/ops audit report and verify against the report anchor (policy 5.1)', 
     expect(text(await command('UBOSS', 'audit report 2026-12-01 2026-11-01', 'en'))).toContain('FROM 2026-12-01 is after TO 2026-11-01');
     expect(text(await command('UBOSS', 'audit verify 12:nothex', 'en'))).toContain('That is not a chain head');
     expect(text(await command('UBOSS', 'audit verify <b>zz</b>', 'en'))).not.toContain('intact');
-    expect(text(await command('UANNA', 'audit report'))).toContain('/ops audit report needs the manager role');
+    expect(text(await command('UBOSS', 'audit verify 2:ab 3:cd', 'en'))).toContain('/ops audit verify [N:HASH]');
+    expect(text(await command('UANNA', 'audit 2026-11'))).toContain('/ops audit needs the manager role');
+    expect(text(await command('UANNA', 'audit verify'))).toContain('/ops audit verify needs the manager role');
     expect(await world.store.manager.count(AuditEntry)).toBe(2);
   });
 

@@ -47,6 +47,9 @@ describe('/ops kpi over the real fault lifecycle', () => {
     world.clock.advance(50 * 60_000);
     await world.services.faults.resolve(li, 1, { rootCause: 'disk full', resolutionSteps: 'cleaned' });
 
+    // DESIGN.md: `/ops kpi [@user] [period]`; an engineer's own by default, `me` also read.
+    expect(text(await command('ULI', 'kpi week'))).toBe(text(await command('ULI', 'kpi me week')));
+    expect(text(await command('ULI', 'kpi <@ULI|li> week'))).toBe(text(await command('ULI', 'kpi me week')));
     const own = text(await command('ULI', 'kpi me week'));
     expect(own).toContain('KPIs · ULI · 2026-11-23 – 2026-11-29');
     expect(own).toContain('Records handled: 1');
@@ -56,6 +59,9 @@ describe('/ops kpi over the real fault lifecycle', () => {
     expect(own).toContain('Partial: the period has not ended.');
 
     expect(text(await command('ULI', 'kpi team week'))).toContain('/ops kpi team needs the manager role');
+    expect(text(await command('ULI', 'kpi <@UBOSS|boss> week'))).toContain('/ops kpi @user needs the manager role');
+    expect(text(await command('ULI', 'kpi person'))).toContain('/ops kpi [@user|team] [period] [detail]');
+    expect(text(await command('UANNA', 'kpi week'))).toContain('/ops kpi needs the engineer role');
 
     const team = text(await command('UBOSS', 'kpi team week detail'));
     expect(team).toContain('MTTA: INC-1');
@@ -82,6 +88,7 @@ describe('/ops kpi over the real fault lifecycle', () => {
     expect(rows.filter((r) => r.figure === 'handled')).toHaveLength(1);
 
     expect(text(await command('UBOSS', 'kpi person <@ULI|li> last-month'))).toContain('Records handled: 0');
+    expect(text(await command('UBOSS', 'kpi <@ULI|li> week'))).toContain('KPIs · ULI · 2026-11-23 – 2026-11-29');
     // The file of a person's CSV is named after them, not their id.
     const personal = text(await command('UBOSS', 'kpi person <@ULI|li> week detail'));
     expect(/CSV with every record behind the figures: (.+)$/m.exec(personal)?.[1]).toMatch(/kpi-ULI-2026-11-23\.csv$/);

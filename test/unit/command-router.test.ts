@@ -21,7 +21,8 @@ describe('command text parsing', () => {
   });
 
   it('names the subcommand as typed, in its canonical spelling, for errors about it', () => {
-    expect(routeCommand(command('ops'), 'KPI Team last-week detail').typed).toBe('/ops kpi team');
+    expect(routeCommand(command('ops'), 'REPORT Weekly last-week').typed).toBe('/ops report weekly');
+    expect(routeCommand(command('ops'), 'KPI team last-week detail').typed).toBe('/ops kpi');
     expect(routeCommand(command('ops'), 'report alerts 2026-11-01 2026-11-30').typed).toBe('/ops report alerts');
     expect(routeCommand(command('ops'), 'export faults').typed).toBe('/ops export');
     expect(routeCommand(command('fault'), 'report').typed).toBe('/fault report');
