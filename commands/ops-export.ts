@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { subcommand, type SubcommandDef } from '../src/chat/command-def.js';
+import type { Translate } from '../src/chat/i18n/catalog.js';
 import { privateText } from '../src/chat/interactions.js';
 import { sendCsvExport } from '../src/exports/send.js';
 import { EXPORT_KINDS } from '../src/exports/tables.js';
@@ -26,10 +27,16 @@ export const opsExportSubcommands: SubcommandDef[] = [
         ctx.services.exports,
         ctx.actor,
         { kind, from, to, target: { platform: ctx.chatActor.platform, kind: 'dm', id: ctx.chatActor.userId } },
-        (file) => (file.parts === 1 ? ctx.t('exports.comment', { name: file.name, rows: file.rows }) : ctx.t('exports.comment.part', { ...file })),
+        (file) => (file.parts === 1 ? ctx.t('exports.comment', { name: file.name, rows: rowCount(file.rows, ctx.t) }) : ctx.t('exports.comment.part', { ...file, rows: rowCount(file.rows, ctx.t) })),
       );
-      const reply = sent.parts === 1 ? ctx.t('exports.reply.sent', { name: sent.name, rows: sent.rows }) : ctx.t('exports.reply.sentParts', { name: sent.name, rows: sent.rows, parts: sent.parts });
+      const rows = rowCount(sent.rows, ctx.t);
+      const reply = sent.parts === 1 ? ctx.t('exports.reply.sent', { name: sent.name, rows }) : ctx.t('exports.reply.sentParts', { name: sent.name, rows, parts: sent.parts });
       return privateText(reply);
     },
   }),
 ];
+
+/** `1 row`, `12 rows` (zh-CN has one form; the catalog keeps both keys complete). */
+export function rowCount(rows: number, t: Translate): string {
+  return rows === 1 ? t('exports.rows.one') : t('exports.rows.other', { n: rows });
+}

@@ -152,7 +152,7 @@ export function contains(window: TimeWindow, instant: Date): boolean {
   return window.start.getTime() <= instant.getTime() && instant.getTime() < window.end.getTime();
 }
 
-export type WindowProblem = 'format' | 'nonexistent' | 'end_before_start' | 'ended' | 'too_long';
+export type WindowProblem = 'format' | 'month' | 'nonexistent' | 'end_before_start' | 'ended' | 'too_long';
 
 export type WindowParse = { ok: true; window: TimeWindow } | { ok: false; errors: Partial<Record<'windowStart' | 'windowEnd', WindowProblem>> };
 
@@ -160,7 +160,7 @@ export type WindowParse = { ok: true; window: TimeWindow } | { ok: false; errors
 function readWindowTime(text: string, timeZone: string, now: Date, base?: Date): Date | WindowProblem {
   const read = parseTimeInput(text, { now, timeZone, ...(base ? { base } : {}) });
   if (read.ok) return read.at;
-  return read.problem === 'skipped' ? 'nonexistent' : 'format';
+  return read.problem === 'skipped' ? 'nonexistent' : read.problem;
 }
 
 /**

@@ -98,7 +98,14 @@ export function routeCommand(command: CommandDef, text: string, platform?: Platf
     const parsed = option.schema.safeParse(value);
     if (!parsed.success) {
       if (raw === undefined) throw new InvalidInputError('core.error.missingOption', { option: name, usage: usageOf(command, sub, platform) });
-      throw new InvalidInputError('core.error.badOption', { option: name, value: raw.slice(0, 80), usage: usageOf(command, sub, platform) });
+      const usage = usageOf(command, sub, platform);
+      // Named as in the usage line (`[TO]`), with what the option takes: a bare `to` reads as a word.
+      const shown = name.toUpperCase();
+      const issue = parsed.error.issues[0];
+      if (issue?.code === 'too_big' && issue.origin === 'string') {
+        throw new InvalidInputError('core.error.optionTooLong', { option: shown, max: Number(issue.maximum), length: [...raw.trim()].length, usage });
+      }
+      throw new InvalidInputError('core.error.badOption', { option: shown, value: raw.slice(0, 80), description: { key: option.description }, usage });
     }
     args[name] = parsed.data;
   }

@@ -17,7 +17,7 @@ export function mention(person: PersonView | undefined, platform: Platform): str
   if (!person) return '—';
   const account = person.accounts.find((a) => a.platform === platform);
   if (!account) return person.displayName;
-  return platform === 'shell' ? `@${account.userId}` : mentionNode(account.userId);
+  return platform === 'shell' ? `@${account.userId}` : mentionNode(account.userId, person.displayName);
 }
 
 // Building an Intl.DateTimeFormat costs far more than using one (it was the largest single cost of

@@ -8,26 +8,35 @@ import type { ChatMessage } from './model.js';
 
 /** Unicode private-use characters: no keyboard, platform or catalog text produces them. */
 const NODE_START = '\uE000';
+const NODE_NAME = '\uE002';
 const NODE_END = '\uE001';
-const NODE = /\uE000([A-Za-z0-9._-]{1,64})\uE001/g;
-const DELIMITERS = /[\uE000\uE001]/g;
+const NODE = /\uE000([A-Za-z0-9._-]{1,64})(?:\uE002([^\uE000-\uE002\n]{1,80}))?\uE001/g;
+const DELIMITERS = /[\uE000-\uE002]/g;
 
-/** A piece of model text: plain text shown as is, or a mention of a platform account (`U123`, `456`). */
-export type TextPart = { kind: 'text'; text: string } | { kind: 'mention'; userId: string };
+/**
+ * A piece of model text: plain text shown as is, or a mention of a platform account (`U123`, `456`)
+ * with the person's display name when the node carries one.
+ */
+export type TextPart = { kind: 'text'; text: string } | { kind: 'mention'; userId: string; name?: string };
 
 /** How one platform shows the two kinds of part. */
 export interface TextRenderer {
   text(plain: string): string;
-  mention(userId: string): string;
+  /** `name` is the display name the node carries, if any: plain text, for surfaces that cannot show a mention. */
+  mention(userId: string, name?: string): string;
 }
 
 /**
- * A mention node for a platform account id (`U123` on Slack, `456` on Discord, `li.wei` in the shell).
- * Ids outside `[A-Za-z0-9._-]{1,64}` cannot be mentioned and come back as plain text, so a node never
- * carries anything but an id.
+ * A mention node for a platform account id (`U123` on Slack, `456` on Discord, `li.wei` in the shell),
+ * optionally with the person's display name (at most 80 characters, one line) for surfaces where a
+ * mention does not render, such as a Discord embed footer (PLATFORM-FACTS.md). Ids outside
+ * `[A-Za-z0-9._-]{1,64}` cannot be mentioned and come back as plain text (the name, if given), so a
+ * node never carries anything but an id and a name.
  */
-export function mentionNode(userId: string): string {
-  return /^[A-Za-z0-9._-]{1,64}$/.test(userId) ? `${NODE_START}${userId}${NODE_END}` : userId;
+export function mentionNode(userId: string, displayName?: string): string {
+  const name = displayName?.replace(DELIMITERS, '').replace(/\s+/g, ' ').trim().slice(0, 80);
+  if (!/^[A-Za-z0-9._-]{1,64}$/.test(userId)) return name || userId;
+  return name ? `${NODE_START}${userId}${NODE_NAME}${name}${NODE_END}` : `${NODE_START}${userId}${NODE_END}`;
 }
 
 /** Model text split into plain text and mention nodes, in order; empty text parts are left out. */
@@ -36,7 +45,7 @@ export function textParts(text: string): TextPart[] {
   let at = 0;
   for (const match of text.matchAll(NODE)) {
     if (match.index > at) parts.push({ kind: 'text', text: text.slice(at, match.index) });
-    parts.push({ kind: 'mention', userId: match[1] ?? '' });
+    parts.push(match[2] ? { kind: 'mention', userId: match[1] ?? '', name: match[2] } : { kind: 'mention', userId: match[1] ?? '' });
     at = match.index + match[0].length;
   }
   if (at < text.length) parts.push({ kind: 'text', text: text.slice(at) });
@@ -46,7 +55,7 @@ export function textParts(text: string): TextPart[] {
 /** Model text in a platform's terms: every plain part through `renderer.text`, every mention through `renderer.mention`. */
 export function renderText(text: string, renderer: TextRenderer): string {
   return textParts(text)
-    .map((part) => (part.kind === 'mention' ? renderer.mention(part.userId) : renderer.text(part.text.replace(DELIMITERS, ''))))
+    .map((part) => (part.kind === 'mention' ? renderer.mention(part.userId, part.name) : renderer.text(part.text.replace(DELIMITERS, ''))))
     .join('');
 }
 

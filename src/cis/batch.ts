@@ -3,10 +3,10 @@
 // written in one transaction with its audit entries, or refused with its reason.
 import { type EntityManager } from 'typeorm';
 import { columnMismatch } from './batch-input.js';
-import { type Refusal } from './catalog.js';
+import { cycleFrom, cycleRefusal, type Refusal } from './catalog.js';
 import { loadCiCatalog } from './catalog-load.js';
 import { completeLine, parseCiLine, type CiLine, type CiLineInput, type LineProblem } from './input.js';
-import { formatCiId, nameKey } from './rules.js';
+import { formatCiId, nameKey, splitNames } from './rules.js';
 import { appendAudit } from '../audit/chain.js';
 import type { Clock } from '../clock.js';
 import type { Party } from '../people/actor.js';
@@ -110,9 +110,11 @@ export class CiBatches {
       // A line refused for its dependencies may be one that later lines depend on: plan again without
       // it until no new line is refused (each round refuses at least one more, so this ends).
       let planned: Planned[];
+      const cycles = new Map<number, string[]>();
+      const names = batchNames(rows, lines);
       for (;;) {
         const known = refused.size;
-        planned = await this.plan(manager, lines, refused, options);
+        planned = await this.plan(manager, { lines, names, refused, cycles }, options);
         if (refused.size === known) break;
       }
       const outcomes: LineOutcome[] = rows.map((raw, index) => {
@@ -135,7 +137,8 @@ export class CiBatches {
    * One planning round over the lines not refused yet: names, aliases and owners first (so that a line
    * may depend on an item a later line creates), then the depends-on links. Refusals go into `refused`.
    */
-  private async plan(manager: EntityManager, lines: Map<number, CiLineInput>, refused: Map<number, NonNullable<LineOutcome['refusal']>>, options: BatchOptions): Promise<Planned[]> {
+  private async plan(manager: EntityManager, batch: BatchState, options: BatchOptions): Promise<Planned[]> {
+    const { lines, refused, cycles } = batch;
     const catalog = await loadCiCatalog(manager);
     const planned: Planned[] = [];
     const createdHere = new Set<number>();
@@ -183,10 +186,25 @@ export class CiBatches {
     }
     for (const p of planned) {
       if (p.line.dependsOn === undefined) continue;
+      const onRefusedLine = refusedDependency(p.line.name, p.line.dependsOn.filter((name) => !catalog.find(name)), batch);
+      if (onRefusedLine) {
+        refused.set(p.lineNo - 1, onRefusedLine.refusal);
+        if (onRefusedLine.cycle) cycles.set(p.lineNo - 1, onRefusedLine.cycle);
+        continue;
+      }
       const resolved = catalog.resolve(p.line.dependsOn);
-      const refusal = 'refusal' in resolved ? resolved.refusal : catalog.setDependencies(p.id, resolved.ids);
-      if (refusal) refused.set(p.lineNo - 1, refusal);
-      else if ('ids' in resolved) p.dependsOn = resolved.ids;
+      if ('refusal' in resolved) {
+        refused.set(p.lineNo - 1, resolved.refusal);
+        continue;
+      }
+      const cycle = catalog.cycleNames(p.id, resolved.ids);
+      if (cycle) {
+        refused.set(p.lineNo - 1, cycleRefusal(cycle));
+        cycles.set(p.lineNo - 1, cycle);
+        continue;
+      }
+      catalog.setDependencies(p.id, resolved.ids);
+      p.dependsOn = resolved.ids;
     }
     return planned.filter((p) => !refused.has(p.lineNo - 1));
   }
@@ -256,4 +274,46 @@ export class CiBatches {
 
 function lineRefusal(problem: LineProblem): NonNullable<LineOutcome['refusal']> {
   return { code: problem.problem, params: { field: problem.field } };
+}
+
+/** What the planning rounds of one batch share; line indexes count from 0 in `rows` order. */
+interface BatchState {
+  /** The lines that parsed. */
+  lines: Map<number, CiLineInput>;
+  /** Every line's name and aliases, as given (lines that did not parse too), for refusedDependency. */
+  names: Map<number, string[]>;
+  refused: Map<number, NonNullable<LineOutcome['refusal']>>;
+  /** The cycle (names from the line's item back to it) each line refused for one would close. */
+  cycles: Map<number, string[]>;
+}
+
+/** Each line's name and aliases: parsed, or as typed when the line did not parse. */
+function batchNames(rows: Record<string, unknown>[], lines: Map<number, CiLineInput>): Map<number, string[]> {
+  const names = new Map<number, string[]>();
+  for (const [index, raw] of rows.entries()) {
+    const line = lines.get(index);
+    if (line) names.set(index, [line.name, ...(line.aliases ?? [])]);
+    else if (typeof raw.name === 'string' && raw.name.trim()) names.set(index, [raw.name.trim(), ...splitNames(typeof raw.aliases === 'string' ? raw.aliases : undefined)]);
+  }
+  return names;
+}
+
+/**
+ * Why the line of item `name`, which depends on `missing` names (in no item yet), is refused when one
+ * of them is an item another line of this batch would have made, but that line was refused: the same
+ * cycle told from this line's item when that line closed a cycle through it (so every line of a cycle
+ * made within one batch names the path, as `/ops ci link` does), else `dependencyRefused` naming that
+ * line (`line` counts from 1, like LineOutcome.line). Undefined when no missing name is such an item.
+ */
+function refusedDependency(name: string, missing: readonly string[], batch: BatchState): { refusal: NonNullable<LineOutcome['refusal']>; cycle?: string[] } | undefined {
+  for (const wanted of missing) {
+    for (const [index, given] of batch.names) {
+      if (!batch.refused.has(index) || !given.some((n) => nameKey(n) === nameKey(wanted))) continue;
+      const through = batch.cycles.get(index);
+      const cycle = through ? cycleFrom(through, name) : undefined;
+      if (cycle) return { refusal: cycleRefusal(cycle), cycle };
+      return { refusal: { code: 'dependencyRefused', params: { name: wanted, line: String(index + 1) } } };
+    }
+  }
+  return undefined;
 }

@@ -12,7 +12,7 @@ export interface CatalogItem {
 
 /** Why a line was refused: a catalog key suffix (`cis.refused.<code>`) and its parameters. */
 export interface Refusal {
-  code: 'nameTaken' | 'aliasTaken' | 'unknownDependency' | 'cycle' | 'notFound';
+  code: 'nameTaken' | 'aliasTaken' | 'unknownDependency' | 'unknownDependencyNoClosest' | 'cycle' | 'notFound' | 'dependencyRefused';
   params: Record<string, string>;
 }
 
@@ -84,14 +84,19 @@ export class CiCatalog {
     this.put({ id, name, aliases: [...aliases] });
   }
 
-  /** Resolves dependency names to ids, or refuses the first unknown one with the closest known names. */
+  /**
+   * Resolves dependency names to ids, or refuses the first unknown one with the closest known names
+   * (`unknownDependency`), or without any when none is close (`unknownDependencyNoClosest`).
+   */
   resolve(names: readonly string[]): { ids: number[] } | { refusal: Refusal } {
     const ids: number[] = [];
     for (const name of names) {
       const item = this.find(name);
       if (!item) {
         const closest = closestNames(name, this.allNames());
-        return { refusal: { code: 'unknownDependency', params: { name, closest: closest.join(', ') || '-' } } };
+        // No close name: no "(closest: …)" hint at all rather than an empty one.
+        if (closest.length === 0) return { refusal: { code: 'unknownDependencyNoClosest', params: { name } } };
+        return { refusal: { code: 'unknownDependency', params: { name, closest: closest.join(', ') } } };
       }
       if (!ids.includes(item.id)) ids.push(item.id);
     }
@@ -103,11 +108,21 @@ export class CiCatalog {
    * nothing changes and the refusal names the cycle (`a → b → a`).
    */
   setDependencies(id: number, dependsOn: readonly number[]): Refusal | undefined {
+    const cycle = this.cycleNames(id, dependsOn);
+    if (cycle) return cycleRefusal(cycle);
+    this.deps.set(id, new Set(dependsOn));
+    return undefined;
+  }
+
+  /**
+   * The names along the cycle that giving item `id` the dependencies `dependsOn` would close, from
+   * `id` back to it (`[a, b, a]`), or undefined when none would.
+   */
+  cycleNames(id: number, dependsOn: readonly number[]): string[] | undefined {
     for (const target of dependsOn) {
       const path = cyclePath(id, target, (n) => (n === id ? [] : this.dependenciesOf(n)));
-      if (path) return { code: 'cycle', params: { path: path.map((n) => this.items.get(n)?.name ?? String(n)).join(' → ') } };
+      if (path) return path.map((n) => this.items.get(n)?.name ?? String(n));
     }
-    this.deps.set(id, new Set(dependsOn));
     return undefined;
   }
 
@@ -127,4 +142,21 @@ export class CiCatalog {
     if (!set) this.deps.set(id, (set = new Set()));
     return set;
   }
+}
+
+/** The refusal of a link that would close `cycle` (names from the item back to it): `a → b → a`. */
+export function cycleRefusal(cycle: readonly string[]): Refusal {
+  return { code: 'cycle', params: { path: cycle.join(' → ') } };
+}
+
+/**
+ * The same cycle told from the item called `name` (`[b, c, a, b]` from `[a, b, c, a]` and `b`), or
+ * undefined when that item is not on it. Names compare by nameKey.
+ */
+export function cycleFrom(cycle: readonly string[], name: string): string[] | undefined {
+  const nodes = cycle.slice(0, -1);
+  const at = nodes.findIndex((n) => nameKey(n) === nameKey(name));
+  if (at < 0) return undefined;
+  const turned = [...nodes.slice(at), ...nodes.slice(0, at)];
+  return [...turned, turned[0] ?? name];
 }

@@ -1,5 +1,6 @@
-// What a fault card shows about the configuration item the fault is on (issue #12): the item's owner,
-// criticality and runbook, and the recent changes on it or on anything it depends on, as possible causes.
+// What a record card shows about the configuration item the record is on (issue #12): the item's owner,
+// criticality and runbook (fault and request cards), and on a fault card the recent changes on it or on
+// anything it depends on, as possible causes.
 import { In, IsNull, MoreThanOrEqual, Not, type EntityManager } from 'typeorm';
 import { loadCiCatalog } from './catalog-load.js';
 import { formatCiId } from './rules.js';
@@ -20,15 +21,32 @@ export interface PossibleCause {
   ciName: string;
 }
 
-export interface FaultCiContext {
+/** The configuration item a record card names: fault and request cards alike. */
+export interface CiSummary {
   /** `CI-3`. */
   label: string;
   name: string;
   criticality: number;
   runbookUrl: string | null;
   owner: PersonView | undefined;
+}
+
+export interface FaultCiContext extends CiSummary {
   /** Newest first. */
   causes: PossibleCause[];
+}
+
+/**
+ * The item a fault or service request is linked to (the first linked, by id), with its owner, or
+ * undefined when the record is on no item (its "affected system" named none).
+ */
+export async function recordCiSummary(manager: EntityManager, kind: 'fault' | 'request', recordId: number): Promise<(CiSummary & { id: number }) | undefined> {
+  const link = await manager.findOne(RecordCi, { where: { recordKind: kind, recordId }, order: { ciId: 'ASC' } });
+  if (!link) return undefined;
+  const item = await manager.findOneBy(ConfigurationItem, { id: link.ciId });
+  if (!item) return undefined;
+  const owner = item.ownerId === null ? undefined : (await peopleViews(manager, [item.ownerId])).views.get(item.ownerId);
+  return { id: item.id, label: formatCiId(item.id), name: item.name, criticality: item.criticality, runbookUrl: item.runbookUrl, owner };
 }
 
 /**
@@ -37,10 +55,10 @@ export interface FaultCiContext {
  * or ended at or after `now` − 72 h (`now` in UTC). Undefined when the fault is on no item.
  */
 export async function faultCiContext(manager: EntityManager, faultId: number, now: Date): Promise<FaultCiContext | undefined> {
-  const link = await manager.findOne(RecordCi, { where: { recordKind: 'fault', recordId: faultId }, order: { ciId: 'ASC' } });
-  if (!link) return undefined;
-  const item = await manager.findOneBy(ConfigurationItem, { id: link.ciId });
-  if (!item) return undefined;
+  const summary = await recordCiSummary(manager, 'fault', faultId);
+  if (!summary) return undefined;
+  const { id: itemId, ...shown } = summary;
+  const item = { id: itemId, name: summary.name };
   const catalog = await loadCiCatalog(manager);
   const reach = new Set<number>([item.id]);
   for (let frontier = [item.id]; frontier.length > 0; ) {
@@ -64,6 +82,5 @@ export async function faultCiContext(manager: EntityManager, faultId: number, no
     .filter((c) => c.startedAt === null || c.startedAt.getTime() <= now.getTime())
     .sort((a, b) => (b.endedAt ?? now).getTime() - (a.endedAt ?? now).getTime() || b.id - a.id)
     .map((c) => ({ label: formatChangeId(c.id), title: c.title, state: c.state, ciName: catalog.get(ciOf.get(c.id) ?? item.id)?.name ?? item.name }));
-  const owner = item.ownerId === null ? undefined : (await peopleViews(manager, [item.ownerId])).views.get(item.ownerId);
-  return { label: formatCiId(item.id), name: item.name, criticality: item.criticality, runbookUrl: item.runbookUrl, owner, causes };
+  return { ...shown, causes };
 }

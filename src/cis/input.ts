@@ -87,7 +87,10 @@ export function parseCiLine(raw: Record<string, unknown>): { line: CiLineInput }
     const field = String(issue?.path[0] ?? 'name');
     const value = raw[field];
     const missing = issue?.code === 'invalid_type' || (issue?.code === 'too_small' && typeof value === 'string' && value.trim() === '');
-    return { problem: { field, problem: missing ? 'required' : issue?.code === 'too_big' ? 'tooLong' : 'invalid' } };
+    // Only text is "too long": a number over its maximum (criticality 7) is not valid, and the answer
+    // says which values are (`cis.expected.<field>`).
+    const tooLong = issue?.code === 'too_big' && issue.origin === 'string';
+    return { problem: { field, problem: missing ? 'required' : tooLong ? 'tooLong' : 'invalid' } };
   }
   const v = result.data;
   return {

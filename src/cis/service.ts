@@ -81,7 +81,7 @@ export class CiService {
       for (const outcome of result.lines) {
         outcome.line = lines[outcome.line - 1] ?? outcome.line;
         const refusal = outcome.refusal;
-        if (refusal?.code === 'repeated' && refusal.params.line) refusal.params.line = String(lines[Number(refusal.params.line) - 1] ?? refusal.params.line);
+        if ((refusal?.code === 'repeated' || refusal?.code === 'dependencyRefused') && refusal.params.line) refusal.params.line = String(lines[Number(refusal.params.line) - 1] ?? refusal.params.line);
       }
     }
     return result;

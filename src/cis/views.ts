@@ -83,10 +83,13 @@ const SHOWN_LINES = 30;
 /** The answer to an import: counts, then each refused line with its reason, then what was created or changed. */
 export function batchResultMessage(result: BatchResult, t: Translate): ChatMessage {
   const count = (o: LineOutcome['outcome']) => result.lines.filter((l) => l.outcome === o).length;
-  const summary = t('cis.import.summary', { created: count('created'), changed: count('changed'), unchanged: count('unchanged'), refused: count('refused') });
+  // All or nothing, refused: no line was created or changed, so none is reported as such (nor has an id).
+  const summary = result.written
+    ? t('cis.import.summary', { created: count('created'), changed: count('changed'), unchanged: count('unchanged'), refused: count('refused') })
+    : t('cis.import.summaryNotWritten', { good: result.lines.length - count('refused'), refused: count('refused') });
   const refused = result.lines.filter((l) => l.outcome === 'refused').map((l) => t('cis.import.refusedLine', { line: l.line, name: l.name || '—', reason: refusalText(l.refusal ?? { code: 'invalid', params: { field: 'name' } }, t) }));
   const written = result.lines
-    .filter((l) => l.outcome === 'created' || l.outcome === 'changed')
+    .filter((l) => result.written && (l.outcome === 'created' || l.outcome === 'changed'))
     .map((l) => t('cis.import.line', { line: l.line, name: l.name, outcome: t(`cis.import.outcome.${l.outcome as 'created' | 'changed'}`), id: l.id ? formatCiId(l.id) : '' }));
   const rows = [...refused, ...written];
   const shown = rows.slice(0, SHOWN_LINES);

@@ -4,7 +4,7 @@ import type { Translate } from '../chat/i18n/catalog.js';
 import type { CardColor, ChatButton, ChatMessage, Platform } from '../chat/model.js';
 import type { Fault } from '../store/entities/index.js';
 import { slaField } from '../sla/card-line.js';
-import type { FaultCiContext } from '../cis/fault-context.js';
+import type { CiSummary, FaultCiContext } from '../cis/fault-context.js';
 
 /** How a record card is shown: for which platform (mentions), in which language and time zone, as of when. */
 export interface CardView {
@@ -69,10 +69,16 @@ function buttonsFor(fault: Fault, t: Translate): ChatButton[] {
 /** A card field stays short (Slack: 2000 characters a field); the newest causes come first. */
 const CAUSES_SHOWN = 5;
 
-function ciFields(ci: FaultCiContext, view: CardView): { label: string; value: string }[] {
+/** The "Configuration item" field of a record card: id, name, criticality, owner and runbook link. */
+export function ciSummaryField(ci: CiSummary, view: Pick<CardView, 't' | 'platform'>): { label: string; value: string } {
   const { t } = view;
   const owner = ci.owner ? mention(ci.owner, view.platform) : t('faults.field.unassigned');
-  const fields = [{ label: t('faults.field.ci'), value: t('faults.ciDetail', { id: ci.label, name: ci.name, criticality: ci.criticality, owner, runbook: ci.runbookUrl ?? '—' }) }];
+  return { label: t('faults.field.ci'), value: t('faults.ciDetail', { id: ci.label, name: ci.name, criticality: ci.criticality, owner, runbook: ci.runbookUrl ?? '—' }) };
+}
+
+function ciFields(ci: FaultCiContext, view: CardView): { label: string; value: string }[] {
+  const { t } = view;
+  const fields = [ciSummaryField(ci, view)];
   if (ci.causes.length > 0) {
     const lines = ci.causes.slice(0, CAUSES_SHOWN).map((c) => t('faults.possibleCause', { id: c.label, title: c.title, ci: c.ciName, state: t(`changes.state.${c.state}`) }));
     if (ci.causes.length > CAUSES_SHOWN) lines.push(t('cis.show.andMore', { n: ci.causes.length - CAUSES_SHOWN }));

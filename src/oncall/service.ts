@@ -18,7 +18,7 @@ import type { PersonView } from '../chat/format.js';
 import type { Locale } from '../chat/i18n/catalog.js';
 import type { Clock } from '../clock.js';
 import { ForbiddenError, InvalidInputError } from '../errors.js';
-import { enqueue, type OutgoingMessage } from '../outbox/outbox.js';
+import { enqueue, ONCALL_NOTICE, type OutgoingMessage } from '../outbox/outbox.js';
 import type { Actor } from '../people/actor.js';
 import { hasRole } from '../people/roles.js';
 import type { AccountRef, PeopleService } from '../people/service.js';
@@ -302,7 +302,7 @@ export class OnCallService {
     const target = await this.people.dmTarget(manager, news.personId);
     if (!target) return [];
     const message = await handoffMessage(manager, { ...news, nextPersonId: after?.personId ?? null }, target.platform, this.options);
-    return [{ target, message }];
+    return [{ target, message, record: { kind: ONCALL_NOTICE, id: news.personId } }];
   }
 }
 

@@ -1,9 +1,10 @@
 // What the outbox does with a message it cannot deliver as written (DESIGN.md reliability rules,
 // issue #9): a DM whose person cannot be reached goes to the record's channel instead, naming the
-// person, and is noted on the record's timeline; a deleted card posted anew is noted there too.
+// person, and is noted on the record's timeline; a deleted card posted anew is noted there too. An
+// on-call hand-off DM goes to the fault channel; other DMs without a record are only logged.
 import type { EntityManager } from 'typeorm';
 import type { DeliveryFallbacks } from './dispatcher.js';
-import { RECORD_KINDS, UNREACHABLE_ERROR_PREFIX, enqueue, type RecordKind, type RecordRef } from './outbox.js';
+import { ONCALL_NOTICE, RECORD_KINDS, UNREACHABLE_ERROR_PREFIX, enqueue, type RecordKind, type RecordRef } from './outbox.js';
 import { noteOnTimeline } from './undeliverable-note.js';
 import { checkApproversReach } from '../changes/approvers-reach.js';
 import { formatChangeId } from '../changes/rules.js';
@@ -57,6 +58,15 @@ function fallbackText(payload: string): string {
   }
 }
 
+/** The undelivered message's text, each line behind a bar. */
+function quoted(payload: string): string {
+  // A bar, not Slack's `>` quote: message text is plain (src/chat/markup.ts), so markup would show as typed.
+  return truncate(fallbackText(payload), QUOTED_MAX)
+    .split('\n')
+    .map((line) => `│ ${line}`)
+    .join('\n');
+}
+
 /** The record-aware fallbacks the dispatcher runs inside the transaction that settles a row. */
 export class RecordFallbacks implements DeliveryFallbacks {
   constructor(private readonly options: RecordFallbackOptions) {}
@@ -65,6 +75,9 @@ export class RecordFallbacks implements DeliveryFallbacks {
     const record = recordOf(row);
     const context = { outboxId: row.id, platform: row.platform, record };
     if (!record) {
+      if (row.recordKind === ONCALL_NOTICE) return this.onCallUnreachable(manager, row, now);
+      // Exports, report charts, survey and suggestion replies: the one person concerned is the one who
+      // cannot be reached, and a channel post could expose them (an anonymous suggestion's reply).
       this.options.logger.warn(context, 'outbox: a direct message cannot be delivered and names no record to fall back to');
       return;
     }
@@ -78,18 +91,32 @@ export class RecordFallbacks implements DeliveryFallbacks {
     const channel = await this.channelOf(record);
     if (channel) {
       const t = translator(this.options.defaultLocale);
-      // A bar, not Slack's `>` quote: message text is plain (src/chat/markup.ts), so markup would show as typed.
-      const quoted = truncate(fallbackText(row.payload), QUOTED_MAX)
-        .split('\n')
-        .map((line) => `│ ${line}`)
-        .join('\n');
-      const text = t('outbox.undeliverable.dm', { person: person ? mention(person, channel.platform) : row.targetId, id: formatRecordId(record), text: quoted });
+      const text = t('outbox.undeliverable.dm', { person: person ? mention(person, channel.platform) : row.targetId, id: formatRecordId(record), text: quoted(row.payload) });
       await enqueue(manager, now, [{ target: channel, message: { fallback: text, body: text } }], record);
       this.options.logger.warn(context, 'outbox: a direct message cannot be delivered; posted in the record channel instead');
     } else {
       this.options.logger.error(context, 'outbox: a direct message cannot be delivered and the record has no channel; noted on its timeline only');
     }
     if (record.kind === 'change') await checkApproversReach(manager, record.id, now, this.options);
+  }
+
+  /**
+   * An on-call hand-off DM that cannot be delivered: the fault channel is told, naming the person and
+   * quoting the notice, so that the team knows who is on call and that they may not know it.
+   */
+  private async onCallUnreachable(manager: EntityManager, row: OutboxMessage, now: Date): Promise<void> {
+    const context = { outboxId: row.id, platform: row.platform, personId: row.recordId };
+    const channel = await this.options.settings.channel('fault_channel');
+    if (!channel) {
+      this.options.logger.error(context, 'outbox: an on-call notice cannot be delivered and there is no fault channel to tell');
+      return;
+    }
+    const { views } = await peopleViews(manager, row.recordId === null ? [] : [row.recordId]);
+    const person = row.recordId === null ? undefined : views.get(row.recordId);
+    const t = translator(this.options.defaultLocale);
+    const text = t('outbox.undeliverable.oncall', { person: person ? mention(person, channel.platform) : row.targetId, text: quoted(row.payload) });
+    await enqueue(manager, now, [{ target: channel, message: { fallback: text, body: text } }]);
+    this.options.logger.warn(context, 'outbox: an on-call notice cannot be delivered; the fault channel is told instead');
   }
 
   async reposted(manager: EntityManager, row: OutboxMessage, now: Date): Promise<void> {

@@ -7,11 +7,18 @@ export interface OutgoingMessage {
   message: ChatMessage;
   /** Names a message that is edited in place on later changes, e.g. `fault:4:announcement`. */
   key?: string;
-  /** The record the message is about; defaults to the one given to `enqueue`. */
-  record?: RecordRef;
+  /** The record the message is about (or ONCALL_NOTICE); defaults to the one given to `enqueue`. */
+  record?: RecordRef<string>;
   /** Not delivered before then (a coalesced Home refresh, a monitoring card edit); default: at once. */
   notBefore?: Date;
 }
+
+/**
+ * The kind an on-call hand-off DM is stored with (its id: the person going on call). It is no record,
+ * but a person who cannot be told they are on call must not be missed: such a DM falls back to the
+ * fault channel (src/outbox/fallbacks.ts).
+ */
+export const ONCALL_NOTICE = 'oncall';
 
 /** Record kinds whose messages fall back to the record's channel when a DM cannot be delivered. */
 export const RECORD_KINDS = ['fault', 'request', 'change'] as const;

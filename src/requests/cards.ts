@@ -2,12 +2,16 @@ import { formatRequestId, isKnownType, isRequestOpen, type RequestState } from '
 import { formatTime, mention } from '../chat/format.js';
 import type { Translate } from '../chat/i18n/catalog.js';
 import type { ChatButton, ChatMessage } from '../chat/model.js';
-import { PRIORITY_STYLE, type CardView } from '../faults/cards.js';
+import { ciSummaryField, PRIORITY_STYLE, type CardView } from '../faults/cards.js';
+import type { CiSummary } from '../cis/fault-context.js';
 import { slaField } from '../sla/card-line.js';
 import type { ServiceRequest } from '../store/entities/index.js';
 
-/** Request cards are shown the way fault cards are. */
-export type RequestCardView = CardView;
+/**
+ * Request cards are shown the way fault cards are; the configuration item the request is on (its
+ * "affected system") is named with its owner, criticality and runbook, without possible causes.
+ */
+export type RequestCardView = Omit<CardView, 'ci'> & { ci?: CiSummary | undefined };
 
 export function requestAnnouncementKey(requestId: number): string {
   return `request:${requestId}:announcement`;
@@ -58,6 +62,7 @@ export function requestCard(request: ServiceRequest, view: RequestCardView): Cha
     { label: t('requests.field.forWhom'), value: person(request.beneficiaryId ?? request.requesterId, 'requests.field.unassigned') },
     { label: t('requests.field.assignee'), value: person(request.assigneeId, 'requests.field.unassigned') },
   ];
+  if (view.ci) fields.push(ciSummaryField(view.ci, view));
   const sla = slaField({ sla: request, responded: request.assignedAt !== null, done: !open, verb: 'fulfil' }, view.now ?? request.updatedAt, t, timeZone);
   if (sla) fields.push(sla);
   if (request.fulfilment) fields.push({ label: t('requests.field.fulfilment'), value: request.fulfilment });

@@ -5,6 +5,7 @@ import { mention, type PersonView } from '../chat/format.js';
 import { resolveLocale, translator, type Locale, type MessageKey } from '../chat/i18n/catalog.js';
 import type { ChatButton, ChatMessage, ChatTarget } from '../chat/model.js';
 import type { OutgoingMessage } from '../outbox/outbox.js';
+import { recordCiSummary } from '../cis/fault-context.js';
 import { peopleViews } from '../people/views.js';
 import type { ServiceRequest } from '../store/entities/index.js';
 
@@ -48,6 +49,7 @@ export async function requestMessages(request: ServiceRequest, news: RequestNews
   const to = news.kind === 'assigned' ? news.to : null;
   const ids = [request.requesterId, request.beneficiaryId, request.assigneeId, by, to].filter((v): v is number => v !== null);
   const { views, people } = await peopleViews(ctx.manager, ids);
+  const ci = await recordCiSummary(ctx.manager, 'request', request.id);
   const messages: OutgoingMessage[] = [];
 
   if (ctx.channel) {
@@ -55,7 +57,7 @@ export async function requestMessages(request: ServiceRequest, news: RequestNews
     messages.push({
       target: ctx.channel,
       key: requestAnnouncementKey(request.id),
-      message: requestCard(request, { t, platform: ctx.channel.platform, timeZone: ctx.timeZone, people: views }),
+      message: requestCard(request, { t, platform: ctx.channel.platform, timeZone: ctx.timeZone, people: views, ci }),
     });
   }
 
@@ -85,7 +87,7 @@ export async function requestMessages(request: ServiceRequest, news: RequestNews
     const target = dmTarget(views.get(news.to), request.requesterPlatform);
     if (target) {
       const t = translator(resolveLocale(people.get(news.to)?.locale, ctx.defaultLocale));
-      const card = requestCard(request, { t, platform: target.platform, timeZone: ctx.timeZone, people: views });
+      const card = requestCard(request, { t, platform: target.platform, timeZone: ctx.timeZone, people: views, ci });
       const text = t('requests.dm.assignedToYou', { id: formatRequestId(request.id), by: mention(views.get(news.by), target.platform) });
       messages.push({ target, message: { ...card, fallback: text, context: [text, ...(card.context ?? [])] } });
     }

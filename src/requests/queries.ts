@@ -1,6 +1,7 @@
 import { Brackets } from 'typeorm';
 import { formatRequestId } from './rules.js';
 import type { PersonView } from '../chat/format.js';
+import { recordCiSummary, type CiSummary } from '../cis/fault-context.js';
 import { ForbiddenError, NotFoundError } from '../errors.js';
 import type { Actor } from '../people/actor.js';
 import { hasRole } from '../people/roles.js';
@@ -23,6 +24,8 @@ export interface RequestDetail {
   request: ServiceRequest;
   timeline: TimelineEntry[];
   people: Map<number, PersonView>;
+  /** The configuration item the request is on, if any. */
+  ci: CiSummary | undefined;
 }
 
 const DONE_STATES = ['fulfilled', 'closed'];
@@ -61,6 +64,6 @@ export class RequestQueries {
     const involved = [request.requesterId, request.beneficiaryId, request.assigneeId].includes(actor.personId);
     if (!involved && !hasRole(actor.roles, 'engineer')) throw new ForbiddenError('requests.error.notYours', { id: formatRequestId(id) });
     const { timeline, people } = await readTimeline(manager, REQUEST_RECORD.kind, id, [request.requesterId, request.beneficiaryId, request.assigneeId]);
-    return { request, timeline, people };
+    return { request, timeline, people, ci: await recordCiSummary(manager, 'request', id) };
   }
 }

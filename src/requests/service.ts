@@ -114,9 +114,12 @@ export class RequestService {
         updatedAt: now,
         slaStops: [],
       };
-      const request = await this.lifecycle.create(manager, actor, values, 'submitted', this.news(manager, { kind: 'submitted' }));
-      if (ciId !== undefined) await linkRecord(manager, 'request', request.id, [ciId]);
-      return request;
+      // Linked before the card is drawn, so that the card names the item (as a fault's does).
+      const news = this.news(manager, { kind: 'submitted' });
+      return this.lifecycle.create(manager, actor, values, 'submitted', async (request) => {
+        if (ciId !== undefined) await linkRecord(manager, 'request', request.id, [ciId]);
+        return news(request);
+      });
     });
   }
 

@@ -30,7 +30,7 @@ export function eventKind(kind: string): EventKind {
 /** `/request show`: the card as the reader sees it, followed by the timeline. */
 export function requestDetailMessage(detail: RequestDetail, view: { t: Translate; platform: Platform; timeZone: string; now: Date }): ChatMessage {
   const { t } = view;
-  const card = requestCard(detail.request, { ...view, people: detail.people });
+  const card = requestCard(detail.request, { ...view, people: detail.people, ci: detail.ci });
   const rows = detail.timeline.slice(-TIMELINE_SHOWN).map(({ event, actor }) =>
     t('requests.timeline.row', {
       time: formatTime(event.createdAt, view.timeZone),

@@ -1,7 +1,7 @@
 // The kinds of records that have SLA clocks, and what the SLA machinery needs from each: its facts,
 // its id, its action buttons for reminders, and its channel card to refresh at a breach.
 import { acknowledgerOf } from '../faults/acknowledger.js';
-import { faultCiContext } from '../cis/fault-context.js';
+import { faultCiContext, recordCiSummary } from '../cis/fault-context.js';
 import type { EntityManager, EntityTarget } from 'typeorm';
 import type { SlaFacts } from './evaluate.js';
 import type { SlaKind } from './policy.js';
@@ -101,7 +101,7 @@ export const REQUEST_SUBJECT: SlaSubject<ServiceRequest> = {
       {
         target: channel,
         key: requestAnnouncementKey(request.id),
-        message: requestCard(request, { t, platform: channel.platform, timeZone: ctx.timeZone, people: views, now: ctx.now }),
+        message: requestCard(request, { t, platform: channel.platform, timeZone: ctx.timeZone, people: views, now: ctx.now, ci: await recordCiSummary(ctx.manager, 'request', request.id) }),
       },
     ];
   },

@@ -14,8 +14,12 @@ export interface TimeInputContext {
   base?: Date;
 }
 
-/** A time read, or why not: `format` (none of the forms) or `skipped` (a wall time a DST change skips). */
-export type TimeInput = { ok: true; at: Date } | { ok: false; problem: 'format' | 'skipped' };
+/**
+ * A time read, or why not: `format` (none of the forms), `skipped` (a wall time a DST change skips) or
+ * `month` (a capital `M` in `+1M`: months or minutes? `m` is minutes, README "Times"; months are not
+ * offered, so it is refused rather than guessed).
+ */
+export type TimeInput = { ok: true; at: Date } | { ok: false; problem: 'format' | 'skipped' | 'month' };
 
 const RELATIVE_UNITS: Record<string, keyof DurationLikeObject> = { w: 'weeks', d: 'days', h: 'hours', m: 'minutes' };
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}(?:T| +)\d{1,2}:\d{2}$/;
@@ -23,7 +27,8 @@ const TIME_OF_DAY = /^(\d{1,2}):(\d{2})$/;
 
 /**
  * Reads `YYYY-MM-DD HH:mm`, `YYYY-MM-DDTHH:mm`, `HH:mm` (that time today in `timeZone`), `now`, or a
- * time after `base` such as `+30m`, `+8h`, `+2d`, `+1w`, `+1h30m` (days and weeks are calendar days
+ * time after `base` such as `+30m`, `+8h`, `+2d`, `+1w`, `+1h30m` (`m` minutes, never a capital `M`:
+ * see TimeInput; days and weeks are calendar days
  * in `timeZone`, so `+1d` across a DST change is the same wall time tomorrow). A wall time the zone
  * skips (clocks jump forward) is `skipped`; one it shows twice (clocks go back) is its first instant.
  */
@@ -49,6 +54,7 @@ function wallTime(text: string, timeZone: string): TimeInput {
 
 function relative(text: string, base: Date, timeZone: string): TimeInput {
   if (!/^(\d{1,4}[wdhm])+$/i.test(text)) return { ok: false, problem: 'format' };
+  if (text.includes('M')) return { ok: false, problem: 'month' };
   const duration: DurationLikeObject = {};
   let total = 0;
   for (const match of text.toLowerCase().matchAll(/(\d{1,4})([wdhm])/g)) {

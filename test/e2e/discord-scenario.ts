@@ -188,7 +188,9 @@ export function faultScenarioOnDiscord(world: () => DiscordWorld): void {
     expect(clicks.map((c) => c.response?.type).sort()).toEqual([4, 6]);
     await fake.waitFor(() => ephemeralText(fake, LI_WEI).find((t) => t.includes('INC-1 was already acknowledged by li.wei')));
     const updated = await fake.waitFor(() => (card()?.version === 2 ? card() : undefined));
-    expect(textOf(updated)).toContain(`Acknowledged by <@${LI_WEI.id}>`);
+    // An embed footer does not render mentions: the name, not `<@id>` (PLATFORM-FACTS.md).
+    expect(textOf(updated)).toContain('Acknowledged by @li.wei at');
+    expect(textOf(updated)).not.toContain('Acknowledged by <@');
     expect(buttonActions(updated)).toEqual(['fault.start', 'fault.resolve', 'fault.wait', 'fault.reassign']);
     await fake.waitFor(() => dmsTo(fake, ANNA).find((m) => textOf(m).includes(`<@${LI_WEI.id}> acknowledged INC-1`)));
     expect(fake.messagesIn(FAULTS)).toHaveLength(1);
@@ -214,7 +216,7 @@ export function faultScenarioOnDiscord(world: () => DiscordWorld): void {
     expect(messageOf(fake, sent)).toMatchObject({ content: 'Sent.', components: [] });
     const updated = await fake.waitFor(() => (card()?.version === 3 ? card() : undefined));
     expect(JSON.stringify(updated.embeds)).toContain(`{"name":"Assignee","value":"<@${SAM.id}>","inline":true}`);
-    const dm = await fake.waitFor(() => dmsTo(fake, SAM).find((m) => textOf(m).includes(`<@${LI_WEI.id}> assigned INC-1 to you.`)));
+    const dm = await fake.waitFor(() => dmsTo(fake, SAM).find((m) => textOf(m).includes('@li.wei assigned INC-1 to you.')));
     expect(buttonActions(dm)).toEqual(['fault.start', 'fault.resolve', 'fault.wait', 'fault.reassign']);
   });
 

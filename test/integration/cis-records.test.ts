@@ -11,6 +11,9 @@ import { createServices } from '../../src/services.js';
 import { openDatabase } from '../../src/store/data-source.js';
 import { Store } from '../../src/store/store.js';
 import { replyText, testRuntime } from '../helpers/runtime.js';
+import { PLAIN_TEXT, renderText } from '../../src/chat/markup.js';
+import { renderMessage as renderDiscord } from '../../src/platforms/discord/render.js';
+import { renderMessage as renderSlack } from '../../src/platforms/slack/render.js';
 
 function request(window: { start: Date; end: Date }, configItems: string[], title = 'Patch'): ChangeRequest {
   return { title, content: 'apply the patch', reason: 'security', expectedImpact: 'none', risk: 'low', type: 'standard', testPlan: 'staging', rollbackPlan: 'revert', window, configItems };
@@ -127,6 +130,25 @@ describe.each(['SQLite', 'PostgreSQL'])('records linked to configuration items (
     expect(open).toContain(`CHG-${recent.id}`);
     expect(changes).toContain(`CHG-${recent.id}`);
     expect(shown).not.toContain(`CHG-${old.id} `);
+  });
+
+  it('names the item a service request is on, with its owner and runbook link, on the card as Slack and Discord show it', async () => {
+    await world.services.cis.add(admin, ci({ name: 'erp', aliases: 'sap', criticality: '1', runbook: 'https://wiki.example/erp', owner: 'slack:UENG' }));
+    const onItem = await world.services.requests.submit(eve, { title: 'ERP access for Bo', details: 'read only', requestType: 'access', importance: 2, urgency: 2, affectedSystem: 'SAP' });
+    const rows = await world.store.manager.find(OutboxMessage, { where: { messageKey: `request:${onItem.id}:announcement` }, order: { id: 'ASC' } });
+    const shown = JSON.parse(rows.at(-1)?.payload ?? '{}') as ChatMessage;
+    const value = field(shown, 'Configuration item') ?? '';
+    expect(renderText(value, PLAIN_TEXT)).toBe('CI-1 erp · criticality 1 · owner @UENG · runbook https://wiki.example/erp');
+    const slack = JSON.stringify(renderSlack(shown).blocks);
+    expect(slack).toContain('*Configuration item*');
+    expect(slack).toContain('CI-1 erp · criticality 1 · owner <@UENG> · runbook https://wiki.example/erp');
+    const embed = renderDiscord(shown).embeds[0];
+    expect(embed?.fields?.find((f) => f.name === 'Configuration item')?.value).toBe('CI-1 erp · criticality 1 · owner <@UENG> · runbook https://wiki.example/erp');
+    // /request show has it too; a request naming no item has no such field.
+    expect(replyText(await testRuntime(world).command('UENG', '/request', `show REQ-${onItem.id}`))).toContain('CI-1 erp · criticality 1');
+    const free = await world.services.requests.submit(eve, { title: 'A chair', requestType: 'hardware', importance: 3, urgency: 3, affectedSystem: 'the chair' });
+    const freeRows = await world.store.manager.find(OutboxMessage, { where: { messageKey: `request:${free.id}:announcement` } });
+    expect(field(JSON.parse(freeRows.at(-1)?.payload ?? '{}') as ChatMessage, 'Configuration item')).toBeUndefined();
   });
 
   it('shows the item without possible causes when nothing changed recently', async () => {

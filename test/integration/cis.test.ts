@@ -28,7 +28,7 @@ describe('configuration items', () => {
     expect(again).toEqual({ type: 'fieldErrors', errors: { name: 'the name MAIL-01 is already used by mail-01 (CI-1).' } });
     const shown = replyText(await bot.command('UENG', '/ops', 'ci show SMTP'));
     expect(shown).toContain('CI-1 · mail-01');
-    expect(shown).toContain(`Owner: ${mentionNode('UENG')}`);
+    expect(shown).toContain(`Owner: ${mentionNode('UENG', 'ueng')}`);
     expect(shown).toContain('Runbook: https://wiki.example/mail');
     expect(shown).toContain('Aliases: mail.corp, smtp');
     const audit = await world.store.manager.find(AuditEntry, { where: { action: 'ci.created' } });
@@ -125,8 +125,11 @@ describe('configuration items', () => {
   it('in atomic mode writes nothing when a line is refused', async () => {
     const csv = ['name,type,environment,owner,criticality,runbook,depends_on,aliases', 'a,server,production,,2,,,', 'b,server,nowhere,,2,,,'].join('\n');
     const reply = replyText(await bot.submit('UMGR', 'ci.import', '', { csv, atomic: 'yes' }));
-    expect(reply).toContain('Nothing was written');
+    expect(reply).toContain('1 good, 1 refused.\nNothing was written');
     expect(reply).toContain('Line 3 (b) refused');
+    // The good line was not created: no "created", no empty id.
+    expect(reply).not.toContain('created');
+    expect(reply).not.toContain('Line 2 (a)');
     expect(await world.store.manager.count(ConfigurationItem)).toBe(0);
     expect(await world.store.manager.count(AuditEntry, { where: { action: 'ci.created' } })).toBe(0);
   });
@@ -141,6 +144,44 @@ describe('configuration items', () => {
     expect(reply).toContain('Line 4 (x) refused: the name x is repeated from line 3.');
     expect(reply).toContain('1 created, 0 changed, 0 unchanged, 2 refused.');
     expect(await world.store.manager.count(ConfigurationItemLink)).toBe(1);
+  });
+
+  it('refuses every line of a cycle made within one import, each naming the path from its own item', async () => {
+    const header = 'name,type,environment,owner,criticality,runbook,depends_on,aliases';
+    const csv = [
+      header,
+      'a,server,production,,2,,b,',
+      'b,server,production,,2,,a,',
+      'p,server,production,,2,,q,',
+      'q,server,production,,2,,r,',
+      'r,server,production,,2,,P,',
+      'broken,server,mars,,2,,,',
+      'needs-broken,server,production,,2,,broken,',
+      'fine,server,production,,2,,,',
+    ].join('\n');
+    const reply = replyText(await bot.submit('UMGR', 'ci.import', '', { csv, atomic: 'no' }));
+    expect(reply).toContain('Line 2 (a) refused: that would make a dependency cycle: a → b → a.');
+    expect(reply).toContain('Line 3 (b) refused: that would make a dependency cycle: b → a → b.');
+    expect(reply).toContain('Line 4 (p) refused: that would make a dependency cycle: p → q → r → p.');
+    expect(reply).toContain('Line 5 (q) refused: that would make a dependency cycle: q → r → p → q.');
+    expect(reply).toContain('Line 6 (r) refused: that would make a dependency cycle: r → p → q → r.');
+    // A line on a refused line that closed no cycle says so, with the CSV line of that line.
+    expect(reply).toContain('Line 8 (needs-broken) refused: it depends on broken, which line 7 would have added but was refused.');
+    expect(reply).toContain('1 created, 0 changed, 0 unchanged, 7 refused.');
+    expect(reply).not.toContain('closest');
+    expect((await world.store.manager.find(ConfigurationItem)).map((c) => c.name)).toEqual(['fine']);
+    expect(await world.store.manager.count(ConfigurationItemLink)).toBe(0);
+  });
+
+  it('says which criticalities are valid, and leaves out the closest-names hint when no name is close', async () => {
+    const header = 'name,type,environment,owner,criticality,runbook,depends_on,aliases';
+    const csv = [header, 'k,server,production,,7,,,', 'solo,server,production,,2,,no-such-thing-anywhere,'].join('\n');
+    const reply = replyText(await bot.submit('UMGR', 'ci.import', '', { csv, atomic: 'no' }));
+    expect(reply).toContain('Line 2 (k) refused: the criticality column is not valid: 1 (high), 2 or 3 (low).');
+    expect(reply).toContain('Line 3 (solo) refused: no configuration item is called no-such-thing-anywhere.');
+    expect(reply).not.toContain('(closest');
+    expect(replyText(await bot.submit('UMGR', 'ci.add', '', form({ name: 'crit', criticality: '7' })))).toContain('1 (high), 2 or 3 (low)');
+    expect(await world.store.manager.count(ConfigurationItem)).toBe(0);
   });
 
   it('refuses a malformed CSV or a wrong header with a clear message', async () => {

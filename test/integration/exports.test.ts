@@ -19,6 +19,8 @@ import { FakeDiscordServer } from '../fakes/discord/server.js';
 import { FakeSlackServer } from '../fakes/slack/server.js';
 import { openTestWorld, type TestWorld } from '../helpers/db.js';
 import { replyText, testRuntime } from '../helpers/runtime.js';
+import { rowCount } from '../../commands/ops-export.js';
+import { translator } from '../../src/chat/i18n/catalog.js';
 
 class Sink extends Writable {
   chunks: Buffer[] = [];
@@ -112,6 +114,18 @@ describe('CSV exports', () => {
     expect(replyText(await bot.command('UMGR', '/ops', 'export cis 2026-11-24'))).toBe('The first day must come before the last.');
     expect(await world.store.manager.countBy(OutboxMessage, { targetId: 'UMGR' })).toBe(0);
     expect(replyText(await bot.command('UMGR', '/ops', 'export cis 2026-11-23'))).toMatch(/^cis-2026-11-23-to-2026-11-23\.csv \(0 rows\)/);
+    // A TO that is no day names the argument as the usage line does and says what it takes.
+    const queuedBefore = await world.store.manager.countBy(OutboxMessage, { targetId: 'UMGR' });
+    expect(replyText(await bot.command('UMGR', '/ops', 'export faults 2026-11-01 30.11.2026'))).toBe(
+      '"30.11.2026" is not valid for TO (Last day, YYYY-MM-DD (created on or before)). Write it like this: /ops export <faults|requests|changes|cis|audit> [FROM] [TO]',
+    );
+    expect(await world.store.manager.countBy(OutboxMessage, { targetId: 'UMGR' })).toBe(queuedBefore);
+    // One row is "1 row", in the reply and in the file's comment.
+    await world.services.cis.upsert(await world.actor('ann'), [{ name: 'mail-01', type: 'server', environment: 'production' }], { atomic: true });
+    expect(replyText(await bot.command('UMGR', '/ops', 'export cis 2026-11-23'))).toBe('cis-2026-11-23-to-2026-11-23.csv (1 row) is on its way to you as a direct message.');
+    const one = JSON.parse((await world.store.manager.findOneOrFail(OutboxMessage, { where: { targetId: 'UMGR', targetKind: 'dm' }, order: { id: 'DESC' } })).payload) as ChatMessage;
+    expect(one.fallback).toBe('cis-2026-11-23-to-2026-11-23.csv: 1 row.');
+    expect([rowCount(1, translator('zh-CN')), rowCount(2, translator('zh-CN')), rowCount(2, translator('en'))]).toEqual(['1 行', '2 行', '2 rows']);
     const reply = replyText(await bot.command('UADMIN', '/ops', 'export audit 2026-11-01'));
     expect(reply).toMatch(/^audit-2026-11-01-to-2026-11-23\.csv \(\d+ rows\) is on its way to you as a direct message\.$/);
     const queued = await world.store.manager.findOneByOrFail(OutboxMessage, { targetId: 'UADMIN', targetKind: 'dm' });

@@ -58,4 +58,13 @@ describe('/oncall override with times typed as people type them', () => {
     }
     expect(await world.store.manager.count(OnCallOverride)).toBe(0);
   });
+
+  it('refuses +1M (minutes or months?) suggesting +30m, +2h, +1d, in both languages, and stores nothing; +90m is minutes', async () => {
+    expect(text(await oncall('override @li.wei now +1M'))).toContain('"+1M" is not a time for to: M could mean minutes or months. Write minutes with a small m, or hours, days or weeks: +30m, +2h, +1d, +1w.');
+    expect(text(await oncall('override @li.wei now +1M', 'zh-CN'))).toContain('M 可能表示分钟也可能表示月');
+    expect(await world.store.manager.count(OnCallOverride)).toBe(0);
+    await oncall('override @li.wei now +90m');
+    const [override] = await world.store.manager.find(OnCallOverride);
+    expect((override?.endsAt.getTime() ?? 0) - (override?.startsAt.getTime() ?? 0)).toBe(90 * 60_000);
+  });
 });

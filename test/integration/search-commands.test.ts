@@ -70,4 +70,13 @@ describe('search commands', () => {
     expect(text).not.toContain('INC-4');
     expect(replyText(await bot.command('UANN', '/fault', 'search fuser'))).toContain('INC-3 · P4');
   });
+
+  it('states the length limit when the search text is too long, in English and Chinese; 200 characters are searched', async () => {
+    const long = 'printer '.repeat(30).trim();
+    expect([...long].length).toBe(239);
+    expect(replyText(await bot.command('UANN', '/fault', `search ${long}`))).toBe('TEXT takes at most 200 characters; this one has 239. Write it like this: /fault search <TEXT>');
+    const zh = translator('zh-CN')('core.error.optionTooLong', { option: 'TEXT', max: 200, length: 239, usage: '/fault search <TEXT>' });
+    expect(zh).toBe('TEXT 最多 200 个字符，当前有 239 个。请这样写：/fault search <TEXT>');
+    expect(replyText(await bot.command('UANN', '/fault', `search ${'x'.repeat(200)}`))).toContain('Nothing found.');
+  });
 });

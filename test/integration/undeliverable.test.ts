@@ -101,6 +101,24 @@ describe('undeliverable direct messages and deleted cards on the fake Slack', ()
     expect(JSON.stringify(show)).toContain('dm_undeliverable');
   });
 
+  it('tells the fault channel when a person cannot be told by DM that they are on call, quoting the notice', async () => {
+    const h = await slackHarness();
+    const admin = await h.world.actor('admin');
+    await h.world.services.people.grant(admin, { platform: 'slack', userId: 'U0MGR' }, 'manager');
+    const manager = await h.as({ platform: 'slack', userId: 'U0MGR', displayName: 'mgr' });
+    await h.as({ platform: 'slack', userId: 'U0LIWEI', displayName: 'li.wei' });
+    h.fake.makeUnreachable('U0LIWEI', 'user_disabled');
+    const now = h.world.clock.now();
+    await h.world.services.oncall.addOverride(manager, 'primary', { platform: 'slack', userId: 'U0LIWEI' }, now, new Date(now.getTime() + 8 * 3_600_000));
+    await h.drain();
+    const told = h.fake.messagesIn(FAULTS).filter((m) => m.text.startsWith('📭'));
+    expect(told).toHaveLength(1);
+    expect(told[0]?.text).toContain('<@U0LIWEI> cannot be reached by direct message (DMs closed or account gone) and may not know they are on call.');
+    expect(told[0]?.text).toMatch(/│ .*on call/); // the notice itself, quoted
+    const dead = await h.world.store.manager.findBy(OutboxMessage, { status: 'dead' });
+    expect(dead.map((r) => [r.targetId, r.recordKind, r.lastError])).toEqual([['U0LIWEI', 'oncall', 'unreachable: slack: user_disabled']]);
+  });
+
   for (const code of ['cannot_dm_bot', 'user_not_found', 'account_inactive', 'channel_not_found']) {
     it(`falls back on ${code} when opening the DM`, async () => {
       const h = await slackHarness();

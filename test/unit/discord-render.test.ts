@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { translator } from '../../src/chat/i18n/catalog.js';
+import type { PersonView } from '../../src/chat/format.js';
 import { mentionNode } from '../../src/chat/markup.js';
+import { faultCard } from '../../src/faults/cards.js';
+import { Fault } from '../../src/store/entities/index.js';
 import type { ChatForm, ChatMessage } from '../../src/chat/model.js';
 import { reportForm, resolveForm, reassignForm } from '../../src/faults/forms.js';
 import { buttonCustomIds, formCustomId, parseCustomId } from '../../src/platforms/discord/custom-ids.js';
@@ -28,6 +31,29 @@ const card: ChatMessage = {
     { actionId: 'fault.reassign', value: 'INC-42', label: 'Reassign', style: 'danger' },
   ],
 };
+
+/** A fault as the card reads it, acknowledged by person 7; no SLA targets (no SLA line). */
+const baseFault: Fault = Object.assign(new Fault(), {
+  id: 42,
+  title: 'Mail server unreachable',
+  description: 'Nobody on floor 3 gets mail.',
+  category: 'network',
+  impact: 1,
+  urgency: 1,
+  priority: 'P1',
+  state: 'reported',
+  affectedSystem: null,
+  source: 'chat',
+  reporterId: 7,
+  reporterPlatform: 'discord',
+  assigneeId: null,
+  rootCause: null,
+  resolutionSteps: null,
+  acknowledgedAt: null,
+  resolvedAt: null,
+  createdAt: new Date('2026-11-27T08:14:00Z'),
+  updatedAt: new Date('2026-11-27T08:14:00Z'),
+});
 
 describe('renderMessage', () => {
   it('lays a card out as one embed (title, colour, description, fields, footer) with a row of buttons', () => {
@@ -58,6 +84,18 @@ describe('renderMessage', () => {
     ]);
     expect(rendered.allowed_mentions).toEqual({ parse: [] });
     expect(validateMessage(rendered)).toEqual([]);
+  });
+
+  it('shows a display name, not <@id>, for a mention in the footer (footers do not render mentions); fields keep the mention', () => {
+    const li: PersonView = { displayName: 'Li Wei', accounts: [{ platform: 'discord', userId: '123456789012345678' }] };
+    const fault = { ...baseFault, acknowledgedAt: new Date('2026-11-27T08:20:00Z'), assigneeId: 7, state: 'acknowledged' as const };
+    const message = faultCard(fault, { t, platform: 'discord', timeZone: 'Europe/Berlin', people: new Map([[7, li]]), acknowledgedBy: 7 });
+    const embed = renderMessage(message).embeds[0];
+    expect(embed?.footer?.text).toContain('Acknowledged by @Li Wei at');
+    expect(embed?.footer?.text).not.toContain('<@');
+    expect(embed?.fields?.find((f) => f.name === 'Assignee')?.value).toBe('<@123456789012345678>');
+    // A node without a name (an older queued card) shows the id, still without the mention syntax.
+    expect(renderMessage({ ...card, context: [`Acknowledged by ${mentionNode('123456789012345678')}`] }).embeds[0]?.footer?.text).toBe('Acknowledged by @123456789012345678');
   });
 
   it('sends a short private answer as plain content, and an edit always names its components so old buttons go', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { translator } from '../../src/chat/i18n/catalog.js';
 import type { FormField } from '../../src/chat/model.js';
-import { affectedSystemField } from '../../src/cis/forms.js';
+import { affectedSystemField, CI_CSV_HEADER, importForm } from '../../src/cis/forms.js';
 import { parseAnswer } from '../../src/platforms/shell/form-answers.js';
 import { describeField } from '../../src/platforms/shell/form-render.js';
 import { en, zhCN } from '../../src/platforms/shell/messages.js';
@@ -118,6 +118,18 @@ describe('parseAnswer', () => {
     expect(parseAnswer(field, 'the old fax room', t)).toEqual({ ok: false, error: 'Too long: 16 characters, at most 10.' });
     expect(parseAnswer(field, '', t)).toEqual({ ok: true, value: undefined });
     expect(describeField(field, t, plainStyle).join('\n')).toContain('or type any name');
+  });
+
+  it('shows the import form\'s CSV default without a literal \\n after the header, and submits it whole on Enter', () => {
+    const csv = importForm(translator('en')).fields.find((f) => f.id === 'csv');
+    if (!csv) throw new Error('no csv field');
+    const shown = describeField(csv, t, plainStyle).join('\n');
+    expect(shown).toContain(`default: ${CI_CSV_HEADER}`);
+    expect(shown).not.toContain(`${CI_CSV_HEADER}\\n`);
+    expect(parseAnswer(csv, '', t)).toEqual({ ok: true, value: `${CI_CSV_HEADER}\n` });
+    // A default with lines inside still shows them as \n, the way they are typed.
+    const notes: FormField = { id: 'notes', label: 'Notes', kind: 'textarea', required: false, initial: 'one\ntwo\n' };
+    expect(describeField(notes, t, plainStyle).join('\n')).toContain('default: one\\ntwo');
   });
 
   it('takes a person by name, with or without @', () => {

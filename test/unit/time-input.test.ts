@@ -5,6 +5,7 @@ import { routeCommand } from '../../src/chat/command-router.js';
 import { readTimeArgument } from '../../src/chat/time-argument.js';
 import { parseWindow } from '../../src/changes/rules.js';
 import { InvalidInputError } from '../../src/errors.js';
+import { translator } from '../../src/chat/i18n/catalog.js';
 import { parseTimeInput, TIME_INPUT_FORMS } from '../../src/time/time-input.js';
 
 const BERLIN = 'Europe/Berlin';
@@ -82,6 +83,12 @@ describe('parseTimeInput', () => {
     expect(read('+24h', { base: before })).toBe('2026-03-29T11:00:00.000Z'); // Sunday 13:00 CEST
     expect(read('now', { base: before })).toBe(NOW.toISOString());
   });
+
+  it('reads a small m as minutes and refuses a capital M (minutes or months?) as ambiguous', () => {
+    expect(read('+1m')).toBe('2026-11-23T09:31:00.000Z');
+    expect(read('+2H')).toBe('2026-11-23T11:30:00.000Z');
+    for (const text of ['+1M', '+30M', '+1h30M', '+1M1d']) expect(read(text)).toBe('month');
+  });
 });
 
 describe('time arguments of commands', () => {
@@ -105,6 +112,15 @@ describe('time arguments of commands', () => {
     );
     expect(() => readTimeArgument('from', '2026-03-29 02:30', context)).toThrow(expect.objectContaining({ messageKey: 'core.error.skippedTime' }) as Error);
     expect(() => readTimeArgument('from', 'x', context)).toThrow(InvalidInputError);
+    expect(() => readTimeArgument('to', '+1M', context)).toThrow(expect.objectContaining({ messageKey: 'core.error.ambiguousMonth', params: { option: 'to', value: '+1M' } }) as Error);
+  });
+
+  it('words the minutes-or-months error with +30m, +2h, +1d, in English and Chinese', () => {
+    const params = { option: 'to', value: '+1M' };
+    expect(translator('en')('core.error.ambiguousMonth', params)).toBe(
+      '"+1M" is not a time for to: M could mean minutes or months. Write minutes with a small m, or hours, days or weeks: +30m, +2h, +1d, +1w.',
+    );
+    expect(translator('zh-CN')('core.error.ambiguousMonth', params)).toContain('+30m、+2h、+1d');
   });
 });
 
@@ -118,5 +134,6 @@ describe('change windows use the same reader', () => {
     });
     expect(parseWindow('now', '+30m', BERLIN, now)).toEqual({ ok: true, window: { start: now, end: new Date('2026-03-20T10:30:00Z') } });
     expect(parseWindow('2026-03-29 02:30', 'soon', BERLIN, now)).toEqual({ ok: false, errors: { windowStart: 'nonexistent', windowEnd: 'format' } });
+    expect(parseWindow('now', '+2M', BERLIN, now)).toEqual({ ok: false, errors: { windowEnd: 'month' } });
   });
 });

@@ -62,6 +62,15 @@ describe('mention nodes', () => {
     expect(renderText(mention(person, 'slack'), { text: escapeMrkdwn, mention: (id) => `<@${id}>` })).toBe('<@U5>');
     expect(renderText(mention(person, 'discord'), { text: escapeMrkdwn, mention: (id) => `<@${id}>` })).toBe('&lt;!channel&gt;');
   });
+
+  it("carry the person's display name for surfaces without mentions, one line, never a delimiter", () => {
+    const node = mention({ displayName: 'Li \uE001Wei\nthe second', accounts: [{ platform: 'discord', userId: '42' }] }, 'discord');
+    expect(textParts(node)).toEqual([{ kind: 'mention', userId: '42', name: 'Li Wei the second' }]);
+    expect(renderText(node, { text: (x) => x, mention: (id, name) => `${id}=${name ?? ''}` })).toBe('42=Li Wei the second');
+    // A name typed into a node is text, like a typed node.
+    expect(textParts(plainInput('\uE000U1\uE002boss\uE001'))).toEqual([{ kind: 'text', text: 'U1boss' }]);
+    expect(mentionNode('not an id!', 'Li Wei')).toBe('Li Wei');
+  });
 });
 
 describe('Slack renders user text harmlessly', () => {

@@ -60,8 +60,12 @@ export function neutraliseMarkdown(text: string): string {
 /** Model text for embeds and content: plain parts neutralised, the bot's mention nodes as `<@id>`. */
 export const DISCORD_MARKDOWN: TextRenderer = { text: neutraliseMarkdown, mention: (userId) => `<@${userId}>` };
 
-/** An embed footer is never parsed as markdown, so its text stays as typed (a backslash would show). */
-const FOOTER: TextRenderer = { text: (plain) => plain, mention: (userId) => `<@${userId}>` };
+/**
+ * An embed footer is never parsed as markdown, so its text stays as typed (a backslash would show);
+ * nor does it render mentions (PLATFORM-FACTS.md names descriptions and field values as where they
+ * render), so a mention there shows the person's display name.
+ */
+const FOOTER: TextRenderer = { text: (plain) => plain, mention: (userId, name) => `@${name ?? userId}` };
 
 /**
  * A chat message as a Discord message body. Every text of the model is neutralised here, once

@@ -27,5 +27,7 @@ function defaultText(field: FormField): string | undefined {
   if (field.kind === 'select') {
     return field.options?.find((option) => option.value === field.initial)?.label ?? field.initial;
   }
-  return field.initial.replace(/\n/g, '\\n');
+  // A trailing line end (the import form's header line ends with one, ready for the lines below it)
+  // would show as a literal `\n` after the value; inner line ends show as `\n`, as they are typed.
+  return field.initial.replace(/\n+$/, '').replace(/\n/g, '\\n');
 }

@@ -25,7 +25,7 @@ export class OutboxMessage {
   @VarcharColumn('message_key', 100, { nullable: true })
   messageKey!: string | null;
 
-  /** The record the message is about (`fault`, `request`, `change`), for the fallback when it cannot be delivered. */
+  /** The record the message is about (`fault`, `request`, `change`, or `oncall` for a hand-off notice), for the fallback when it cannot be delivered. */
   @VarcharColumn('record_kind', 16, { nullable: true })
   recordKind!: string | null;
 
