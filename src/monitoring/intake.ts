@@ -52,6 +52,11 @@ export interface IntakeResult {
   changed: number;
   /** Alerts that repeated what was already stored (redeliveries, repeat notifications). */
   deduplicated: number;
+  /**
+   * Every alert of the body by its own status (ownStatus: a firing alert whose endsAt has passed counts
+   * as resolved), duplicates of a fingerprint included: the counts behind opsdesk_alerts_received_total.
+   */
+  received: Record<IncomingAlert['status'], number>;
 }
 
 export interface AlertIntakeOptions {
@@ -144,13 +149,17 @@ export class AlertIntake {
    */
   async ingest(notification: Notification): Promise<IntakeResult> {
     const config = await this.settingsCache.get();
-    const alerts = onePerFingerprint(notification.alerts.map((a) => ownStatus(a, this.clock.now())));
+    const now = this.clock.now();
+    const own = notification.alerts.map((a) => ownStatus(a, now));
+    const received = { firing: 0, resolved: 0 };
+    for (const a of own) received[a.status]++;
+    const alerts = onePerFingerprint(own);
     const deduped = { ...notification, alerts };
     for (let attempt = 1; ; attempt++) {
       try {
         const result = await this.store.transaction((manager) => this.ingestIn(manager, deduped, config));
         if (result.changed > 0) this.options.onOutbox?.();
-        return { ...result, deduplicated: result.deduplicated + notification.alerts.length - alerts.length };
+        return { ...result, deduplicated: result.deduplicated + notification.alerts.length - alerts.length, received };
       } catch (error) {
         if (attempt >= MAX_ATTEMPTS || !(isUniqueViolation(error) || error instanceof ConflictError)) throw error;
       }
@@ -161,7 +170,7 @@ export class AlertIntake {
     return { manager, timeZone: this.options.timeZone, defaultLocale: this.options.defaultLocale, now };
   }
 
-  private async ingestIn(manager: EntityManager, n: Notification, config: MonitoringSettings): Promise<IntakeResult> {
+  private async ingestIn(manager: EntityManager, n: Notification, config: MonitoringSettings): Promise<Omit<IntakeResult, 'received'>> {
     const now = this.clock.now();
     const hash = groupHash(n.source, n.groupKey);
     const group = await this.sql.currentGroup(manager, hash);

@@ -79,7 +79,11 @@ export function monitoringRoutes(options: MonitoringRoutesOptions): HttpRoute[] 
     }
     const n = parsed.notification;
     const result = await options.intake.ingest(n);
-    for (const a of n.alerts) options.metrics.alertsReceived.inc({ source: n.source, status: a.status });
+    // Bounded labels: the endpoint (a generic sender names its own `source`, which must not become a
+    // label value) and each alert's own status as the intake took it, never the body's group status.
+    for (const status of ['firing', 'resolved'] as const) {
+      if (result.received[status] > 0) options.metrics.alertsReceived.inc({ source: kind, status }, result.received[status]);
+    }
     if (result.deduplicated > 0) options.metrics.alertsDeduplicated.inc(result.deduplicated);
     reply(res, 200, {
       status: 'stored',

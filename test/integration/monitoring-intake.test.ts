@@ -222,6 +222,45 @@ describe('monitoring intake', () => {
     expect(redrawn.at(-1)?.message.body).toContain('d100000000000002');
   });
 
+  it('restarts the response clock of a fault reopened back to Reported: not overdue at once, no breach or escalation for the old deadline', async () => {
+    const w = await world();
+    await onCall(w, 'li.wei');
+    const fp = 'd200000000000001';
+    // P1: respond within 15 minutes, 24x7. Opened at 09:00, cleared at 09:01, fires again at 09:31.
+    const { faultId } = await w.services.alerts.ingest(am('g-sla', [{ name: 'Hot', fingerprint: fp, severity: 'critical' }]));
+    const id = faultId ?? -1;
+    expect((await w.store.manager.findOneByOrFail(Fault, { id })).responseDueAt?.toISOString()).toBe('2026-11-23T09:15:00.000Z');
+    w.clock.advance(60_000);
+    await w.services.alerts.ingest(am('g-sla', [{ name: 'Hot', fingerprint: fp, severity: 'critical', status: 'resolved' }]));
+    expect((await w.store.manager.findOneByOrFail(Fault, { id })).state).toBe('resolved');
+    w.clock.advance(30 * 60_000);
+    const mark = (await outbox(w)).length;
+    await w.services.alerts.ingest(am('g-sla', [{ name: 'Hot', fingerprint: fp, severity: 'critical', startsAt: '2026-11-23T09:30:30Z' }]));
+
+    let fault = await w.store.manager.findOneByOrFail(Fault, { id });
+    expect(fault).toMatchObject({ state: 'reported', acknowledgedAt: null, responseBreachedAt: null });
+    expect(fault.responseStartedAt?.toISOString()).toBe('2026-11-23T09:31:00.000Z');
+    expect(fault.responseDueAt?.toISOString()).toBe('2026-11-23T09:46:00.000Z');
+    // The resolution clock runs on as after any reopen: 1 minute ran before, the 30 resolved do not count.
+    expect(fault.resolveDueAt?.toISOString()).toBe('2026-11-23T13:30:00.000Z');
+    expect(fault.nextReminderAt !== null && fault.nextReminderAt > w.clock.now()).toBe(true);
+    const card = (await outbox(w)).slice(mark).filter((s) => s.row.messageKey === `fault:${id}:announcement`).at(-1);
+    expect(card?.message.fields?.find((f) => f.label === 'SLA')?.value).toContain('Respond by');
+    expect(JSON.stringify(card?.message)).not.toContain('overdue');
+
+    // The sweep at the reopening sends nothing: no breach, no escalation for the deadline of 09:15.
+    const sweep = await w.services.slaSweep.run(w.clock.now());
+    expect(sweep.sent).toBe(0);
+    expect(await w.store.manager.count(RecordEvent, { where: { recordKind: 'fault', recordId: id, kind: 'sla_breach_response' } })).toBe(0);
+
+    // The new deadline holds: at 09:46 nobody has acknowledged, so the response breach goes out then.
+    w.clock.set(new Date('2026-11-23T09:46:30Z'));
+    expect((await w.services.slaSweep.run(w.clock.now())).sent).toBeGreaterThan(0);
+    fault = await w.store.manager.findOneByOrFail(Fault, { id });
+    expect(fault.responseBreachedAt?.toISOString()).toBe('2026-11-23T09:46:00.000Z');
+    expect(await w.store.manager.count(RecordEvent, { where: { recordKind: 'fault', recordId: id, kind: 'sla_breach_response' } })).toBe(1);
+  });
+
   it('keeps one entry per fingerprint of a body: the latest timestamp wins, firing on a tie', async () => {
     const w = await world();
     const body = amBody('g-twice', [
