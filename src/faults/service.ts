@@ -55,9 +55,9 @@ export interface FaultServiceOptions {
   cardDetails?: (manager: EntityManager, fault: Fault) => Promise<((t: Translate) => string) | undefined>;
 }
 
-/** A monitoring alert's line on a fault's timeline (`alert_firing`, `alert_resolved`, `alert_cleared`). */
+/** A monitoring alert's line on a fault's timeline (`alert_firing`, `alert_resolved`, `alert_cleared`, `alert_truncated`, `alert_cleared_truncated`). */
 export interface AlertEvent {
-  kind: 'alert_firing' | 'alert_resolved' | 'alert_cleared';
+  kind: 'alert_firing' | 'alert_resolved' | 'alert_cleared' | 'alert_truncated' | 'alert_cleared_truncated';
   note: string;
   details?: EventDetails;
   at: Date;

@@ -78,7 +78,7 @@ describe('monitoring intake', () => {
     const rows = (await outbox(w)).length;
     const events = await w.store.manager.count(RecordEvent);
     const again = await w.services.alerts.ingest(n);
-    expect(again).toEqual({ faultId: first.faultId, created: false, changed: 0, deduplicated: 1 });
+    expect(again).toEqual({ faultId: first.faultId, created: false, changed: 0, deduplicated: 1, received: { firing: 1, resolved: 0 } });
     expect((await outbox(w)).length).toBe(rows);
     expect(await w.store.manager.count(RecordEvent)).toBe(events);
 
@@ -321,11 +321,54 @@ describe('monitoring intake', () => {
 
   it('keeps a truncated fault open and shows how many alerts were not listed', async () => {
     const w = await world();
-    const { faultId } = await w.services.alerts.ingest(am('g4', [{ name: 'X', fingerprint: 'e000000000000001' }], { truncatedAlerts: 48 }));
-    const card = (await outbox(w)).find((s) => s.row.messageKey === `fault:${faultId}:announcement`);
-    expect(card?.message.body).toContain('and 48 more not listed');
-    await w.services.alerts.ingest(am('g4', [{ name: 'X', fingerprint: 'e000000000000001', status: 'resolved' }], { truncatedAlerts: 48 }));
-    expect((await w.store.manager.findOneOrFail(Fault, { where: { id: faultId ?? -1 } })).state).toBe('reported');
+    const fp = ['e000000000000001', 'e000000000000002'];
+    const listed = (status: 'firing' | 'resolved', truncatedAlerts: number, only = fp) => am('g4', only.map((f) => ({ name: 'X', fingerprint: f, status })), { truncatedAlerts });
+    const { faultId } = await w.services.alerts.ingest(listed('firing', 48));
+    const id = faultId ?? -1;
+    const events = (kind: string) => w.store.manager.find(RecordEvent, { where: { recordKind: 'fault', recordId: id, kind }, order: { id: 'ASC' } });
+    const lastCard = async () => (await outbox(w)).filter((s) => s.row.messageKey === `fault:${id}:announcement`).at(-1)?.message.body ?? '';
+    expect(await lastCard()).toContain('and 48 more not listed');
+    expect((await events('alert_truncated')).map((e) => e.note)).toEqual(['48']);
+
+    // Every listed alert resolves, 48 are still not listed: the fault stays open, and says why, once.
+    w.clock.advance(11_000);
+    await w.services.alerts.ingest(listed('resolved', 48));
+    expect((await w.store.manager.findOneByOrFail(Fault, { id })).state).toBe('reported');
+    expect((await events('alert_cleared_truncated')).map((e) => e.note)).toEqual(['48']);
+    expect(await events('alert_cleared')).toHaveLength(0);
+    expect(await lastCard()).toContain('Every listed alert has resolved, but 48 were not listed');
+    w.clock.advance(11_000);
+    await w.services.alerts.ingest(listed('resolved', 48));
+    expect(await events('alert_cleared_truncated')).toHaveLength(1);
+
+    // One fires again: the notice goes from the card; when it resolves again the notice is given again.
+    w.clock.advance(11_000);
+    await w.services.alerts.ingest(listed('firing', 48, [fp[0] ?? '']));
+    expect(await lastCard()).not.toContain('Every listed alert has resolved');
+    w.clock.advance(11_000);
+    await w.services.alerts.ingest(listed('resolved', 48, [fp[0] ?? '']));
+    expect(await events('alert_cleared_truncated')).toHaveLength(2);
+    expect(await lastCard()).toContain('Every listed alert has resolved, but 48 were not listed');
+
+    // The sender lists everything at last, all resolved: the group has cleared, and the unacknowledged fault resolves.
+    w.clock.advance(11_000);
+    const all = Array.from({ length: 50 }, (_, i) => ({ name: 'X', fingerprint: `e0000000000001${String(i).padStart(2, '0')}`, status: 'resolved' as const }));
+    await w.services.alerts.ingest(am('g4', [...fp.map((f) => ({ name: 'X', fingerprint: f, status: 'resolved' as const })), ...all.slice(2)], { truncatedAlerts: 0 }));
+    expect(await events('alert_cleared')).toHaveLength(1);
+    expect(await w.store.manager.findOneByOrFail(Fault, { id })).toMatchObject({ state: 'resolved', rootCause: 'alert cleared' });
+  });
+
+  it('tells the assignee when every listed alert of a truncated group resolved', async () => {
+    const w = await world();
+    const admin = await w.actor('admin');
+    await w.services.people.grant(admin, { platform: 'shell', userId: 'sam' }, 'engineer');
+    const { faultId } = await w.services.alerts.ingest(am('g4b', [{ name: 'Y', fingerprint: 'e100000000000001' }], { truncatedAlerts: 3 }));
+    await w.services.faults.acknowledge(await w.actor('sam'), faultId ?? -1);
+    w.clock.advance(11_000);
+    await w.services.alerts.ingest(am('g4b', [{ name: 'Y', fingerprint: 'e100000000000001', status: 'resolved' }], { truncatedAlerts: 3 }));
+    const told = (await outbox(w)).filter((s) => s.row.targetId === 'sam' && s.message.fallback.includes('but 3 were not listed by the sender'));
+    expect(told).toHaveLength(1);
+    expect((await w.store.manager.findOneByOrFail(Fault, { id: faultId ?? -1 })).state).toBe('acknowledged');
   });
 
   it('honours alert_severity_map, alert_severity_label and alert_autoresolve = never', async () => {
@@ -359,7 +402,7 @@ describe('monitoring intake', () => {
   it('stores nothing for resolved alerts of an unknown group', async () => {
     const w = await world();
     const result = await w.services.alerts.ingest(am('g6', [{ name: 'Z', status: 'resolved' }]));
-    expect(result).toEqual({ faultId: null, created: false, changed: 0, deduplicated: 1 });
+    expect(result).toEqual({ faultId: null, created: false, changed: 0, deduplicated: 1, received: { firing: 0, resolved: 1 } });
     expect(await w.store.manager.count(Fault)).toBe(0);
   });
 

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { bearerMatches, checkGrafanaSignature } from '../../src/monitoring/auth.js';
-import { cleanText, labelFingerprint } from '../../src/monitoring/normalize.js';
+import { MAX_ALERTS_PER_BODY, cleanText, labelFingerprint, parseAlertmanager, parseGrafana } from '../../src/monitoring/normalize.js';
 import { alertReportMessage } from '../../src/monitoring/report.js';
 import { translator } from '../../src/chat/i18n/catalog.js';
 import { parseSeverityMap } from '../../src/monitoring/setting-specs.js';
 import { priorityFor } from '../../src/monitoring/settings.js';
 import { parseTimestamp } from '../../src/monitoring/timestamps.js';
+import { amBody, grafanaBody } from '../helpers/alerts.js';
 import { grafanaSignature } from '../helpers/hooks.js';
 
 describe('monitoring parsing rules', () => {
@@ -40,6 +41,18 @@ describe('monitoring parsing rules', () => {
     expect(labelFingerprint({ a: '1', b: '2' })).toBe(labelFingerprint({ b: '2', a: '1' }));
     expect(labelFingerprint({ a: '1', b: '2' })).toMatch(/^[0-9a-f]{16}$/);
     expect(labelFingerprint({ a: '1' })).not.toBe(labelFingerprint({ a: '2' }));
+  });
+
+  it('takes the first MAX_ALERTS_PER_BODY alerts of a larger body and counts the rest as not listed, instead of refusing the group', () => {
+    const specs = Array.from({ length: MAX_ALERTS_PER_BODY + 3 }, (_, i) => ({ name: 'Big', fingerprint: i.toString(16).padStart(16, '0') }));
+    for (const parsed of [parseAlertmanager(amBody('big', specs, { truncatedAlerts: 2 })), parseGrafana(grafanaBody('big', specs, { truncatedAlerts: 2 }))]) {
+      if (!parsed.ok) throw new Error(parsed.reason);
+      expect(parsed.notification.alerts).toHaveLength(MAX_ALERTS_PER_BODY);
+      expect(parsed.notification.alerts.at(-1)?.fingerprint).toBe((MAX_ALERTS_PER_BODY - 1).toString(16).padStart(16, '0'));
+      expect(parsed.notification).toMatchObject({ truncatedAlerts: 5, capped: 3 });
+    }
+    const exact = parseAlertmanager(amBody('big', specs.slice(0, MAX_ALERTS_PER_BODY)));
+    expect(exact.ok && exact.notification).toMatchObject({ truncatedAlerts: 0, capped: 0 });
   });
 
   it('accepts only the exact bearer token', () => {
