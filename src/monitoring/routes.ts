@@ -5,7 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { bearerMatches, checkGrafanaSignature, type GrafanaSignatureOptions } from './auth.js';
 import type { AlertIntake } from './intake.js';
-import { parseAlertmanager, parseGeneric, parseGrafana, type ParseResult } from './normalize.js';
+import { mayNeedCleaning, parseAlertmanager, parseGeneric, parseGrafana, type ParseOptions, type ParseResult } from './normalize.js';
 import type { HttpRoute } from '../capability.js';
 import { plainInput } from '../chat/markup.js';
 import type { Clock } from '../clock.js';
@@ -37,7 +37,7 @@ function isJson(req: IncomingMessage): boolean {
   return type === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(type);
 }
 
-type Parser = (body: unknown) => ParseResult;
+type Parser = (body: unknown, options: ParseOptions) => ParseResult;
 
 /**
  * The hooks as routes: POST /hooks/alertmanager, POST and PUT /hooks/grafana, POST /hooks/generic,
@@ -65,14 +65,15 @@ export function monitoringRoutes(options: MonitoringRoutesOptions): HttpRoute[] 
       }
     }
     let body: unknown;
+    const text = rawBody.toString('utf8');
     try {
       // Webhook text reaches cards like chat input does: it must not carry a mention node (src/chat/markup.ts).
-      body = JSON.parse(rawBody.toString('utf8'), (_key, value: unknown) => (typeof value === 'string' ? plainInput(value) : value));
+      body = JSON.parse(text, (_key, value: unknown) => (typeof value === 'string' ? plainInput(value) : value));
     } catch {
       refuse(400, 'invalid_json', 'the body is not valid JSON');
       return;
     }
-    const parsed = parse(body);
+    const parsed = parse(body, { clean: mayNeedCleaning(text) });
     if (!parsed.ok) {
       refuse(400, 'invalid_body', parsed.reason);
       return;

@@ -24,6 +24,15 @@ describe('monitoring parsing rules', () => {
     // Nothing after year 9999 in UTC reaches the database.
     expect(parseTimestamp('9999-12-31T23:59:59Z')?.toISOString()).toBe('9999-12-31T23:59:59.000Z');
     expect(parseTimestamp('9999-12-31T23:59:59-01:00')).toBeUndefined();
+    // Times and offsets that do not exist; a lower-case z and a space for T, as RFC 3339 allows.
+    expect(parseTimestamp('2026-11-23T24:00:00Z')).toBeUndefined();
+    expect(parseTimestamp('2026-11-23T08:60:00Z')).toBeUndefined();
+    expect(parseTimestamp('2026-11-23T08:59:60Z')).toBeUndefined();
+    expect(parseTimestamp('2026-11-23T08:59:00+24:00')).toBeUndefined();
+    expect(parseTimestamp('2026-11-23T08:59:00+05:60')).toBeUndefined();
+    expect(parseTimestamp('2026-04-31T00:00:00Z')).toBeUndefined();
+    expect(parseTimestamp('2026-11-23 08:59:00.1z')?.toISOString()).toBe('2026-11-23T08:59:00.100Z');
+    expect(parseTimestamp('2026-01-01T00:30:00+01:00')?.toISOString()).toBe('2025-12-31T23:30:00.000Z');
   });
 
   it('maps severities to the highest priority, unknown ones to P3, and refuses malformed maps', () => {
