@@ -29,7 +29,9 @@ export interface MonitoringRoutesOptions {
 }
 
 function reply(res: ServerResponse, status: number, body: Record<string, unknown>, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+  const text = JSON.stringify(body);
+  // With its length known, Node sends head and body in one plain write instead of chunked encoding.
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)), ...headers }).end(text);
 }
 
 function isJson(req: IncomingMessage): boolean {

@@ -158,26 +158,25 @@ export class IntakeSql {
   }
 
   /**
-   * SQLite only: the group's current fault link and its stored alerts among `fingerprints`, read in one
-   * short read transaction of better-sqlite3's own, synchronously (one committed state, no TypeORM query
-   * runner), so that a repeated notification is answered without the cost of a use-case transaction.
-   * Undefined on PostgreSQL, and while a transaction of this process is open on the shared connection:
-   * its uncommitted rows must not count as stored.
+   * SQLite only: the group's current fault link and its stored alerts among `fingerprints`, read with
+   * two committed reads straight after one another (synchronous, no TypeORM query runner), so that a
+   * repeated notification is answered without the cost of a use-case transaction. Another process may
+   * commit between the two reads; the alerts then read are newer than the group row, still committed,
+   * and a notification equal to them has been stored. Undefined on PostgreSQL, and while a transaction
+   * of this process is open on the shared connection: its uncommitted rows must not count as stored.
    */
   peek(groupHash: string, fingerprints: readonly string[]): { group: AlertGroup | undefined; stored: Map<string, StoredAlert> } | undefined {
     if (this.kind !== 'sqlite' || fingerprints.length > IN_CHUNK) return undefined;
     const db = this.connection();
     if (db.inTransaction) return undefined;
-    return db.transaction(() => {
-      const row = this.prepared(CURRENT_GROUP).get(groupHash) as Record<string, unknown> | undefined;
-      const group = row ? groupFrom(row, groupHash) : undefined;
-      const stored = new Map<string, StoredAlert>();
-      if (group && fingerprints.length > 0) {
-        const rows = this.prepared(storedAlertsSql(fingerprints.length)).all(group.faultId, ...fingerprints) as Record<string, unknown>[];
-        for (const r of rows) stored.set(String(r.fingerprint), storedFrom(r));
-      }
-      return { group, stored };
-    })();
+    const row = this.prepared(CURRENT_GROUP).get(groupHash) as Record<string, unknown> | undefined;
+    const group = row ? groupFrom(row, groupHash) : undefined;
+    const stored = new Map<string, StoredAlert>();
+    if (group && fingerprints.length > 0) {
+      const rows = this.prepared(storedAlertsSql(fingerprints.length)).all(group.faultId, ...fingerprints) as Record<string, unknown>[];
+      for (const r of rows) stored.set(String(r.fingerprint), storedFrom(r));
+    }
+    return { group, stored };
   }
 
   /** The group row by id (for the card task), or undefined. */
