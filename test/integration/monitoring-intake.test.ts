@@ -4,6 +4,7 @@ import { ManualClock } from '../../src/clock.js';
 import { CARD_BODY_MAX } from '../../src/chat/format.js';
 import { renderMessage } from '../../src/platforms/slack/render.js';
 import { parseAlertmanager, parseGeneric, parseGrafana, type Notification } from '../../src/monitoring/normalize.js';
+import { IntakeSql } from '../../src/monitoring/sql.js';
 import { Alert, AlertGroup, Fault, OutboxMessage, RecordEvent } from '../../src/store/entities/index.js';
 import { openTestWorld, tempSqliteUrl, type TestWorld } from '../helpers/db.js';
 import { amBody, grafanaBody, type AlertSpec } from '../helpers/alerts.js';
@@ -115,6 +116,27 @@ describe('monitoring intake', () => {
     const last = await cardRows();
     expect(last.map((e) => e.row.nextAttemptAt.toISOString())).toEqual(['2026-11-23T09:00:00.000Z', '2026-11-23T09:00:10.000Z', '2026-11-23T09:00:20.000Z', '2026-11-23T09:01:20.000Z']);
     expect(last.map((e) => /Alerts: (\d+) firing/.exec(e.message.body ?? '')?.[1])).toEqual(['1', '3', '4', '5']);
+  });
+
+  it('answers a repeat from committed rows only: the transaction-free read is never used inside an open transaction, nor on PostgreSQL', async () => {
+    const w = await world();
+    const n = am('g-peek', [{ name: 'Down', fingerprint: 'b100000000000001' }]);
+    const { faultId } = await w.services.alerts.ingest(n);
+    const sql = new IntakeSql(w.store.kind, w.store.dataSource);
+    const hash = (await w.store.manager.findOneByOrFail(AlertGroup, { faultId: faultId ?? -1 })).groupHash;
+    const peeked = sql.peek(hash, ['b100000000000001', 'b100000000000002']);
+    if (w.store.kind === 'postgres') {
+      expect(peeked).toBeUndefined();
+    } else {
+      expect(peeked?.group?.faultId).toBe(faultId);
+      expect([...(peeked?.stored.keys() ?? [])]).toEqual(['b100000000000001']);
+      // Inside a transaction of this process (its rows not yet committed), the read is refused.
+      await w.store.transaction(async () => {
+        expect(sql.peek(hash, ['b100000000000001'])).toBeUndefined();
+      });
+    }
+    // The repeat is answered as one, either way.
+    expect(await w.services.alerts.ingest(n)).toMatchObject({ faultId, created: false, changed: 0, deduplicated: 1 });
   });
 
   it('draws a due card once when two processes look for due cards at the same time', async () => {
