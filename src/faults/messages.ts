@@ -121,6 +121,8 @@ export const en = {
   'faults.event.alert_firing': 'alert firing',
   'faults.event.alert_resolved': 'alert resolved',
   'faults.event.alert_cleared': 'all alerts cleared',
+  'faults.event.alert_truncated': 'alerts not listed by the sender',
+  'faults.event.alert_cleared_truncated': 'every listed alert cleared, alerts not listed: stays open',
   'faults.event.sla_breach_response': 'response SLA breached',
   'faults.event.sla_breach_resolve': 'resolution SLA breached',
 } as const;
@@ -247,6 +249,8 @@ export const zhCN: Record<keyof typeof en, string> = {
   'faults.event.alert_firing': '告警触发',
   'faults.event.alert_resolved': '告警恢复',
   'faults.event.alert_cleared': '全部告警已恢复',
+  'faults.event.alert_truncated': '告警来源未列出部分告警',
+  'faults.event.alert_cleared_truncated': '已列出的告警全部恢复，另有告警未列出：保持打开',
   'faults.event.sla_breach_response': '响应 SLA 超时',
   'faults.event.sla_breach_resolve': '解决 SLA 超时',
 } as const;

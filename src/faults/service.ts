@@ -55,9 +55,9 @@ export interface FaultServiceOptions {
   cardDetails?: (manager: EntityManager, fault: Fault) => Promise<((t: Translate) => string) | undefined>;
 }
 
-/** A monitoring alert's line on a fault's timeline (`alert_firing`, `alert_resolved`, `alert_cleared`). */
+/** A monitoring alert's line on a fault's timeline (`alert_firing`, `alert_resolved`, `alert_cleared`, `alert_truncated`, `alert_cleared_truncated`). */
 export interface AlertEvent {
-  kind: 'alert_firing' | 'alert_resolved' | 'alert_cleared';
+  kind: 'alert_firing' | 'alert_resolved' | 'alert_cleared' | 'alert_truncated' | 'alert_cleared_truncated';
   note: string;
   details?: EventDetails;
   at: Date;
@@ -66,7 +66,7 @@ export interface AlertEvent {
 const DAY_MS = 86_400_000;
 const STALE_BATCH = 200;
 
-type Change = Partial<Pick<Fault, 'state' | 'assigneeId' | 'rootCause' | 'resolutionSteps' | 'acknowledgedAt' | 'resolvedAt' | 'closedAt'>>;
+type Change = Partial<Pick<Fault, 'state' | 'assigneeId' | 'rootCause' | 'resolutionSteps' | 'acknowledgedAt' | 'resolvedAt' | 'closedAt' | 'responseStartedAt'>>;
 
 /** Fault handling (policy 4.1): report, acknowledge, work, resolve with root cause, reopen, close. */
 export class FaultService {
@@ -222,17 +222,21 @@ export class FaultService {
 
   /**
    * Reopens a resolved fault as opsdesk itself (an alert fired again), inside the caller's transaction:
-   * to In progress, or with `unowned` (no assignee) back to Reported with the acknowledgement cleared.
+   * to In progress (as a person's reopen: the response stays met, the resolution clock runs on without
+   * the time it was resolved), or with `unowned` (no assignee) back to Reported with the acknowledgement
+   * cleared and the response clock started again at `now` (Fault.responseStartedAt).
    */
   async reopenBySystemIn(manager: EntityManager, id: number, options: { unowned?: boolean } = {}): Promise<Fault> {
     const fields = (): Change => ({ resolvedAt: null, rootCause: null, resolutionSteps: null });
     if (!options.unowned) return this.moveIn(manager, null, id, 'reopen', fields, { kind: 'reopened', by: null });
     // A fault nobody owns (an alert fault resolved when its alerts cleared) goes back to Reported, not
-    // to In progress with nobody on it: it needs acknowledging again, and the response clock runs.
+    // to In progress with nobody on it: it needs acknowledging again, and the response clock starts
+    // again now (from its creation it would be overdue at once and the sweep would escalate it).
+    // Reminder steps that went out before stay done: the SLA kernel never sends a step twice.
     const rules: MoveRules<Fault, FaultMove> = { ...this.rules, next: (fault, move) => (nextState(fault.state, move) === undefined ? undefined : 'reported') };
     return this.lifecycle.move(manager, null, id, rules, {
       name: 'reopen',
-      fields: () => ({ ...fields(), acknowledgedAt: null }),
+      fields: (_fault, now) => ({ ...fields(), acknowledgedAt: null, responseStartedAt: now }),
       messages: this.news(manager, { kind: 'reopened', by: null }),
     });
   }

@@ -44,7 +44,7 @@ export function faultDetailMessage(
   return { ...card, body };
 }
 
-const EVENT_KINDS = ['reported', 'acknowledge', 'start', 'wait', 'resume', 'resolve', 'reopen', 'close', 'reassigned', 'dm_undeliverable', 'card_reposted', 'alert_firing', 'alert_resolved', 'alert_cleared', 'sla_breach_response', 'sla_breach_resolve'] as const;
+const EVENT_KINDS = ['reported', 'acknowledge', 'start', 'wait', 'resume', 'resolve', 'reopen', 'close', 'reassigned', 'dm_undeliverable', 'card_reposted', 'alert_firing', 'alert_resolved', 'alert_cleared', 'alert_truncated', 'alert_cleared_truncated', 'sla_breach_response', 'sla_breach_resolve'] as const;
 type EventKind = (typeof EVENT_KINDS)[number];
 
 /** The catalog event kind a timeline entry is shown as (`faults.event.*`); unknown kinds read as reported. */

@@ -41,7 +41,7 @@ export class Metrics {
 
   readonly alertsReceived = new Counter({
     name: 'opsdesk_alerts_received_total',
-    help: 'Alerts received on the monitoring webhooks, by source and the alert\'s own status',
+    help: 'Alerts received on the monitoring webhooks, by endpoint (alertmanager, grafana, generic) and each alert\'s own status (firing, resolved)',
     labelNames: ['source', 'status'] as const,
     registers: [this.registry],
   });

@@ -7,19 +7,24 @@ import type { IncomingHttpHeaders } from 'node:http';
 /** Grafana's timestamped signatures older (or newer) than this are refused (issue #11 item 1). */
 export const SIGNATURE_WINDOW_S = 5 * 60;
 
+const sha256 = (text: string): Buffer => createHash('sha256').update(text).digest();
+
 /** Compares two strings in time independent of where they differ (hashing first evens out the lengths). */
 export function constantTimeEqual(a: string, b: string): boolean {
-  const da = createHash('sha256').update(a).digest();
-  const db = createHash('sha256').update(b).digest();
-  return timingSafeEqual(da, db);
+  return timingSafeEqual(sha256(a), sha256(b));
 }
 
-/** True when the `Authorization` header is exactly `Bearer TOKEN` (scheme case-insensitive, RFC 6750). */
+// The configured token's digest, computed once rather than on every request (one token per process).
+let tokenDigest: { token: string; digest: Buffer } | undefined;
+
+/** True when the `Authorization` header is exactly `Bearer TOKEN` (scheme case-insensitive, RFC 6750), compared in constant time. */
 export function bearerMatches(headers: IncomingHttpHeaders, token: string): boolean {
   const header = headers.authorization;
   if (typeof header !== 'string') return false;
   const m = /^Bearer[ ]+(\S+)\s*$/i.exec(header);
-  return m?.[1] !== undefined && constantTimeEqual(m[1], token);
+  if (m?.[1] === undefined) return false;
+  if (tokenDigest?.token !== token) tokenDigest = { token, digest: sha256(token) };
+  return timingSafeEqual(sha256(m[1]), tokenDigest.digest);
 }
 
 export interface GrafanaSignatureOptions {

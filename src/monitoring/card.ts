@@ -75,6 +75,7 @@ export async function alertCardDetails(manager: EntityManager, fault: Fault, kno
       lines.push(t('monitoring.card.row', { status: t(`monitoring.status.${a.status}`), name: truncate(a.name, 60), summary: truncate(a.summary, 120), fingerprint: a.fingerprint }));
     }
     if (hidden > 0) lines.push(t('monitoring.card.more', { count: hidden }));
+    if (group.clearedAt !== null && group.truncatedAlerts > 0) lines.push(t('monitoring.card.clearedTruncated', { count: group.truncatedAlerts }));
     if (group.previousFaultId !== null) lines.push(t('monitoring.card.previous', { id: formatFaultId(group.previousFaultId) }));
     return lines.join('\n');
   };

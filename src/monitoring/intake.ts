@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { personalCardMessage, type AlertCounts, type CardContext } from './card.js';
+import { changedFrom, firesAnew, onePerFingerprint, ownStatus, slaStart } from './alert-rules.js';
 import { CardRedraws } from './card-redraw.js';
 import { ciNameOf, matchItems } from './ci-link.js';
 import type { IncomingAlert, Notification } from './normalize.js';
 import { MonitoringSettingsCache, priorityFor, type MonitoringSettings } from './settings.js';
 import { IntakeSql, type AlertEventRow, type AlertFields, type FaultHead, type NewAlertRow, type StoredAlert } from './sql.js';
 import { linkRecord } from '../cis/records.js';
-import { translator, type Locale } from '../chat/i18n/catalog.js';
+import { translator, type Locale, type Translate } from '../chat/i18n/catalog.js';
 import type { Clock } from '../clock.js';
 import { ConflictError } from '../errors.js';
 import { formatFaultId, isOpen, type Level, type Priority } from '../faults/rules.js';
@@ -21,20 +22,6 @@ import type { Store } from '../store/store.js';
 export { CARD_EDIT_INTERVAL_MS } from './card-redraw.js';
 /** Concurrent deliveries of one notification collide on a unique index; the loser runs again and finds the winner's rows. */
 const MAX_ATTEMPTS = 5;
-/** How far a sender's clock may run ahead: a startsAt later than arrival plus this is taken as arrival, so that a skewed sender cannot postpone the SLA. */
-export const START_SKEW_MS = 5 * 60_000;
-
-/**
- * When the SLA clocks of a new fault start (issue #11 item 5): at the earliest firing startsAt or at
- * arrival, whichever is later, except that a startsAt more than START_SKEW_MS after arrival counts as
- * arrival. Milliseconds, UTC.
- */
-export function slaStart(startsAt: (Date | null)[], now: Date): Date {
-  const arrival = now.getTime();
-  const starts = startsAt.map((d) => (d === null || d.getTime() > arrival + START_SKEW_MS ? arrival : d.getTime()));
-  return new Date(Math.max(Math.min(...starts, arrival + START_SKEW_MS), arrival));
-}
-
 /** Impact and urgency that give each priority by the policy's matrix (rules.ts), so that a mapped priority keeps the matrix rule. */
 const LEVELS_FOR: Record<Priority, { impact: Level; urgency: Level }> = {
   P1: { impact: 1, urgency: 1 },
@@ -52,6 +39,11 @@ export interface IntakeResult {
   changed: number;
   /** Alerts that repeated what was already stored (redeliveries, repeat notifications). */
   deduplicated: number;
+  /**
+   * Every alert of the body by its own status (ownStatus: a firing alert whose endsAt has passed counts
+   * as resolved), duplicates of a fingerprint included: the counts behind opsdesk_alerts_received_total.
+   */
+  received: Record<IncomingAlert['status'], number>;
 }
 
 export interface AlertIntakeOptions {
@@ -69,46 +61,14 @@ function groupHash(source: string, groupKey: string): string {
   return createHash('sha256').update(`${source}\u0000${groupKey}`).digest('hex');
 }
 
-function sameTime(a: Date | null, b: Date | null): boolean {
-  return (a?.getTime() ?? null) === (b?.getTime() ?? null);
+/** The notification repeats what is stored for the group: same truncation, no alert new or changed. */
+function isRepeat(n: Notification, group: AlertGroup, stored: Map<string, StoredAlert>): boolean {
+  return n.truncatedAlerts === group.truncatedAlerts && !n.alerts.some((a) => changedFrom(a, stored.get(a.fingerprint)));
 }
 
-/** The alert began a new firing episode compared with what is stored. */
-function firesAnew(alert: IncomingAlert, stored: StoredAlert | undefined): boolean {
-  if (alert.status !== 'firing') return false;
-  if (!stored || stored.status === 'resolved') return true;
-  return alert.startsAt !== null && !sameTime(alert.startsAt, stored.startsAt);
-}
-
-/**
- * Issue #11 item 3: each alert decides for itself. A "firing" alert whose endsAt has already passed at
- * arrival (`now`, UTC) has ended: it is taken as resolved.
- */
-export function ownStatus(alert: IncomingAlert, now: Date): IncomingAlert {
-  return alert.status === 'firing' && alert.endsAt !== null && alert.endsAt.getTime() < now.getTime() ? { ...alert, status: 'resolved' } : alert;
-}
-
-function latest(alert: IncomingAlert): number {
-  return Math.max(alert.startsAt?.getTime() ?? -Infinity, alert.endsAt?.getTime() ?? -Infinity);
-}
-
-/**
- * One entry per fingerprint when a body lists one twice (docs/monitoring.md): the entry with the latest
- * timestamp (the later of its startsAt and endsAt) wins; on a tie, a firing entry wins over a resolved one.
- */
-export function onePerFingerprint(alerts: readonly IncomingAlert[]): IncomingAlert[] {
-  const chosen = new Map<string, IncomingAlert>();
-  for (const a of alerts) {
-    const other = chosen.get(a.fingerprint);
-    if (!other || latest(a) > latest(other) || (latest(a) === latest(other) && a.status === 'firing')) chosen.set(a.fingerprint, a);
-  }
-  return [...chosen.values()];
-}
-
-function changedFrom(alert: IncomingAlert, stored: StoredAlert | undefined): boolean {
-  if (!stored) return true;
-  if (firesAnew(alert, stored)) return true;
-  return alert.status !== stored.status;
+/** The timeline line for a group whose notifications start leaving alerts out (the sender's max_alerts or opsdesk's MAX_ALERTS_PER_BODY). */
+function truncatedEvent(n: Notification, now: Date): AlertEventRow {
+  return { kind: 'alert_truncated', note: String(n.truncatedAlerts), details: { source: n.source, groupKey: n.groupKey, truncated: String(n.truncatedAlerts), capped: String(n.capped) }, at: now };
 }
 
 /**
@@ -144,13 +104,23 @@ export class AlertIntake {
    */
   async ingest(notification: Notification): Promise<IntakeResult> {
     const config = await this.settingsCache.get();
-    const alerts = onePerFingerprint(notification.alerts.map((a) => ownStatus(a, this.clock.now())));
+    const now = this.clock.now();
+    const own = notification.alerts.map((a) => ownStatus(a, now));
+    const received = { firing: 0, resolved: 0 };
+    for (const a of own) received[a.status]++;
+    const alerts = onePerFingerprint(own);
     const deduped = { ...notification, alerts };
+    // A repeat (most notifications of a storm: Alertmanager re-sends the whole group every
+    // group_interval) is answered from one read, without the cost of a transaction (SQLite only).
+    const peeked = this.sql.peek(groupHash(notification.source, notification.groupKey), alerts.map((a) => a.fingerprint));
+    if (peeked?.group && isRepeat(deduped, peeked.group, peeked.stored)) {
+      return { faultId: peeked.group.faultId, created: false, changed: 0, deduplicated: notification.alerts.length, received };
+    }
     for (let attempt = 1; ; attempt++) {
       try {
         const result = await this.store.transaction((manager) => this.ingestIn(manager, deduped, config));
         if (result.changed > 0) this.options.onOutbox?.();
-        return { ...result, deduplicated: result.deduplicated + notification.alerts.length - alerts.length };
+        return { ...result, deduplicated: result.deduplicated + notification.alerts.length - alerts.length, received };
       } catch (error) {
         if (attempt >= MAX_ATTEMPTS || !(isUniqueViolation(error) || error instanceof ConflictError)) throw error;
       }
@@ -161,16 +131,14 @@ export class AlertIntake {
     return { manager, timeZone: this.options.timeZone, defaultLocale: this.options.defaultLocale, now };
   }
 
-  private async ingestIn(manager: EntityManager, n: Notification, config: MonitoringSettings): Promise<IntakeResult> {
+  private async ingestIn(manager: EntityManager, n: Notification, config: MonitoringSettings): Promise<Omit<IntakeResult, 'received'>> {
     const now = this.clock.now();
     const hash = groupHash(n.source, n.groupKey);
     const group = await this.sql.currentGroup(manager, hash);
     const stored = group ? await this.sql.storedAlerts(manager, group.faultId, n.alerts.map((a) => a.fingerprint)) : new Map<string, StoredAlert>();
     // Fast path for repeat notifications (most of a storm): nothing changed, so the fault is not even
     // read. The group's foreign key (ON DELETE CASCADE) guarantees its fault exists.
-    if (group && n.truncatedAlerts === group.truncatedAlerts && !n.alerts.some((a) => changedFrom(a, stored.get(a.fingerprint)))) {
-      return { faultId: group.faultId, created: false, changed: 0, deduplicated: n.alerts.length };
-    }
+    if (group && isRepeat(n, group, stored)) return { faultId: group.faultId, created: false, changed: 0, deduplicated: n.alerts.length };
     let head: FaultHead | undefined = group ? await this.sql.faultHead(manager, group.faultId) : undefined;
     const firingAnew = n.alerts.some((a) => firesAnew(a, stored.get(a.fingerprint)));
 
@@ -203,7 +171,11 @@ export class AlertIntake {
       return { faultId: head.id, created: false, changed: 0, deduplicated: n.alerts.length };
     }
     await this.writeAlerts(manager, head.id, n.source, changes, stored, config, now);
-    if (truncatedChanged) await this.sql.setTruncated(manager, group.id, n.truncatedAlerts);
+    const truncatedBefore = group.truncatedAlerts;
+    if (truncatedChanged) {
+      await this.sql.setTruncated(manager, group.id, n.truncatedAlerts);
+      if (truncatedBefore === 0) await this.sql.insertFaultEvents(manager, head.id, [truncatedEvent(n, now)]);
+    }
     group.truncatedAlerts = n.truncatedAlerts;
     if (reopen) {
       // Nobody owns it (resolved when its alerts cleared before anyone acknowledged): back to Reported,
@@ -220,7 +192,7 @@ export class AlertIntake {
     // has cleared: while alerts only fire, there is nothing to count.
     if (moved || truncatedChanged || group.clearedAt !== null || changes.some((a) => a.status === 'resolved')) {
       counts = await this.sql.counts(manager, faultId);
-      moved = (await this.afterChange(manager, head, loadFault, group, n, config, counts, now)) || moved;
+      moved = (await this.afterChange(manager, head, loadFault, group, truncatedBefore, n, config, counts, now)) || moved;
     }
     await this.cards.changed(manager, config.faultChannel, group, moved, now, async () => ({ fault: await loadFault(), counts: counts ?? (await this.sql.counts(manager, faultId)) }));
     return { faultId, created: false, changed: changes.length, deduplicated: n.alerts.length - changes.length };
@@ -270,6 +242,7 @@ export class AlertIntake {
             createdAt: now,
           });
           await this.writeAlerts(manager, created.id, n.source, n.alerts, new Map(), config, now);
+          if (n.truncatedAlerts > 0) await this.sql.insertFaultEvents(manager, created.id, [truncatedEvent(n, now)]);
           // Linked before the announcement is drawn, so that its card shows the item's owner and runbook.
           if (items.length > 0) await linkRecord(manager, 'fault', created.id, items.map((i) => i.id));
         },
@@ -328,24 +301,41 @@ export class AlertIntake {
   /**
    * Issue #11 item 7: once every listed alert has resolved and none was truncated away, resolve an
    * unacknowledged fault (per `alert_autoresolve`) or tell the assignee. True when the fault moved.
+   * When every listed alert has resolved but the sender left some out (`truncatedBefore` is the count
+   * before this notification), nothing says those cleared: the fault stays open, its timeline and card
+   * say so once (`alert_cleared_truncated`, cleared_at set) and the assignee is told; a later
+   * notification that lists everything resolved clears the group as usual (docs/monitoring.md).
    */
   private async afterChange(
     manager: EntityManager,
     head: FaultHead,
     loadFault: () => Promise<Fault>,
     group: AlertGroup,
+    truncatedBefore: number,
     n: Notification,
     config: MonitoringSettings,
     counts: AlertCounts,
     now: Date,
   ): Promise<boolean> {
-    const cleared = counts.firing === 0 && group.truncatedAlerts === 0;
-    if (!cleared) {
+    if (counts.firing > 0) {
       if (group.clearedAt !== null) await this.sql.setCleared(manager, group.id, null);
       group.clearedAt = null;
       return false;
     }
-    if (group.clearedAt !== null) return false;
+    const wasCleared = group.clearedAt !== null;
+    if (group.truncatedAlerts > 0) {
+      // Said once per quiet spell; the card keeps saying it while it lasts.
+      if (wasCleared) return false;
+      group.clearedAt = now;
+      await this.sql.setCleared(manager, group.id, now);
+      const count = String(group.truncatedAlerts);
+      await this.sql.insertFaultEvents(manager, head.id, [{ kind: 'alert_cleared_truncated', note: count, details: { source: n.source, groupKey: n.groupKey, truncated: count }, at: now }]);
+      if (isOpen(head.state)) await this.tellAssignee(manager, head, loadFault, now, (t, id) => t('monitoring.clearedTruncated', { id, count: group.truncatedAlerts }));
+      return false;
+    }
+    // Cleared before with nothing left out: said already. Cleared before while alerts were left out,
+    // and now the sender lists them all, resolved: the group has cleared now.
+    if (wasCleared && truncatedBefore === 0) return false;
     group.clearedAt = now;
     await this.sql.setCleared(manager, group.id, now);
     await this.sql.insertFaultEvents(manager, head.id, [{ kind: 'alert_cleared', note: n.source, details: { source: n.source, groupKey: n.groupKey }, at: now }]);
@@ -361,11 +351,15 @@ export class AlertIntake {
       Object.assign(await loadFault(), fault, await manager.findOneOrFail(Fault, { where: { id: head.id } }));
       return true;
     }
-    if (head.assigneeId !== null) {
-      const fault = await loadFault();
-      const message = await personalCardMessage(fault, head.assigneeId, this.cardContext(manager, now), (t) => t('monitoring.cleared', { id: formatFaultId(fault.id) }));
-      if (message) await enqueue(manager, now, [message], { kind: 'fault', id: fault.id });
-    }
+    await this.tellAssignee(manager, head, loadFault, now, (t, id) => t('monitoring.cleared', { id }));
     return false;
+  }
+
+  /** A DM with the fault's card to its assignee, if it has one, with `line` on top. */
+  private async tellAssignee(manager: EntityManager, head: FaultHead, loadFault: () => Promise<Fault>, now: Date, line: (t: Translate, id: string) => string): Promise<void> {
+    if (head.assigneeId === null) return;
+    const fault = await loadFault();
+    const message = await personalCardMessage(fault, head.assigneeId, this.cardContext(manager, now), (t) => line(t, formatFaultId(fault.id)));
+    if (message) await enqueue(manager, now, [message], { kind: 'fault', id: fault.id });
   }
 }

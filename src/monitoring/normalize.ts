@@ -29,15 +29,25 @@ export interface IncomingAlert {
 export interface Notification {
   source: AlertSource;
   groupKey: string;
-  /** Alerts the sender did not list (Alertmanager's `max_alerts`). */
+  /**
+   * Alerts the notification does not list: those the sender left out (Alertmanager's `max_alerts`,
+   * `truncatedAlerts`) plus those opsdesk left out beyond MAX_ALERTS_PER_BODY (`capped`).
+   */
   truncatedAlerts: number;
+  /** Of truncatedAlerts, the alerts opsdesk itself left out because the body listed more than MAX_ALERTS_PER_BODY. */
+  capped: number;
   /** A title for a new fault: the common `alertname` or the first summary. */
   title: string;
   description: string;
   alerts: IncomingAlert[];
 }
 
-const MAX_ALERTS = 10_000;
+/**
+ * Alerts opsdesk reads of one body (docs/monitoring.md, "Truncated groups"). A larger body is not refused
+ * (Alertmanager never retries a 4xx, so the whole group would be lost): the first ones are taken and the
+ * rest are counted as not listed, like the sender's own truncation.
+ */
+export const MAX_ALERTS_PER_BODY = 10_000;
 const stringMap = z.record(z.string().max(10_000), z.string().max(100_000));
 const labelMap = stringMap.nullish().transform((v) => v ?? {});
 const status = z.enum(['firing', 'resolved']);
@@ -62,7 +72,7 @@ const alertmanagerBody = z.object({
   commonLabels: labelMap,
   commonAnnotations: labelMap,
   externalURL: z.string().max(10_000).nullish(),
-  alerts: z.array(baseAlert).max(MAX_ALERTS),
+  alerts: z.array(baseAlert),
 });
 
 const grafanaAlert = baseAlert.extend({
@@ -79,7 +89,7 @@ const grafanaBody = alertmanagerBody.extend({
   title: z.string().max(10_000).nullish(),
   state: z.string().max(32).nullish(),
   message: z.string().max(100_000).nullish(),
-  alerts: z.array(grafanaAlert).max(MAX_ALERTS),
+  alerts: z.array(grafanaAlert),
 });
 
 /** Our own schema for senders without a native integration (docs/monitoring.md). */
@@ -119,6 +129,22 @@ export function cleanText(text: string): string {
   return text.split('\u0000').join('').replace(LONE_SURROGATE, '\ufffd');
 }
 
+/**
+ * Whether JSON text may hold what cleanText removes. Valid UTF-8 cannot carry NUL unescaped in a JSON
+ * string nor a lone surrogate at all, so only the escapes `\u0000` and `\uD800`-`\uDFFF` can: a body
+ * without them is clean as it is, and the walk over every string of it can be skipped (bench/results.md,
+ * profile). Errs on the side of true (an escaped backslash before `u0000` also matches).
+ */
+export function mayNeedCleaning(json: string): boolean {
+  return /\\u(?:0000|[dD][89a-fA-F])/.test(json) || json.includes('\u0000');
+}
+
+/** Options of the parse functions. */
+export interface ParseOptions {
+  /** False when the caller knows that the body holds nothing cleanText changes (mayNeedCleaning); default true. */
+  clean?: boolean;
+}
+
 /** Applies cleanText to every string of a parsed JSON body, object keys (label names) included. */
 export function cleanBody(value: unknown): unknown {
   if (typeof value === 'string') return cleanText(value);
@@ -127,6 +153,14 @@ export function cleanBody(value: unknown): unknown {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [cleanText(k), cleanBody(v)]));
   }
   return value;
+}
+
+/** The body with at most MAX_ALERTS_PER_BODY alerts, and how many it left out. */
+function capAlerts(body: unknown): { body: unknown; capped: number } {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return { body, capped: 0 };
+  const alerts = (body as { alerts?: unknown }).alerts;
+  if (!Array.isArray(alerts) || alerts.length <= MAX_ALERTS_PER_BODY) return { body, capped: 0 };
+  return { body: { ...body, alerts: alerts.slice(0, MAX_ALERTS_PER_BODY) }, capped: alerts.length - MAX_ALERTS_PER_BODY };
 }
 
 function shorten(text: string, max: number): string {
@@ -178,8 +212,9 @@ function description(commonAnnotations: Record<string, string>, alerts: Incoming
 }
 
 /** Reads an Alertmanager webhook body (version "4"). */
-export function parseAlertmanager(body: unknown): ParseResult {
-  const parsed = alertmanagerBody.safeParse(cleanBody(body));
+export function parseAlertmanager(body: unknown, options: ParseOptions = {}): ParseResult {
+  const { body: capped, capped: left } = capAlerts(body);
+  const parsed = alertmanagerBody.safeParse(options.clean === false ? capped : cleanBody(capped));
   if (!parsed.success) return { ok: false, reason: `not an Alertmanager webhook body (version 4): ${issues(parsed.error)}` };
   const b = parsed.data;
   const alerts = b.alerts.map((a) => fromSender(a));
@@ -188,7 +223,8 @@ export function parseAlertmanager(body: unknown): ParseResult {
     notification: {
       source: 'alertmanager',
       groupKey: b.groupKey,
-      truncatedAlerts: b.truncatedAlerts ?? 0,
+      truncatedAlerts: (b.truncatedAlerts ?? 0) + left,
+      capped: left,
       title: title(b.commonLabels, alerts, 'Alertmanager alert'),
       description: description(b.commonAnnotations, alerts),
       alerts,
@@ -204,12 +240,13 @@ export function isLegacyGrafana(body: unknown): boolean {
 }
 
 /** Reads a Grafana unified alerting webhook body (version "1"). */
-export function parseGrafana(body: unknown): ParseResult {
-  const clean = cleanBody(body);
+export function parseGrafana(body: unknown, options: ParseOptions = {}): ParseResult {
+  const clean = options.clean === false ? body : cleanBody(body);
   if (isLegacyGrafana(clean)) {
     return { ok: false, reason: 'this is a legacy Grafana alerting body (ruleName, evalMatches); use a contact point of Grafana unified alerting (webhook, version 1)' };
   }
-  const parsed = grafanaBody.safeParse(clean);
+  const { body: capped, capped: left } = capAlerts(clean);
+  const parsed = grafanaBody.safeParse(capped);
   if (!parsed.success) return { ok: false, reason: `not a Grafana unified alerting webhook body (version 1): ${issues(parsed.error)}` };
   const b = parsed.data;
   const alerts = b.alerts.map((a) => fromSender({ ...a, value: valueText(a) }));
@@ -218,7 +255,8 @@ export function parseGrafana(body: unknown): ParseResult {
     notification: {
       source: 'grafana',
       groupKey: b.groupKey,
-      truncatedAlerts: b.truncatedAlerts ?? 0,
+      truncatedAlerts: (b.truncatedAlerts ?? 0) + left,
+      capped: left,
       title: title(b.commonLabels, alerts, b.title ?? 'Grafana alert'),
       description: description(b.commonAnnotations, alerts),
       alerts,
@@ -240,8 +278,8 @@ function withLink(text: string, link: string | undefined): string {
 }
 
 /** Reads a generic body: one alert, grouped by `key`. */
-export function parseGeneric(body: unknown): ParseResult {
-  const parsed = genericBody.safeParse(cleanBody(body));
+export function parseGeneric(body: unknown, options: ParseOptions = {}): ParseResult {
+  const parsed = genericBody.safeParse(options.clean === false ? body : cleanBody(body));
   if (!parsed.success) return { ok: false, reason: `not a generic alert body: ${issues(parsed.error)}` };
   const b = parsed.data;
   const labels: Record<string, string> = { ...(b.labels ?? {}), ...(b.severity ? { severity: b.severity } : {}) };
@@ -259,6 +297,6 @@ export function parseGeneric(body: unknown): ParseResult {
   };
   return {
     ok: true,
-    notification: { source: b.source, groupKey: b.key, truncatedAlerts: 0, title: shorten(b.summary, 150), description: withLink(b.description ?? b.summary, b.link), alerts: [alert] },
+    notification: { source: b.source, groupKey: b.key, truncatedAlerts: 0, capped: 0, title: shorten(b.summary, 150), description: withLink(b.description ?? b.summary, b.link), alerts: [alert] },
   };
 }

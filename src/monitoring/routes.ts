@@ -5,7 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { bearerMatches, checkGrafanaSignature, type GrafanaSignatureOptions } from './auth.js';
 import type { AlertIntake } from './intake.js';
-import { parseAlertmanager, parseGeneric, parseGrafana, type ParseResult } from './normalize.js';
+import { mayNeedCleaning, parseAlertmanager, parseGeneric, parseGrafana, type ParseOptions, type ParseResult } from './normalize.js';
 import type { HttpRoute } from '../capability.js';
 import { plainInput } from '../chat/markup.js';
 import type { Clock } from '../clock.js';
@@ -29,7 +29,9 @@ export interface MonitoringRoutesOptions {
 }
 
 function reply(res: ServerResponse, status: number, body: Record<string, unknown>, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+  const text = JSON.stringify(body);
+  // With its length known, Node sends head and body in one plain write instead of chunked encoding.
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)), ...headers }).end(text);
 }
 
 function isJson(req: IncomingMessage): boolean {
@@ -37,7 +39,7 @@ function isJson(req: IncomingMessage): boolean {
   return type === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(type);
 }
 
-type Parser = (body: unknown) => ParseResult;
+type Parser = (body: unknown, options: ParseOptions) => ParseResult;
 
 /**
  * The hooks as routes: POST /hooks/alertmanager, POST and PUT /hooks/grafana, POST /hooks/generic,
@@ -65,21 +67,26 @@ export function monitoringRoutes(options: MonitoringRoutesOptions): HttpRoute[] 
       }
     }
     let body: unknown;
+    const text = rawBody.toString('utf8');
     try {
       // Webhook text reaches cards like chat input does: it must not carry a mention node (src/chat/markup.ts).
-      body = JSON.parse(rawBody.toString('utf8'), (_key, value: unknown) => (typeof value === 'string' ? plainInput(value) : value));
+      body = JSON.parse(text, (_key, value: unknown) => (typeof value === 'string' ? plainInput(value) : value));
     } catch {
       refuse(400, 'invalid_json', 'the body is not valid JSON');
       return;
     }
-    const parsed = parse(body);
+    const parsed = parse(body, { clean: mayNeedCleaning(text) });
     if (!parsed.ok) {
       refuse(400, 'invalid_body', parsed.reason);
       return;
     }
     const n = parsed.notification;
     const result = await options.intake.ingest(n);
-    for (const a of n.alerts) options.metrics.alertsReceived.inc({ source: n.source, status: a.status });
+    // Bounded labels: the endpoint (a generic sender names its own `source`, which must not become a
+    // label value) and each alert's own status as the intake took it, never the body's group status.
+    for (const status of ['firing', 'resolved'] as const) {
+      if (result.received[status] > 0) options.metrics.alertsReceived.inc({ source: kind, status }, result.received[status]);
+    }
     if (result.deduplicated > 0) options.metrics.alertsDeduplicated.inc(result.deduplicated);
     reply(res, 200, {
       status: 'stored',

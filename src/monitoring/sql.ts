@@ -113,13 +113,16 @@ export class IntakeSql {
     return out;
   }
 
+  /** TypeORM's one native SQLite connection (AbstractSqliteDriver.databaseConnection). */
+  private connection(): Database {
+    return (this.dataSource.driver as unknown as { databaseConnection: Database }).databaseConnection;
+  }
+
   /** The better-sqlite3 statement for `sql` on TypeORM's connection, prepared once. */
   private prepared(sql: string): Statement {
     let statement = this.statements.get(sql);
     if (statement === undefined) {
-      // TypeORM's SQLite drivers keep their one native connection here (AbstractSqliteDriver.databaseConnection).
-      const db = (this.dataSource.driver as unknown as { databaseConnection: Database }).databaseConnection;
-      statement = db.prepare(this.text(sql));
+      statement = this.connection().prepare(this.text(sql));
       this.statements.set(sql, statement);
     }
     return statement;
@@ -149,13 +152,31 @@ export class IntakeSql {
 
   /** The group's current fault link (current_slot 1), or undefined. */
   async currentGroup(manager: EntityManager, groupHash: string): Promise<AlertGroup | undefined> {
-    const { rows } = await this.run(
-      manager,
-      'SELECT id, fault_id, source, group_key, truncated_alerts, previous_fault_id, card_due_at, card_redraw_at, cleared_at, created_at FROM {alert_groups} WHERE group_hash = ? AND current_slot = 1',
-      [groupHash],
-    );
+    const { rows } = await this.run(manager, CURRENT_GROUP, [groupHash]);
     const row = rows[0];
     return row ? groupFrom(row, groupHash) : undefined;
+  }
+
+  /**
+   * SQLite only: the group's current fault link and its stored alerts among `fingerprints`, read with
+   * two committed reads straight after one another (synchronous, no TypeORM query runner), so that a
+   * repeated notification is answered without the cost of a use-case transaction. Another process may
+   * commit between the two reads; the alerts then read are newer than the group row, still committed,
+   * and a notification equal to them has been stored. Undefined on PostgreSQL, and while a transaction
+   * of this process is open on the shared connection: its uncommitted rows must not count as stored.
+   */
+  peek(groupHash: string, fingerprints: readonly string[]): { group: AlertGroup | undefined; stored: Map<string, StoredAlert> } | undefined {
+    if (this.kind !== 'sqlite' || fingerprints.length > IN_CHUNK) return undefined;
+    const db = this.connection();
+    if (db.inTransaction) return undefined;
+    const row = this.prepared(CURRENT_GROUP).get(groupHash) as Record<string, unknown> | undefined;
+    const group = row ? groupFrom(row, groupHash) : undefined;
+    const stored = new Map<string, StoredAlert>();
+    if (group && fingerprints.length > 0) {
+      const rows = this.prepared(storedAlertsSql(fingerprints.length)).all(group.faultId, ...fingerprints) as Record<string, unknown>[];
+      for (const r of rows) stored.set(String(r.fingerprint), storedFrom(r));
+    }
+    return { group, stored };
   }
 
   /** The group row by id (for the card task), or undefined. */
@@ -174,15 +195,8 @@ export class IntakeSql {
     const found = new Map<string, StoredAlert>();
     for (let i = 0; i < fingerprints.length; i += IN_CHUNK) {
       const chunk = fingerprints.slice(i, i + IN_CHUNK);
-      const { rows } = await this.run(
-        manager,
-        `SELECT id, fingerprint, status, starts_at, fire_count FROM {alerts} WHERE fault_id = ? AND fingerprint IN (${chunk.map(() => '?').join(', ')})`,
-        [faultId, ...chunk],
-      );
-      for (const r of rows) {
-        const fingerprint = String(r.fingerprint);
-        found.set(fingerprint, { id: Number(r.id), fingerprint, status: r.status === 'resolved' ? 'resolved' : 'firing', startsAt: date(r.starts_at) ?? new Date(0), fireCount: Number(r.fire_count) });
-      }
+      const { rows } = await this.run(manager, storedAlertsSql(chunk.length), [faultId, ...chunk]);
+      for (const r of rows) found.set(String(r.fingerprint), storedFrom(r));
     }
     return found;
   }
@@ -266,6 +280,18 @@ export class IntakeSql {
     const { rows } = await this.run(manager, 'SELECT id FROM {alert_groups} WHERE card_redraw_at IS NOT NULL AND card_redraw_at <= ? ORDER BY card_redraw_at LIMIT ?', [iso(now), limit]);
     return rows.map((r) => Number(r.id));
   }
+}
+
+const CURRENT_GROUP =
+  'SELECT id, fault_id, source, group_key, truncated_alerts, previous_fault_id, card_due_at, card_redraw_at, cleared_at, created_at FROM {alert_groups} WHERE group_hash = ? AND current_slot = 1';
+
+/** The stored alerts of a fault among `count` fingerprints (parameters: fault id, then the fingerprints). */
+function storedAlertsSql(count: number): string {
+  return `SELECT id, fingerprint, status, starts_at, fire_count FROM {alerts} WHERE fault_id = ? AND fingerprint IN (${Array.from({ length: count }, () => '?').join(', ')})`;
+}
+
+function storedFrom(r: Record<string, unknown>): StoredAlert {
+  return { id: Number(r.id), fingerprint: String(r.fingerprint), status: r.status === 'resolved' ? 'resolved' : 'firing', startsAt: date(r.starts_at) ?? new Date(0), fireCount: Number(r.fire_count) };
 }
 
 function groupFrom(row: Record<string, unknown>, groupHash: string): AlertGroup {

@@ -11,6 +11,12 @@ export type SlaTarget = (typeof SLA_TARGETS)[number];
 /** What the SLA needs to know about a record, whatever its kind. */
 export interface SlaFacts {
   createdAt: Date;
+  /**
+   * When the response clock started, if not at `createdAt`: a fault opsdesk reopened back to Reported
+   * (an alert fired again) needs acknowledging anew, so its response clock starts at the reopening.
+   * The resolution clock is not restarted: as after any reopen it runs on, the time resolved not counted.
+   */
+  responseStartedAt?: Date | null;
   /** Acknowledged (fault) or taken / assigned (request); null until then. */
   respondedAt: Date | null;
   /** The state stops the resolution clock: waiting on the user, resolved, fulfilled. */
@@ -109,7 +115,7 @@ export function nextReminderAt(targets: Record<SlaTarget, TargetState>, snoozedU
  */
 export function evaluate(facts: SlaFacts, current: SlaFields, spec: TargetSpec, policy: SlaPolicy, now: Date): Evaluation {
   const stops = updatedStops(current, facts.resolutionStopped || facts.finished, now);
-  const responseInput: ClockInput = { start: facts.createdAt, stops: [], stoppedSince: null };
+  const responseInput: ClockInput = { start: facts.responseStartedAt ?? facts.createdAt, stops: [], stoppedSince: null };
   const resolveInput: ClockInput = { start: facts.createdAt, stops: stops.slaStops, stoppedSince: stops.slaStoppedSince };
   const responsePlan = planOf(spec, 'response', policy);
   const resolvePlan = planOf(spec, 'resolve', policy);

@@ -54,6 +54,7 @@ export const FAULT_SUBJECT: SlaSubject<Fault> = {
   parseId: parseFaultId,
   facts: (fault) => ({
     createdAt: fault.createdAt,
+    responseStartedAt: fault.responseStartedAt,
     respondedAt: fault.acknowledgedAt,
     resolutionStopped: fault.state === 'waiting_on_user' || fault.state === 'resolved' || fault.state === 'closed',
     finished: fault.state === 'closed',

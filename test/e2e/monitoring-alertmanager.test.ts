@@ -26,6 +26,7 @@ describe('Alertmanager -> opsdesk end to end', () => {
   let am: AlertmanagerProcess;
   let driver: SlackBotDriver;
   let dbUrl: string;
+  let hookUrl: string;
 
   const faultRows = (titleLike: string) =>
     queryDatabase<{ id: number; title: string; state: string; priority: string }>(dbUrl, 'SELECT id, title, state, priority FROM faults WHERE title LIKE $1 ORDER BY id', [titleLike]);
@@ -54,7 +55,8 @@ describe('Alertmanager -> opsdesk end to end', () => {
     const port = (await bot.waitForLog(/"port":(\d+),"msg":"http server listening"/, 90_000))[1];
     await bot.waitForLog(/opsdesk started/, 30_000);
     driver = new SlackBotDriver({ fake, eventsUrl: `http://127.0.0.1:${port}/slack/events`, signingSecret: SIGNING_SECRET });
-    am = await AlertmanagerProcess.start({ webhookUrl: `http://127.0.0.1:${port}/hooks/alertmanager`, token: TOKEN });
+    hookUrl = `http://127.0.0.1:${port}/hooks/alertmanager`;
+    am = await AlertmanagerProcess.start({ webhookUrl: hookUrl, token: TOKEN });
   }, 150_000);
   afterAll(async () => {
     await am?.stop();
@@ -127,6 +129,30 @@ describe('Alertmanager -> opsdesk end to end', () => {
     expect(await faultRows('Storm%')).toHaveLength(10);
     process.stdout.write(`storm: ${calls.length} chat calls for 10 faults in ${elapsedS.toFixed(1)} s (bound ${bound})\n`);
   }, 120_000);
+
+  it('keeps a fault open with a notice when every listed alert resolved but max_alerts left some out', async () => {
+    // A second Alertmanager whose webhook lists at most 2 alerts per notification.
+    const capped = await AlertmanagerProcess.start({ webhookUrl: hookUrl, token: TOKEN, maxAlerts: 2 });
+    try {
+      const startsAt = now();
+      const alerts = [1, 2, 3, 4].map((i) => ({ labels: { alertname: 'Capped', severity: 'warning', instance: `cap${i}:9100` }, annotations: { summary: `cap${i}` }, startsAt }));
+      await capped.post(alerts);
+      const id = (await bot.waitFor(async () => (await faultRows('Capped'))[0], 'a Capped fault', 20_000)).id;
+      await fake.waitFor(() => (textOf(card(id)).includes('and 2 more not listed') ? true : undefined), 20_000);
+      await capped.post(alerts.map((a) => ({ ...a, endsAt: new Date(Date.now() - 1000).toISOString() })));
+      const notes = () => queryDatabase<{ kind: string; note: string }>(dbUrl, "SELECT kind, note FROM record_events WHERE record_kind = 'fault' AND record_id = $1 AND kind LIKE 'alert_%' ORDER BY id", [id]);
+      await bot.waitFor(async () => ((await notes()).some((n) => n.kind === 'alert_cleared_truncated') ? true : undefined), 'the cleared-but-truncated notice', 20_000);
+      expect((await notes()).filter((n) => n.kind === 'alert_truncated' || n.kind === 'alert_cleared_truncated')).toEqual([
+        { kind: 'alert_truncated', note: '2' },
+        { kind: 'alert_cleared_truncated', note: '2' },
+      ]);
+      expect((await faultRows('Capped'))[0]?.state).toBe('reported');
+      await fake.waitFor(() => (textOf(card(id)).includes('Every listed alert has resolved, but 2 were not listed') ? true : undefined), 25_000);
+      expect(await capped.metric('alertmanager_notifications_failed_total', { integration: 'webhook' })).toBe(0);
+    } finally {
+      await capped.stop();
+    }
+  }, 90_000);
 
   it('never made Alertmanager fail a notification', async () => {
     expect(await am.metric('alertmanager_notifications_total', { integration: 'webhook' })).toBeGreaterThan(0);

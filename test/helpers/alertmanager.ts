@@ -26,6 +26,8 @@ export interface AlertmanagerOptions {
   token: string;
   groupWait?: string;
   groupInterval?: string;
+  /** The webhook's max_alerts: alerts beyond it are left out of each notification (0, the default: all). */
+  maxAlerts?: number;
 }
 
 /**
@@ -56,6 +58,7 @@ export class AlertmanagerProcess {
       '    webhook_configs:',
       `      - url: ${JSON.stringify(options.webhookUrl)}`,
       '        send_resolved: true',
+      `        max_alerts: ${options.maxAlerts ?? 0}`,
       '        http_config:',
       '          authorization:',
       `            credentials: ${JSON.stringify(options.token)}`,

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { Clock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
 import { Metrics } from '../../src/http/metrics.js';
+import { addHealthRoutes } from '../../src/http/health.js';
 import { HttpServer } from '../../src/http/server.js';
 import { createLogger } from '../../src/logger.js';
 import type { GrafanaSignatureOptions } from '../../src/monitoring/auth.js';
@@ -38,6 +39,8 @@ export async function startHooks(
   const config = loadConfig(hookEnv(options));
   const context = { ...world, config, metrics, logger };
   for (const route of monitoringCapability.routes?.(context) ?? []) http.add(route.method, route.path, route.handler, route.options);
+  // /metrics as the bot serves it, so that tests scrape what Prometheus would.
+  addHealthRoutes(http, metrics, []);
   const port = await http.listen(0, '127.0.0.1');
   return { url: `http://127.0.0.1:${port}`, metrics, close: () => http.close() };
 }

@@ -64,6 +64,37 @@ describe('monitoring webhooks over HTTP', () => {
     expect(metrics).toContain('opsdesk_alerts_deduplicated_total 1');
   });
 
+  it('counts received alerts by endpoint and each alert\'s own status, never the body\'s group status or a sender\'s own source name', async () => {
+    const { hooks } = await setup();
+    // A group that says "firing" holding one firing alert, one resolved alert and one "firing" alert
+    // whose endsAt passed before arrival (09:00): 1 firing, 2 resolved.
+    const mixed = amBody('{}:{alertname="Mix"}', [
+      { name: 'Mix', fingerprint: 'f000000000000001' },
+      { name: 'Mix', fingerprint: 'f000000000000002', status: 'resolved' },
+      { name: 'Mix', fingerprint: 'f000000000000003' },
+    ]);
+    const alerts = mixed.alerts as Record<string, unknown>[];
+    (alerts[2] as { endsAt: string }).endsAt = '2026-11-23T08:30:00Z';
+    expect(mixed.status).toBe('firing');
+    expect((await postHook(`${hooks.url}/hooks/alertmanager`, mixed)).status).toBe(200);
+    const grafana = grafanaBody('{}/{}:{alertname="Cpu"}', [{ name: 'Cpu', fingerprint: 'f100000000000001', status: 'resolved' }], { status: 'firing' });
+    expect((await postHook(`${hooks.url}/hooks/grafana`, grafana)).status).toBe(200);
+    for (const source of ['backup', 'nagios-eu.1']) {
+      expect((await postHook(`${hooks.url}/hooks/generic`, { source, key: `k-${source}`, status: 'firing', summary: 'x' })).status).toBe(200);
+    }
+    const scrape = await fetch(`${hooks.url}/metrics`);
+    expect(scrape.status).toBe(200);
+    const lines = (await scrape.text()).split('\n').filter((l) => l.startsWith('opsdesk_alerts_received_total{'));
+    expect(lines.sort()).toEqual(
+      [
+        'opsdesk_alerts_received_total{source="alertmanager",status="firing"} 1',
+        'opsdesk_alerts_received_total{source="alertmanager",status="resolved"} 2',
+        'opsdesk_alerts_received_total{source="generic",status="firing"} 2',
+        'opsdesk_alerts_received_total{source="grafana",status="resolved"} 1',
+      ].sort(),
+    );
+  });
+
   it('has no hooks without WEBHOOK_TOKEN, and Grafana takes PUT as well as POST', async () => {
     const off = await setup({ token: null });
     const body = grafanaBody('k', [{ name: 'CPU', fingerprint: 'c000000000000001' }]);

@@ -4,6 +4,7 @@ import { ManualClock } from '../../src/clock.js';
 import { CARD_BODY_MAX } from '../../src/chat/format.js';
 import { renderMessage } from '../../src/platforms/slack/render.js';
 import { parseAlertmanager, parseGeneric, parseGrafana, type Notification } from '../../src/monitoring/normalize.js';
+import { IntakeSql } from '../../src/monitoring/sql.js';
 import { Alert, AlertGroup, Fault, OutboxMessage, RecordEvent } from '../../src/store/entities/index.js';
 import { openTestWorld, tempSqliteUrl, type TestWorld } from '../helpers/db.js';
 import { amBody, grafanaBody, type AlertSpec } from '../helpers/alerts.js';
@@ -79,7 +80,7 @@ describe('monitoring intake', () => {
     const rows = (await outbox(w)).length;
     const events = await w.store.manager.count(RecordEvent);
     const again = await w.services.alerts.ingest(n);
-    expect(again).toEqual({ faultId: first.faultId, created: false, changed: 0, deduplicated: 1 });
+    expect(again).toEqual({ faultId: first.faultId, created: false, changed: 0, deduplicated: 1, received: { firing: 1, resolved: 0 } });
     expect((await outbox(w)).length).toBe(rows);
     expect(await w.store.manager.count(RecordEvent)).toBe(events);
 
@@ -116,6 +117,27 @@ describe('monitoring intake', () => {
     const last = await cardRows();
     expect(last.map((e) => e.row.nextAttemptAt.toISOString())).toEqual(['2026-11-23T09:00:00.000Z', '2026-11-23T09:00:10.000Z', '2026-11-23T09:00:20.000Z', '2026-11-23T09:01:20.000Z']);
     expect(last.map((e) => /Alerts: (\d+) firing/.exec(e.message.body ?? '')?.[1])).toEqual(['1', '3', '4', '5']);
+  });
+
+  it('answers a repeat from committed rows only: the transaction-free read is never used inside an open transaction, nor on PostgreSQL', async () => {
+    const w = await world();
+    const n = am('g-peek', [{ name: 'Down', fingerprint: 'b100000000000001' }]);
+    const { faultId } = await w.services.alerts.ingest(n);
+    const sql = new IntakeSql(w.store.kind, w.store.dataSource);
+    const hash = (await w.store.manager.findOneByOrFail(AlertGroup, { faultId: faultId ?? -1 })).groupHash;
+    const peeked = sql.peek(hash, ['b100000000000001', 'b100000000000002']);
+    if (w.store.kind === 'postgres') {
+      expect(peeked).toBeUndefined();
+    } else {
+      expect(peeked?.group?.faultId).toBe(faultId);
+      expect([...(peeked?.stored.keys() ?? [])]).toEqual(['b100000000000001']);
+      // Inside a transaction of this process (its rows not yet committed), the read is refused.
+      await w.store.transaction(async () => {
+        expect(sql.peek(hash, ['b100000000000001'])).toBeUndefined();
+      });
+    }
+    // The repeat is answered as one, either way.
+    expect(await w.services.alerts.ingest(n)).toMatchObject({ faultId, created: false, changed: 0, deduplicated: 1 });
   });
 
   it('draws a due card once when two processes look for due cards at the same time', async () => {
@@ -223,6 +245,45 @@ describe('monitoring intake', () => {
     expect(redrawn.at(-1)?.message.body).toContain('d100000000000002');
   });
 
+  it('restarts the response clock of a fault reopened back to Reported: not overdue at once, no breach or escalation for the old deadline', async () => {
+    const w = await world();
+    await onCall(w, 'li.wei');
+    const fp = 'd200000000000001';
+    // P1: respond within 15 minutes, 24x7. Opened at 09:00, cleared at 09:01, fires again at 09:31.
+    const { faultId } = await w.services.alerts.ingest(am('g-sla', [{ name: 'Hot', fingerprint: fp, severity: 'critical' }]));
+    const id = faultId ?? -1;
+    expect((await w.store.manager.findOneByOrFail(Fault, { id })).responseDueAt?.toISOString()).toBe('2026-11-23T09:15:00.000Z');
+    w.clock.advance(60_000);
+    await w.services.alerts.ingest(am('g-sla', [{ name: 'Hot', fingerprint: fp, severity: 'critical', status: 'resolved' }]));
+    expect((await w.store.manager.findOneByOrFail(Fault, { id })).state).toBe('resolved');
+    w.clock.advance(30 * 60_000);
+    const mark = (await outbox(w)).length;
+    await w.services.alerts.ingest(am('g-sla', [{ name: 'Hot', fingerprint: fp, severity: 'critical', startsAt: '2026-11-23T09:30:30Z' }]));
+
+    let fault = await w.store.manager.findOneByOrFail(Fault, { id });
+    expect(fault).toMatchObject({ state: 'reported', acknowledgedAt: null, responseBreachedAt: null });
+    expect(fault.responseStartedAt?.toISOString()).toBe('2026-11-23T09:31:00.000Z');
+    expect(fault.responseDueAt?.toISOString()).toBe('2026-11-23T09:46:00.000Z');
+    // The resolution clock runs on as after any reopen: 1 minute ran before, the 30 resolved do not count.
+    expect(fault.resolveDueAt?.toISOString()).toBe('2026-11-23T13:30:00.000Z');
+    expect(fault.nextReminderAt !== null && fault.nextReminderAt > w.clock.now()).toBe(true);
+    const card = (await outbox(w)).slice(mark).filter((s) => s.row.messageKey === `fault:${id}:announcement`).at(-1);
+    expect(card?.message.fields?.find((f) => f.label === 'SLA')?.value).toContain('Respond by');
+    expect(JSON.stringify(card?.message)).not.toContain('overdue');
+
+    // The sweep at the reopening sends nothing: no breach, no escalation for the deadline of 09:15.
+    const sweep = await w.services.slaSweep.run(w.clock.now());
+    expect(sweep.sent).toBe(0);
+    expect(await w.store.manager.count(RecordEvent, { where: { recordKind: 'fault', recordId: id, kind: 'sla_breach_response' } })).toBe(0);
+
+    // The new deadline holds: at 09:46 nobody has acknowledged, so the response breach goes out then.
+    w.clock.set(new Date('2026-11-23T09:46:30Z'));
+    expect((await w.services.slaSweep.run(w.clock.now())).sent).toBeGreaterThan(0);
+    fault = await w.store.manager.findOneByOrFail(Fault, { id });
+    expect(fault.responseBreachedAt?.toISOString()).toBe('2026-11-23T09:46:00.000Z');
+    expect(await w.store.manager.count(RecordEvent, { where: { recordKind: 'fault', recordId: id, kind: 'sla_breach_response' } })).toBe(1);
+  });
+
   it('keeps one entry per fingerprint of a body: the latest timestamp wins, firing on a tie', async () => {
     const w = await world();
     const body = amBody('g-twice', [
@@ -283,11 +344,54 @@ describe('monitoring intake', () => {
 
   it('keeps a truncated fault open and shows how many alerts were not listed', async () => {
     const w = await world();
-    const { faultId } = await w.services.alerts.ingest(am('g4', [{ name: 'X', fingerprint: 'e000000000000001' }], { truncatedAlerts: 48 }));
-    const card = (await outbox(w)).find((s) => s.row.messageKey === `fault:${faultId}:announcement`);
-    expect(card?.message.body).toContain('and 48 more not listed');
-    await w.services.alerts.ingest(am('g4', [{ name: 'X', fingerprint: 'e000000000000001', status: 'resolved' }], { truncatedAlerts: 48 }));
-    expect((await w.store.manager.findOneOrFail(Fault, { where: { id: faultId ?? -1 } })).state).toBe('reported');
+    const fp = ['e000000000000001', 'e000000000000002'];
+    const listed = (status: 'firing' | 'resolved', truncatedAlerts: number, only = fp) => am('g4', only.map((f) => ({ name: 'X', fingerprint: f, status })), { truncatedAlerts });
+    const { faultId } = await w.services.alerts.ingest(listed('firing', 48));
+    const id = faultId ?? -1;
+    const events = (kind: string) => w.store.manager.find(RecordEvent, { where: { recordKind: 'fault', recordId: id, kind }, order: { id: 'ASC' } });
+    const lastCard = async () => (await outbox(w)).filter((s) => s.row.messageKey === `fault:${id}:announcement`).at(-1)?.message.body ?? '';
+    expect(await lastCard()).toContain('and 48 more not listed');
+    expect((await events('alert_truncated')).map((e) => e.note)).toEqual(['48']);
+
+    // Every listed alert resolves, 48 are still not listed: the fault stays open, and says why, once.
+    w.clock.advance(11_000);
+    await w.services.alerts.ingest(listed('resolved', 48));
+    expect((await w.store.manager.findOneByOrFail(Fault, { id })).state).toBe('reported');
+    expect((await events('alert_cleared_truncated')).map((e) => e.note)).toEqual(['48']);
+    expect(await events('alert_cleared')).toHaveLength(0);
+    expect(await lastCard()).toContain('Every listed alert has resolved, but 48 were not listed');
+    w.clock.advance(11_000);
+    await w.services.alerts.ingest(listed('resolved', 48));
+    expect(await events('alert_cleared_truncated')).toHaveLength(1);
+
+    // One fires again: the notice goes from the card; when it resolves again the notice is given again.
+    w.clock.advance(11_000);
+    await w.services.alerts.ingest(listed('firing', 48, [fp[0] ?? '']));
+    expect(await lastCard()).not.toContain('Every listed alert has resolved');
+    w.clock.advance(11_000);
+    await w.services.alerts.ingest(listed('resolved', 48, [fp[0] ?? '']));
+    expect(await events('alert_cleared_truncated')).toHaveLength(2);
+    expect(await lastCard()).toContain('Every listed alert has resolved, but 48 were not listed');
+
+    // The sender lists everything at last, all resolved: the group has cleared, and the unacknowledged fault resolves.
+    w.clock.advance(11_000);
+    const all = Array.from({ length: 50 }, (_, i) => ({ name: 'X', fingerprint: `e0000000000001${String(i).padStart(2, '0')}`, status: 'resolved' as const }));
+    await w.services.alerts.ingest(am('g4', [...fp.map((f) => ({ name: 'X', fingerprint: f, status: 'resolved' as const })), ...all.slice(2)], { truncatedAlerts: 0 }));
+    expect(await events('alert_cleared')).toHaveLength(1);
+    expect(await w.store.manager.findOneByOrFail(Fault, { id })).toMatchObject({ state: 'resolved', rootCause: 'alert cleared' });
+  });
+
+  it('tells the assignee when every listed alert of a truncated group resolved', async () => {
+    const w = await world();
+    const admin = await w.actor('admin');
+    await w.services.people.grant(admin, { platform: 'shell', userId: 'sam' }, 'engineer');
+    const { faultId } = await w.services.alerts.ingest(am('g4b', [{ name: 'Y', fingerprint: 'e100000000000001' }], { truncatedAlerts: 3 }));
+    await w.services.faults.acknowledge(await w.actor('sam'), faultId ?? -1);
+    w.clock.advance(11_000);
+    await w.services.alerts.ingest(am('g4b', [{ name: 'Y', fingerprint: 'e100000000000001', status: 'resolved' }], { truncatedAlerts: 3 }));
+    const told = (await outbox(w)).filter((s) => s.row.targetId === 'sam' && s.message.fallback.includes('but 3 were not listed by the sender'));
+    expect(told).toHaveLength(1);
+    expect((await w.store.manager.findOneByOrFail(Fault, { id: faultId ?? -1 })).state).toBe('acknowledged');
   });
 
   it('honours alert_severity_map, alert_severity_label and alert_autoresolve = never', async () => {
@@ -321,7 +425,7 @@ describe('monitoring intake', () => {
   it('stores nothing for resolved alerts of an unknown group', async () => {
     const w = await world();
     const result = await w.services.alerts.ingest(am('g6', [{ name: 'Z', status: 'resolved' }]));
-    expect(result).toEqual({ faultId: null, created: false, changed: 0, deduplicated: 1 });
+    expect(result).toEqual({ faultId: null, created: false, changed: 0, deduplicated: 1, received: { firing: 0, resolved: 1 } });
     expect(await w.store.manager.count(Fault)).toBe(0);
   });
 

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { bearerMatches, checkGrafanaSignature } from '../../src/monitoring/auth.js';
-import { cleanText, labelFingerprint } from '../../src/monitoring/normalize.js';
+import { MAX_ALERTS_PER_BODY, cleanText, labelFingerprint, parseAlertmanager, parseGrafana } from '../../src/monitoring/normalize.js';
 import { alertReportMessage } from '../../src/monitoring/report.js';
 import { translator } from '../../src/chat/i18n/catalog.js';
 import { parseSeverityMap } from '../../src/monitoring/setting-specs.js';
 import { priorityFor } from '../../src/monitoring/settings.js';
 import { parseTimestamp } from '../../src/monitoring/timestamps.js';
+import { amBody, grafanaBody } from '../helpers/alerts.js';
 import { grafanaSignature } from '../helpers/hooks.js';
 
 describe('monitoring parsing rules', () => {
@@ -23,6 +24,15 @@ describe('monitoring parsing rules', () => {
     // Nothing after year 9999 in UTC reaches the database.
     expect(parseTimestamp('9999-12-31T23:59:59Z')?.toISOString()).toBe('9999-12-31T23:59:59.000Z');
     expect(parseTimestamp('9999-12-31T23:59:59-01:00')).toBeUndefined();
+    // Times and offsets that do not exist; a lower-case z and a space for T, as RFC 3339 allows.
+    expect(parseTimestamp('2026-11-23T24:00:00Z')).toBeUndefined();
+    expect(parseTimestamp('2026-11-23T08:60:00Z')).toBeUndefined();
+    expect(parseTimestamp('2026-11-23T08:59:60Z')).toBeUndefined();
+    expect(parseTimestamp('2026-11-23T08:59:00+24:00')).toBeUndefined();
+    expect(parseTimestamp('2026-11-23T08:59:00+05:60')).toBeUndefined();
+    expect(parseTimestamp('2026-04-31T00:00:00Z')).toBeUndefined();
+    expect(parseTimestamp('2026-11-23 08:59:00.1z')?.toISOString()).toBe('2026-11-23T08:59:00.100Z');
+    expect(parseTimestamp('2026-01-01T00:30:00+01:00')?.toISOString()).toBe('2025-12-31T23:30:00.000Z');
   });
 
   it('maps severities to the highest priority, unknown ones to P3, and refuses malformed maps', () => {
@@ -40,6 +50,18 @@ describe('monitoring parsing rules', () => {
     expect(labelFingerprint({ a: '1', b: '2' })).toBe(labelFingerprint({ b: '2', a: '1' }));
     expect(labelFingerprint({ a: '1', b: '2' })).toMatch(/^[0-9a-f]{16}$/);
     expect(labelFingerprint({ a: '1' })).not.toBe(labelFingerprint({ a: '2' }));
+  });
+
+  it('takes the first MAX_ALERTS_PER_BODY alerts of a larger body and counts the rest as not listed, instead of refusing the group', () => {
+    const specs = Array.from({ length: MAX_ALERTS_PER_BODY + 3 }, (_, i) => ({ name: 'Big', fingerprint: i.toString(16).padStart(16, '0') }));
+    for (const parsed of [parseAlertmanager(amBody('big', specs, { truncatedAlerts: 2 })), parseGrafana(grafanaBody('big', specs, { truncatedAlerts: 2 }))]) {
+      if (!parsed.ok) throw new Error(parsed.reason);
+      expect(parsed.notification.alerts).toHaveLength(MAX_ALERTS_PER_BODY);
+      expect(parsed.notification.alerts.at(-1)?.fingerprint).toBe((MAX_ALERTS_PER_BODY - 1).toString(16).padStart(16, '0'));
+      expect(parsed.notification).toMatchObject({ truncatedAlerts: 5, capped: 3 });
+    }
+    const exact = parseAlertmanager(amBody('big', specs.slice(0, MAX_ALERTS_PER_BODY)));
+    expect(exact.ok && exact.notification).toMatchObject({ truncatedAlerts: 0, capped: 0 });
   });
 
   it('accepts only the exact bearer token', () => {

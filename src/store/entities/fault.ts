@@ -56,4 +56,11 @@ export class Fault extends AssignedRecord {
 
   @DateColumn('resolved_at', { nullable: true })
   resolvedAt!: Date | null;
+
+  /**
+   * When the response clock started again (UTC): set when opsdesk reopens a fault nobody owned back to
+   * Reported (an alert fired again, src/monitoring/intake.ts). Null: the response clock runs from `createdAt`.
+   */
+  @DateColumn('response_started_at', { nullable: true })
+  responseStartedAt!: Date | null;
 }

@@ -1,0 +1,18 @@
+import { TableColumn, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { iso } from './columns.js';
+
+// A monitoring fault reopened by an alert that fires again goes back to Reported and needs acknowledging
+// anew (issue #11 item 7): its response clock starts again at the reopening, not at the fault's creation,
+// so that it is not overdue the moment it reopens. NULL: the response clock runs from `created_at`.
+
+export class FaultResponseRestart1765670400000 implements MigrationInterface {
+  name = 'FaultResponseRestart1765670400000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.addColumn('faults', new TableColumn(iso('response_started_at', true)));
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.dropColumn('faults', 'response_started_at');
+  }
+}
