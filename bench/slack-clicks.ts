@@ -8,7 +8,7 @@
 // A click is acknowledged before it is processed (src/platforms/slack/listeners.ts), so for clicks the
 // table also shows how long the bot took until every clicked fault was acknowledged in the database.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { loadavg, tmpdir, cpus } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -63,9 +63,9 @@ function newest(dir: string): number {
   return latest;
 }
 
-/** Compiles dist/ when src/ is newer, so that the bench never measures stale JavaScript. */
+/** Compiles and bundles dist/ when src/ is newer, so that the bench never measures stale JavaScript. */
 async function ensureBuilt(): Promise<void> {
-  const main = join(ROOT, 'dist/src/main.js');
+  const main = join(ROOT, 'dist/bundle/main.js');
   let built = 0;
   try {
     built = statSync(main).mtimeMs;
@@ -126,10 +126,17 @@ async function stop(child: ChildProcess): Promise<void> {
  */
 function startFlags(): string[] {
   const override = process.env.BENCH_SLACK_NODE_FLAGS;
-  if (override !== undefined) return [...override.split(/\s+/).filter(Boolean), 'dist/src/main.js'];
   const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
-  const words = (scripts.start ?? 'node dist/src/main.js').split(/\s+/);
+  const words = (scripts.start ?? 'node dist/bundle/main.js').split(/\s+/);
+  if (override !== undefined) return [...override.split(/\s+/).filter(Boolean), words[words.length - 1] ?? 'dist/bundle/main.js'];
   return words.slice(1);
+}
+
+/** startFlags() for the checkout in `cwd`: one built before the bundle (BENCH_BASE_DIR) has only dist/src/main.js. */
+function startFlagsIn(cwd: string): string[] {
+  const flags = startFlags();
+  const script = flags[flags.length - 1] ?? '';
+  return existsSync(join(cwd, script)) ? flags : [...flags.slice(0, -1), 'dist/src/main.js'];
 }
 
 /** One person reporting `count` faults through the real services (cards queued for the fault channel), and engineers to click. */
@@ -171,7 +178,7 @@ interface Row {
 }
 
 /**
- * Runs the comparison for the bot compiled in `cwd` (dist/src/main.js there) and returns its rows
+ * Runs the comparison for the bot compiled in `cwd` (the script `npm start` runs, resolved there) and returns its rows
  * and a line on seeding. The bare Bolt app is started afresh beside it.
  */
 async function measure(fake: FakeSlackServer, cwd: string, label: string): Promise<{ rows: Row[]; note: string }> {
@@ -187,7 +194,7 @@ async function measure(fake: FakeSlackServer, cwd: string, label: string): Promi
 
     const botPort = await freePort();
     const profileDir = process.env.BENCH_CPU_PROF;
-    const bot = startProcess(cwd, [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...startFlags()], {
+    const bot = startProcess(cwd, [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...startFlagsIn(cwd)], {
       DATABASE_URL: url,
       PORT: String(botPort),
       SLACK_BOT_TOKEN: fake.botToken,

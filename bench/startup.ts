@@ -1,7 +1,8 @@
 // Start-up to ready and idle memory of `npm start` with Slack (HTTP mode) and Discord (gateway) on,
 // against the fake platforms on loopback (issue #15 item 4). "before" is how the bot used to start
-// (`npm run dev`: npm, then tsx compiling the TypeScript at start); "after" is `npm start` (plain node
-// running dist/, compiled at install). The floor is a bare node process that only loads Bolt and
+// (`npm run dev`: npm, then tsx compiling the TypeScript at start), and tsc's output run file by file
+// (dist/src/main.js, what `npm start` ran before the bundle); "after" is `npm start` (plain node
+// running the bundle scripts/bundle.ts makes at install). The floor is a bare node process that only loads Bolt and
 // discord.js and answers HTTP: what the platforms' SDKs cost by themselves.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -19,7 +20,11 @@ const SETTLE_MS = 3_000;
 
 export interface StartupFigures {
   readyMs: number;
+  /** CPU time (user + system) the tree had used when it was ready, ms: less swayed by load than readyMs. */
+  cpuMs: number;
   rssMb: number;
+  /** RSS per process name in the tree, MB, e.g. `npm-start 58 + node 110`. */
+  parts: string;
 }
 
 function freePort(): Promise<number> {
@@ -59,18 +64,37 @@ function treeOf(pid: number): number[] {
   return tree;
 }
 
-/** Resident memory of a process tree in MB (VmRSS summed). */
-function treeRssMb(pid: number): number {
+/** Resident memory of a process tree in MB (VmRSS summed), and the share of each process by name. */
+function treeRss(pid: number): { rssMb: number; parts: string } {
   let kb = 0;
+  const parts: string[] = [];
   for (const member of treeOf(pid)) {
     try {
-      const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${member}/status`, 'utf8'));
-      kb += Number(match?.[1] ?? 0);
+      const status = readFileSync(`/proc/${member}/status`, 'utf8');
+      const own = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0);
+      kb += own;
+      parts.push(`${/Name:\s+(\S+)/.exec(status)?.[1] ?? '?'} ${(own / 1024).toFixed(0)}`);
     } catch {
       // Gone.
     }
   }
-  return kb / 1024;
+  return { rssMb: kb / 1024, parts: parts.join(' + ') };
+}
+
+/** CPU time (user + system, ms) used so far by every process in the tree under `pid`. */
+function treeCpuMs(pid: number): number {
+  let ticks = 0;
+  for (const member of treeOf(pid)) {
+    try {
+      const stat = readFileSync(`/proc/${member}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // Gone.
+    }
+  }
+  // Linux reports these in clock ticks of 10 ms (USER_HZ 100).
+  return ticks * 10;
 }
 
 async function waitReady(url: string, child: ChildProcess, started: number): Promise<number> {
@@ -105,8 +129,9 @@ async function once(command: string, args: string[], env: Record<string, string>
   });
   try {
     const readyMs = await waitReady(`http://127.0.0.1:${port}${readyPath}`, child, started);
+    const cpuMs = treeCpuMs(child.pid ?? 0);
     await new Promise((r) => setTimeout(r, SETTLE_MS));
-    return { readyMs, rssMb: treeRssMb(child.pid ?? 0) };
+    return { readyMs, cpuMs, ...treeRss(child.pid ?? 0) };
   } finally {
     await stopTree(child);
   }
@@ -132,7 +157,13 @@ function median(values: number[]): number {
 async function medianOf(run: () => Promise<StartupFigures>): Promise<StartupFigures> {
   const all: StartupFigures[] = [];
   for (let i = 0; i < RUNS; i++) all.push(await run());
-  return { readyMs: median(all.map((f) => f.readyMs)), rssMb: median(all.map((f) => f.rssMb)) };
+  const byRss = [...all].sort((a, b) => a.rssMb - b.rssMb);
+  return {
+    readyMs: median(all.map((f) => f.readyMs)),
+    cpuMs: median(all.map((f) => f.cpuMs)),
+    rssMb: median(all.map((f) => f.rssMb)),
+    parts: byRss[Math.floor(byRss.length / 2)]?.parts ?? '',
+  };
 }
 
 /** Runs the three variants RUNS times each and prints the medians. */
@@ -157,7 +188,8 @@ export async function benchStartup(): Promise<void> {
     const base = process.env.BENCH_BASE_DIR;
     if (base) rows.push([`before: npm start in ${base}`, await medianOf(() => once('npm', ['start', '--silent'], botEnv(`base-${run++}`), '/readyz', base))]);
     else rows.push(['before: npm run dev (npm + tsx src/main.ts)', await medianOf(() => once('npm', ['run', '--silent', 'dev'], botEnv(`before-${run++}`), '/readyz'))]);
-    rows.push(['after:  npm start (npm + node dist/src/main.js)', await medianOf(() => once('npm', ['start', '--silent'], botEnv(`after-${run++}`), '/readyz'))]);
+    rows.push(['before: node --max-semi-space-size=1 dist/src/main.js (unbundled)', await medianOf(() => once(process.execPath, ['--max-semi-space-size=1', 'dist/src/main.js'], botEnv(`unbundled-${run++}`), '/readyz'))]);
+    rows.push([`after:  npm start (npm + node ${startArgs().join(' ')})`, await medianOf(() => once('npm', ['start', '--silent'], botEnv(`after-${run++}`), '/readyz'))]);
     // What a process manager or container runs: the same command without npm as its parent.
     rows.push([`after:  node ${startArgs().join(' ')} (no npm)`, await medianOf(() => once(process.execPath, startArgs(), botEnv(`node-${run++}`), '/readyz'))]);
     // BENCH_STARTUP_FLAGS: alternative node flag sets separated by `|`, each one more row (no npm).
@@ -166,8 +198,9 @@ export async function benchStartup(): Promise<void> {
       rows.push([`variant: node ${args.join(' ')}`, await medianOf(() => once(process.execPath, args, botEnv(`flags-${run++}`), '/readyz'))]);
     }
     rows.push(['floor:  node loading Bolt + discord.js, HTTP', await medianOf(() => once(process.execPath, ['--input-type=module', '-e', FLOOR_SCRIPT], {}, '/'))]);
-    const row = ([name, f]: [string, StartupFigures]) => `${name.padEnd(60)} ${f.readyMs.toFixed(0).padStart(6)} ms ${f.rssMb.toFixed(0).padStart(6)} MB\n`;
-    process.stdout.write(`\nStart-up to ready (GET /readyz 200) with Slack and Discord on, and idle RSS of the whole process tree (median of ${RUNS}); load average ${loadavg().map((v) => v.toFixed(2)).join(' / ')}\n`);
+    const row = ([name, f]: [string, StartupFigures]) =>
+      `${name.padEnd(72)} ${f.readyMs.toFixed(0).padStart(6)} ms ${f.cpuMs.toFixed(0).padStart(6)} ms CPU ${f.rssMb.toFixed(0).padStart(6)} MB  (${f.parts})\n`;
+    process.stdout.write(`\nStart-up to ready (GET /readyz 200) with Slack and Discord on, CPU used by then, and idle RSS of the whole process tree (median of ${RUNS}); load average ${loadavg().map((v) => v.toFixed(2)).join(' / ')}\n`);
     for (const r of rows) process.stdout.write(row(r));
   } finally {
     await slack.stop();

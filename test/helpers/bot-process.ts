@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const TSX = resolve(ROOT, 'node_modules/.bin/tsx');
-const COMPILED = resolve(ROOT, 'dist/src/main.js');
+const COMPILED = resolve(ROOT, 'dist/bundle/main.js');
 
 /** The newest modification time (ms) of the files under `dir`, or 0. */
 function newestUnder(dir: string): number {
@@ -16,9 +16,9 @@ function newestUnder(dir: string): number {
 }
 
 /**
- * How to start the bot: the compiled JavaScript, as `npm start` does, when dist/ is newer than every
- * source (`npm ci` and `npm run build` compile it); otherwise, after an edit not yet built, tsx on the
- * sources. Compiling at each start costs a second or more, and the suite starts the bot many times.
+ * How to start the bot: the compiled and bundled JavaScript, as `npm start` does, when it is newer than
+ * every source (`npm ci` and `npm run build` compile and bundle it, scripts/bundle.ts); otherwise, after
+ * an edit not yet built, tsx on the sources. Compiling at each start costs a second or more, and the suite starts the bot many times.
  */
 function botCommand(): [string, string[]] {
   try {
@@ -33,7 +33,7 @@ function botCommand(): [string, string[]] {
 const [COMMAND, ARGS] = botCommand();
 
 /**
- * The bot as a real process, started the way `npm start` starts it (node dist/src/main.js, or tsx on
+ * The bot as a real process, started the way `npm start` starts it (node dist/bundle/main.js, or tsx on
  * the sources when they changed since the build), with only the environment the test gives it, so
  * that a developer's own Slack tokens never leak into a test.
  */
