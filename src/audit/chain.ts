@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { Party } from '../people/actor.js';
 import { AuditEntry } from '../store/entities/index.js';
+import { PlainSql } from '../store/plain-sql.js';
 import { notifyAuditObservers } from './observers.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -53,11 +54,15 @@ export async function lockAuditChain(manager: EntityManager): Promise<void> {
 
 /**
  * Appends an entry inside the caller's transaction. The chain needs one writer at a time: SQLite
- * serialises transactions already; on PostgreSQL a transaction-scoped advisory lock does it.
+ * serialises transactions already; on PostgreSQL a transaction-scoped advisory lock does it. The
+ * head is read and the entry written with fixed statements (src/store/plain-sql.ts): every change
+ * of every record appends one.
  */
 export async function appendAudit(manager: EntityManager, now: Date, input: AuditInput): Promise<AuditEntry> {
   await lockAuditChain(manager);
-  const [last] = await manager.find(AuditEntry, { order: { id: 'DESC' }, take: 1 });
+  const sql = PlainSql.of(manager);
+  const { rows } = await sql.run(manager, `SELECT "hash" FROM ${sql.table(AuditEntry)} ORDER BY "id" DESC LIMIT 1`, []);
+  const last = rows[0] === undefined ? undefined : { hash: String(rows[0].hash) };
   const fields: HashedFields = {
     actorId: input.actor.personId,
     actorLabel: input.actor.displayName.slice(0, 160),
@@ -69,7 +74,9 @@ export async function appendAudit(manager: EntityManager, now: Date, input: Audi
     createdAt: now,
     prevHash: last?.hash ?? GENESIS_HASH,
   };
-  const entry = await manager.save(AuditEntry, manager.create(AuditEntry, { ...fields, hash: hashEntry(fields) }));
+  const values = { ...fields, hash: hashEntry(fields) };
+  const id = await sql.insert(manager, AuditEntry, values);
+  const entry = manager.create(AuditEntry, { ...values, id });
   await notifyAuditObservers(manager, now, input);
   return entry;
 }

@@ -4,6 +4,7 @@
 // died, which the next attempt must allow for (DeliveryIdentity.maybeSent).
 import { Brackets, type EntityManager, type WhereExpressionBuilder } from 'typeorm';
 import { OutboxMessage } from '../store/entities/index.js';
+import { PlainSql } from '../store/plain-sql.js';
 import type { Store } from '../store/store.js';
 
 /** A row this dispatcher claimed, with who had claimed it before (null: nobody ever tried it). */
@@ -66,14 +67,12 @@ export async function claimDue(store: Store, request: ClaimRequest): Promise<Cla
     }
     const candidates = await dueRows(manager, request).getMany();
     const claimed: ClaimedRow[] = [];
+    // One fixed statement for every row (src/store/plain-sql.ts): TypeORM would prepare one per id.
+    const sql = PlainSql.of(manager);
+    const claim = `UPDATE ${sql.table(OutboxMessage)} SET "claimed_by" = ?, "claim_expires_at" = ? WHERE "id" = ? AND "status" = 'pending' AND ("claim_expires_at" IS NULL OR "claim_expires_at" <= ?)`;
     for (const row of candidates) {
-      const qb = manager
-        .createQueryBuilder()
-        .update(OutboxMessage)
-        .set({ claimedBy: request.holder, claimExpiresAt: expires })
-        .where('id = :id AND status = :status', { id: row.id, status: 'pending', now: request.now.toISOString() });
-      const result = await unclaimed(qb).execute();
-      if ((result.affected ?? 0) === 1) claimed.push({ row, previousClaimant: row.claimedBy });
+      const { affected } = await sql.run(manager, claim, [request.holder, expires.toISOString(), row.id, request.now.toISOString()]);
+      if (affected === 1) claimed.push({ row, previousClaimant: row.claimedBy });
     }
     return claimed;
   });
@@ -84,13 +83,7 @@ export async function claimDue(store: Store, request: ClaimRequest): Promise<Cla
  * pending or the claim went to another dispatcher.
  */
 export async function renewClaim(manager: EntityManager, id: number, holder: string, expires: Date): Promise<boolean> {
-  const result = await manager
-    .createQueryBuilder()
-    .update(OutboxMessage)
-    .set({ claimExpiresAt: expires })
-    .where('id = :id AND status = :status AND claimed_by = :holder', { id, status: 'pending', holder })
-    .execute();
-  return (result.affected ?? 0) === 1;
+  return (await PlainSql.of(manager).update(manager, OutboxMessage, { id, status: 'pending', claimedBy: holder }, { claimExpiresAt: expires })) === 1;
 }
 
 /**
@@ -98,10 +91,5 @@ export async function renewClaim(manager: EntityManager, id: number, holder: str
  * mark of an earlier attempt (`previousClaimant`) if it had one.
  */
 export async function releaseClaim(manager: EntityManager, claimed: ClaimedRow, holder: string): Promise<void> {
-  await manager
-    .createQueryBuilder()
-    .update(OutboxMessage)
-    .set({ claimedBy: claimed.previousClaimant, claimExpiresAt: null })
-    .where('id = :id AND status = :status AND claimed_by = :holder', { id: claimed.row.id, status: 'pending', holder })
-    .execute();
+  await PlainSql.of(manager).update(manager, OutboxMessage, { id: claimed.row.id, status: 'pending', claimedBy: holder }, { claimedBy: claimed.previousClaimant, claimExpiresAt: null });
 }

@@ -5,6 +5,7 @@ import type { Metrics } from '../http/metrics.js';
 import type { Logger } from '../logger.js';
 import { MessageGoneError, PermanentDeliveryError, RateLimitedError, RecipientUnreachableError, type Deliverer, type DeliveryIdentity, type PostedRef } from '../platforms/port.js';
 import { MessageRef, OutboxMessage } from '../store/entities/index.js';
+import { PlainSql } from '../store/plain-sql.js';
 import { UNREACHABLE_ERROR_PREFIX } from './outbox.js';
 import type { Store } from '../store/store.js';
 import { claimDue, releaseClaim, renewClaim, type ClaimedRow } from './claims.js';
@@ -306,14 +307,9 @@ export class OutboxDispatcher {
 
     const sentAt = this.clock.now();
     const marked = await this.store.transaction(async (manager) => {
-      const result = await manager
-        .createQueryBuilder()
-        .update(OutboxMessage)
-        .set({ status: 'sent', sentAt, lastError: null, claimExpiresAt: null })
-        .where('id = :id AND status = :status', { id: row.id, status: 'pending' })
-        .execute();
+      const affected = await PlainSql.of(manager).update(manager, OutboxMessage, { id: row.id, status: 'pending' }, { status: 'sent', sentAt, lastError: null, claimExpiresAt: null });
       if (row.messageKey !== null && posted) await saveRef(manager, row, row.messageKey, posted, sentAt);
-      const won = (result.affected ?? 0) === 1;
+      const won = affected === 1;
       if (won && reposted && this.fallbacks) await this.fallbacks.reposted(manager, row, sentAt);
       return won;
     });

@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { ChatMessage, ChatTarget } from '../chat/model.js';
 import { OutboxMessage } from '../store/entities/index.js';
+import { PlainSql } from '../store/plain-sql.js';
 
 export interface OutgoingMessage {
   target: ChatTarget;
@@ -37,14 +38,16 @@ export interface RecordRef<K extends string = RecordKind> {
  * Stores messages for delivery inside the caller's transaction, so that a message exists exactly
  * when the change it reports was committed. `record` names what the messages are about (each
  * message's own `record` wins): a DM that cannot be delivered then falls back to its channel.
+ * Each row is one fixed INSERT (src/store/plain-sql.ts): every change of a record queues some.
  * `record` may be of any kind the record kernel knows (`RecordRef<string>`); only the kinds in
  * RECORD_KINDS have a channel to fall back to. A message's `notBefore` delays it; for a keyed
  * message (an edited card) the dispatcher then delivers only the newest pending version.
  */
 export async function enqueue(manager: EntityManager, now: Date, messages: OutgoingMessage[], record?: RecordRef<string>): Promise<void> {
   if (messages.length === 0) return;
-  const rows = messages.map((m) =>
-    manager.create(OutboxMessage, {
+  const sql = PlainSql.of(manager);
+  const rows = messages.map(
+    (m): Partial<OutboxMessage> => ({
       recordKind: (m.record ?? record)?.kind ?? null,
       recordId: (m.record ?? record)?.id ?? null,
       platform: m.target.platform,
@@ -60,5 +63,5 @@ export async function enqueue(manager: EntityManager, now: Date, messages: Outgo
       sentAt: null,
     }),
   );
-  await manager.save(OutboxMessage, rows);
+  for (const row of rows) await sql.insert(manager, OutboxMessage, row);
 }

@@ -12,6 +12,7 @@ import { enqueue, type OutgoingMessage } from '../outbox/outbox.js';
 import { SYSTEM, type Actor, type Party } from '../people/actor.js';
 import type { EventDetails } from '../store/entities/index.js';
 import type { Store } from '../store/store.js';
+import { PlainSql } from '../store/plain-sql.js';
 import { updateIfUnchanged } from '../store/versioned.js';
 
 export interface LifecycleOptions<R> {
@@ -103,14 +104,14 @@ export class RecordLifecycle<R extends LifecycleRecord> {
 
   /**
    * Reads the record; with `lock` on PostgreSQL the row is locked until the transaction ends, so that
-   * steps that count (approvals) queue up. Throws NotFoundError when the id names none.
+   * steps that count (approvals) queue up. Throws NotFoundError when the id names none. Without a
+   * lock it is one fixed statement (src/store/plain-sql.ts): every click reads its record.
    */
   async load(manager: EntityManager, id: number, lock = false): Promise<R> {
     const locking = lock && manager.connection.options.type === 'postgres';
-    const record = await manager.getRepository(this.kind.entity).findOne({
-      where: { id } as FindOptionsWhere<R>,
-      ...(locking ? { lock: { mode: 'pessimistic_write' as const } } : {}),
-    });
+    const record = locking
+      ? await manager.getRepository(this.kind.entity).findOne({ where: { id } as FindOptionsWhere<R>, lock: { mode: 'pessimistic_write' as const } })
+      : await PlainSql.of(manager).findById(manager, this.kind.entity, id);
     if (!record) throw new NotFoundError(this.kind.notFound, { id: this.kind.label(id) });
     return record;
   }

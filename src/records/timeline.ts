@@ -7,6 +7,7 @@ import { ConflictError } from '../errors.js';
 import type { Party } from '../people/actor.js';
 import { peopleViews } from '../people/views.js';
 import { Person, RecordEvent, type EventDetails } from '../store/entities/index.js';
+import { PlainSql } from '../store/plain-sql.js';
 
 /** One line to append to a record's timeline. */
 export interface TimelineLine {
@@ -41,8 +42,11 @@ function eventRow(line: TimelineLine): Partial<RecordEvent> {
   };
 }
 
+/** Appends one line (one fixed INSERT statement: every change writes one) and returns it with its id. */
 export async function appendEvent(manager: EntityManager, line: TimelineLine): Promise<RecordEvent> {
-  return manager.save(RecordEvent, manager.create(RecordEvent, eventRow(line)));
+  const row = eventRow(line);
+  const id = await PlainSql.of(manager).insert(manager, RecordEvent, row);
+  return manager.create(RecordEvent, { ...row, id });
 }
 
 /** SQLite binds at most 999 parameters per statement; a line binds 9, so 100 lines a statement. */

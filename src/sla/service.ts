@@ -1,4 +1,4 @@
-import type { EntityManager, QueryDeepPartialEntity } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { evaluate, slaFieldsOf, type Evaluation, type SlaFields } from './evaluate.js';
 import { slaPolicyFrom, type SlaPolicy } from './policy.js';
 import { FAULT_SUBJECT, REQUEST_SUBJECT, subjectOfId, type SlaRecord, type SlaSubject } from './subjects.js';
@@ -7,6 +7,7 @@ import type { Locale } from '../chat/i18n/catalog.js';
 import type { Clock } from '../clock.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors.js';
 import type { Fault, ServiceRequest } from '../store/entities/index.js';
+import { PlainSql } from '../store/plain-sql.js';
 import { hasRole } from '../people/roles.js';
 import type { Actor } from '../people/actor.js';
 import type { SettingsService } from '../settings/service.js';
@@ -25,16 +26,16 @@ export interface SlaHook<R> {
   onChange(manager: EntityManager, record: R, now: Date): Promise<unknown>;
 }
 
-/** Loads one record of a subject inside a transaction. */
+/** Loads one record of a subject inside a transaction (one fixed statement: every change reads it). */
 export async function loadRecord<R extends SlaRecord>(manager: EntityManager, subject: SlaSubject<R>, id: number): Promise<R | null> {
-  const found: unknown = await manager.createQueryBuilder(subject.entity, 'r').where('r.id = :id', { id }).getOne();
-  return (found as R | null) ?? null;
+  return PlainSql.of(manager).findById(manager, subject.entity, id);
 }
 
 /**
  * Writes SLA fields without touching the record's optimistic version: the SLA is bookkeeping about
  * the record, and a sweep must never make a person's concurrent click fail as "changed meanwhile".
- * `expect` makes the write conditional; the result says whether the row matched.
+ * `expect` makes the write conditional; the result says whether the row matched. One fixed statement
+ * per shape (src/store/plain-sql.ts): every change of a record writes its SLA.
  */
 export async function writeSla<R extends SlaRecord>(
   manager: EntityManager,
@@ -43,22 +44,12 @@ export async function writeSla<R extends SlaRecord>(
   fields: SlaFields,
   expect?: { version: number; responseStep: number; resolveStep: number; nextReminderAt: Date | null },
 ): Promise<boolean> {
-  const values: QueryDeepPartialEntity<SlaFields> & { version: () => string } = { ...fields, version: () => '"version"' };
-  const query = manager
-    .createQueryBuilder()
-    .update(subject.entity)
-    .set(values)
-    .where('id = :id', { id });
-  if (expect) {
-    query
-      .andWhere('version = :version', { version: expect.version })
-      .andWhere('sla_response_step = :responseStep', { responseStep: expect.responseStep })
-      .andWhere('sla_resolve_step = :resolveStep', { resolveStep: expect.resolveStep });
-    if (expect.nextReminderAt === null) query.andWhere('next_reminder_at IS NULL');
-    else query.andWhere('next_reminder_at = :next', { next: expect.nextReminderAt.toISOString() });
-  }
-  const result = await query.execute();
-  return result.affected === 1;
+  // PlainSql.update never bumps the version column (TypeORM's update would, unless told otherwise).
+  const where: Partial<SlaRecord> = expect
+    ? { id, version: expect.version, slaResponseStep: expect.responseStep, slaResolveStep: expect.resolveStep, nextReminderAt: expect.nextReminderAt }
+    : { id };
+  const values: Partial<SlaRecord> = { ...fields };
+  return (await PlainSql.of(manager).update<SlaRecord>(manager, subject.entity, where, values)) === 1;
 }
 
 /**

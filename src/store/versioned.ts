@@ -1,5 +1,5 @@
-import type { EntityManager, EntityTarget, FindOptionsWhere } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
+import type { EntityManager, EntityTarget } from 'typeorm';
+import { PlainSql } from './plain-sql.js';
 
 /** A record with an optimistic version column. */
 export interface Versioned {
@@ -11,6 +11,7 @@ export interface Versioned {
 /**
  * Writes `change` only if nobody changed the record since it was read, bumping its version; the
  * in-memory record follows. False when someone else was first (a double click, a parallel replica).
+ * One fixed statement per set of changed properties (src/store/plain-sql.ts): a click's hot path.
  */
 export async function updateIfUnchanged<E extends Versioned>(
   manager: EntityManager,
@@ -19,10 +20,10 @@ export async function updateIfUnchanged<E extends Versioned>(
   change: Partial<NoInfer<E>>,
   now: Date,
 ): Promise<boolean> {
-  const where = { id: record.id, version: record.version } as FindOptionsWhere<E>;
-  const values = { ...change, updatedAt: now, version: record.version + 1 } as QueryDeepPartialEntity<E>;
-  const result = await manager.update(entity, where, values);
-  if (result.affected === 0) return false;
+  const where: Partial<E> = { id: record.id, version: record.version } as Partial<E>;
+  const values: Partial<E> = { ...change, updatedAt: now, version: record.version + 1 };
+  const affected = await PlainSql.of(manager).update(manager, entity, where, values);
+  if (affected === 0) return false;
   Object.assign(record, change, { updatedAt: now, version: record.version + 1 });
   return true;
 }

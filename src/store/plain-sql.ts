@@ -1,0 +1,185 @@
+// Fixed-text SQL for the record kernel's hot path (issue #15 item 4: a click that changes a record).
+// TypeORM builds every query afresh and, on SQLite, writes numbers into the SQL text, so `WHERE id = 17`
+// is a new statement to prepare for every record: building and preparing cost more than SQLite's own
+// work (bench/results.md, "Slack clicks", profiles). Here each statement is one text per entity and
+// column list, with every value bound: SQLite prepares it once (kept per connection), PostgreSQL gets
+// `$n` placeholders and schema-qualified table names. Values go through TypeORM's own column
+// conversion (transformers: ISO timestamps, JSON text), so rows read and written here are the rows
+// TypeORM reads and writes. On SQLite a statement runs synchronously on TypeORM's one better-sqlite3
+// connection, so inside whatever transaction is open there (Store serialises this process's
+// transactions); on PostgreSQL it runs on the manager's query runner (the transaction's).
+import type { Database, Statement } from 'better-sqlite3';
+import type { DataSource, EntityManager, EntityMetadata, EntityTarget, ObjectLiteral } from 'typeorm';
+import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
+
+/** A value bound to a statement. */
+export type SqlParam = string | number | bigint | null;
+
+/** What a statement returned: rows of a SELECT (or RETURNING), rows changed by a write. */
+export interface SqlResult {
+  rows: Record<string, unknown>[];
+  affected: number;
+}
+
+const statements = new WeakMap<Database, Map<string, Statement>>();
+const instances = new WeakMap<DataSource, PlainSql>();
+
+/** The plain-SQL runner of one data source; shapes of entities are read from TypeORM's metadata. */
+export class PlainSql {
+  private readonly texts = new Map<string, string>();
+  private readonly postgres: boolean;
+
+  private constructor(private readonly dataSource: DataSource) {
+    this.postgres = dataSource.options.type === 'postgres';
+  }
+
+  /** The runner of the manager's data source (one per data source, created on first use). */
+  static of(manager: EntityManager): PlainSql {
+    const dataSource = manager.connection;
+    let sql = instances.get(dataSource);
+    if (sql === undefined) {
+      sql = new PlainSql(dataSource);
+      instances.set(dataSource, sql);
+    }
+    return sql;
+  }
+
+  /** `"schema"."table"` on PostgreSQL with a schema, else `"table"`. */
+  table(entity: EntityTarget<ObjectLiteral>): string {
+    const metadata = this.dataSource.getMetadata(entity);
+    return metadata.schema ? `"${metadata.schema}"."${metadata.tableName}"` : `"${metadata.tableName}"`;
+  }
+
+  /**
+   * Runs `sql` (written with `?` placeholders) with `params`. SELECTs and statements with RETURNING
+   * give rows. Throws what the driver throws (on SQLite better-sqlite3's SqliteError, as is).
+   */
+  async run(manager: EntityManager, sql: string, params: readonly SqlParam[]): Promise<SqlResult> {
+    if (!this.postgres) {
+      const statement = this.prepared(sql);
+      if (statement.reader) return { rows: statement.all(...params) as Record<string, unknown>[], affected: 0 };
+      return { rows: [], affected: statement.run(...params).changes };
+    }
+    const text = this.text(sql);
+    const runner = manager.queryRunner ?? this.dataSource.createQueryRunner();
+    try {
+      const result = (await runner.query(text, [...params], true)) as { records?: unknown[]; affected?: number };
+      return { rows: (result.records ?? []) as Record<string, unknown>[], affected: result.affected ?? 0 };
+    } finally {
+      if (runner !== manager.queryRunner) await runner.release();
+    }
+  }
+
+  /** The entity of this id as `findOne({ where: { id } })` would build it (columns only), or null. */
+  async findById<E extends ObjectLiteral>(manager: EntityManager, entity: EntityTarget<E>, id: number): Promise<E | null> {
+    const metadata = this.dataSource.getMetadata(entity);
+    const columns = readable(metadata);
+    const list = columns.map((c) => `"${c.databaseName}"`).join(', ');
+    const { rows } = await this.run(manager, `SELECT ${list} FROM ${this.table(entity)} WHERE "id" = ?`, [id]);
+    const row = rows[0];
+    return row === undefined ? null : this.hydrate<E>(metadata, columns, row);
+  }
+
+  /**
+   * `UPDATE … SET <values> WHERE <where>` (each an object of entity properties; a null in `where`
+   * reads IS NULL) and the number of rows changed. Unlike TypeORM's update it never adds the version
+   * bump itself: a caller that versions sets `version` in `values`. Throws on a property the entity
+   * does not have.
+   */
+  async update<E extends ObjectLiteral>(manager: EntityManager, entity: EntityTarget<E>, where: Partial<E>, values: Partial<E>): Promise<number> {
+    const metadata = this.dataSource.getMetadata(entity);
+    // Like TypeORM's update, a property given as undefined is left as it is.
+    const set = Object.keys(values)
+      .filter((p) => values[p] !== undefined)
+      .map((p) => column(metadata, p));
+    const conditions = Object.keys(where).map((p) => column(metadata, p));
+    const params: SqlParam[] = set.map((c) => this.persistent(c, values[c.propertyName as keyof E]));
+    const tests: string[] = [];
+    for (const c of conditions) {
+      const value = this.persistent(c, where[c.propertyName as keyof E]);
+      if (value === null) tests.push(`"${c.databaseName}" IS NULL`);
+      else {
+        tests.push(`"${c.databaseName}" = ?`);
+        params.push(value);
+      }
+    }
+    const sql = `UPDATE ${this.table(entity)} SET ${set.map((c) => `"${c.databaseName}" = ?`).join(', ')} WHERE ${tests.join(' AND ')}`;
+    return (await this.run(manager, sql, params)).affected;
+  }
+
+  /**
+   * Inserts one row with exactly these properties and returns the generated id (the entity's
+   * `id` column). Throws on a property the entity does not have.
+   */
+  async insert<E extends ObjectLiteral>(manager: EntityManager, entity: EntityTarget<E>, values: Partial<E>): Promise<number> {
+    const metadata = this.dataSource.getMetadata(entity);
+    const columns = Object.keys(values)
+      .filter((p) => values[p] !== undefined)
+      .map((p) => column(metadata, p));
+    const params = columns.map((c) => this.persistent(c, values[c.propertyName as keyof E]));
+    const sql = `INSERT INTO ${this.table(entity)} (${columns.map((c) => `"${c.databaseName}"`).join(', ')}) VALUES (${columns.map(() => '?').join(', ')}) RETURNING "id"`;
+    const { rows } = await this.run(manager, sql, params);
+    return Number(rows[0]?.id);
+  }
+
+  /** `?` as `$1, $2, …` on PostgreSQL; cached by text. */
+  private text(sql: string): string {
+    if (!this.postgres) return sql;
+    let out = this.texts.get(sql);
+    if (out === undefined) {
+      let n = 0;
+      out = sql.replace(/\?/g, () => `$${++n}`);
+      this.texts.set(sql, out);
+    }
+    return out;
+  }
+
+  /** The better-sqlite3 statement for `sql` on TypeORM's connection, prepared once per connection. */
+  private prepared(sql: string): Statement {
+    // TypeORM's SQLite drivers keep their one native connection here (AbstractSqliteDriver.databaseConnection).
+    const driver = this.dataSource.driver;
+    if (!('databaseConnection' in driver)) throw new Error('plain SQL: the SQLite driver has no connection');
+    const db = driver.databaseConnection as Database;
+    let cache = statements.get(db);
+    if (cache === undefined) {
+      cache = new Map();
+      statements.set(db, cache);
+    }
+    let statement = cache.get(sql);
+    if (statement === undefined) {
+      statement = db.prepare(sql);
+      cache.set(sql, statement);
+    }
+    return statement;
+  }
+
+  /** A property's value as the database stores it (the column's transformer, then the driver's conversion). */
+  private persistent(c: ColumnMetadata, value: unknown): SqlParam {
+    const stored: unknown = this.dataSource.driver.preparePersistentValue(value, c);
+    if (stored === undefined || stored === null) return null;
+    if (typeof stored === 'boolean') return stored ? 1 : 0;
+    if (typeof stored === 'string' || typeof stored === 'number' || typeof stored === 'bigint') return stored;
+    if (stored instanceof Date) return stored.toISOString();
+    throw new Error(`plain SQL: column ${c.databaseName} got a ${typeof stored}`);
+  }
+
+  private hydrate<E extends ObjectLiteral>(metadata: EntityMetadata, columns: readonly ColumnMetadata[], row: Record<string, unknown>): E {
+    const entity = metadata.create(undefined, { fromDeserializer: true }) as E;
+    for (const c of columns) {
+      const value = row[c.databaseName];
+      if (value !== undefined) c.setEntityValue(entity, this.dataSource.driver.prepareHydratedValue(value, c));
+    }
+    return entity;
+  }
+}
+
+/** The columns TypeORM's find selects and hydrates (its RawSqlResultsToEntityTransformer's choice). */
+function readable(metadata: EntityMetadata): ColumnMetadata[] {
+  return metadata.columns.filter((c) => !c.isVirtual && c.isSelect);
+}
+
+function column(metadata: EntityMetadata, property: string): ColumnMetadata {
+  const found = metadata.findColumnWithPropertyName(property);
+  if (found === undefined || found.isVirtual) throw new Error(`plain SQL: ${metadata.name} has no column for property ${property}`);
+  return found;
+}
