@@ -8,11 +8,15 @@ import { iso } from './columns.js';
 export class FaultResponseRestart1765670400000 implements MigrationInterface {
   name = 'FaultResponseRestart1765670400000';
 
+  // On SQLite, TypeORM's addColumn and dropColumn copy the table into a new one, which drops its
+  // triggers: those that keep the search index current (1765324800000). ALTER TABLE keeps them.
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.addColumn('faults', new TableColumn(iso('response_started_at', true)));
+    if (queryRunner.connection.options.type === 'postgres') await queryRunner.addColumn('faults', new TableColumn(iso('response_started_at', true)));
+    else await queryRunner.query('ALTER TABLE "faults" ADD COLUMN "response_started_at" varchar(24) NULL');
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.dropColumn('faults', 'response_started_at');
+    if (queryRunner.connection.options.type === 'postgres') await queryRunner.dropColumn('faults', 'response_started_at');
+    else await queryRunner.query('ALTER TABLE "faults" DROP COLUMN "response_started_at"');
   }
 }
