@@ -58,7 +58,7 @@ export const auditSubcommands: SubcommandDef[] = [
     run: async (ctx, { period }) => {
       const words = wordsOf(period);
       if (words[0]?.toLowerCase() === 'verify') {
-        requireRole(ctx, 'manager', '/ops audit verify');
+        requireRole(ctx, 'approver', '/ops audit verify');
         if (words.length > 2) throw new InvalidInputError('core.error.usage', { usage: '/ops audit verify [N:HASH]' });
         const anchor = words[1];
         const parsed = anchor === undefined ? undefined : parseAnchor(anchor);

@@ -86,6 +86,12 @@ export function operationsReport(input: OperationsInput, options: OperationsOpti
   const before = kpi(previous);
   const opened = input.records.filter((r) => inPeriod(r.createdAt, period));
   const openedBefore = input.records.filter((r) => inPeriod(r.createdAt, previous)).length;
+  // Volumes by kind count the change requests filed too; priority and category are faults' and requests'.
+  const changesOpened = input.changes.filter((c) => inPeriod(c.createdAt, period)).length;
+  const changesOpenedBefore = input.changes.filter((c) => inPeriod(c.createdAt, previous)).length;
+  const byKind = counts(opened, (r) => t(`reports.ops.kind.${r.kind}`));
+  if (changesOpened > 0) byKind.set(t('reports.ops.kind.change'), changesOpened);
+  const total = opened.length + changesOpened;
   const faults = opened.filter((r) => r.kind === 'fault');
   const items = counts(faults.flatMap((f) => f.configItems.map((ci) => ({ ci }))), (x) => x.ci);
   const topItems = new Map([...items.entries()].sort((a, b) => b[1] - a[1]).slice(0, TOP_ITEMS));
@@ -102,7 +108,7 @@ export function operationsReport(input: OperationsInput, options: OperationsOpti
     .slice(0, LOWEST_SHOWN);
 
   const fields: ChatField[] = [
-    { label: t('reports.ops.opened'), value: `${opened.length} (${delta(opened.length, openedBefore)})\n${line(counts(opened, (r) => t(`reports.ops.kind.${r.kind}`)))}\n${line(counts(opened, (r) => r.priority))}\n${line(counts(opened, (r) => categoryLabel(r, t)))}` },
+    { label: t('reports.ops.opened'), value: `${total} (${delta(total, openedBefore + changesOpenedBefore)})\n${line(byKind)}\n${line(counts(opened, (r) => r.priority))}\n${line(counts(opened, (r) => categoryLabel(r, t)))}` },
     { label: t('reports.kpi.mtta'), value: `${dur(current.mtta.business.median)} (${delta(current.mtta.business.median, before.mtta.business.median)}) · ${t('reports.kpi.business')}\n${dur(current.mtta.wall.median)} (${delta(current.mtta.wall.median, before.mtta.wall.median)}) · ${t('reports.kpi.wall')}` },
     { label: t('reports.kpi.mttr'), value: `${dur(current.mttr.business.median)} (${delta(current.mttr.business.median, before.mttr.business.median)}) · ${t('reports.kpi.business')}\n${dur(current.mttr.wall.median)} (${delta(current.mttr.wall.median, before.mttr.wall.median)}) · ${t('reports.kpi.wall')}` },
     { label: t('reports.kpi.sla'), value: `${pct(current.sla.value)} (${delta(current.sla.value, before.sla.value)})` },

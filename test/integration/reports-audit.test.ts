@@ -43,6 +43,10 @@ describe('/ops audit report and verify against the report anchor (policy 5.1)', 
 
     await command('UADMIN', 'role add <@ULI|li> engineer');
     expect(text(await command('UBOSS', `audit verify ${anchor}`))).toContain('is still entry 2: nothing before it was rewritten');
+    // Approvers verify the audit log too (README), but the report stays the managers'.
+    await command('UADMIN', 'role add <@UAPP|app> approver');
+    expect(text(await command('UAPP', `audit verify ${anchor}`))).toContain('is still entry 2: nothing before it was rewritten');
+    expect(text(await command('UAPP', 'audit week'))).toContain('/ops audit needs the manager role');
 
     // Rewrite the first entry and re-chain everything after it: internally consistent, but not the reported chain.
     const rows = await world.store.manager.find(AuditEntry, { order: { id: 'ASC' } });
@@ -55,7 +59,7 @@ describe('/ops audit report and verify against the report anchor (policy 5.1)', 
       await world.store.manager.save(AuditEntry, row);
     }
     const after = text(await command('UBOSS', `audit verify ${anchor}`));
-    expect(after).toContain('The audit log is intact: 3 entries');
+    expect(after).toContain('The audit log is intact: 4 entries');
     expect(after).toContain('no longer in the chain');
   });
 
@@ -70,7 +74,7 @@ describe('/ops audit report and verify against the report anchor (policy 5.1)', 
     expect(text(await command('UBOSS', 'audit verify <b>zz</b>', 'en'))).not.toContain('intact');
     expect(text(await command('UBOSS', 'audit verify 2:ab 3:cd', 'en'))).toContain('/ops audit verify [N:HASH]');
     expect(text(await command('UANNA', 'audit 2026-11'))).toContain('/ops audit needs the manager role');
-    expect(text(await command('UANNA', 'audit verify'))).toContain('/ops audit verify needs the manager role');
+    expect(text(await command('UANNA', 'audit verify'))).toContain('/ops audit verify needs the approver role');
     expect(await world.store.manager.count(AuditEntry)).toBe(2);
   });
 

@@ -41,11 +41,17 @@ describe('/ops report weekly|monthly', { timeout: 180_000 }, () => {
     const anna = await world.services.people.resolve({ platform: 'slack', userId: 'UANNA', displayName: 'anna' });
     const li = await world.services.people.resolve({ platform: 'slack', userId: 'ULI', displayName: 'li' });
     for (let i = 1; i <= 3; i++) await world.services.faults.report(anna, report);
+    const window = { start: new Date('2026-11-26T21:00:00Z'), end: new Date('2026-11-26T22:00:00Z') };
+    await world.services.changes.request(anna, { title: 'Patch', content: 'apply the patch', reason: 'security', expectedImpact: 'none', risk: 'low', type: 'standard', testPlan: 'staging', rollbackPlan: 'revert', window, configItems: ['mail-01'] });
     world.clock.advance(20 * 60_000);
     await world.services.faults.acknowledge(li, 1);
     await world.services.faults.resolve(li, 1, { rootCause: 'disk full', resolutionSteps: 'cleaned' });
 
     expect((await command('ULI', 'report weekly week')).type).toBe('private');
+    // Volumes by kind count the change filed this week; priorities and categories are the faults'.
+    const english = await command('UBOSS', 'report weekly week', 'en');
+    const opened = english.type === 'private' ? english.message.fields?.find((f) => f.label.startsWith('Opened'))?.value : undefined;
+    expect(opened?.split('\n').slice(0, 2)).toEqual(['4 (—)', 'faults 3 · changes 1']);
     // A report is titled by its kind, so the period must be of that kind.
     const refused = async (body: string) => {
       const r = await command('UBOSS', body);
@@ -53,13 +59,13 @@ describe('/ops report weekly|monthly', { timeout: 180_000 }, () => {
     };
     expect(await refused('report weekly 2026-11')).toContain('A weekly report covers one calendar week (Monday to Sunday), and 2026-11-01 – 2026-11-30 is not one');
     expect(await refused('report monthly 2025-01-01 2026-01-31')).toContain('A monthly report covers one calendar month, and 2025-01-01 – 2026-01-31 is not one');
-    expect(await world.store.manager.count(OutboxMessage, { where: { targetKind: 'dm', targetId: 'UBOSS' } })).toBe(0);
+    expect(await world.store.manager.count(OutboxMessage, { where: { targetKind: 'dm', targetId: 'UBOSS' } })).toBe(1);
     const reply = await command('UBOSS', 'report weekly week', 'zh-CN');
     if (reply.type !== 'private') throw new Error('expected a private reply');
     const m = reply.message;
     expect(m.title).toBe('运维周报 · 2026-11-23 – 2026-11-29');
     const fields = Object.fromEntries((m.fields ?? []).map((f) => [f.label, f.value]));
-    expect(fields['新建（按类型、优先级、类别）']).toContain('3 (—)');
+    expect(fields['新建（按类型、优先级、类别）']).toContain('4 (—)\n故障 3 · 变更 1');
     // The category is named in the reader's language, not as its code.
     expect(fields['新建（按类型、优先级、类别）']).toContain('网络 3');
     expect(fields['新建（按类型、优先级、类别）']).not.toContain('network');
@@ -74,10 +80,10 @@ describe('/ops report weekly|monthly', { timeout: 180_000 }, () => {
 
     // The chart goes to the manager's own DM through the outbox (a private reply cannot carry a file).
     expect(m.context).toContain('图表已通过私信发送给你（opsdesk）。');
-    const rows = await world.store.manager.find(OutboxMessage, { where: { targetKind: 'dm', targetId: 'UBOSS' } });
+    const rows = await world.store.manager.find(OutboxMessage, { where: { targetKind: 'dm', targetId: 'UBOSS' }, order: { id: 'ASC' } });
     const sent = rows.map((r) => JSON.parse(r.payload) as ChatMessage).filter((x) => x.attachment);
-    expect(sent).toHaveLength(1);
-    const dm = sent[0] as ChatMessage;
+    expect(sent).toHaveLength(2);
+    const dm = sent[1] as ChatMessage;
     expect(dm.title).toBe('图表 · 运维周报 · 2026-11-23 – 2026-11-29');
     expect(dm.attachment).toMatchObject({ name: 'weekly-2026-11-23.png', mimeType: 'image/png', purpose: 'report' });
     const png = Buffer.from(dm.attachment?.base64 ?? '', 'base64');

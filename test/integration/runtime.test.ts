@@ -142,7 +142,7 @@ describe('chat runtime over the real services', () => {
     await command('UADMIN', '/ops', 'role add <@UBOSS|boss> manager');
     await submitReport('UANNA', { title: 'VPN down', description: 'No VPN', category: 'network', impact: '1', urgency: '1' });
     expect(text(await command('UBOSS', '/ops', 'audit verify'))).toBe('The audit log is intact: 3 entries, each chained to the one before by SHA-256.');
-    expect(text(await command('UANNA', '/ops', 'audit verify'))).toBe('/ops audit verify needs the manager role. Ask an admin: /ops role add @you manager');
+    expect(text(await command('UANNA', '/ops', 'audit verify'))).toBe('/ops audit verify needs the approver role. Ask an admin: /ops role add @you approver');
     await world.store.manager.query("UPDATE audit_log SET actor_label = 'someone else' WHERE id = 2");
     expect(text(await command('UBOSS', '/ops', 'audit verify'))).toContain('entry #2 does not match the chain (1 entries before it are intact)');
   });
