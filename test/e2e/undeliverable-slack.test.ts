@@ -80,7 +80,13 @@ describe('undeliverable messages on the fake Slack (bot process)', () => {
     expect(reposted.ts).not.toBe(card.ts);
     await fake.waitFor(() => (JSON.stringify(fake.message(FAULTS, reposted.ts)?.blocks).includes('response overdue') ? true : undefined), 10_000);
 
-    const show = await command(LI_WEI, '/fault', 'show INC-1');
+    // The repost is noted in the transaction that settles its row, just after Slack answered the post.
+    const deadline = Date.now() + 10_000;
+    let show = await command(LI_WEI, '/fault', 'show INC-1');
+    while (!show.includes('card was deleted') && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      show = await command(LI_WEI, '/fault', 'show INC-1');
+    }
     expect(show).toContain('direct message could not be delivered; posted in the channel (anna)');
     expect(show).toContain('direct message could not be delivered; posted in the channel (li.wei)');
     expect(show).toContain('card was deleted; posted anew');
