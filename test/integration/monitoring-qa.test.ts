@@ -7,6 +7,7 @@ import { Alert, AlertGroup, Fault, OutboxMessage, RecordEvent } from '../../src/
 import { amBody, grafanaBody } from '../helpers/alerts.js';
 import { openTestWorld, type TestWorld } from '../helpers/db.js';
 import { postHook, startHooks } from '../helpers/hooks.js';
+import { replyText, testRuntime } from '../helpers/runtime.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -142,5 +143,27 @@ describe('monitoring intake: QA defects', () => {
     expect((await postHook(`${hooks.url}/hooks/grafana`, twice)).json).toMatchObject({ fault: 'INC-1', changed: 0, deduplicated: 1, ignored: 1 });
     expect(await deduplicated()).toBe('1');
     expect(await w.store.manager.count(Alert)).toBe(1);
+  });
+
+  it('/fault show INC-n shows the alert lines the card shows: counts, "… and N more not listed" and "Follows INC-m"', async () => {
+    const { w, hooks } = await setup();
+    const bot = testRuntime(w);
+    const am = `${hooks.url}/hooks/alertmanager`;
+    expect((await postHook(am, amBody('show', [{ name: 'Hot', fingerprint: 'f100000000000001', startsAt: '2026-11-23T08:55:00Z' }]))).json).toMatchObject({ fault: 'INC-1' });
+    w.clock.advance(60_000);
+    await postHook(am, amBody('show', [{ name: 'Hot', fingerprint: 'f100000000000001', startsAt: '2026-11-23T08:55:00Z', status: 'resolved', endsAt: '2026-11-23T09:00:30Z' }]));
+    expect((await w.store.manager.findOneByOrFail(Fault, { id: 1 })).state).toBe('resolved');
+    // After alert_reopen_minutes (60) the group fires again: a new fault that follows INC-1, 3 alerts left out.
+    w.clock.advance(2 * 3_600_000);
+    const again = await postHook(am, amBody('show', [{ name: 'Hot', fingerprint: 'f100000000000001', startsAt: '2026-11-23T11:00:00Z' }], { truncatedAlerts: 3 }));
+    expect(again.json).toMatchObject({ fault: 'INC-2', created: true });
+    const shown = replyText(await bot.command('UANY', '/fault', 'show INC-2'));
+    expect(shown).toContain('Alerts: 1 firing, 0 resolved');
+    expect(shown).toContain('f100000000000001');
+    expect(shown).toContain('… and 3 more not listed');
+    expect(shown).toContain('Follows INC-1 of the same alert group.');
+    const first = replyText(await bot.command('UANY', '/fault', 'show INC-1'));
+    expect(first).toContain('Alerts: 0 firing, 1 resolved');
+    expect(first).not.toContain('Follows');
   });
 });
