@@ -43,8 +43,8 @@ export default defineCommand({
       run: async (ctx, { id }) => {
         const number = parseFaultId(id);
         if (number === undefined) throw new NotFoundError('faults.error.notFound', { id });
-        const { fault, timeline, people } = await ctx.services.faultQueries.detail(number);
-        const message = faultDetailMessage(fault, timeline, { t: ctx.t, platform: ctx.chatActor.platform, timeZone: ctx.timeZone, people, now: ctx.clock.now() });
+        const { fault, timeline, people, alerts } = await ctx.services.faultQueries.detail(number);
+        const message = faultDetailMessage(fault, timeline, { t: ctx.t, platform: ctx.chatActor.platform, timeZone: ctx.timeZone, people, now: ctx.clock.now(), alerts });
         return { type: 'private', message: { ...message, fallback: `${formatFaultId(fault.id)} ${fault.title}` } };
       },
     }),

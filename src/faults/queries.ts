@@ -1,6 +1,8 @@
 import { Brackets } from 'typeorm';
 import { formatFaultId } from './rules.js';
 import type { PersonView } from '../chat/format.js';
+import type { Translate } from '../chat/i18n/catalog.js';
+import { alertCardDetails } from '../monitoring/card.js';
 import { NotFoundError } from '../errors.js';
 import type { Actor } from '../people/actor.js';
 import { FAULT_RECORD } from './record.js';
@@ -22,6 +24,8 @@ export interface FaultDetail {
   fault: Fault;
   timeline: TimelineEntry[];
   people: Map<number, PersonView>;
+  /** A monitoring fault's card lines (alerts, "… and N more not listed", the fault it follows); undefined for other faults. */
+  alerts: ((t: Translate) => string) | undefined;
 }
 
 const CLOSED_STATES = ['resolved', 'closed'];
@@ -41,12 +45,12 @@ export class FaultQueries {
     return { faults, total };
   }
 
-  /** A fault with its whole timeline and the people it mentions. */
+  /** A fault with its whole timeline, the people it mentions and, for a monitoring fault, its alert lines as the card shows them. */
   async detail(id: number): Promise<FaultDetail> {
     const manager = this.store.manager;
     const fault = await manager.findOne(Fault, { where: { id } });
     if (!fault) throw new NotFoundError('faults.error.notFound', { id: formatFaultId(id) });
     const { timeline, people } = await readTimeline(manager, FAULT_RECORD.kind, id, [fault.reporterId, fault.assigneeId]);
-    return { fault, timeline, people };
+    return { fault, timeline, people, alerts: await alertCardDetails(manager, fault) };
   }
 }

@@ -1,7 +1,7 @@
 import { faultCard, stateLabel } from './cards.js';
 import { PAGE_SIZE, type FaultPage } from './queries.js';
 import { formatFaultId } from './rules.js';
-import { formatAge, formatTime, truncate, type PersonView } from '../chat/format.js';
+import { bodyWithTail, formatAge, formatTime, truncate, type PersonView } from '../chat/format.js';
 import type { Translate } from '../chat/i18n/catalog.js';
 import type { ChatMessage, Platform } from '../chat/model.js';
 import type { Fault } from '../store/entities/index.js';
@@ -24,14 +24,18 @@ export function faultListMessage(page: FaultPage, title: string, now: Date, t: T
 
 const TIMELINE_SHOWN = 15;
 
-/** `/fault show`: the card as the reader sees it, followed by the timeline. */
+/**
+ * `/fault show`: the card as the reader sees it (for a monitoring fault with its alert lines, `alerts`,
+ * as on the channel card), followed by the timeline.
+ */
 export function faultDetailMessage(
   fault: Fault,
   timeline: TimelineEntry[],
-  view: { t: Translate; platform: Platform; timeZone: string; people: Map<number, PersonView>; now: Date },
+  view: { t: Translate; platform: Platform; timeZone: string; people: Map<number, PersonView>; now: Date; alerts?: ((t: Translate) => string) | undefined },
 ): ChatMessage {
   const { t } = view;
   const card = faultCard(fault, { ...view, acknowledgedBy: acknowledgerIn(timeline.map((e) => e.event)) });
+  if (view.alerts) card.body = bodyWithTail(card.body ?? '', view.alerts(t));
   const recent = timeline.slice(-TIMELINE_SHOWN).map(({ event, actor }) =>
     t('faults.timeline.row', {
       time: formatTime(event.createdAt, view.timeZone),

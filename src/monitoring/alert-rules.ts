@@ -22,10 +22,22 @@ function sameTime(a: Date | null, b: Date | null): boolean {
   return (a?.getTime() ?? null) === (b?.getTime() ?? null);
 }
 
-/** The alert began a new firing episode compared with what is stored. */
+/**
+ * A firing alert that belongs to an episode already stored as resolved: its startsAt is at or before the
+ * stored endsAt. That is an older notification delivered again (a retry, an HA peer, a re-sent body),
+ * never a re-fire: Alertmanager and Prometheus give a re-fire a new, later startsAt (docs/monitoring.md,
+ * "Stale notifications"). Without a startsAt nothing tells them apart, and the alert counts as a re-fire.
+ */
+export function isStaleFiring(alert: IncomingAlert, stored: StoredAlert | undefined): boolean {
+  if (alert.status !== 'firing' || stored?.status !== 'resolved' || stored.endsAt === null || alert.startsAt === null) return false;
+  return alert.startsAt.getTime() <= stored.endsAt.getTime();
+}
+
+/** The alert began a new firing episode compared with what is stored (a stale firing notification does not). */
 export function firesAnew(alert: IncomingAlert, stored: StoredAlert | undefined): boolean {
   if (alert.status !== 'firing') return false;
-  if (!stored || stored.status === 'resolved') return true;
+  if (!stored) return true;
+  if (stored.status === 'resolved') return !isStaleFiring(alert, stored);
   return alert.startsAt !== null && !sameTime(alert.startsAt, stored.startsAt);
 }
 
@@ -54,9 +66,10 @@ export function onePerFingerprint(alerts: readonly IncomingAlert[]): IncomingAle
   return [...chosen.values()];
 }
 
-/** The alert differs from what is stored: new, firing anew, or its status moved. */
+/** The alert differs from what is stored: new, firing anew, or its status moved (a stale firing notification changes nothing). */
 export function changedFrom(alert: IncomingAlert, stored: StoredAlert | undefined): boolean {
   if (!stored) return true;
+  if (isStaleFiring(alert, stored)) return false;
   if (firesAnew(alert, stored)) return true;
   return alert.status !== stored.status;
 }

@@ -37,8 +37,14 @@ export interface IntakeResult {
   created: boolean;
   /** Alerts whose state changed (new, fired again, resolved). */
   changed: number;
-  /** Alerts that repeated what was already stored (redeliveries, repeat notifications). */
+  /** Alerts that repeated what was already stored for their fingerprint (redeliveries, repeat and stale notifications). */
   deduplicated: number;
+  /**
+   * Alerts that changed nothing without repeating anything stored: resolved alerts of a group with no
+   * fault (also "firing" ones whose endsAt had passed), and the extra entries of a fingerprint a body
+   * lists more than once. Not counted in opsdesk_alerts_deduplicated_total (docs/monitoring.md).
+   */
+  ignored: number;
   /**
    * Every alert of the body by its own status (ownStatus: a firing alert whose endsAt has passed counts
    * as resolved), duplicates of a fingerprint included: the counts behind opsdesk_alerts_received_total.
@@ -114,13 +120,13 @@ export class AlertIntake {
     // group_interval) is answered from one read, without the cost of a transaction (SQLite only).
     const peeked = this.sql.peek(groupHash(notification.source, notification.groupKey), alerts.map((a) => a.fingerprint));
     if (peeked?.group && isRepeat(deduped, peeked.group, peeked.stored)) {
-      return { faultId: peeked.group.faultId, created: false, changed: 0, deduplicated: notification.alerts.length, received };
+      return { faultId: peeked.group.faultId, created: false, changed: 0, deduplicated: alerts.length, ignored: notification.alerts.length - alerts.length, received };
     }
     for (let attempt = 1; ; attempt++) {
       try {
         const result = await this.store.transaction((manager) => this.ingestIn(manager, deduped, config));
         if (result.changed > 0) this.options.onOutbox?.();
-        return { ...result, deduplicated: result.deduplicated + notification.alerts.length - alerts.length, received };
+        return { ...result, ignored: result.ignored + notification.alerts.length - alerts.length, received };
       } catch (error) {
         if (attempt >= MAX_ATTEMPTS || !(isUniqueViolation(error) || error instanceof ConflictError)) throw error;
       }
@@ -138,14 +144,14 @@ export class AlertIntake {
     const stored = group ? await this.sql.storedAlerts(manager, group.faultId, n.alerts.map((a) => a.fingerprint)) : new Map<string, StoredAlert>();
     // Fast path for repeat notifications (most of a storm): nothing changed, so the fault is not even
     // read. The group's foreign key (ON DELETE CASCADE) guarantees its fault exists.
-    if (group && isRepeat(n, group, stored)) return { faultId: group.faultId, created: false, changed: 0, deduplicated: n.alerts.length };
+    if (group && isRepeat(n, group, stored)) return { faultId: group.faultId, created: false, changed: 0, deduplicated: n.alerts.length, ignored: 0 };
     let head: FaultHead | undefined = group ? await this.sql.faultHead(manager, group.faultId) : undefined;
     const firingAnew = n.alerts.some((a) => firesAnew(a, stored.get(a.fingerprint)));
 
     if (!group || !head) {
-      if (!n.alerts.some((a) => a.status === 'firing')) return { faultId: null, created: false, changed: 0, deduplicated: n.alerts.length };
+      if (!n.alerts.some((a) => a.status === 'firing')) return { faultId: null, created: false, changed: 0, deduplicated: 0, ignored: n.alerts.length };
       const created = await this.openFault(manager, n, config, hash, null, now);
-      return { faultId: created.id, created: true, changed: n.alerts.length, deduplicated: 0 };
+      return { faultId: created.id, created: true, changed: n.alerts.length, deduplicated: 0, ignored: 0 };
     }
 
     let moved = false;
@@ -161,14 +167,14 @@ export class AlertIntake {
         const detached = await manager.update(AlertGroup, { id: group.id, currentSlot: 1 }, { currentSlot: null });
         if (detached.affected !== 1) throw new ConflictError('faults.error.changedMeanwhile', { id: formatFaultId(head.id) });
         const created = await this.openFault(manager, n, config, hash, head.id, now);
-        return { faultId: created.id, created: true, changed: n.alerts.length, deduplicated: 0 };
+        return { faultId: created.id, created: true, changed: n.alerts.length, deduplicated: 0, ignored: 0 };
       }
     }
 
     const changes = n.alerts.filter((a) => changedFrom(a, stored.get(a.fingerprint)));
     const truncatedChanged = n.truncatedAlerts !== group.truncatedAlerts;
     if (changes.length === 0 && !truncatedChanged && !moved) {
-      return { faultId: head.id, created: false, changed: 0, deduplicated: n.alerts.length };
+      return { faultId: head.id, created: false, changed: 0, deduplicated: n.alerts.length, ignored: 0 };
     }
     await this.writeAlerts(manager, head.id, n.source, changes, stored, config, now);
     const truncatedBefore = group.truncatedAlerts;
@@ -195,7 +201,8 @@ export class AlertIntake {
       moved = (await this.afterChange(manager, head, loadFault, group, truncatedBefore, n, config, counts, now)) || moved;
     }
     await this.cards.changed(manager, config.faultChannel, group, moved, now, async () => ({ fault: await loadFault(), counts: counts ?? (await this.sql.counts(manager, faultId)) }));
-    return { faultId, created: false, changed: changes.length, deduplicated: n.alerts.length - changes.length };
+    // Every alert left out of `changes` is stored (an unstored one is a change): it repeated what was stored.
+    return { faultId, created: false, changed: changes.length, deduplicated: n.alerts.length - changes.length, ignored: 0 };
   }
 
   /** The reporter of a source's faults: a person without chat accounts, named after the sender. */

@@ -5,6 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { bearerMatches, checkGrafanaSignature, type GrafanaSignatureOptions } from './auth.js';
 import type { AlertIntake } from './intake.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
 import { mayNeedCleaning, parseAlertmanager, parseGeneric, parseGrafana, type ParseOptions, type ParseResult } from './normalize.js';
 import type { HttpRoute } from '../capability.js';
 import { plainInput } from '../chat/markup.js';
@@ -66,6 +67,11 @@ export function monitoringRoutes(options: MonitoringRoutesOptions): HttpRoute[] 
         return;
       }
     }
+    if (nestsDeeperThan(rawBody, MAX_JSON_DEPTH)) {
+      // Refused before JSON.parse, which would block the process for seconds on millions of levels.
+      refuse(400, 'too_deep', `the body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep`);
+      return;
+    }
     let body: unknown;
     const text = rawBody.toString('utf8');
     try {
@@ -94,6 +100,7 @@ export function monitoringRoutes(options: MonitoringRoutesOptions): HttpRoute[] 
       created: result.created,
       changed: result.changed,
       deduplicated: result.deduplicated,
+      ignored: result.ignored,
     });
   };
   const route = { options: { maxBytes: options.maxBytes } };

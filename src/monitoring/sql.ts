@@ -25,6 +25,8 @@ export interface StoredAlert {
   fingerprint: string;
   status: 'firing' | 'resolved';
   startsAt: Date;
+  /** The end the sender gave when it resolved (UTC), null while firing: a firing alert starting at or before it is a stale notification. */
+  endsAt: Date | null;
   fireCount: number;
 }
 
@@ -287,11 +289,11 @@ const CURRENT_GROUP =
 
 /** The stored alerts of a fault among `count` fingerprints (parameters: fault id, then the fingerprints). */
 function storedAlertsSql(count: number): string {
-  return `SELECT id, fingerprint, status, starts_at, fire_count FROM {alerts} WHERE fault_id = ? AND fingerprint IN (${Array.from({ length: count }, () => '?').join(', ')})`;
+  return `SELECT id, fingerprint, status, starts_at, ends_at, fire_count FROM {alerts} WHERE fault_id = ? AND fingerprint IN (${Array.from({ length: count }, () => '?').join(', ')})`;
 }
 
 function storedFrom(r: Record<string, unknown>): StoredAlert {
-  return { id: Number(r.id), fingerprint: String(r.fingerprint), status: r.status === 'resolved' ? 'resolved' : 'firing', startsAt: date(r.starts_at) ?? new Date(0), fireCount: Number(r.fire_count) };
+  return { id: Number(r.id), fingerprint: String(r.fingerprint), status: r.status === 'resolved' ? 'resolved' : 'firing', startsAt: date(r.starts_at) ?? new Date(0), endsAt: date(r.ends_at), fireCount: Number(r.fire_count) };
 }
 
 function groupFrom(row: Record<string, unknown>, groupHash: string): AlertGroup {

@@ -80,7 +80,7 @@ describe('monitoring intake', () => {
     const rows = (await outbox(w)).length;
     const events = await w.store.manager.count(RecordEvent);
     const again = await w.services.alerts.ingest(n);
-    expect(again).toEqual({ faultId: first.faultId, created: false, changed: 0, deduplicated: 1, received: { firing: 1, resolved: 0 } });
+    expect(again).toEqual({ faultId: first.faultId, created: false, changed: 0, deduplicated: 1, ignored: 0, received: { firing: 1, resolved: 0 } });
     expect((await outbox(w)).length).toBe(rows);
     expect(await w.store.manager.count(RecordEvent)).toBe(events);
 
@@ -297,7 +297,7 @@ describe('monitoring intake', () => {
     const parsed = parseAlertmanager(body);
     if (!parsed.ok) throw new Error(parsed.reason);
     const result = await w.services.alerts.ingest(parsed.notification);
-    expect(result).toMatchObject({ created: true, changed: 3, deduplicated: 3 });
+    expect(result).toMatchObject({ created: true, changed: 3, deduplicated: 0, ignored: 3 });
     const alerts = await w.store.manager.find(Alert, { order: { fingerprint: 'ASC' } });
     expect(alerts.map((a) => [a.fingerprint, a.status])).toEqual([
       ['e100000000000001', 'firing'],
@@ -425,7 +425,7 @@ describe('monitoring intake', () => {
   it('stores nothing for resolved alerts of an unknown group', async () => {
     const w = await world();
     const result = await w.services.alerts.ingest(am('g6', [{ name: 'Z', status: 'resolved' }]));
-    expect(result).toEqual({ faultId: null, created: false, changed: 0, deduplicated: 1, received: { firing: 0, resolved: 1 } });
+    expect(result).toEqual({ faultId: null, created: false, changed: 0, deduplicated: 0, ignored: 1, received: { firing: 0, resolved: 1 } });
     expect(await w.store.manager.count(Fault)).toBe(0);
   });
 
