@@ -1,8 +1,9 @@
 // Report files: the chart PNG attached to a report message, and the KPI CSV written under
 // REPORT_DIR (default ./data/reports/) with its path printed.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DateTime } from 'luxon';
+import { makeDirectorySync } from '../make-dir.js';
 import type { ChatMessage } from '../chat/model.js';
 
 export interface ReportFile {
@@ -19,7 +20,7 @@ export function reportDirectory(): string {
 
 /** Writes a report file (name reduced to safe characters) and returns its absolute path. */
 export function saveReportFile(file: ReportFile, directory = reportDirectory()): string {
-  mkdirSync(directory, { recursive: true });
+  makeDirectorySync(directory);
   const path = join(directory, file.name.replace(/[^A-Za-z0-9._-]/g, '_'));
   writeFileSync(path, file.bytes);
   return path;
