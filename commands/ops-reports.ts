@@ -9,7 +9,7 @@ import { ForbiddenError, InvalidInputError, NotFoundError } from '../src/errors.
 import { parseUserRef, tokenize, type UserRef } from '../src/chat/parse-text.js';
 import { hasRole, type Role } from '../src/people/roles.js';
 import { auditReportMessage } from '../src/reports/audit-report.js';
-import { saveReportFile } from '../src/reports/files.js';
+import { kpiCsvName, saveReportFile } from '../src/reports/files.js';
 import { REPORT_KINDS } from '../src/reports/operations.js';
 import { fileNamePart, kpiCsv, kpiMessage, kpiPersonIds } from '../src/reports/kpi-message.js';
 import { periodOrThrow, type NamedPeriod } from '../src/reports/period.js';
@@ -93,7 +93,7 @@ async function kpiReply(ctx: CommandContext, personId: number | null, who: strin
       const person = await ctx.services.people.person(id);
       if (person) names.set(id, person.displayName);
     }
-    const file = `kpi-${personId === null ? 'team' : fileNamePart(who)}-${named.from.toISOString().slice(0, 10)}.csv`;
+    const file = kpiCsvName(personId, fileNamePart(who), named.from, named.to, ctx.timeZone);
     const path = saveReportFile({ name: file, mime: 'text/csv', bytes: Buffer.from(kpiCsv(result, names), 'utf8') });
     message.context = [...(message.context ?? []), ctx.t('reports.kpi.csvSaved', { path })];
   }

@@ -36,7 +36,7 @@ export function kpiFields(k: KpiResult, t: Translate): ChatField[] {
     { label: t('reports.kpi.mtta'), value: durationValue(k.mtta, t) },
     { label: t('reports.kpi.mttr'), value: durationValue(k.mttr, t) },
     { label: t('reports.kpi.sla'), value: rateValue(k.sla, t) },
-    { label: t('reports.kpi.csat'), value: `${k.csat.average === null ? '—' : k.csat.average.toFixed(2)} · ${t('reports.kpi.csatHigh', { share: pct(k.csat.highShare) })} · ${t('reports.kpi.answers', { count: k.csat.count })}${few(k.csat.tooFew, t)}` },
+    { label: t('reports.kpi.csat'), value: `${k.csat.average === null ? '—' : k.csat.average.toFixed(2)} · ${t('reports.kpi.csatHigh', { share: pct(k.csat.highShare) })} · ${(k.csat.count === 1 ? t('reports.kpi.answersOne') : t('reports.kpi.answers', { count: k.csat.count }))}${few(k.csat.tooFew, t)}` },
     { label: t('reports.kpi.reopen'), value: rateValue(k.reopen, t) },
     { label: t('reports.kpi.changeSuccess'), value: rateValue(k.changeSuccess, t) },
     { label: t('reports.kpi.changeCompliance'), value: rateValue(k.changeCompliance, t) },

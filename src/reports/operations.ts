@@ -109,7 +109,7 @@ export function operationsReport(input: OperationsInput, options: OperationsOpti
     { label: t('reports.ops.changes'), value: `${line(counts(ended, (o) => t(`changes.state.${o}`)))}\n${t('reports.kpi.changeCompliance')}: ${pct(current.changeCompliance.value)} (${delta(current.changeCompliance.value, before.changeCompliance.value)})` },
     { label: t('reports.ops.topItems'), value: line(topItems) },
     ...(input.alerts ? [alertsField(input.alerts, t)] : []),
-    { label: t('reports.kpi.csat'), value: `${current.csat.average === null ? '—' : current.csat.average.toFixed(2)} (${delta(current.csat.average, before.csat.average)}) · ${t('reports.kpi.answers', { count: current.csat.count })}` },
+    { label: t('reports.kpi.csat'), value: `${current.csat.average === null ? '—' : current.csat.average.toFixed(2)} (${delta(current.csat.average, before.csat.average)}) · ${(current.csat.count === 1 ? t('reports.kpi.answersOne') : t('reports.kpi.answers', { count: current.csat.count }))}` },
   ];
   const body = [
     t('reports.ops.breaches', { count: breaches.length }),
