@@ -99,6 +99,9 @@ describe('/ops kpi over the real fault lifecycle', () => {
     const again = await csvPath('kpi person <@ULI|li> week detail');
     expect(again).toMatch(new RegExp(`kpi-p${li.personId}-ULI-2026-11-23-2026-11-29-2\\.csv$`));
     expect(text(await command('UBOSS', 'kpi team 2026-13'))).toContain('There is no month 2026-13');
+    // A period that is not one is echoed as typed, not as re-joined words.
+    expect(text(await command('UBOSS', 'kpi <b>week</b>'))).toContain('Unknown period "<b>week</b>"');
+    expect(text(await command('UBOSS', 'kpi team <b>week</b> x'))).toContain('Unknown period "<b>week</b> x"');
     expect(text(await command('UBOSS', 'kpi team 2026-03-01 2026-02-01'))).toContain('FROM 2026-03-01 is after TO 2026-02-01');
   });
 
