@@ -3,7 +3,7 @@
 import { stringify } from 'csv-stringify/sync';
 import type { Translate } from '../chat/i18n/catalog.js';
 import type { ChatField, ChatMessage } from '../chat/model.js';
-import { formatDuration } from '../sla/durations.js';
+import { durationText } from './duration-text.js';
 import type { DurationFigure, FigureName, FigureRow, KpiResult, RateFigure } from './kpis.js';
 import type { Summary } from './stats.js';
 
@@ -11,10 +11,10 @@ import type { Summary } from './stats.js';
 const DETAIL_REFS = 15;
 
 const pct = (value: number | null) => (value === null ? '—' : `${Math.round(value * 1000) / 10}%`);
-const dur = (ms: number | null) => (ms === null ? '—' : formatDuration(ms));
+const dur = (ms: number | null, t: Translate) => (ms === null ? '—' : durationText(ms, t));
 
 function summaryText(s: Summary, t: Translate): string {
-  return t('reports.kpi.summary', { median: dur(s.median), mean: dur(s.mean), p90: dur(s.p90) });
+  return t('reports.kpi.summary', { median: dur(s.median, t), mean: dur(s.mean, t), p90: dur(s.p90, t) });
 }
 
 function few(tooFew: boolean, t: Translate): string {
@@ -40,7 +40,7 @@ export function kpiFields(k: KpiResult, t: Translate): ChatField[] {
     { label: t('reports.kpi.reopen'), value: rateValue(k.reopen, t) },
     { label: t('reports.kpi.changeSuccess'), value: rateValue(k.changeSuccess, t) },
     { label: t('reports.kpi.changeCompliance'), value: rateValue(k.changeCompliance, t) },
-    { label: t('reports.kpi.pages'), value: `${k.pages.count} · ${t('reports.kpi.toAck', { median: dur(k.pages.toAcknowledge.median) })}${few(k.pages.tooFew, t)}` },
+    { label: t('reports.kpi.pages'), value: `${k.pages.count} · ${t('reports.kpi.toAck', { median: dur(k.pages.toAcknowledge.median, t) })}${few(k.pages.tooFew, t)}` },
   ];
 }
 
