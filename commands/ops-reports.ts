@@ -9,7 +9,7 @@ import { ForbiddenError, InvalidInputError, NotFoundError } from '../src/errors.
 import { parseUserRef, tokenize, type UserRef } from '../src/chat/parse-text.js';
 import { hasRole, type Role } from '../src/people/roles.js';
 import { auditReportMessage } from '../src/reports/audit-report.js';
-import { saveReportFile } from '../src/reports/files.js';
+import { kpiCsvName, saveReportFile } from '../src/reports/files.js';
 import { REPORT_KINDS } from '../src/reports/operations.js';
 import { fileNamePart, kpiCsv, kpiMessage, kpiPersonIds } from '../src/reports/kpi-message.js';
 import { periodOrThrow, type NamedPeriod } from '../src/reports/period.js';
@@ -40,7 +40,9 @@ function requireRole(ctx: CommandContext, role: Role, command: string): void {
 
 /** The words of a free-text option, a mention with a space in its name kept whole (parse-text.ts). */
 function wordsOf(...texts: (string | undefined)[]): string[] {
-  return texts.flatMap((text) => (text === undefined ? [] : tokenize(text).words));
+  // Joined first: with a verbatim period option, a mention's name may run on into it.
+  const joined = texts.filter((text): text is string => text !== undefined).join(' ');
+  return joined.trim() === '' ? [] : tokenize(joined).words;
 }
 
 /**
@@ -93,7 +95,7 @@ async function kpiReply(ctx: CommandContext, personId: number | null, who: strin
       const person = await ctx.services.people.person(id);
       if (person) names.set(id, person.displayName);
     }
-    const file = `kpi-${personId === null ? 'team' : fileNamePart(who)}-${named.from.toISOString().slice(0, 10)}.csv`;
+    const file = kpiCsvName(personId, fileNamePart(who), named.from, named.to, ctx.timeZone);
     const path = saveReportFile({ name: file, mime: 'text/csv', bytes: Buffer.from(kpiCsv(result, names), 'utf8') });
     message.context = [...(message.context ?? []), ctx.t('reports.kpi.csvSaved', { path })];
   }
@@ -119,6 +121,20 @@ function kpiTarget(words: string[]): { target: KpiTarget; rest: string[] } {
   return { target: { kind: 'me' }, rest: words };
 }
 
+/**
+ * The period part as the person typed it (so an error echoes their text, not words re-joined
+ * after tokenizing): the typed text less the `consumed` leading words that named whose figures;
+ * undefined when it does not start with them (then the caller re-joins the words).
+ */
+function typedRest(who: string | undefined, period: string | undefined, words: readonly string[], consumed: number): string | undefined {
+  let typed = [who, period].filter((p): p is string => p !== undefined).join(' ').trim();
+  for (const word of words.slice(0, consumed)) {
+    if (!typed.startsWith(word)) return undefined;
+    typed = typed.slice(word.length).trimStart();
+  }
+  return typed === '' ? undefined : typed;
+}
+
 const KPI_USAGE = '/ops kpi [@user|team] [period] [detail]';
 
 /**
@@ -133,11 +149,13 @@ export const kpiSubcommands: SubcommandDef[] = [
     role: 'requester',
     options: {
       who: { kind: 'string', schema: z.string().trim().max(120).optional(), description: 'reports.kpi.optionWho' },
-      period: { kind: 'string', rest: true, schema: z.string().trim().max(60).optional(), description: 'reports.option.kpiPeriod' },
+      // Verbatim (line), so that an unknown period is echoed exactly as typed.
+      period: { kind: 'string', line: true, usage: '[PERIOD] [detail]', schema: z.string().trim().max(60).optional(), description: 'reports.option.kpiPeriod' },
     },
     run: async (ctx, { who, period }) => {
-      const { target, rest } = kpiTarget(wordsOf(who, period));
-      const text = rest.length === 0 ? undefined : rest.join(' ');
+      const words = wordsOf(who, period);
+      const { target, rest } = kpiTarget(words);
+      const text = typedRest(who, period, words, words.length - rest.length) ?? (rest.length === 0 ? undefined : rest.join(' '));
       if (target.kind === 'team') {
         requireRole(ctx, 'manager', '/ops kpi team');
         return kpiReply(ctx, null, ctx.t('reports.kpi.team'), text);

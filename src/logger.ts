@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { makeDirectorySync } from './make-dir.js';
 import { dirname } from 'node:path';
 import { pino, type Logger } from 'pino';
 
@@ -40,6 +40,6 @@ export function createLogger(level: string, destination?: pino.DestinationStream
 
 /** A logger appending to a file, for the interactive terminal, where JSON lines would bury the conversation. */
 export function createFileLogger(level: string, path: string): Logger {
-  mkdirSync(dirname(path), { recursive: true });
+  makeDirectorySync(dirname(path));
   return createLogger(level, pino.destination({ dest: path, append: true }));
 }

@@ -24,6 +24,8 @@ export interface OptionSpec<S extends z.ZodType = z.ZodType> {
    * commas and spaces included (`/ops config set alert_severity_map critical=P1, warning=P3`).
    */
   line?: boolean;
+  /** How the usage line shows the option when its name alone would hide a form, e.g. `[PERIOD] [detail]`. */
+  usage?: string;
   /** A `string` option whose values are suggested as the person types (Discord autocomplete). */
   suggest?: SuggestSource;
 }

@@ -33,7 +33,7 @@ export function usageOf(command: CommandDef, sub: SubcommandDef, platform?: Plat
     // A long list of choices (every setting, say) would bury the usage line: name the option instead.
     const listed = option.choices && option.choices.length <= MAX_LISTED_CHOICES;
     const shown = listed ? (option.choices ?? []).join('|') : option.kind === 'user' ? '@user' : name.toUpperCase();
-    words.push(isRequired(option) ? `<${shown}>` : `[${shown}]`);
+    words.push(option.usage ?? (isRequired(option) ? `<${shown}>` : `[${shown}]`));
   }
   return words.join(' ');
 }

@@ -3,7 +3,8 @@
 // platform from here, and removed once the message was delivered or marked dead. The folder sits under
 // the data folder (next to the SQLite file by default), not /tmp, so a queued file survives a restart.
 import { createReadStream } from 'node:fs';
-import { mkdir, stat, unlink } from 'node:fs/promises';
+import { makeDirectory } from '../make-dir.js';
+import { stat, unlink } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import type { ChatAttachment, ChatMessage } from '../chat/model.js';
@@ -14,7 +15,7 @@ export const DEFAULT_SPOOL_DIR = './data/spool';
 
 /** Creates the spool folder when missing and returns the path for a new file whose name ends in `suffix`. */
 export async function spoolPath(dir: string, suffix: string): Promise<string> {
-  await mkdir(dir, { recursive: true });
+  await makeDirectory(dir);
   const unique = `${Date.now()}-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
   return join(dir, `${unique}-${suffix.replace(/[^\p{L}\p{N}._-]/gu, '_')}`);
 }

@@ -1,8 +1,9 @@
 // Report files: the chart PNG attached to a report message, and the KPI CSV written under
 // REPORT_DIR (default ./data/reports/) with its path printed.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DateTime } from 'luxon';
+import { makeDirectorySync } from '../make-dir.js';
 import type { ChatMessage } from '../chat/model.js';
 
 export interface ReportFile {
@@ -17,12 +18,36 @@ export function reportDirectory(): string {
   return resolve(process.env.REPORT_DIR ?? join('data', 'reports'));
 }
 
-/** Writes a report file (name reduced to safe characters) and returns its absolute path. */
+/**
+ * Writes a report file (name reduced to safe characters) and returns its absolute path. An existing
+ * file is never overwritten: the name gets `-2`, `-3` ... before its extension (issue #13: two
+ * answers must not share a CSV). Throws the file system's error when the folder cannot be written.
+ */
 export function saveReportFile(file: ReportFile, directory = reportDirectory()): string {
-  mkdirSync(directory, { recursive: true });
-  const path = join(directory, file.name.replace(/[^A-Za-z0-9._-]/g, '_'));
-  writeFileSync(path, file.bytes);
-  return path;
+  makeDirectorySync(directory);
+  const safe = file.name.replace(/[^A-Za-z0-9._-]/g, '_');
+  const dot = safe.lastIndexOf('.');
+  const [stem, ext] = dot > 0 ? [safe.slice(0, dot), safe.slice(dot)] : [safe, ''];
+  for (let n = 1; ; n++) {
+    const path = join(directory, n === 1 ? safe : `${stem}-${n}${ext}`);
+    try {
+      writeFileSync(path, file.bytes, { flag: 'wx' });
+      return path;
+    } catch (error) {
+      if (!(error instanceof Error && 'code' in error && error.code === 'EEXIST')) throw error;
+    }
+  }
+}
+
+/**
+ * The KPI detail CSV's name: whose figures (`team`, else `p{personId}-{name}`: the id keeps `li_wei`
+ * and `li.wei` apart) and the period's first and last day in `zone` (TZ_NAME), e.g.
+ * `kpi-p7-li_wei-2026-11-23-2026-11-29.csv`. `to` is the period's exclusive end.
+ */
+export function kpiCsvName(personId: number | null, namePart: string, from: Date, to: Date, zone: string): string {
+  const day = (d: Date) => DateTime.fromJSDate(d, { zone }).toISODate() ?? 'day';
+  const who = personId === null ? 'team' : `p${personId}-${namePart}`;
+  return `kpi-${who}-${day(from)}-${day(new Date(to.getTime() - 1))}.csv`;
 }
 
 /**

@@ -3,7 +3,7 @@
 import { stringify } from 'csv-stringify/sync';
 import type { Translate } from '../chat/i18n/catalog.js';
 import type { ChatField, ChatMessage } from '../chat/model.js';
-import { formatDuration } from '../sla/durations.js';
+import { durationText } from './duration-text.js';
 import type { DurationFigure, FigureName, FigureRow, KpiResult, RateFigure } from './kpis.js';
 import type { Summary } from './stats.js';
 
@@ -11,10 +11,10 @@ import type { Summary } from './stats.js';
 const DETAIL_REFS = 15;
 
 const pct = (value: number | null) => (value === null ? '—' : `${Math.round(value * 1000) / 10}%`);
-const dur = (ms: number | null) => (ms === null ? '—' : formatDuration(ms));
+const dur = (ms: number | null, t: Translate) => (ms === null ? '—' : durationText(ms, t));
 
 function summaryText(s: Summary, t: Translate): string {
-  return t('reports.kpi.summary', { median: dur(s.median), mean: dur(s.mean), p90: dur(s.p90) });
+  return t('reports.kpi.summary', { median: dur(s.median, t), mean: dur(s.mean, t), p90: dur(s.p90, t) });
 }
 
 function few(tooFew: boolean, t: Translate): string {
@@ -36,11 +36,11 @@ export function kpiFields(k: KpiResult, t: Translate): ChatField[] {
     { label: t('reports.kpi.mtta'), value: durationValue(k.mtta, t) },
     { label: t('reports.kpi.mttr'), value: durationValue(k.mttr, t) },
     { label: t('reports.kpi.sla'), value: rateValue(k.sla, t) },
-    { label: t('reports.kpi.csat'), value: `${k.csat.average === null ? '—' : k.csat.average.toFixed(2)} · ${t('reports.kpi.csatHigh', { share: pct(k.csat.highShare) })} · ${t('reports.kpi.answers', { count: k.csat.count })}${few(k.csat.tooFew, t)}` },
+    { label: t('reports.kpi.csat'), value: `${k.csat.average === null ? '—' : k.csat.average.toFixed(2)} · ${t('reports.kpi.csatHigh', { share: pct(k.csat.highShare) })} · ${(k.csat.count === 1 ? t('reports.kpi.answersOne') : t('reports.kpi.answers', { count: k.csat.count }))}${few(k.csat.tooFew, t)}` },
     { label: t('reports.kpi.reopen'), value: rateValue(k.reopen, t) },
     { label: t('reports.kpi.changeSuccess'), value: rateValue(k.changeSuccess, t) },
     { label: t('reports.kpi.changeCompliance'), value: rateValue(k.changeCompliance, t) },
-    { label: t('reports.kpi.pages'), value: `${k.pages.count} · ${t('reports.kpi.toAck', { median: dur(k.pages.toAcknowledge.median) })}${few(k.pages.tooFew, t)}` },
+    { label: t('reports.kpi.pages'), value: `${k.pages.count} · ${t('reports.kpi.toAck', { median: dur(k.pages.toAcknowledge.median, t) })}${few(k.pages.tooFew, t)}` },
   ];
 }
 

@@ -6,7 +6,7 @@ import { catalogs, type MessageKey, type Translate } from '../chat/i18n/catalog.
 import type { ChatField, ChatMessage } from '../chat/model.js';
 import { PRIORITIES } from '../faults/rules.js';
 import type { Calendar } from '../sla/calendar.js';
-import { formatDuration } from '../sla/durations.js';
+import { durationText } from './duration-text.js';
 import { alertsField, type AlertsInput } from './alerts-section.js';
 import type { ChartData } from './chart.js';
 import { delta } from './delta.js';
@@ -45,7 +45,7 @@ export interface OperationsReport {
 }
 
 const pct = (v: number | null) => (v === null ? '—' : `${Math.round(v * 1000) / 10}%`);
-const dur = (v: number | null) => (v === null ? '—' : formatDuration(v));
+const dur = (v: number | null, t: Translate) => (v === null ? '—' : durationText(v, t));
 
 function counts<T>(items: readonly T[], key: (item: T) => string): Map<string, number> {
   const map = new Map<string, number>();
@@ -109,13 +109,13 @@ export function operationsReport(input: OperationsInput, options: OperationsOpti
 
   const fields: ChatField[] = [
     { label: t('reports.ops.opened'), value: `${total} (${delta(total, openedBefore + changesOpenedBefore)})\n${line(byKind)}\n${line(counts(opened, (r) => r.priority))}\n${line(counts(opened, (r) => categoryLabel(r, t)))}` },
-    { label: t('reports.kpi.mtta'), value: `${dur(current.mtta.business.median)} (${delta(current.mtta.business.median, before.mtta.business.median)}) · ${t('reports.kpi.business')}\n${dur(current.mtta.wall.median)} (${delta(current.mtta.wall.median, before.mtta.wall.median)}) · ${t('reports.kpi.wall')}` },
-    { label: t('reports.kpi.mttr'), value: `${dur(current.mttr.business.median)} (${delta(current.mttr.business.median, before.mttr.business.median)}) · ${t('reports.kpi.business')}\n${dur(current.mttr.wall.median)} (${delta(current.mttr.wall.median, before.mttr.wall.median)}) · ${t('reports.kpi.wall')}` },
+    { label: t('reports.kpi.mtta'), value: `${dur(current.mtta.business.median, t)} (${delta(current.mtta.business.median, before.mtta.business.median)}) · ${t('reports.kpi.business')}\n${dur(current.mtta.wall.median, t)} (${delta(current.mtta.wall.median, before.mtta.wall.median)}) · ${t('reports.kpi.wall')}` },
+    { label: t('reports.kpi.mttr'), value: `${dur(current.mttr.business.median, t)} (${delta(current.mttr.business.median, before.mttr.business.median)}) · ${t('reports.kpi.business')}\n${dur(current.mttr.wall.median, t)} (${delta(current.mttr.wall.median, before.mttr.wall.median)}) · ${t('reports.kpi.wall')}` },
     { label: t('reports.kpi.sla'), value: `${pct(current.sla.value)} (${delta(current.sla.value, before.sla.value)})` },
     { label: t('reports.ops.changes'), value: `${line(counts(ended, (o) => t(`changes.state.${o}`)))}\n${t('reports.kpi.changeCompliance')}: ${pct(current.changeCompliance.value)} (${delta(current.changeCompliance.value, before.changeCompliance.value)})` },
     { label: t('reports.ops.topItems'), value: line(topItems) },
     ...(input.alerts ? [alertsField(input.alerts, t)] : []),
-    { label: t('reports.kpi.csat'), value: `${current.csat.average === null ? '—' : current.csat.average.toFixed(2)} (${delta(current.csat.average, before.csat.average)}) · ${t('reports.kpi.answers', { count: current.csat.count })}` },
+    { label: t('reports.kpi.csat'), value: `${current.csat.average === null ? '—' : current.csat.average.toFixed(2)} (${delta(current.csat.average, before.csat.average)}) · ${(current.csat.count === 1 ? t('reports.kpi.answersOne') : t('reports.kpi.answers', { count: current.csat.count }))}` },
   ];
   const body = [
     t('reports.ops.breaches', { count: breaches.length }),

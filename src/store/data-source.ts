@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { mkdirSync } from 'node:fs';
+import { makeDirectorySync } from '../make-dir.js';
 import { dirname } from 'node:path';
 import { DataSource } from 'typeorm';
 import { ENTITIES } from './entities/index.js';
@@ -48,7 +48,7 @@ function checkedSchema(schema: string): string {
 export function createDataSource(url: string, options: { schema?: string } = {}): DataSource {
   if (databaseKind(url) === 'sqlite') {
     const path = url.slice('sqlite:'.length);
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    if (path !== ':memory:') makeDirectorySync(dirname(path));
     return new DataSource({
       type: 'better-sqlite3',
       database: path,

@@ -89,10 +89,19 @@ describe('/ops kpi over the real fault lifecycle', () => {
 
     expect(text(await command('UBOSS', 'kpi person <@ULI|li> last-month'))).toContain('Records handled: 0');
     expect(text(await command('UBOSS', 'kpi <@ULI|li> week'))).toContain('KPIs · ULI · 2026-11-23 – 2026-11-29');
-    // The file of a person's CSV is named after them, not their id.
-    const personal = text(await command('UBOSS', 'kpi person <@ULI|li> week detail'));
-    expect(/CSV with every record behind the figures: (.+)$/m.exec(personal)?.[1]).toMatch(/kpi-ULI-2026-11-23\.csv$/);
+    // The file of a person's CSV names them (id and name) and both ends of the period; no answer
+    // overwrites an earlier one.
+    const csvPath = async (args: string) => /CSV with every record behind the figures: (.+)$/m.exec(text(await command('UBOSS', args)))?.[1] ?? '';
+    const personal = await csvPath('kpi person <@ULI|li> week detail');
+    expect(personal).toMatch(new RegExp(`kpi-p${li.personId}-ULI-2026-11-23-2026-11-29\\.csv$`));
+    const days = await csvPath('kpi <@ULI|li> 2026-11-23 2026-11-24 detail');
+    expect(days).toMatch(new RegExp(`kpi-p${li.personId}-ULI-2026-11-23-2026-11-24\\.csv$`));
+    const again = await csvPath('kpi person <@ULI|li> week detail');
+    expect(again).toMatch(new RegExp(`kpi-p${li.personId}-ULI-2026-11-23-2026-11-29-2\\.csv$`));
     expect(text(await command('UBOSS', 'kpi team 2026-13'))).toContain('There is no month 2026-13');
+    // A period that is not one is echoed as typed, not as re-joined words.
+    expect(text(await command('UBOSS', 'kpi <b>week</b>'))).toContain('Unknown period "<b>week</b>"');
+    expect(text(await command('UBOSS', 'kpi team <b>week</b> x'))).toContain('Unknown period "<b>week</b> x"');
     expect(text(await command('UBOSS', 'kpi team 2026-03-01 2026-02-01'))).toContain('FROM 2026-03-01 is after TO 2026-02-01');
   });
 

@@ -70,9 +70,10 @@ describe('/ops report weekly|monthly', { timeout: 180_000 }, () => {
     expect(fields['新建（按类型、优先级、类别）']).toContain('网络 3');
     expect(fields['新建（按类型、优先级、类别）']).not.toContain('network');
     expect(fields['故障最多的配置项']).toBe('mail-01 3');
-    expect(fields['平均响应时间（MTTA）']).toContain('0m');
+    // Durations use the catalog's unit words in zh-CN (分钟, not m).
+    expect(fields['平均响应时间（MTTA）']).toContain('20分钟');
     // Business hours and wall clock, as /ops kpi shows them (acknowledged 20 minutes after the report, in working time).
-    expect(fields['平均响应时间（MTTA）']).toMatch(/^20m \(.*\) · 工作时间\n20m \(.*\) · 自然时间$/);
+    expect(fields['平均响应时间（MTTA）']).toMatch(/^20分钟 \(.*\) · 工作时间\n20分钟 \(.*\) · 自然时间$/);
     // Slack: section text 3000, at most 10 fields of 2000; Discord: description 4096, 25 fields of 1024.
     expect((m.body ?? '').length).toBeLessThanOrEqual(3000);
     expect((m.fields ?? []).length).toBeLessThanOrEqual(10);

@@ -70,5 +70,9 @@ describe('command text parsing', () => {
     // `/fault` alone still opens the form; the usage names the optional system it can be given.
     expect(report && usageOf(fault, report, 'slack')).toBe('/fault report [SYSTEM]');
     expect(report && usageOf(fault, report, 'discord')).toBe('/fault report [SYSTEM]');
+    // `detail` is a word of the period option; the usage line says so.
+    const ops = command('ops');
+    const kpi = ops.subcommands.find((s) => s.name === 'kpi');
+    expect(kpi && usageOf(ops, kpi)).toBe('/ops kpi [WHO] [PERIOD] [detail]');
   });
 });

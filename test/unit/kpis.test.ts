@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { LOCALES, translator } from '../../src/chat/i18n/catalog.js';
 import { recordFacts } from '../../src/reports/facts.js';
 import type { ServiceRecord } from '../../src/reports/inputs.js';
+import { kpiMessage } from '../../src/reports/kpi-message.js';
 import { computeKpis, type KpiOptions } from '../../src/reports/kpis.js';
 import { summarise } from '../../src/reports/stats.js';
 import { ANN, BOB, BUSINESS, CHANGES, CY, PAGES, PERIOD, RECORDS, SURVEYS, at } from '../helpers/kpi-dataset.js';
@@ -184,5 +185,20 @@ describe('faults auto-resolved by an alert', () => {
     }
     expect(recordFacts(alertFault('alert cleared', 2)).autoResolved).toBe(false);
     expect(recordFacts(alertFault('disk replaced', null)).autoResolved).toBe(false);
+  });
+});
+
+describe('the CSAT answer count in the KPI message', () => {
+  it('is singular for one answer and plural otherwise (en)', () => {
+    const t = translator('en');
+    const fieldText = (surveys: typeof SURVEYS) => {
+      const message = kpiMessage(computeKpis({ ...input, surveys }, options(null)), 'Team', 'P', t, false);
+      return (message.fields ?? []).map((f) => f.value).join('\n');
+    };
+    const oneInPeriod = SURVEYS.filter((s) => computeKpis({ ...input, surveys: [s] }, options(null)).csat.count === 1).slice(0, 1);
+    expect(oneInPeriod).toHaveLength(1);
+    expect(fieldText(oneInPeriod)).toMatch(/· 1 answer(\n|$| )/);
+    expect(fieldText(oneInPeriod)).not.toContain('1 answers');
+    expect(fieldText(SURVEYS)).toContain('· 5 answers');
   });
 });

@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { makeDirectory } from '../../make-dir.js';
 import { pipeline } from 'node:stream/promises';
 import { basename, join } from 'node:path';
 import type { ChatAttachment } from '../../chat/model.js';
@@ -20,7 +20,7 @@ export function shellReportsDir(): string {
  */
 export async function saveAttachment(attachment: ChatAttachment, dir: string, stamp: number): Promise<string> {
   await attachmentSize(attachment); // a spooled file that is gone: PermanentDeliveryError
-  await mkdir(dir, { recursive: true });
+  await makeDirectory(dir);
   const safe = basename(attachment.name).replace(/[^\p{L}\p{N}._-]/gu, '_') || 'file';
   const dot = safe.lastIndexOf('.');
   const name = dot > 0 ? `${safe.slice(0, dot)}-${stamp}${safe.slice(dot)}` : `${safe}-${stamp}`;

@@ -1,4 +1,4 @@
-import type { ChatMessage, ChatTarget } from '../../chat/model.js';
+import type { ChatAttachment, ChatMessage, ChatTarget } from '../../chat/model.js';
 import { PermanentDeliveryError, type Deliverer, type PostedRef } from '../port.js';
 import { SHELL_EXPORTS_DIR, saveAttachment, shellReportsDir } from './attachments.js';
 import type { CardPrinter } from './card-printer.js';
@@ -37,7 +37,7 @@ export class ShellDeliverer implements Deliverer {
     if (message.attachment) {
       // The file goes to disk; the message names where, in place of the bytes.
       const dir = message.attachment.purpose === 'report' ? this.reportsDir : this.exportsDir;
-      const path = await saveAttachment(message.attachment, dir, Number(messageId));
+      const path = await this.save(message.attachment, dir, Number(messageId));
       message = { ...message, body: [message.body, this.t('shell.attachment.saved', { path })].filter(Boolean).join('\n') };
       delete message.attachment;
     }
@@ -48,6 +48,23 @@ export class ShellDeliverer implements Deliverer {
       : this.t('shell.header.channel', { channel: channelName(target.id) });
     this.printer.print(message, { channelId: dm ? SHELL_CHANNEL : target.id, messageId }, { header });
     return { channelId: target.id, messageId };
+  }
+
+  /**
+   * Saves the file; a folder that cannot be written (REPORT_DIR on a read-only or pseudo file
+   * system, no permission) will not become writable by retrying, so the person is told on the
+   * terminal and the message is given up as dead (PermanentDeliveryError, logged as an error by the
+   * outbox) instead of retried forever.
+   */
+  private async save(attachment: ChatAttachment, dir: string, stamp: number): Promise<string> {
+    try {
+      return await saveAttachment(attachment, dir, stamp);
+    } catch (error) {
+      if (error instanceof PermanentDeliveryError) throw error;
+      const reason = error instanceof Error ? error.message : String(error);
+      this.printer.line(this.t('shell.attachment.failed', { name: attachment.name, dir, error: reason }));
+      throw new PermanentDeliveryError(`the file ${attachment.name} could not be saved under ${dir}: ${reason}`);
+    }
   }
 
   async update(ref: PostedRef, message: ChatMessage): Promise<void> {
