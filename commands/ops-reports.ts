@@ -5,9 +5,9 @@ import { subcommand, type SubcommandDef } from '../src/chat/command-def.js';
 import type { CommandContext } from '../src/chat/context.js';
 import { privateText } from '../src/chat/interactions.js';
 import { parseAnchor, type ChainVerdict } from '../src/audit/chain.js';
-import { ForbiddenError, InvalidInputError, NotFoundError } from '../src/errors.js';
+import { InvalidInputError, NotFoundError } from '../src/errors.js';
 import { parseUserRef, tokenize, type UserRef } from '../src/chat/parse-text.js';
-import { hasRole, type Role } from '../src/people/roles.js';
+import { requireRole } from '../src/people/roles.js';
 import { auditReportMessage } from '../src/reports/audit-report.js';
 import { kpiCsvName, saveReportFile } from '../src/reports/files.js';
 import { REPORT_KINDS } from '../src/reports/operations.js';
@@ -33,11 +33,6 @@ function verifyText(ctx: CommandContext, verdict: ChainVerdict): string {
 
 const periodSchema = z.string().trim().max(40).optional();
 
-/** Refuses unless the actor has `role`, naming the form typed (`/ops audit verify`, `/ops kpi team`). */
-function requireRole(ctx: CommandContext, role: Role, command: string): void {
-  if (!hasRole(ctx.actor.roles, role)) throw new ForbiddenError('core.error.roleRequired', { role: { key: `people.role.${role}` }, code: role, command });
-}
-
 /** The words of a free-text option, a mention with a space in its name kept whole (parse-text.ts). */
 function wordsOf(...texts: (string | undefined)[]): string[] {
   // Joined first: with a verbatim period option, a mention's name may run on into it.
@@ -60,14 +55,14 @@ export const auditSubcommands: SubcommandDef[] = [
     run: async (ctx, { period }) => {
       const words = wordsOf(period);
       if (words[0]?.toLowerCase() === 'verify') {
-        requireRole(ctx, 'approver', '/ops audit verify');
+        requireRole(ctx.actor.roles, 'approver', '/ops audit verify');
         if (words.length > 2) throw new InvalidInputError('core.error.usage', { usage: '/ops audit verify [N:HASH]' });
         const anchor = words[1];
         const parsed = anchor === undefined ? undefined : parseAnchor(anchor);
         if (anchor !== undefined && !parsed) throw new InvalidInputError('reports.error.badAnchor');
         return privateText(verifyText(ctx, await ctx.services.audit.verify(ctx.actor, parsed)));
       }
-      requireRole(ctx, 'manager', '/ops audit');
+      requireRole(ctx.actor.roles, 'manager', '/ops audit');
       const rest = words[0]?.toLowerCase() === 'report' ? words.slice(1) : words;
       const named = periodOption(ctx, rest.length === 0 ? undefined : rest.join(' '), 'last-month');
       const report = await ctx.services.reports.audit(ctx.actor, named);
@@ -157,15 +152,15 @@ export const kpiSubcommands: SubcommandDef[] = [
       const { target, rest } = kpiTarget(words);
       const text = typedRest(who, period, words, words.length - rest.length) ?? (rest.length === 0 ? undefined : rest.join(' '));
       if (target.kind === 'team') {
-        requireRole(ctx, 'manager', '/ops kpi team');
+        requireRole(ctx.actor.roles, 'manager', '/ops kpi team');
         return kpiReply(ctx, null, ctx.t('reports.kpi.team'), text);
       }
       const self = target.kind === 'me' || (target.ref.userId === ctx.chatActor.userId && ctx.actor.personId !== null);
       if (self) {
-        requireRole(ctx, 'engineer', '/ops kpi');
+        requireRole(ctx.actor.roles, 'engineer', '/ops kpi');
         return kpiReply(ctx, ctx.actor.personId, ctx.actor.displayName, text);
       }
-      requireRole(ctx, 'manager', '/ops kpi @user');
+      requireRole(ctx.actor.roles, 'manager', '/ops kpi @user');
       // Read only: naming someone must not create them (a typo would add a person with a zero card).
       const person = await ctx.services.people.lookup(ctx.chatActor.platform, target.ref.userId);
       if (!person) throw new NotFoundError('reports.error.unknownPerson', { who: target.ref.displayName ?? target.ref.userId });

@@ -10,7 +10,7 @@ import { FieldErrors, ForbiddenError, UserError, type ErrorParams } from '../err
 import type { Clock } from '../clock.js';
 import type { Metrics } from '../http/metrics.js';
 import type { Logger } from '../logger.js';
-import { hasRole } from '../people/roles.js';
+import { requireRole } from '../people/roles.js';
 import type { EventHandler } from '../platforms/port.js';
 import type { Services } from '../services.js';
 
@@ -98,7 +98,7 @@ export class ChatRuntime implements EventHandler {
         const { sub, args, typed } = routeCommand(command, event.text, event.actor.platform);
         // Named as typed (`/ops kpi team`, not `/ops`): other /ops subcommands may be open to the person.
         // The role's name is translated; its code stays as `/ops role add` takes it.
-        if (!hasRole(ctx.actor.roles, sub.role)) throw new ForbiddenError('core.error.roleRequired', { role: { key: `people.role.${sub.role}` }, code: sub.role, command: typed });
+        requireRole(ctx.actor.roles, sub.role, typed);
         return sub.run(ctx, args);
       }
       case 'button': {

@@ -29,6 +29,9 @@ export function columnMismatch(row: Record<string, unknown>): { expected: number
   return typeof value === 'object' && value !== null ? (value as { expected: number; found: number }) : undefined;
 }
 
+/** csv-parse's lines with `info: true`: the cells and where the record ends (1-based line number). */
+const csvLines = z.array(z.object({ record: z.array(z.string()), info: z.object({ lines: z.number() }) }));
+
 /**
  * Throws InvalidInputError (`cis.error.csv` for unreadable quoting, `cis.error.header` naming an
  * unknown column or a missing name column, `cis.error.tooManyLines`). A line with too few or too many
@@ -36,17 +39,17 @@ export function columnMismatch(row: Record<string, unknown>): { expected: number
  * marked (COLUMN_MISMATCH) to be refused by its line number.
  */
 export function rowsFromCsv(text: string): BatchRows {
-  type Parsed = { record: string[]; info: { lines: number } };
-  let records: Parsed[];
+  let parsed: unknown;
   try {
-    records = parse(text, {
+    // With `info`, csv-parse gives `{ record, info }` per line, which its typings do not describe: checked below.
+    parsed = parse(text, {
       bom: true,
       skip_empty_lines: true,
       trim: true,
       info: true,
       relax_column_count: true,
       max_record_size: 64 * 1024,
-    }) as unknown as Parsed[];
+    });
   } catch (error) {
     if (error instanceof CsvError) {
       const line = (error as CsvError & { lines?: number }).lines;
@@ -54,7 +57,7 @@ export function rowsFromCsv(text: string): BatchRows {
     }
     throw error;
   }
-  const [head, ...body] = records;
+  const [head, ...body] = csvLines.parse(parsed);
   if (!head) return { rows: [], lines: [] };
   const header = head.record.map((h) => h.trim().toLowerCase());
   const unknown = header.filter((h) => !COLUMNS.includes(h));

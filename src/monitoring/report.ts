@@ -7,9 +7,8 @@ import { truncate } from '../chat/format.js';
 import { formatSpan } from '../sla/format.js';
 import type { Translate } from '../chat/i18n/catalog.js';
 import type { ChatMessage } from '../chat/model.js';
-import { ForbiddenError } from '../errors.js';
 import type { Actor } from '../people/actor.js';
-import { hasRole } from '../people/roles.js';
+import { requireRole } from '../people/roles.js';
 import type { NamedPeriod } from '../reports/period.js';
 import type { Store } from '../store/store.js';
 import { Alert, AlertGroup, Fault } from '../store/entities/index.js';
@@ -152,7 +151,7 @@ export class AlertReports {
    * the engineer role.
    */
   async forPeriod(actor: Actor, period: NamedPeriod): Promise<AlertReport> {
-    if (!hasRole(actor.roles, 'engineer')) throw new ForbiddenError('core.error.roleRequired', { command: '/ops report alerts', role: { key: 'people.role.engineer' }, code: 'engineer' });
+    requireRole(actor.roles, 'engineer', '/ops report alerts');
     return alertReport(this.store.manager, period);
   }
 }

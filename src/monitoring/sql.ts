@@ -7,12 +7,13 @@
 // TypeORM's one better-sqlite3 connection, synchronously, inside the transaction the caller opened there
 // (Store serialises this process's transactions): TypeORM's asynchronous query path cost more per
 // statement than SQLite itself.
-import type { Database, Statement } from 'better-sqlite3';
+import type { Statement } from 'better-sqlite3';
 import type { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { IncomingAlert } from './normalize.js';
 import type { FaultState } from '../faults/rules.js';
 import { Alert, AlertGroup, Fault, RecordEvent } from '../store/entities/index.js';
 import type { DatabaseKind } from '../store/data-source.js';
+import { nativeSqlite, preparedStatement, qualifiedTable } from '../store/plain-sql.js';
 
 /** SQLite binds at most 999 parameters per statement (PostgreSQL 65,535): rows per multi-row insert. */
 const ALERT_ROWS_PER_INSERT = 60; // 14 columns
@@ -86,7 +87,6 @@ function valuesList(rows: number, columns: number): string {
 export class IntakeSql {
   private readonly texts = new Map<string, string>();
   private tables: Record<'alerts' | 'alert_groups' | 'faults' | 'record_events', string> | undefined;
-  private readonly statements = new Map<string, Statement>();
 
   constructor(
     private readonly kind: DatabaseKind,
@@ -115,24 +115,13 @@ export class IntakeSql {
     return out;
   }
 
-  /** TypeORM's one native SQLite connection (AbstractSqliteDriver.databaseConnection). */
-  private connection(): Database {
-    return (this.dataSource.driver as unknown as { databaseConnection: Database }).databaseConnection;
-  }
-
   /** The better-sqlite3 statement for `sql` on TypeORM's connection, prepared once. */
   private prepared(sql: string): Statement {
-    let statement = this.statements.get(sql);
-    if (statement === undefined) {
-      statement = this.connection().prepare(this.text(sql));
-      this.statements.set(sql, statement);
-    }
-    return statement;
+    return preparedStatement(this.dataSource, this.text(sql));
   }
 
   private table(entity: EntityTarget<ObjectLiteral>): string {
-    const metadata = this.dataSource.getMetadata(entity);
-    return metadata.schema ? `"${metadata.schema}"."${metadata.tableName}"` : `"${metadata.tableName}"`;
+    return qualifiedTable(this.dataSource, entity);
   }
 
   /**
@@ -169,8 +158,7 @@ export class IntakeSql {
    */
   peek(groupHash: string, fingerprints: readonly string[]): { group: AlertGroup | undefined; stored: Map<string, StoredAlert> } | undefined {
     if (this.kind !== 'sqlite' || fingerprints.length > IN_CHUNK) return undefined;
-    const db = this.connection();
-    if (db.inTransaction) return undefined;
+    if (nativeSqlite(this.dataSource).inTransaction) return undefined;
     const row = this.prepared(CURRENT_GROUP).get(groupHash) as Record<string, unknown> | undefined;
     const group = row ? groupFrom(row, groupHash) : undefined;
     const stored = new Map<string, StoredAlert>();

@@ -1,5 +1,7 @@
 // Roles (policy 3.1) and the guards over them. Pure functions, unit-tested without a database.
 
+import { ForbiddenError } from '../errors.js';
+
 export const ROLES = ['requester', 'engineer', 'approver', 'manager', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -28,4 +30,12 @@ export function effectiveRoles(granted: readonly Role[]): Set<Role> {
 
 export function hasRole(granted: readonly Role[], needed: Role): boolean {
   return effectiveRoles(granted).has(needed);
+}
+
+/**
+ * Throws ForbiddenError `core.error.roleRequired` ("{command} needs the {role} role", with the grant
+ * command) unless `granted` implies `needed`; `command` is the form the person typed (`/ops kpi team`).
+ */
+export function requireRole(granted: readonly Role[], needed: Role, command: string): void {
+  if (!hasRole(granted, needed)) throw new ForbiddenError('core.error.roleRequired', { role: { key: `people.role.${needed}` }, code: needed, command });
 }

@@ -24,6 +24,38 @@ export interface SqlResult {
 const statements = new WeakMap<Database, Map<string, Statement>>();
 const instances = new WeakMap<DataSource, PlainSql>();
 
+/**
+ * TypeORM's one native better-sqlite3 connection of a SQLite data source (AbstractSqliteDriver keeps
+ * it as `databaseConnection`). Throws when the data source has none (PostgreSQL, or not initialised).
+ */
+export function nativeSqlite(dataSource: DataSource): Database {
+  const driver = dataSource.driver;
+  if (!('databaseConnection' in driver) || driver.databaseConnection === undefined) throw new Error('plain SQL: the SQLite driver has no connection');
+  return driver.databaseConnection as Database;
+}
+
+/** The better-sqlite3 statement for `sql` on the data source's native connection, prepared once per connection. */
+export function preparedStatement(dataSource: DataSource, sql: string): Statement {
+  const db = nativeSqlite(dataSource);
+  let cache = statements.get(db);
+  if (cache === undefined) {
+    cache = new Map();
+    statements.set(db, cache);
+  }
+  let statement = cache.get(sql);
+  if (statement === undefined) {
+    statement = db.prepare(sql);
+    cache.set(sql, statement);
+  }
+  return statement;
+}
+
+/** `"schema"."table"` of an entity on PostgreSQL with a schema, else `"table"`. */
+export function qualifiedTable(dataSource: DataSource, entity: EntityTarget<ObjectLiteral>): string {
+  const metadata = dataSource.getMetadata(entity);
+  return metadata.schema ? `"${metadata.schema}"."${metadata.tableName}"` : `"${metadata.tableName}"`;
+}
+
 /** The plain-SQL runner of one data source; shapes of entities are read from TypeORM's metadata. */
 export class PlainSql {
   private readonly texts = new Map<string, string>();
@@ -46,8 +78,7 @@ export class PlainSql {
 
   /** `"schema"."table"` on PostgreSQL with a schema, else `"table"`. */
   table(entity: EntityTarget<ObjectLiteral>): string {
-    const metadata = this.dataSource.getMetadata(entity);
-    return metadata.schema ? `"${metadata.schema}"."${metadata.tableName}"` : `"${metadata.tableName}"`;
+    return qualifiedTable(this.dataSource, entity);
   }
 
   /**
@@ -134,23 +165,8 @@ export class PlainSql {
     return out;
   }
 
-  /** The better-sqlite3 statement for `sql` on TypeORM's connection, prepared once per connection. */
   private prepared(sql: string): Statement {
-    // TypeORM's SQLite drivers keep their one native connection here (AbstractSqliteDriver.databaseConnection).
-    const driver = this.dataSource.driver;
-    if (!('databaseConnection' in driver)) throw new Error('plain SQL: the SQLite driver has no connection');
-    const db = driver.databaseConnection as Database;
-    let cache = statements.get(db);
-    if (cache === undefined) {
-      cache = new Map();
-      statements.set(db, cache);
-    }
-    let statement = cache.get(sql);
-    if (statement === undefined) {
-      statement = db.prepare(sql);
-      cache.set(sql, statement);
-    }
-    return statement;
+    return preparedStatement(this.dataSource, sql);
   }
 
   /** A property's value as the database stores it (the column's transformer, then the driver's conversion). */
