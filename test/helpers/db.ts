@@ -113,6 +113,9 @@ async function runSql(sql: string): Promise<void> {
 export async function releaseTestSchemas(): Promise<void> {
   await claims?.end();
   claims = undefined;
+  // The worker runs the next file with this module still loaded (isolate: false): it starts again at
+  // the slot's first schema, now free.
+  claimed = 0;
 }
 
 const opened = new Set<Store>();
