@@ -1,4 +1,5 @@
-// Start-up to ready and idle memory of `npm start` with Slack (HTTP mode) and Discord (gateway) on,
+// Start-up to ready and idle memory of `npm start` with Slack (HTTP mode) and Discord (gateway) on
+// (and once with neither: the shell adapter that `npm start` opens with no credentials),
 // against the fake platforms on loopback (issue #15 item 4). "before" is how the bot used to start
 // (`npm run dev`: npm, then tsx compiling the TypeScript at start), and tsc's output run file by file
 // (dist/src/main.js, what `npm start` ran before the bundle); "after" is `npm start` (plain node
@@ -118,13 +119,17 @@ async function stopTree(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-async function once(command: string, args: string[], env: Record<string, string>, readyPath: string, cwd = ROOT): Promise<StartupFigures> {
+/**
+ * Starts `command` once, waits for `readyPath` to answer 200, and reads CPU and memory. `terminal`:
+ * stdin is an open pipe, as a terminal would be, for the shell adapter (which ends when its input ends).
+ */
+async function once(command: string, args: string[], env: Record<string, string>, readyPath: string, cwd = ROOT, terminal = false): Promise<StartupFigures> {
   const port = await freePort();
   const started = performance.now();
   const child = spawn(command, args, {
     cwd,
     detached: true,
-    stdio: 'ignore',
+    stdio: [terminal ? 'pipe' : 'ignore', 'ignore', 'ignore'],
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', ...env, PORT: String(port) },
   });
   try {
@@ -197,10 +202,12 @@ export async function benchStartup(): Promise<void> {
       const args = [...flags.trim().split(/\s+/), 'dist/src/main.js'];
       rows.push([`variant: node ${args.join(' ')}`, await medianOf(() => once(process.execPath, args, botEnv(`flags-${run++}`), '/readyz'))]);
     }
+    // The README's first command: no chat credentials, so the shell adapter on the embedded SQLite.
+    rows.push([`after:  npm start, no credentials (shell adapter)`, await medianOf(() => once('npm', ['start', '--silent'], { DATABASE_URL: `sqlite:${join(dir, `shell-${run++}.db`)}` }, '/readyz', ROOT, true))]);
     rows.push(['floor:  node loading Bolt + discord.js, HTTP', await medianOf(() => once(process.execPath, ['--input-type=module', '-e', FLOOR_SCRIPT], {}, '/'))]);
     const row = ([name, f]: [string, StartupFigures]) =>
       `${name.padEnd(72)} ${f.readyMs.toFixed(0).padStart(6)} ms ${f.cpuMs.toFixed(0).padStart(6)} ms CPU ${f.rssMb.toFixed(0).padStart(6)} MB  (${f.parts})\n`;
-    process.stdout.write(`\nStart-up to ready (GET /readyz 200) with Slack and Discord on, CPU used by then, and idle RSS of the whole process tree (median of ${RUNS}); load average ${loadavg().map((v) => v.toFixed(2)).join(' / ')}\n`);
+    process.stdout.write(`\nStart-up to ready (GET /readyz 200) with Slack and Discord on (but the shell row), CPU used by then, and idle RSS of the whole process tree (median of ${RUNS}); load average ${loadavg().map((v) => v.toFixed(2)).join(' / ')}\n`);
     for (const r of rows) process.stdout.write(row(r));
   } finally {
     await slack.stop();

@@ -7,7 +7,8 @@
 // ready with both adapters on by about 40 % (2.6-2.9 s to 1.5-1.8 s); idle memory stays about the
 // same (bench/results.md). The bundle starts from tsc's output, not from the TypeScript, so decorators and
 // everything else keep tsc's semantics.
-import { rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { build } from 'esbuild';
 
 /**
@@ -63,3 +64,24 @@ await build({
   banner: { js: "import { createRequire as __opsdeskCreateRequire } from 'node:module'; const require = __opsdeskCreateRequire(import.meta.url);" },
   logLevel: 'warning',
 });
+
+/**
+ * Rewrites every non-ASCII character left in the chunks as a `\uXXXX` escape (UTF-16 code units).
+ * esbuild already escapes them in code (its default ASCII charset) but keeps comments as written, and
+ * a single `→` or `µ` in a comment makes V8 hold the whole chunk's source as a two-byte string:
+ * twice the memory, about 5 MB of an idle bot's heap with the shell alone and more with the platform
+ * SDKs (bench/results.md). In a comment the escape is plain text; in a string, template or regular
+ * expression it denotes the same code unit, so nothing changes meaning.
+ */
+function asciiOnly(dir: string): void {
+  for (const name of readdirSync(dir)) {
+    if (!name.endsWith('.js')) continue;
+    const file = join(dir, name);
+    const text = readFileSync(file, 'utf8');
+    // eslint-disable-next-line no-control-regex -- the class is "anything outside ASCII"
+    const ascii = text.replace(/[^\x00-\x7f]/g, (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    if (ascii !== text) writeFileSync(file, ascii);
+  }
+}
+asciiOnly('dist/bundle');
+
