@@ -21,6 +21,7 @@ export const en = {
   'monitoring.page': '📟 You are on call: {id} ({priority}) was opened by a monitoring alert ({source}). Acknowledge it to stop the reminders.',
   'monitoring.cleared': 'All alerts of {id} have cleared. Check, then resolve it with the root cause.',
   'monitoring.clearedTruncated': 'Every listed alert of {id} has resolved, but {count} were not listed by the sender. Check them there, then resolve it with the root cause.',
+  'monitoring.clearedTruncatedOne': 'Every listed alert of {id} has resolved, but {count} was not listed by the sender. Check it there, then resolve the fault with the root cause.',
   'monitoring.autoresolve.rootCause': 'alert cleared',
   'monitoring.autoresolve.steps': 'Every alert of the group resolved at {source} before anyone acknowledged the fault.',
   'monitoring.autoresolve.stepsAcknowledged': 'Every alert of the group resolved at {source} (alert_autoresolve = always).',
@@ -35,6 +36,7 @@ export const en = {
   'monitoring.report.noisiest': 'Noisiest alerts',
   'monitoring.report.row': '{name}: {count}',
   'monitoring.report.ack': 'Time from alert to acknowledgement: median {median}, {acknowledged} of {faults} faults acknowledged',
+  'monitoring.report.ackOne': 'Time from alert to acknowledgement: median {median}, {acknowledged} of {faults} fault acknowledged',
   'monitoring.report.ackNone': 'No alert fault was acknowledged in this period.',
   'monitoring.report.cleared': 'Resolved before anyone acted (tuning candidates): {count}',
 } as const;
@@ -61,6 +63,7 @@ export const zhCN: Record<keyof typeof en, string> = {
   'monitoring.page': '📟 你正在值班：监控告警（{source}）创建了 {id}（{priority}）。请响应以停止提醒。',
   'monitoring.cleared': '{id} 的全部告警已恢复。请检查后填写故障原因并解决。',
   'monitoring.clearedTruncated': '{id} 已列出的告警全部恢复，但告警来源另有 {count} 条未列出。请在来源处核实后填写故障原因并解决。',
+  'monitoring.clearedTruncatedOne': '{id} 已列出的告警全部恢复，但告警来源另有 {count} 条未列出。请在来源处核实后填写故障原因并解决。',
   'monitoring.autoresolve.rootCause': '告警已恢复',
   'monitoring.autoresolve.steps': '在无人响应之前，该告警组的全部告警已在 {source} 恢复。',
   'monitoring.autoresolve.stepsAcknowledged': '该告警组的全部告警已在 {source} 恢复（alert_autoresolve = always）。',
@@ -75,6 +78,7 @@ export const zhCN: Record<keyof typeof en, string> = {
   'monitoring.report.noisiest': '最频繁的告警',
   'monitoring.report.row': '{name}：{count}',
   'monitoring.report.ack': '从告警到响应的时间：中位数 {median}，{faults} 个故障中 {acknowledged} 个已响应',
+  'monitoring.report.ackOne': '从告警到响应的时间：中位数 {median}，{faults} 个故障中 {acknowledged} 个已响应',
   'monitoring.report.ackNone': '此期间没有已响应的告警故障。',
   'monitoring.report.cleared': '无人处理前已恢复（可调优的告警）：{count}',
 } as const;

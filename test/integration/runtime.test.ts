@@ -144,7 +144,7 @@ describe('chat runtime over the real services', () => {
     expect(text(await command('UBOSS', '/ops', 'audit verify'))).toBe('The audit log is intact: 3 entries, each chained to the one before by SHA-256.');
     expect(text(await command('UANNA', '/ops', 'audit verify'))).toBe('/ops audit verify needs the approver role. Ask an admin: /ops role add @you approver');
     await world.store.manager.query("UPDATE audit_log SET actor_label = 'someone else' WHERE id = 2");
-    expect(text(await command('UBOSS', '/ops', 'audit verify'))).toContain('entry #2 does not match the chain (1 entries before it are intact)');
+    expect(text(await command('UBOSS', '/ops', 'audit verify'))).toContain('entry #2 does not match the chain (1 entry before it is intact)');
   });
 
   it('counts commands and actions by outcome', async () => {
