@@ -1,9 +1,11 @@
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Locale } from '../../src/chat/i18n/catalog.js';
+import { translator, type Locale } from '../../src/chat/i18n/catalog.js';
 import type { ChatForm, ChatMessage, ChatReply, InboundEvent } from '../../src/chat/model.js';
 import type { PlatformAdapter } from '../../src/platforms/port.js';
+import { commentForm } from '../../src/feedback/forms.js';
 import { createShellAdapter } from '../../src/platforms/shell/index.js';
+import { FeedbackSurvey } from '../../src/store/entities/index.js';
 
 type Script = (event: InboundEvent, index: number) => ChatReply | Promise<ChatReply>;
 
@@ -317,6 +319,31 @@ describe('shell adapter: forms', () => {
     const shell = harness((event) => (event.type === 'command' ? { type: 'form', form: resolveForm } : { type: 'done' }));
     await shell.run('/fault resolve INC-7', '/var/log was full', 'Rotated the logs');
     expect(shell.events[1]).toMatchObject({ values: { rootCause: '/var/log was full', resolutionSteps: 'Rotated the logs' } });
+  });
+
+  describe('the comment asked after a survey rating (a skippable form)', () => {
+    const survey = Object.assign(new FeedbackSurvey(), { id: 4, recordType: 'fault', recordId: 7, comment: null });
+    // A click on a rating answers with the comment form, as feedback.rate does on a first rating.
+    const rating: Script = (event) => (event.type === 'command' && event.command === 'rate' ? { type: 'form', form: commentForm(translator('en'), survey) } : { type: 'done' });
+
+    it('says the step is optional, and a command typed next runs instead of becoming the comment', async () => {
+      const shell = harness(rating);
+      const out = await shell.run('/rate', '/fault list', 'Quick fix, thanks');
+      expect(out).toContain('This step is optional: answer and press Enter, or press Enter alone to skip it.');
+      expect(out).toContain('Skipped.');
+      expect(shell.events.map((e) => e.type)).toEqual(['command', 'command']);
+      expect(shell.events[1]).toMatchObject({ type: 'command', command: 'fault', text: 'list' });
+      expect(out).toContain('Commands start with / (try /help)');
+    });
+
+    it('is skipped by Enter alone, and still takes a typed comment', async () => {
+      const skipped = harness(rating);
+      await skipped.run('/rate', '', '/ops help');
+      expect(skipped.events.map((e) => e.type)).toEqual(['command', 'command']);
+      const answered = harness(rating);
+      await answered.run('/rate', 'Quick fix, thanks');
+      expect(answered.events[1]).toMatchObject({ type: 'formSubmit', formId: 'feedback.comment', context: '4', values: { comment: 'Quick fix, thanks' } });
+    });
   });
 
   it('end of input in the middle of a form submits nothing and closes', async () => {
