@@ -6,7 +6,7 @@ import { ChatRuntime } from '../../src/chat/runtime.js';
 import { faultButtons, faultForms } from '../../src/faults/interactions.js';
 import { Metrics } from '../../src/http/metrics.js';
 import { createLogger } from '../../src/logger.js';
-import { Fault } from '../../src/store/entities/index.js';
+import { Fault, Person } from '../../src/store/entities/index.js';
 import { openTestWorld, type TestWorld } from '../helpers/db.js';
 
 const actor = (userId: string, locale?: string) => ({ platform: 'slack' as const, userId, displayName: userId, ...(locale ? { locale } : {}) });
@@ -86,6 +86,15 @@ describe('chat runtime over the real services', () => {
     const reply = await send({ type: 'formSubmit', actor: actor('UENG'), formId: 'fault.resolve', context: 'INC-1', values: { rootCause: ' ', resolutionSteps: 'Restarted' } });
     expect(reply).toEqual({ type: 'fieldErrors', errors: { rootCause: 'This field is required.' } });
     expect((await world.services.faults.get(1)).state).toBe('reported');
+  });
+
+  it('refuses a person named in a command by a name /as refuses (-cmd), and creates nobody', async () => {
+    const refused = await command('UADMIN', '/ops', 'role add @-cmd engineer');
+    expect(text(refused)).toContain('"@-cmd" is not a person.');
+    expect(await world.store.manager.findOneBy(Person, { displayName: '-cmd' })).toBeNull();
+    expect(text(await command('UADMIN', '/ops', 'role add @.hidden engineer'))).toContain('"@.hidden" is not a person.');
+    expect(text(await command('UADMIN', '/ops', 'role add @li.wei engineer'))).toContain('is now');
+    expect(await world.store.manager.findOneBy(Person, { displayName: 'li.wei' })).not.toBeNull();
   });
 
   it('answers in the user’s own locale', async () => {
