@@ -12,7 +12,10 @@ describe('English plurals (countKey)', () => {
   const en: Record<string, string> = catalogs.en;
 
   it('gives every en message that puts a count before a plural noun a singular form', () => {
-    const missing = Object.keys(en).filter((key) => COUNT_BEFORE_PLURAL.test(en[key] ?? '') && !key.endsWith('One') && en[`${key}One`] === undefined && en[key.replace(/\.other$/, '.one')] === undefined);
+    const hasSingular = (key: string) => key.endsWith('One') || en[`${key}One`] !== undefined || (key.endsWith('.other') && en[key.replace(/\.other$/, '.one')] !== undefined);
+    // Placeholders there that are no count of 1: a verb ({move} faults) and a fixed limit (MAX_MEMBERS).
+    const notCounts = ['faults.error.engineerOnly', 'oncall.error.members'];
+    const missing = Object.keys(en).filter((key) => COUNT_BEFORE_PLURAL.test(en[key] ?? '') && !hasSingular(key) && !notCounts.includes(key));
     expect(missing).toEqual([]);
   });
 
