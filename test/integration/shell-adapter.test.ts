@@ -1,70 +1,8 @@
-import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { translator, type Locale } from '../../src/chat/i18n/catalog.js';
-import type { ChatForm, ChatMessage, ChatReply, InboundEvent } from '../../src/chat/model.js';
-import type { PlatformAdapter } from '../../src/platforms/port.js';
-import { commentForm } from '../../src/feedback/forms.js';
-import { createShellAdapter } from '../../src/platforms/shell/index.js';
-import { FeedbackSurvey } from '../../src/store/entities/index.js';
+import type { ChatForm, ChatMessage } from '../../src/chat/model.js';
+import { harness, stopShells } from '../helpers/shell-harness.js';
 
-type Script = (event: InboundEvent, index: number) => ChatReply | Promise<ChatReply>;
-
-/** The shell adapter on in-memory streams, with a handler that records events and answers from a script. */
-function harness(script: Script = () => ({ type: 'done' }), options: { locale?: Locale; initialUser?: string } = {}) {
-  const input = new PassThrough();
-  const output = new PassThrough();
-  let text = '';
-  output.setEncoding('utf8');
-  output.on('data', (chunk: string) => {
-    text += chunk;
-  });
-  const events: InboundEvent[] = [];
-  let closeCount = 0;
-  let markClosed: () => void = () => undefined;
-  const closed = new Promise<void>((resolve) => {
-    markClosed = resolve;
-  });
-  const adapter = createShellAdapter({
-    handler: {
-      handle: async (event) => {
-        events.push(event);
-        return script(event, events.length - 1);
-      },
-    },
-    input,
-    output,
-    locale: options.locale ?? 'en',
-    initialUser: options.initialUser ?? 'alice',
-    onClose: () => {
-      closeCount += 1;
-      markClosed();
-    },
-  });
-  started.push(adapter);
-  return {
-    adapter,
-    events,
-    input,
-    output: () => text,
-    closeCount: () => closeCount,
-    /** Types the lines, ends the input and waits until the session has handled everything. */
-    async run(...lines: string[]) {
-      await adapter.start();
-      input.end(lines.map((line) => `${line}\n`).join(''));
-      await closed;
-      return text;
-    },
-    async waitFor(fragment: string) {
-      for (let i = 0; i < 200 && !text.includes(fragment); i++) await new Promise((r) => setTimeout(r, 5));
-      expect(text).toContain(fragment);
-    },
-  };
-}
-
-const started: PlatformAdapter[] = [];
-afterEach(async () => {
-  await Promise.all(started.splice(0).map((adapter) => adapter.stop()));
-});
+afterEach(stopShells);
 
 const card: ChatMessage = {
   fallback: 'INC-7 reported',
@@ -319,31 +257,6 @@ describe('shell adapter: forms', () => {
     const shell = harness((event) => (event.type === 'command' ? { type: 'form', form: resolveForm } : { type: 'done' }));
     await shell.run('/fault resolve INC-7', '/var/log was full', 'Rotated the logs');
     expect(shell.events[1]).toMatchObject({ values: { rootCause: '/var/log was full', resolutionSteps: 'Rotated the logs' } });
-  });
-
-  describe('the comment asked after a survey rating (a skippable form)', () => {
-    const survey = Object.assign(new FeedbackSurvey(), { id: 4, recordType: 'fault', recordId: 7, comment: null });
-    // A click on a rating answers with the comment form, as feedback.rate does on a first rating.
-    const rating: Script = (event) => (event.type === 'command' && event.command === 'rate' ? { type: 'form', form: commentForm(translator('en'), survey) } : { type: 'done' });
-
-    it('says the step is optional, and a command typed next runs instead of becoming the comment', async () => {
-      const shell = harness(rating);
-      const out = await shell.run('/rate', '/fault list', 'Quick fix, thanks');
-      expect(out).toContain('This step is optional: answer and press Enter, or press Enter alone to skip it.');
-      expect(out).toContain('Skipped.');
-      expect(shell.events.map((e) => e.type)).toEqual(['command', 'command']);
-      expect(shell.events[1]).toMatchObject({ type: 'command', command: 'fault', text: 'list' });
-      expect(out).toContain('Commands start with / (try /help)');
-    });
-
-    it('is skipped by Enter alone, and still takes a typed comment', async () => {
-      const skipped = harness(rating);
-      await skipped.run('/rate', '', '/ops help');
-      expect(skipped.events.map((e) => e.type)).toEqual(['command', 'command']);
-      const answered = harness(rating);
-      await answered.run('/rate', 'Quick fix, thanks');
-      expect(answered.events[1]).toMatchObject({ type: 'formSubmit', formId: 'feedback.comment', context: '4', values: { comment: 'Quick fix, thanks' } });
-    });
   });
 
   it('end of input in the middle of a form submits nothing and closes', async () => {
