@@ -9,6 +9,7 @@ import { ONCALL_LEVELS, formatHandoff, formatLength, parseHandoff, parseLength }
 import { SCHEDULE_DAYS } from '../src/oncall/service.js';
 import type { AccountRef } from '../src/people/service.js';
 import { formatWithWeekday } from '../src/sla/format.js';
+import { countKey } from '../src/chat/i18n/catalog.js';
 
 const user = z.object({ userId: z.string().min(1).max(64), displayName: z.string().max(120).optional() });
 const level = (fallback?: (typeof ONCALL_LEVELS)[number]) => ({
@@ -100,7 +101,7 @@ export default defineCommand({
         if (lengthDays === undefined) throw new InvalidInputError('oncall.error.badLength', { value: args.length });
         const rotation = await ctx.services.oncall.setRotation(ctx.actor, args.level, members, handoff, lengthDays);
         return privateText(
-          ctx.t('oncall.reply.rotationSet', {
+          ctx.t(countKey('oncall.reply.rotationSet', rotation.members.length), {
             level: ctx.t(`oncall.level.${args.level}`),
             count: rotation.members.length,
             handoff: formatHandoff(handoff),

@@ -13,6 +13,7 @@ import { kpiCsvName, saveReportFile } from '../src/reports/files.js';
 import { REPORT_KINDS } from '../src/reports/operations.js';
 import { fileNamePart, kpiCsv, kpiMessage, kpiPersonIds } from '../src/reports/kpi-message.js';
 import { periodOrThrow, type NamedPeriod } from '../src/reports/period.js';
+import { countKey } from '../src/chat/i18n/catalog.js';
 
 /** Reads the period option; `fallback` when none was given. Throws InvalidInputError saying what is wrong (period.ts). */
 export function periodOption(ctx: CommandContext, text: string | undefined, fallback: string): NamedPeriod {
@@ -20,7 +21,7 @@ export function periodOption(ctx: CommandContext, text: string | undefined, fall
 }
 
 function verifyText(ctx: CommandContext, verdict: ChainVerdict): string {
-  const lines = [verdict.ok ? ctx.t('audit.verify.ok', { entries: verdict.entries }) : ctx.t('audit.verify.broken', { id: verdict.brokenAt, entries: verdict.entries })];
+  const lines = [verdict.ok ? ctx.t(countKey('audit.verify.ok', verdict.entries), { entries: verdict.entries }) : ctx.t(countKey('audit.verify.broken', verdict.entries), { id: verdict.brokenAt, entries: verdict.entries })];
   const check = verdict.anchor;
   if (check) {
     const { anchor, foundAt } = check;

@@ -4,7 +4,7 @@ import type { EntityManager } from 'typeorm';
 import { MANAGER_ROLES } from './records.js';
 import { approvalStatus, formatChangeId } from './rules.js';
 import { mention } from '../chat/format.js';
-import { translator, type Locale } from '../chat/i18n/catalog.js';
+import { countKey, translator, type Locale } from '../chat/i18n/catalog.js';
 import { UNREACHABLE_ERROR_PREFIX, enqueue, type RecordRef } from '../outbox/outbox.js';
 import { hasTimelineNote, noteOnTimeline } from '../outbox/undeliverable-note.js';
 import type { PeopleService } from '../people/service.js';
@@ -78,7 +78,7 @@ export async function checkApproversReach(
   await noteOnTimeline(manager, record, 'approvers_unreachable', [...unreachable].map((id) => views.get(id)?.displayName ?? String(id)).join(', '), now);
   const t = translator(deps.defaultLocale);
   const text = (platform: Parameters<typeof mention>[1]) =>
-    t('outbox.approvers.unreachable', {
+    t(countKey('outbox.approvers.unreachable', status.needed), {
       id: formatChangeId(change.id),
       people: [...unreachable].map((id) => mention(views.get(id), platform)).join(', '),
       needed: status.needed,

@@ -10,7 +10,7 @@ import {
   type WindowConflict,
 } from './rules.js';
 import { formatTime, mention, truncate, type PersonView } from '../chat/format.js';
-import type { Translate } from '../chat/i18n/catalog.js';
+import { countKey, type Translate } from '../chat/i18n/catalog.js';
 import type { CardColor, ChatButton, ChatField, ChatMessage, Platform } from '../chat/model.js';
 import type { Change, ChangeApproval } from '../store/entities/index.js';
 
@@ -99,8 +99,8 @@ export function approvalSummary(snapshot: ChangeSnapshot, view: ChangeView): str
   const needed = status.outcome === 'pending' ? status.needed : change.approvalsRequired;
   let text =
     approved.length === 0
-      ? t('changes.approvals.none', { needed })
-      : t('changes.approvals.progress', { count: approved.length, needed, people: who(approved) });
+      ? t(countKey('changes.approvals.none', needed), { needed })
+      : t(countKey('changes.approvals.progress', needed), { count: approved.length, needed, people: who(approved) });
   if (change.managerRequired === 1 && status.outcome === 'pending' && status.managerMissing) text += ` ${t('changes.approvals.managerNeeded')}`;
   return text;
 }

@@ -25,6 +25,7 @@ import type { ChatReply } from '../chat/model.js';
 import { FieldErrors, NotFoundError } from '../errors.js';
 import { TIME_INPUT_FORMS } from '../time/time-input.js';
 import type { Actor } from '../people/actor.js';
+import { countKey } from '../chat/i18n/catalog.js';
 
 export function changeNumber(value: string): number {
   const id = parseChangeId(value);
@@ -114,7 +115,7 @@ export const changeForms: FormHandler[] = [
       const change = await ctx.services.changes.request(ctx.actor, { ...input, window, configItems: parseConfigItems(input.configItems) });
       const channel = await ctx.services.settings.get('change_channel');
       const id = formatChangeId(change.id);
-      const key = change.type === 'standard' ? 'changes.reply.standard' : channel ? 'changes.reply.submitted' : 'changes.reply.submittedNoChannel';
+      const key = change.type === 'standard' ? 'changes.reply.standard' : countKey(channel ? 'changes.reply.submitted' : 'changes.reply.submittedNoChannel', change.approvalsRequired);
       return privateText(ctx.t(key, { id, needed: change.approvalsRequired, state: ctx.t(`changes.state.${change.state}`) }));
     },
   },

@@ -1,7 +1,7 @@
 import { approvalButtons, changeButton, changeCard, changeTitle, channelButtons, implementationButtons, windowText, type ChangeSnapshot, type ChangeView } from './cards.js';
 import { formatChangeId, formatFreeze, needsReview, type ChangeOutcome } from './rules.js';
 import { formatTime, mention, type PersonView } from '../chat/format.js';
-import { resolveLocale, translator, type Locale, type Translate } from '../chat/i18n/catalog.js';
+import { countKey, resolveLocale, translator, type Locale, type Translate } from '../chat/i18n/catalog.js';
 import type { ChatButton, ChatMessage, ChatTarget, Platform } from '../chat/model.js';
 import type { OutgoingMessage } from '../outbox/outbox.js';
 import type { ChangeNotice, Person } from '../store/entities/index.js';
@@ -196,7 +196,7 @@ export function requesterNews(snapshot: ChangeSnapshot, news: ChangeNews, ctx: N
         text = change.state === 'scheduled' ? t('changes.dm.preApprovedScheduled', { id, window }) : t('changes.dm.preApprovedBlocked', { id, period: freezeText(snapshot) });
       } else {
         const needed = change.approvalsRequired;
-        text = t(change.managerRequired === 1 ? 'changes.dm.submittedManager' : 'changes.dm.submitted', { id, needed });
+        text = t(countKey(change.managerRequired === 1 ? 'changes.dm.submittedManager' : 'changes.dm.submitted', needed), { id, needed });
       }
       break;
     case 'approved':

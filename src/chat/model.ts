@@ -122,6 +122,12 @@ export interface ChatForm {
   fields: FormField[];
   /** Opaque context returned with the submission (a record id, for instance). */
   context: string;
+  /**
+   * The form follows something already saved and may be left unanswered (a survey comment after its
+   * rating). Modals are simply dismissed; the terminal says so and skips it on Enter alone or on a
+   * line starting with `/`, which then runs as usual instead of becoming the answer.
+   */
+  skippable?: boolean;
 }
 
 /**

@@ -46,6 +46,18 @@ export interface UserRef {
 export function parseUserRef(word: string): UserRef | undefined {
   const mention = /^<@!?([A-Za-z0-9]+)(?:\|([^>]*))?>$/.exec(word);
   if (mention?.[1]) return mention[2] ? { userId: mention[1], displayName: mention[2] } : { userId: mention[1] };
-  const plain = /^@?([A-Za-z0-9_.-]{1,64})$/.exec(word);
-  return plain?.[1] ? { userId: plain[1].toLowerCase(), displayName: plain[1] } : undefined;
+  const plain = typedName(word);
+  return plain ? { userId: plain.toLowerCase(), displayName: plain } : undefined;
+}
+
+const TYPED_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/**
+ * A person's name as typed in the terminal (`li.wei`, `@Li.Wei`), without the `@`: 1-64 letters,
+ * digits, `.`, `_` or `-`, starting with a letter or digit, so that `-cmd` or `.x` never names
+ * anyone. The one rule for `/as NAME` and for people named in commands; undefined when it is not one.
+ */
+export function typedName(raw: string): string | undefined {
+  const name = raw.trim().replace(/^@/, '');
+  return TYPED_NAME.test(name) ? name : undefined;
 }

@@ -123,7 +123,15 @@ export class CiBatches {
         if (refusal) return { line: index + 1, name, outcome: 'refused', refusal };
         return { line: index + 1, name, outcome: planned.find((p) => p.lineNo === index + 1)?.before ? 'changed' : 'created' };
       });
-      if (options.atomic && refused.size > 0) return { lines: outcomes, written: false };
+      if (options.atomic && refused.size > 0) {
+        // Nothing is written, so a line that would create an item has no id; one naming an item that
+        // exists still gets that item's id, as the per-line answer gives it.
+        for (const p of planned) {
+          const outcome = outcomes[p.lineNo - 1];
+          if (p.before && outcome) outcome.id = p.before.id;
+        }
+        return { lines: outcomes, written: false };
+      }
       const ids = await this.write(manager, party, planned, outcomes);
       for (const o of outcomes) {
         const id = ids.get(o.line);

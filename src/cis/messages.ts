@@ -111,6 +111,7 @@ export const en = {
   'cis.error.unknownColumn': 'The CSV header has unknown columns: {columns}. The columns are {header}.',
   'cis.refused.repeated': 'the name {name} is repeated from line {line}.',
   'cis.refused.columns': 'the line has {found} cells where the header has {expected}.',
+  'cis.refused.columnsOne': 'the line has {found} cell where the header has {expected}.',
   'cis.error.json': 'The JSON must be an array of items, or {"items": [...]}.',
   'cis.error.tooManyLines': 'At most {max} lines per import.',
 } as const;
@@ -227,6 +228,7 @@ export const zhCN: Record<keyof typeof en, string> = {
   'cis.error.unknownColumn': 'CSV 标题行有未知的列:{columns}。可用的列为 {header}。',
   'cis.refused.repeated': '名称 {name} 与第 {line} 行重复。',
   'cis.refused.columns': '该行有 {found} 个单元格,而标题行有 {expected} 列。',
+  'cis.refused.columnsOne': '该行有 {found} 个单元格,而标题行有 {expected} 列。',
   'cis.error.json': 'JSON 必须是配置项数组,或 {"items": [...]}。',
   'cis.error.tooManyLines': '每次最多导入 {max} 行。',
 };

@@ -3,8 +3,7 @@ import type { BatchResult, LineOutcome } from './batch.js';
 import type { CiRecord } from './service.js';
 import type { RecordRef } from './records.js';
 import { formatAge, mention, truncate } from '../chat/format.js';
-import type { Translate } from '../chat/i18n/catalog.js';
-import type { MessageKey } from '../chat/i18n/catalog.js';
+import { countKey, type MessageKey, type Translate } from '../chat/i18n/catalog.js';
 import type { ChatMessage, Platform } from '../chat/model.js';
 import type { ConfigurationItem } from '../store/entities/index.js';
 
@@ -67,6 +66,7 @@ export function ciListMessage(page: { items: ConfigurationItem[]; total: number 
 /** A refusal in the reader's words. */
 export function refusalText(refusal: NonNullable<LineOutcome['refusal']>, t: Translate): string {
   if (refusal.code === 'invalid') return t('cis.refused.invalid', { ...refusal.params, expected: t(expectedKey(refusal.params.field)) });
+  if (refusal.code === 'columns') return t(countKey('cis.refused.columns', Number(refusal.params.found)), refusal.params);
   return t(`cis.refused.${refusal.code}` as MessageKey, refusal.params);
 }
 

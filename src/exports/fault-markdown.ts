@@ -5,7 +5,10 @@ import type { FaultDetail } from '../faults/queries.js';
 import { formatFaultId } from '../faults/rules.js';
 import { eventKind } from '../faults/views.js';
 
-/** The Markdown document: fields as a table, the long texts as sections, the timeline as a table (times in `timeZone`). */
+/**
+ * The Markdown document: fields as a table, the long texts (and a monitoring fault's alerts) as sections,
+ * the timeline as a table (times in `timeZone`).
+ */
 export function faultMarkdown(detail: FaultDetail, t: Translate, timeZone: string): string {
   const { fault } = detail;
   const person = (id: number | null) => (id === null ? t('faults.field.unassigned') : (detail.people.get(id)?.displayName ?? String(id)));
@@ -27,6 +30,8 @@ export function faultMarkdown(detail: FaultDetail, t: Translate, timeZone: strin
         [t('faults.field.description'), fault.description],
         [t('faults.field.rootCause'), fault.rootCause],
         [t('faults.field.resolutionSteps'), fault.resolutionSteps],
+        // A monitoring fault's alert lines, as its card and /fault show list them (labels translated).
+        [t('faults.export.alerts'), detail.alerts?.(t)],
       ],
       timelineTitle: t('faults.timeline.title'),
       timeline: detail.timeline,

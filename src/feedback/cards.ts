@@ -17,7 +17,7 @@ import {
   type Rating,
 } from './rules.js';
 import { formatTime, mention, truncate, type PersonView } from '../chat/format.js';
-import type { Translate } from '../chat/i18n/catalog.js';
+import { countKey, type Translate } from '../chat/i18n/catalog.js';
 import type { ChatButton, ChatField, ChatMessage, Platform } from '../chat/model.js';
 import type { FeedbackSuggestion, FeedbackSurvey } from '../store/entities/index.js';
 
@@ -110,7 +110,7 @@ export function closedPollMessage(poll: PollView & { closedAt: Date }, counts: C
   const { t, timeZone } = view;
   const result = tally(counts);
   return {
-    fallback: t('feedback.poll.closedFallback', { question: poll.question, votes: result.total, average: formatAverage(result.average) }),
+    fallback: t(countKey('feedback.poll.closedFallback', result.total), { question: poll.question, votes: result.total, average: formatAverage(result.average) }),
     title: `📋 ${t('feedback.poll.titleClosed')}`,
     color: 'green',
     body: `*${poll.question}*\n${resultLines(counts).join('\n')}`,
@@ -128,7 +128,7 @@ export function pollSummaryMessage(question: string, counts: Counts, previous: C
   const result = tally(counts);
   const before = previous ? tally(previous) : undefined;
   const lines = [
-    t('feedback.poll.summary', {
+    t(countKey('feedback.poll.summary', result.total), {
       question,
       votes: result.total,
       average: formatAverage(result.average),

@@ -44,6 +44,7 @@ export function commentForm(t: Translate, survey: FeedbackSurvey): ChatForm {
     title: t('feedback.form.commentTitle', { id }),
     submitLabel: t('feedback.form.commentSubmit'),
     context: String(survey.id),
+    skippable: true,
     fields: [
       {
         id: 'comment',

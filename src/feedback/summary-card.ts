@@ -3,6 +3,7 @@ import { RATING_EMOJI, formatAverage, formatPeriod, formatShare, trendOf } from 
 import type { FeedbackSummary } from './summary.js';
 import { truncate } from '../chat/format.js';
 import type { ChatMessage } from '../chat/model.js';
+import { countKey } from '../chat/i18n/catalog.js';
 
 /** The summary as a report card: the numbers that matter with their trend, then the details. */
 export function summaryMessage(summary: FeedbackSummary, view: FeedbackView): ChatMessage {
@@ -16,7 +17,7 @@ export function summaryMessage(summary: FeedbackSummary, view: FeedbackView): Ch
   const sections: string[] = [];
   if (summary.polls.length > 0) {
     const lines = summary.polls.map((p) =>
-      t('feedback.summary.pollLine', { question: truncate(p.question, 120), votes: p.result.total, average: formatAverage(p.result.average), satisfied: formatShare(p.result.satisfied) }),
+      t(countKey('feedback.summary.pollLine', p.result.total), { question: truncate(p.question, 120), votes: p.result.total, average: formatAverage(p.result.average), satisfied: formatShare(p.result.satisfied) }),
     );
     sections.push(`*${t('feedback.summary.polls')}*\n${lines.join('\n')}`);
   }
@@ -41,8 +42,8 @@ export function summaryMessage(summary: FeedbackSummary, view: FeedbackView): Ch
     fields: [
       { label: t('feedback.field.csat'), value: withTrend(t('feedback.outOfFive', { value: formatAverage(now.average) }), trendOf(now.average, before.average, 'average')) },
       { label: t('feedback.field.satisfied'), value: withTrend(formatShare(now.satisfied), trendOf(now.satisfied, before.satisfied, 'share')) },
-      { label: t('feedback.field.ratings'), value: t('feedback.summary.ratings', { rated: now.total, sent: summary.surveys.sent }) },
-      { label: t('feedback.field.polls'), value: t('feedback.summary.pollsValue', { polls: summary.polls.length, votes: pollVotes }) },
+      { label: t('feedback.field.ratings'), value: t(countKey('feedback.summary.ratings', summary.surveys.sent), { rated: now.total, sent: summary.surveys.sent }) },
+      { label: t('feedback.field.polls'), value: t(countKey('feedback.summary.pollsValue', pollVotes), { polls: summary.polls.length, votes: pollVotes }) },
       { label: t('feedback.field.suggestions'), value: String(summary.suggestions) },
     ],
     context: [t('feedback.summary.trendAgainst', { period: formatPeriod(summary.previous, timeZone) })],

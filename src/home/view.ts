@@ -6,7 +6,7 @@ import type { HomeOverview, HomeRecord } from './queries.js';
 import { approvalButtons, windowText } from '../changes/cards.js';
 import { formatChangeId } from '../changes/rules.js';
 import { formatAge, mention, truncate, type PersonView } from '../chat/format.js';
-import type { Locale, Translate } from '../chat/i18n/catalog.js';
+import { countKey, type Locale, type Translate } from '../chat/i18n/catalog.js';
 import type { ChatButton, ChatField, ChatMessage, Platform } from '../chat/model.js';
 import { PRIORITY_STYLE } from '../faults/cards.js';
 import { overviewMessage as onCallFields } from '../oncall/cards.js';
@@ -157,7 +157,10 @@ function managementLines(overview: HomeOverview, view: HomeViewContext, sizes: H
 }
 
 function summary(overview: HomeOverview, t: Translate): string {
-  return t('home.fallback', { approvals: overview.approvalTotal, records: overview.recordTotal });
+  return t('home.fallback', {
+    approvals: t(countKey('home.fallback.approvals', overview.approvalTotal), { count: overview.approvalTotal }),
+    records: t(countKey('home.fallback.records', overview.recordTotal), { count: overview.recordTotal }),
+  });
 }
 
 /**

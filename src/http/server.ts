@@ -41,6 +41,12 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 /** Per-route choices; `maxBytes` overrides MAX_BODY_BYTES (alert webhooks carry large groups). */
 export interface RouteOptions {
   maxBytes?: number;
+  /**
+   * Checked on the request line and headers before any of the body is read (so a caller without
+   * credentials gets 401, never 413, and cannot make the server read a large body): true lets the
+   * request on; false means it has answered the request, whose body is then never read.
+   */
+  authorize?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
 /**
@@ -50,7 +56,7 @@ export interface RouteOptions {
  * merely late; a component not ready yet answers 503 from its own route instead.
  */
 export class HttpServer {
-  private readonly routes = new Map<string, { handler: RouteHandler; maxBytes: number }>();
+  private readonly routes = new Map<string, { handler: RouteHandler; maxBytes: number; authorize: RouteOptions['authorize'] }>();
   private readonly server: Server;
   private listening = false;
 
@@ -64,7 +70,7 @@ export class HttpServer {
    */
   add(method: HttpMethod, path: string, handler: RouteHandler, options: RouteOptions = {}): void {
     if (this.listening) throw new Error(`route ${method} ${path} added after the HTTP server started listening`);
-    this.routes.set(`${method} ${path}`, { handler, maxBytes: options.maxBytes ?? MAX_BODY_BYTES });
+    this.routes.set(`${method} ${path}`, { handler, maxBytes: options.maxBytes ?? MAX_BODY_BYTES, authorize: options.authorize });
   }
 
   /** Opens the port (0: any free one) and returns it; no route can be added from here on. */
@@ -93,6 +99,11 @@ export class HttpServer {
         return;
       }
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not_found"}');
+      return;
+    }
+    if (route.authorize && !route.authorize(req, res)) {
+      // The body is left unread: the connection closes once the refusal is sent, as after a 413.
+      res.once('finish', () => req.destroy());
       return;
     }
     try {

@@ -4,7 +4,7 @@ import { acknowledgerOf } from '../faults/acknowledger.js';
 import type { EntityManager } from 'typeorm';
 import { bodyWithTail, truncate } from '../chat/format.js';
 import { faultCiContext } from '../cis/fault-context.js';
-import { resolveLocale, translator, type Locale, type Translate } from '../chat/i18n/catalog.js';
+import { countKey, resolveLocale, translator, type Locale, type Translate } from '../chat/i18n/catalog.js';
 import type { ChatTarget } from '../chat/model.js';
 import { faultCard } from '../faults/cards.js';
 import { announcementKey } from '../faults/notifications.js';
@@ -75,7 +75,7 @@ export async function alertCardDetails(manager: EntityManager, fault: Fault, kno
       lines.push(t('monitoring.card.row', { status: t(`monitoring.status.${a.status}`), name: truncate(a.name, 60), summary: truncate(a.summary, 120), fingerprint: a.fingerprint }));
     }
     if (hidden > 0) lines.push(t('monitoring.card.more', { count: hidden }));
-    if (group.clearedAt !== null && group.truncatedAlerts > 0) lines.push(t('monitoring.card.clearedTruncated', { count: group.truncatedAlerts }));
+    if (group.clearedAt !== null && group.truncatedAlerts > 0) lines.push(t(countKey('monitoring.card.clearedTruncated', group.truncatedAlerts), { count: group.truncatedAlerts }));
     if (group.previousFaultId !== null) lines.push(t('monitoring.card.previous', { id: formatFaultId(group.previousFaultId) }));
     return lines.join('\n');
   };

@@ -8,7 +8,7 @@ import type { IncomingAlert, Notification } from './normalize.js';
 import { MonitoringSettingsCache, priorityFor, type MonitoringSettings } from './settings.js';
 import { IntakeSql, type AlertEventRow, type AlertFields, type FaultHead, type NewAlertRow, type StoredAlert } from './sql.js';
 import { linkRecord } from '../cis/records.js';
-import { translator, type Locale, type Translate } from '../chat/i18n/catalog.js';
+import { countKey, translator, type Locale, type Translate } from '../chat/i18n/catalog.js';
 import type { Clock } from '../clock.js';
 import { ConflictError } from '../errors.js';
 import { formatFaultId, isOpen, type Level, type Priority } from '../faults/rules.js';
@@ -337,7 +337,7 @@ export class AlertIntake {
       await this.sql.setCleared(manager, group.id, now);
       const count = String(group.truncatedAlerts);
       await this.sql.insertFaultEvents(manager, head.id, [{ kind: 'alert_cleared_truncated', note: count, details: { source: n.source, groupKey: n.groupKey, truncated: count }, at: now }]);
-      if (isOpen(head.state)) await this.tellAssignee(manager, head, loadFault, now, (t, id) => t('monitoring.clearedTruncated', { id, count: group.truncatedAlerts }));
+      if (isOpen(head.state)) await this.tellAssignee(manager, head, loadFault, now, (t, id) => t(countKey('monitoring.clearedTruncated', group.truncatedAlerts), { id, count: group.truncatedAlerts }));
       return false;
     }
     // Cleared before with nothing left out: said already. Cleared before while alerts were left out,

@@ -5,7 +5,7 @@
 import type { EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { truncate } from '../chat/format.js';
 import { formatSpan } from '../sla/format.js';
-import type { Translate } from '../chat/i18n/catalog.js';
+import { countKey, type Translate } from '../chat/i18n/catalog.js';
 import type { ChatMessage } from '../chat/model.js';
 import type { Actor } from '../people/actor.js';
 import { requireRole } from '../people/roles.js';
@@ -126,7 +126,7 @@ export function alertReportMessage(report: AlertReport, t: Translate): ChatMessa
     t('monitoring.report.volume', { alerts: report.alerts, firings: report.firings, faults: report.faults }),
     report.ackMedianMs === null
       ? t('monitoring.report.ackNone')
-      : t('monitoring.report.ack', { median: formatSpan(report.ackMedianMs, t), acknowledged: report.acknowledged, faults: report.faults }),
+      : t(countKey('monitoring.report.ack', report.faults), { median: formatSpan(report.ackMedianMs, t), acknowledged: report.acknowledged, faults: report.faults }),
     t('monitoring.report.cleared', { count: report.clearedUnattended }),
   ].join('\n');
   return {

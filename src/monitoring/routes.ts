@@ -47,15 +47,18 @@ type Parser = (body: unknown, options: ParseOptions) => ParseResult;
  * each with a body limit of `options.maxBytes` (413 beyond, from Content-Length or while reading).
  */
 export function monitoringRoutes(options: MonitoringRoutesOptions): HttpRoute[] {
+  const refuser = (kind: keyof typeof HOOK_PATHS, res: ServerResponse) => (status: number, error: string, message: string, headers: Record<string, string> = {}) => {
+    options.logger.warn({ hook: kind, status, error, reason: message.slice(0, 300) }, 'monitoring: webhook refused');
+    reply(res, status, { error, message }, headers);
+  };
+  // The token is checked on the headers, before the server reads the body (RouteOptions.authorize).
+  const authorize = (kind: keyof typeof HOOK_PATHS) => (req: IncomingMessage, res: ServerResponse) => {
+    if (bearerMatches(req.headers, options.token)) return true;
+    refuser(kind, res)(401, 'unauthorized', 'expected Authorization: Bearer WEBHOOK_TOKEN', { 'www-authenticate': 'Bearer', connection: 'close' });
+    return false;
+  };
   const handler = (kind: keyof typeof HOOK_PATHS, parse: Parser) => async (req: IncomingMessage, res: ServerResponse, rawBody: Buffer) => {
-    const refuse = (status: number, error: string, message: string, headers: Record<string, string> = {}) => {
-      options.logger.warn({ hook: kind, status, error, reason: message.slice(0, 300) }, 'monitoring: webhook refused');
-      reply(res, status, { error, message }, headers);
-    };
-    if (!bearerMatches(req.headers, options.token)) {
-      refuse(401, 'unauthorized', 'expected Authorization: Bearer WEBHOOK_TOKEN', { 'www-authenticate': 'Bearer' });
-      return;
-    }
+    const refuse = refuser(kind, res);
     if (!isJson(req)) {
       refuse(415, 'unsupported_media_type', 'expected Content-Type: application/json');
       return;
@@ -103,12 +106,12 @@ export function monitoringRoutes(options: MonitoringRoutesOptions): HttpRoute[] 
       ignored: result.ignored,
     });
   };
-  const route = { options: { maxBytes: options.maxBytes } };
+  const route = (kind: keyof typeof HOOK_PATHS) => ({ options: { maxBytes: options.maxBytes, authorize: authorize(kind) } });
   const grafana = handler('grafana', parseGrafana);
   return [
-    { method: 'POST', path: HOOK_PATHS.alertmanager, handler: handler('alertmanager', parseAlertmanager), ...route },
-    { method: 'POST', path: HOOK_PATHS.grafana, handler: grafana, ...route },
-    { method: 'PUT', path: HOOK_PATHS.grafana, handler: grafana, ...route },
-    { method: 'POST', path: HOOK_PATHS.generic, handler: handler('generic', parseGeneric), ...route },
+    { method: 'POST', path: HOOK_PATHS.alertmanager, handler: handler('alertmanager', parseAlertmanager), ...route('alertmanager') },
+    { method: 'POST', path: HOOK_PATHS.grafana, handler: grafana, ...route('grafana') },
+    { method: 'PUT', path: HOOK_PATHS.grafana, handler: grafana, ...route('grafana') },
+    { method: 'POST', path: HOOK_PATHS.generic, handler: handler('generic', parseGeneric), ...route('generic') },
   ];
 }

@@ -41,6 +41,7 @@ export const en = {
   'oncall.error.tooLong': 'An override lasts at most 31 days. For longer, change the rotation.',
   'oncall.reply.override': '{person} is on call as {level} from {from} until {until}.',
   'oncall.reply.rotationSet': 'The {level} rotation now has {count} people, hand-off {handoff}, turns of {length}. The first is on call from now and has been told.',
+  'oncall.reply.rotationSetOne': 'The {level} rotation now has {count} person, hand-off {handoff}, turns of {length}. They are on call from now and have been told.',
   'oncall.reply.rotationCleared': 'The {level} rotation is removed.',
   'oncall.reply.noRotation': 'There is no {level} rotation.',
 } as const;
@@ -87,6 +88,7 @@ export const zhCN: Record<keyof typeof en, string> = {
   'oncall.error.tooLong': '替班最长 31 天。更长时间请修改值班轮换。',
   'oncall.reply.override': '{person} 将作为{level}从 {from} 值班到 {until}。',
   'oncall.reply.rotationSet': '{level}轮换现有 {count} 人，交接时间 {handoff}，每班 {length}。第一位从现在开始值班，已通知本人。',
+  'oncall.reply.rotationSetOne': '{level}轮换现有 {count} 人，交接时间 {handoff}，每班 {length}。第一位从现在开始值班，已通知本人。',
   'oncall.reply.rotationCleared': '{level}轮换已删除。',
   'oncall.reply.noRotation': '没有{level}轮换。',
 } as const;

@@ -1,7 +1,7 @@
 // The operations report's alerts section (issue #13 item 2, "alerts once monitoring exists"): alert
 // volume, alert faults, alerts that cleared before anyone acted, each against the previous period,
 // and the noisiest alert names. The figures are those of `/ops report alerts` (src/monitoring/report.ts).
-import type { Translate } from '../chat/i18n/catalog.js';
+import { countKey, type Translate } from '../chat/i18n/catalog.js';
 import type { ChatField } from '../chat/model.js';
 import type { AlertFigures } from '../monitoring/report.js';
 import { delta } from './delta.js';
@@ -22,7 +22,12 @@ export function alertsField(alerts: AlertsInput, t: Translate): ChatField {
   if (c.alerts === 0 && c.faults === 0 && p.alerts === 0 && p.faults === 0) return { label, value: t('reports.alerts.none') };
   const noisiest = c.noisiest.slice(0, NOISIEST_SHOWN).map((row) => `${row.name.slice(0, NAME_SHOWN)} ${row.count}`);
   const lines = [
-    t('reports.alerts.volume', { alerts: c.alerts, alertsDelta: delta(c.alerts, p.alerts), firings: c.firings, firingsDelta: delta(c.firings, p.firings) }),
+    t('reports.alerts.volume', {
+      alerts: t(countKey('reports.alerts.alertCount', c.alerts), { count: c.alerts }),
+      alertsDelta: delta(c.alerts, p.alerts),
+      firings: t(countKey('reports.alerts.firingCount', c.firings), { count: c.firings }),
+      firingsDelta: delta(c.firings, p.firings),
+    }),
     t('reports.alerts.faults', { faults: c.faults, faultsDelta: delta(c.faults, p.faults) }),
     t('reports.alerts.cleared', { cleared: c.clearedUnattended, clearedDelta: delta(c.clearedUnattended, p.clearedUnattended) }),
   ];

@@ -2,7 +2,7 @@
 // one-line reason, and the audit chain's status with its head as an anchor for later verification.
 import type { ChainVerdict } from '../audit/chain.js';
 import { formatAnchor } from '../audit/chain.js';
-import type { Translate } from '../chat/i18n/catalog.js';
+import { countKey, type Translate } from '../chat/i18n/catalog.js';
 import type { ChatMessage } from '../chat/model.js';
 import type { Finding } from './findings.js';
 
@@ -42,9 +42,9 @@ export function auditReportMessage(findings: readonly Finding[], verdict: ChainV
   const title = t('reports.audit.title', { period: periodLabel });
   const lines = findings.slice(0, MAX_FINDINGS_SHOWN).map((f) => t('reports.audit.line', { ref: refOf(f, t), reason: reason(f, t) }));
   if (findings.length > MAX_FINDINGS_SHOWN) lines.push(t('reports.audit.more', { count: findings.length - MAX_FINDINGS_SHOWN }));
-  const chain = verdict.ok ? t('reports.audit.chainOk', { entries: verdict.entries }) : t('reports.audit.chainBroken', { id: verdict.brokenAt, entries: verdict.entries });
+  const chain = verdict.ok ? t(countKey('reports.audit.chainOk', verdict.entries), { entries: verdict.entries }) : t(countKey('reports.audit.chainBroken', verdict.entries), { id: verdict.brokenAt, entries: verdict.entries });
   return {
-    fallback: `${title}: ${t('reports.audit.count', { count: findings.length })}`,
+    fallback: `${title}: ${t(countKey('reports.audit.count', findings.length), { count: findings.length })}`,
     title,
     color: !verdict.ok ? 'red' : findings.length > 0 ? 'orange' : 'green',
     body: lines.length > 0 ? lines.join('\n') : t('reports.audit.none'),

@@ -37,8 +37,13 @@ export interface Resolution extends Credit {
 }
 
 export interface RecordFacts {
-  /** The first move out of the initial state (acknowledge, take, assign, or an immediate resolve). */
-  response: Credit | null;
+  /**
+   * The first move out of the initial state (acknowledge, take, assign, or an immediate resolve), and
+   * `from`, when its clock started: the creation, or the latest move back to the initial state (a fault
+   * reopened by an alert goes back to Reported and its response clock starts again then, as the SLA's
+   * does from faults.response_started_at); a response before such a move is superseded.
+   */
+  response: (Credit & { from: Date }) | null;
   /** Every entry into the resolved state, in order. */
   resolutions: Resolution[];
   /** The resolution that stands (the record is resolved or closed); null while it is open. */
@@ -71,14 +76,19 @@ export function recordFacts(record: ServiceRecord): RecordFacts {
 
 function readRecordFacts(record: ServiceRecord): RecordFacts {
   const life = LIFECYCLES[record.kind];
-  let response: Credit | null = null;
+  let response: (Credit & { from: Date }) | null = null;
+  let responseFrom = record.createdAt;
   const resolutions: Resolution[] = [];
   const pauses: Interval[] = [];
   let state = life.initial;
   let pausedSince: Date | null = null;
   for (const event of moves(record.events)) {
     const to = event.toState as string;
-    if (response === null && state === life.initial && to !== life.initial) response = { at: event.at, by: event.actorId };
+    if (to === life.initial && state !== life.initial) {
+      responseFrom = event.at;
+      response = null;
+    }
+    if (response === null && state === life.initial && to !== life.initial) response = { at: event.at, by: event.actorId, from: responseFrom };
     if (to === life.resolved) resolutions.push({ at: event.at, by: event.actorId, reopenedAt: null });
     const last = resolutions[resolutions.length - 1];
     if (state === life.resolved && to !== life.closed && last) last.reopenedAt = event.at;

@@ -1,7 +1,7 @@
 // The KPI message (`/ops kpi`) and its drill-down: the records behind each figure (records handled
 // included), and a CSV with one row per record and figure and the figure's inputs (docs/kpis.md).
 import { stringify } from 'csv-stringify/sync';
-import type { Translate } from '../chat/i18n/catalog.js';
+import { countKey, type Translate } from '../chat/i18n/catalog.js';
 import type { ChatField, ChatMessage } from '../chat/model.js';
 import { durationText } from './duration-text.js';
 import type { DurationFigure, FigureName, FigureRow, KpiResult, RateFigure } from './kpis.js';
@@ -36,7 +36,7 @@ export function kpiFields(k: KpiResult, t: Translate): ChatField[] {
     { label: t('reports.kpi.mtta'), value: durationValue(k.mtta, t) },
     { label: t('reports.kpi.mttr'), value: durationValue(k.mttr, t) },
     { label: t('reports.kpi.sla'), value: rateValue(k.sla, t) },
-    { label: t('reports.kpi.csat'), value: `${k.csat.average === null ? '—' : k.csat.average.toFixed(2)} · ${t('reports.kpi.csatHigh', { share: pct(k.csat.highShare) })} · ${(k.csat.count === 1 ? t('reports.kpi.answersOne') : t('reports.kpi.answers', { count: k.csat.count }))}${few(k.csat.tooFew, t)}` },
+    { label: t('reports.kpi.csat'), value: `${k.csat.average === null ? '—' : k.csat.average.toFixed(2)} · ${t('reports.kpi.csatHigh', { share: pct(k.csat.highShare) })} · ${t(countKey('reports.kpi.answers', k.csat.count), { count: k.csat.count })}${few(k.csat.tooFew, t)}` },
     { label: t('reports.kpi.reopen'), value: rateValue(k.reopen, t) },
     { label: t('reports.kpi.changeSuccess'), value: rateValue(k.changeSuccess, t) },
     { label: t('reports.kpi.changeCompliance'), value: rateValue(k.changeCompliance, t) },
@@ -67,7 +67,7 @@ export function kpiMessage(k: KpiResult, who: string, periodLabel: string, t: Tr
   const title = t('reports.kpi.title', { who, period: periodLabel });
   const context = [t('reports.kpi.definitions')];
   if (k.partial) context.unshift(t('reports.kpi.partial'));
-  if (k.autoResolved.length > 0) context.push(t('reports.kpi.autoResolved', { count: k.autoResolved.length }));
+  if (k.autoResolved.length > 0) context.push(t(countKey('reports.kpi.autoResolved', k.autoResolved.length), { count: k.autoResolved.length }));
   const lines = detail
     ? FIGURE_ROWS(k).map(([name, rows]) => {
         const refs = [...new Set(rows.map((r) => r.ref))];

@@ -171,9 +171,11 @@ export function computeKpis(input: KpiInput, options: KpiOptions): KpiResult {
         inputs: {
           priority: record.priority,
           createdAt: record.createdAt,
+          // The creation, or the reopening that put the record back to Reported (RecordFacts.response).
+          responseStartedAt: response.from,
           respondedAt: response.at,
-          wallMs: runningTime({ start: record.createdAt, stops: [], stoppedSince: null }, response.at, ALWAYS),
-          businessMs: runningTime({ start: record.createdAt, stops: [], stoppedSince: null }, response.at, business),
+          wallMs: runningTime({ start: response.from, stops: [], stoppedSince: null }, response.at, ALWAYS),
+          businessMs: runningTime({ start: response.from, stops: [], stoppedSince: null }, response.at, business),
         },
       };
       mtta.push(row);

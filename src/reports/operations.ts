@@ -2,7 +2,7 @@
 // category, MTTA/MTTR, SLA compliance with the breaches, changes by outcome and compliance, top
 // configuration items by faults, alerts, CSAT with the lowest-rated comments, each against the
 // previous period, and the chart data. Pure: plain inputs in, a message and chart data out.
-import { catalogs, type MessageKey, type Translate } from '../chat/i18n/catalog.js';
+import { catalogs, countKey, type MessageKey, type Translate } from '../chat/i18n/catalog.js';
 import type { ChatField, ChatMessage } from '../chat/model.js';
 import { PRIORITIES } from '../faults/rules.js';
 import type { Calendar } from '../sla/calendar.js';
@@ -115,7 +115,7 @@ export function operationsReport(input: OperationsInput, options: OperationsOpti
     { label: t('reports.ops.changes'), value: `${line(counts(ended, (o) => t(`changes.state.${o}`)))}\n${t('reports.kpi.changeCompliance')}: ${pct(current.changeCompliance.value)} (${delta(current.changeCompliance.value, before.changeCompliance.value)})` },
     { label: t('reports.ops.topItems'), value: line(topItems) },
     ...(input.alerts ? [alertsField(input.alerts, t)] : []),
-    { label: t('reports.kpi.csat'), value: `${current.csat.average === null ? '—' : current.csat.average.toFixed(2)} (${delta(current.csat.average, before.csat.average)}) · ${(current.csat.count === 1 ? t('reports.kpi.answersOne') : t('reports.kpi.answers', { count: current.csat.count }))}` },
+    { label: t('reports.kpi.csat'), value: `${current.csat.average === null ? '—' : current.csat.average.toFixed(2)} (${delta(current.csat.average, before.csat.average)}) · ${t(countKey('reports.kpi.answers', current.csat.count), { count: current.csat.count })}` },
   ];
   const body = [
     t('reports.ops.breaches', { count: breaches.length }),

@@ -95,7 +95,7 @@ describe('change approvals through the bot process and the fake Discord server (
       { id: 'configItems', required: true, value: REQUEST.configItems },
     ]);
     const { result } = await fillForm(world, REQUESTER, edit, { rollbackPlan: REQUEST.rollbackPlan });
-    await privateAnswer(world, REQUESTER, result, 'CHG-1 is submitted and sent to the approvers; it needs 2 approval(s).');
+    await privateAnswer(world, REQUESTER, result, 'CHG-1 is submitted and sent to the approvers; it needs 2 approvals.');
     // The submission answered in place of the refusal, not in a new message.
     expect(ephemeralText(fake, REQUESTER)).toHaveLength(privateAnswers);
 

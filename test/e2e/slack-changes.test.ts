@@ -109,7 +109,7 @@ describe('change approvals through the bot process and the fake Slack server', (
     await driver.slashCommand({ command: '/change', user: RITA });
     const submitted = await driver.submitView({ values: REQUEST, user: RITA });
     expect(submitted.body).toBe('');
-    await fake.waitFor(() => ephemeralsFor(RITA).find((t) => t.includes('CHG-1 is submitted and sent to the approvers; it needs 2 approval(s)')), 5_000);
+    await fake.waitFor(() => ephemeralsFor(RITA).find((t) => t.includes('CHG-1 is submitted and sent to the approvers; it needs 2 approvals')), 5_000);
     const posted = await fake.waitFor(() => card('CHG-1'), 5_000);
     expect(textOf(posted)).toContain('⏳ CHG-1 · Medium risk · Upgrade PostgreSQL on db-01');
     expect(textOf(posted)).toContain('2026-11-23 15:00 – 16:00 (Europe/Berlin)');

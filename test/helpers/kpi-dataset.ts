@@ -98,6 +98,26 @@ export const RECORDS: ServiceRecord[] = [
   },
 ];
 
+/**
+ * INC-6, reopened by an alert, kept out of RECORDS (whose figures the tests work by hand): monitoring
+ * raised it Mon 21 Dec 02:00 and resolved it when the alert cleared at 02:10; the alert fired again
+ * Tue 22 Dec 13:00 and put it back to Reported (its response clock starts again then, as
+ * faults.response_started_at); cy acknowledged it 13:25 and resolved it 14:00.
+ */
+export const REOPENED_BY_ALERT: ServiceRecord = fault(
+  6,
+  'P2',
+  '2026-12-21T02:00',
+  [
+    ev('2026-12-21T02:00', null, 'report', null, 'reported'),
+    ev('2026-12-21T02:10', null, 'resolve', 'reported', 'resolved'),
+    ev('2026-12-22T13:00', null, 'reopen', 'resolved', 'reported'),
+    ev('2026-12-22T13:25', CY, 'acknowledge', 'reported', 'acknowledged'),
+    ev('2026-12-22T14:00', CY, 'resolve', 'acknowledged', 'resolved'),
+  ],
+  { rootCause: 'log volume full' },
+);
+
 export function change(id: number, type: ChangeRecord['type'], window: [string, string], approvals: ChangeRecord['approvals'], events: TimelineEvent[], extra: Partial<ChangeRecord> = {}): ChangeRecord {
   return {
     id,

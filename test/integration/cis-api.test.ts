@@ -120,6 +120,32 @@ describe('POST /api/cis', () => {
     expect(await world.store.manager.count(ConfigurationItem)).toBe(0);
   });
 
+  it('with ?atomic=true and every line good, answers each created line with its id, as the per-line answer does', async () => {
+    const csv = `${HEADER}\nweb,application,production,,2,,db,\ndb,database,production,,1,,,\n`;
+    const res = await post(csv, 'text/csv', { query: '?atomic=true' });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { written: boolean; created: number; lines: { line: number; name: string; outcome: string; id?: string }[] };
+    expect(body.written).toBe(true);
+    expect(body.created).toBe(2);
+    const items = await world.store.manager.find(ConfigurationItem, { order: { id: 'ASC' } });
+    const idOf = (name: string) => `CI-${items.find((i) => i.name === name)?.id ?? 'missing'}`;
+    expect(body.lines).toEqual([
+      { line: 2, name: 'web', outcome: 'created', id: idOf('web') },
+      { line: 3, name: 'db', outcome: 'created', id: idOf('db') },
+    ]);
+  });
+
+  it('with ?atomic=true and a refused line, still gives the id of each good line that names an existing item', async () => {
+    await post(JSON.stringify([{ name: 'db', type: 'database', environment: 'production' }]), 'application/json');
+    const db = await world.store.manager.findOneByOrFail(ConfigurationItem, { name: 'db' });
+    const res = await post(JSON.stringify([{ name: 'db', type: 'database', environment: 'staging' }, { name: 'new', type: 'server', environment: 'production' }, { name: 'bad', type: 'server', environment: 'mars' }]), 'application/json', { query: '?atomic=true' });
+    expect(res.status).toBe(422);
+    const body = (await res.json()) as { written: boolean; lines: { line: number; outcome: string; id?: string }[] };
+    expect(body.written).toBe(false);
+    expect(body.lines.map((l) => [l.outcome, l.id])).toEqual([['changed', `CI-${db.id}`], ['created', undefined], ['refused', undefined]]);
+    expect((await world.store.manager.findOneByOrFail(ConfigurationItem, { id: db.id })).environment).toBe('production');
+  });
+
   it('refuses other media types, malformed bodies and oversized bodies', async () => {
     expect((await post('name\nx', 'text/plain')).status).toBe(415);
     expect((await post('{"items": 3}', 'application/json')).status).toBe(400);

@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import { Alert, AlertGroup, Fault, OutboxMessage, RecordEvent } from '../../src/store/entities/index.js';
@@ -62,6 +63,28 @@ describe('monitoring webhooks over HTTP', () => {
     const metrics = await hooks.metrics.registry.metrics();
     expect(metrics).toContain('opsdesk_alerts_received_total{source="alertmanager",status="firing"} 2');
     expect(metrics).toContain('opsdesk_alerts_deduplicated_total 1');
+  });
+
+  it('checks the token before the body size, without reading the body: an oversized body without the token gets 401', async () => {
+    const { w, hooks } = await setup({ maxBytes: 100_000 });
+    const huge = amBody('g', [{ name: 'Down', fingerprint: 'a000000000000001', summary: 'x'.repeat(150_000) }]);
+    for (const path of ['/hooks/alertmanager', '/hooks/grafana']) {
+      expect((await postHook(`${hooks.url}${path}`, huge, { token: null })).status).toBe(401);
+      expect((await postHook(`${hooks.url}${path}`, huge, { token: 'wrong-token-0123456789abcdef0' })).status).toBe(401);
+    }
+    // A body that never ends: the refusal comes from the headers alone, before any of it is read.
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(`${hooks.url}/hooks/alertmanager`, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
+        resolve(res.statusCode ?? 0);
+        req.destroy();
+      });
+      req.on('error', reject);
+      req.write('{"version":"4",');
+      setTimeout(() => reject(new Error('no answer before the body ended')), 5_000).unref();
+    });
+    expect(status).toBe(401);
+    expect((await postHook(`${hooks.url}/hooks/alertmanager`, huge)).status).toBe(413);
+    await nothingStored(w);
   });
 
   it('counts received alerts by endpoint and each alert\'s own status, never the body\'s group status or a sender\'s own source name', async () => {

@@ -1,9 +1,13 @@
 import MarkdownIt from 'markdown-it';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { translator } from '../../src/chat/i18n/catalog.js';
 import type { ChatMessage } from '../../src/chat/model.js';
+import { faultMarkdown } from '../../src/exports/fault-markdown.js';
+import { parseAlertmanager } from '../../src/monitoring/normalize.js';
 import { SYSTEM } from '../../src/people/actor.js';
 import { appendEvent } from '../../src/records/timeline.js';
 import { OutboxMessage } from '../../src/store/entities/index.js';
+import { amBody } from '../helpers/alerts.js';
 import { openTestWorld, type TestWorld } from '../helpers/db.js';
 import { replyText, testRuntime } from '../helpers/runtime.js';
 
@@ -46,6 +50,23 @@ describe('/request export REQ-n and /change export CHG-n', () => {
     expect(text(paragraph).replace(/\u00a0/g, ' ')).toBe(description);
     expect(md).toContain('| alert firing | DiskFull \\| \\<i\\>x\\</i\\> |');
     expect(text(html)).toContain('DiskFull | <i>x</i>');
+  });
+
+  it('lists a monitoring fault\'s alerts, as its card and /fault show do, with translated labels', async () => {
+    const parsed = parseAlertmanager(amBody('{}:{alertname="DiskFull"}', [
+      { name: 'DiskFull', fingerprint: 'a000000000000001', summary: 'Disk /var is 97% full' },
+      { name: 'DiskFull', fingerprint: 'a000000000000002', status: 'resolved', summary: 'Disk /tmp is 91% full' },
+    ]));
+    if (!parsed.ok) throw new Error(parsed.reason);
+    const { faultId } = await world.services.alerts.ingest(parsed.notification);
+    await bot.command('UENG', '/fault', `export INC-${faultId ?? 0}`);
+    const [, md] = (await markdownSentTo('UENG'))[0] ?? [];
+    const html = new MarkdownIt().render(md ?? '');
+    expect(html.match(/<h2>[^<]*<\/h2>/g)).toEqual(['<h2>Description</h2>', '<h2>Alerts</h2>', '<h2>Timeline</h2>']);
+    const section = /<h2>Alerts<\/h2>\n<p>([\s\S]*?)<\/p>/.exec(html)?.[1]?.replace(/<br>/g, '') ?? '';
+    expect(section.split('\n')).toEqual(['Alerts: 1 firing, 1 resolved', '🔥 firing DiskFull: Disk /var is 97% full (a000000000000001)', '✅ resolved DiskFull: Disk /tmp is 91% full (a000000000000002)']);
+    const zh = faultMarkdown(await world.services.faultQueries.detail(faultId ?? 0), translator('zh-CN'), 'UTC');
+    expect(zh).toContain('## 告警\n\n告警：1 条触发中，1 条已恢复\\\n🔥 触发中 DiskFull：Disk /var is 97% full（a000000000000001）');
   });
 
   it('sends a request with its whole timeline as Markdown to engineers only', async () => {

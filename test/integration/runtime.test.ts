@@ -6,7 +6,7 @@ import { ChatRuntime } from '../../src/chat/runtime.js';
 import { faultButtons, faultForms } from '../../src/faults/interactions.js';
 import { Metrics } from '../../src/http/metrics.js';
 import { createLogger } from '../../src/logger.js';
-import { Fault } from '../../src/store/entities/index.js';
+import { Fault, Person } from '../../src/store/entities/index.js';
 import { openTestWorld, type TestWorld } from '../helpers/db.js';
 
 const actor = (userId: string, locale?: string) => ({ platform: 'slack' as const, userId, displayName: userId, ...(locale ? { locale } : {}) });
@@ -88,6 +88,15 @@ describe('chat runtime over the real services', () => {
     expect((await world.services.faults.get(1)).state).toBe('reported');
   });
 
+  it('refuses a person named in a command by a name /as refuses (-cmd), and creates nobody', async () => {
+    const refused = await command('UADMIN', '/ops', 'role add @-cmd engineer');
+    expect(text(refused)).toContain('"@-cmd" is not a person.');
+    expect(await world.store.manager.findOneBy(Person, { displayName: '-cmd' })).toBeNull();
+    expect(text(await command('UADMIN', '/ops', 'role add @.hidden engineer'))).toContain('"@.hidden" is not a person.');
+    expect(text(await command('UADMIN', '/ops', 'role add @li.wei engineer'))).toContain('is now');
+    expect(await world.store.manager.findOneBy(Person, { displayName: 'li.wei' })).not.toBeNull();
+  });
+
   it('answers in the user’s own locale', async () => {
     const reply = await command('UANNA', '/fault', 'show INC-99', 'zh-CN');
     expect(text(reply)).toBe('没有故障 INC-99。请用 /fault list 核对编号。');
@@ -144,7 +153,7 @@ describe('chat runtime over the real services', () => {
     expect(text(await command('UBOSS', '/ops', 'audit verify'))).toBe('The audit log is intact: 3 entries, each chained to the one before by SHA-256.');
     expect(text(await command('UANNA', '/ops', 'audit verify'))).toBe('/ops audit verify needs the approver role. Ask an admin: /ops role add @you approver');
     await world.store.manager.query("UPDATE audit_log SET actor_label = 'someone else' WHERE id = 2");
-    expect(text(await command('UBOSS', '/ops', 'audit verify'))).toContain('entry #2 does not match the chain (1 entries before it are intact)');
+    expect(text(await command('UBOSS', '/ops', 'audit verify'))).toContain('entry #2 does not match the chain (1 entry before it is intact)');
   });
 
   it('counts commands and actions by outcome', async () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../commands/index.js';
 import { routeCommand, usageOf } from '../../src/chat/command-router.js';
-import { tokenize } from '../../src/chat/parse-text.js';
+import { parseUserRef, tokenize, typedName } from '../../src/chat/parse-text.js';
+import { parseUserName } from '../../src/platforms/shell/names.js';
 import { InvalidInputError } from '../../src/errors.js';
 
 const command = (name: string) => {
@@ -13,6 +14,15 @@ const command = (name: string) => {
 describe('command text parsing', () => {
   it('keeps quoted text, key=value and mentions whole', () => {
     expect(tokenize('search "mail server" scope=all <@U1|li wei>')).toEqual({ words: ['search', 'mail server', '<@U1|li wei>'], named: { scope: 'all' } });
+  });
+
+  it('reads a typed @name by the rule /as uses: a letter or digit first, so -cmd names nobody', () => {
+    expect(parseUserRef('@Li.Wei')).toEqual({ userId: 'li.wei', displayName: 'Li.Wei' });
+    for (const word of ['@-cmd', '-cmd', '@.x', '@_x', `@${'a'.repeat(65)}`]) {
+      expect([word, parseUserRef(word)]).toEqual([word, undefined]);
+      expect([word, parseUserName(word), typedName(word)]).toEqual([word, undefined, undefined]);
+    }
+    expect(parseUserRef('<@U123|-cmd>')).toEqual({ userId: 'U123', displayName: '-cmd' });
   });
 
   it('routes a bare command to its form subcommand', () => {

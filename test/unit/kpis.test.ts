@@ -5,7 +5,7 @@ import type { ServiceRecord } from '../../src/reports/inputs.js';
 import { kpiMessage } from '../../src/reports/kpi-message.js';
 import { computeKpis, type KpiOptions } from '../../src/reports/kpis.js';
 import { summarise } from '../../src/reports/stats.js';
-import { ANN, BOB, BUSINESS, CHANGES, CY, PAGES, PERIOD, RECORDS, SURVEYS, at } from '../helpers/kpi-dataset.js';
+import { ANN, BOB, BUSINESS, CHANGES, CY, PAGES, PERIOD, RECORDS, REOPENED_BY_ALERT, SURVEYS, at } from '../helpers/kpi-dataset.js';
 
 const MIN = 60_000;
 const input = { records: RECORDS, changes: CHANGES, surveys: SURVEYS, pages: PAGES };
@@ -33,6 +33,21 @@ describe('team KPIs on the hand-built dataset', () => {
     // business sorted 0 5 20 30 75: median 20, mean 130 / 5 = 26, p90 75
     expect(team.mtta.business).toEqual({ count: 5, median: 20 * MIN, mean: 26 * MIN, p90: 75 * MIN });
     expect(team.mtta.tooFew).toBe(false);
+  });
+
+  it('MTTA of a fault reopened by an alert: from the reopening back to Reported, not from its creation', () => {
+    // INC-6: monitoring's own resolve (02:10) is superseded by the reopening Tue 13:00; cy acknowledges
+    // 13:25: wall 25 min, business 25 min (Tue 13:00-13:25), where from the creation it would be
+    // 35 h 25 min. The other records keep their figures: wall sorted 5 10 20 25 30 5295, median 22.5.
+    const withIt = computeKpis({ ...input, records: [...RECORDS, REOPENED_BY_ALERT] }, options(null));
+    expect(withIt.mtta.rows.find((r) => r.ref === 'INC-6')).toMatchObject({
+      personId: CY,
+      at: at('2026-12-22T13:25'),
+      inputs: { createdAt: at('2026-12-21T02:00'), responseStartedAt: at('2026-12-22T13:00'), wallMs: 25 * MIN, businessMs: 25 * MIN },
+    });
+    expect(withIt.mtta.wall).toMatchObject({ count: 6, median: 22.5 * MIN });
+    const cy = computeKpis({ ...input, records: [REOPENED_BY_ALERT] }, options(CY));
+    expect(cy.handled.rows.find((r) => r.ref === 'INC-6')?.inputs).toMatchObject({ respondedAt: at('2026-12-22T13:25'), resolutions: 1 });
   });
 
   it('MTTR: to the standing resolution, less waiting on the user and time resolved before a reopen', () => {

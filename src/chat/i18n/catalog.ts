@@ -73,6 +73,17 @@ export function resolveLocale(platformLocale: string | undefined | null, fallbac
   return matchLocale(platformLocale) ?? fallback;
 }
 
+/** Keys with an English singular form, `${key}One` (in zh-CN, which has no plural forms, the same text). */
+export type CountedKey = { [K in MessageKey]: `${K}One` extends MessageKey ? K : never }[MessageKey];
+
+/**
+ * The key to write `count` things with: `${key}One` for exactly 1 ("1 vote"), else `key` ("0 votes",
+ * "2 votes"). The English rule (CLDR `one` for the integer 1); counts here are whole numbers.
+ */
+export function countKey(key: CountedKey, count: number): MessageKey {
+  return count === 1 ? (`${key}One` as const) : key;
+}
+
 export function translator(locale: Locale): Translate {
   const catalog = catalogs[locale];
   return (key, params) =>

@@ -6,8 +6,11 @@ import type { Style } from './style.js';
 import type { LineIO } from './terminal.js';
 import type { ShellTranslate } from './translate.js';
 
-/** Why a dialog stopped before all answers were in: /cancel, /quit, or the end of input. */
-export type DialogStop = 'cancel' | 'quit' | 'eof';
+/**
+ * Why a dialog stopped before all answers were in: /cancel, /quit, the end of input, or a skippable
+ * form left unanswered (`passOn` then holds the line to run at the main prompt, if any).
+ */
+export type DialogStop = 'cancel' | 'quit' | 'eof' | 'skip';
 
 /**
  * A form asked on the terminal, one field at a time. Each answer is checked before moving on, and
@@ -16,6 +19,7 @@ export type DialogStop = 'cancel' | 'quit' | 'eof';
  */
 export class FormDialog {
   private readonly answers: Record<string, string> = {};
+  private skippedFor: string | undefined;
 
   constructor(
     readonly form: ChatForm,
@@ -29,10 +33,15 @@ export class FormDialog {
     return { ...this.answers };
   }
 
+  /** After a 'skip': the command line typed instead of an answer, to be run as usual. */
+  get passOn(): string | undefined {
+    return this.skippedFor;
+  }
+
   /** Shows the form title and asks every field. */
   async fill(): Promise<DialogStop | undefined> {
     this.io.print(this.style.title(this.form.title));
-    this.io.print(this.style.dim(this.t('shell.form.intro')));
+    this.io.print(this.style.dim(this.t(this.form.skippable ? 'shell.form.introSkippable' : 'shell.form.intro')));
     return this.ask(this.form.fields);
   }
 
@@ -77,6 +86,12 @@ export class FormDialog {
           this.io.print(this.t('shell.form.help', { title: this.form.title }));
           continue;
         case 'answer': {
+          // An optional step is never answered by a command typed after it, nor made to insist.
+          if (this.form.skippable && parsed.text.trim().startsWith('/')) {
+            this.skippedFor = parsed.text;
+            return 'skip';
+          }
+          if (this.form.skippable && parsed.text.trim() === '' && !field.initial) return 'skip';
           const result = parseAnswer(field, parsed.text, this.t);
           if (!result.ok) {
             this.io.print(this.style.error(this.t('shell.form.invalid', { error: result.error })));

@@ -52,6 +52,8 @@ export const en = {
   'shell.form.badUser': 'Type a person\'s name, e.g. li.wei',
   'shell.form.submitting': '→ {label}',
   'shell.form.cancelled': 'Form cancelled; nothing was saved.',
+  'shell.form.introSkippable': 'This step is optional: answer and press Enter, or press Enter alone to skip it. A line starting with / skips it too, and runs as usual.',
+  'shell.form.skipped': 'Skipped.',
   'shell.form.cannotFix': 'This form cannot be corrected here; nothing was saved. Please start again.',
 } as const;
 
@@ -105,5 +107,7 @@ export const zhCN: Record<keyof typeof en, string> = {
   'shell.form.badUser': '请填写人名，例如 li.wei',
   'shell.form.submitting': '→ {label}',
   'shell.form.cancelled': '表单已取消，未保存任何内容。',
+  'shell.form.introSkippable': '此步骤可选：输入回答后按回车，或直接按回车跳过。以 / 开头的行也会跳过此步骤，并照常执行。',
+  'shell.form.skipped': '已跳过。',
   'shell.form.cannotFix': '无法在这里更正此表单，未保存任何内容。请重新开始。',
 };

@@ -134,6 +134,7 @@ export class ShellSession {
         case 'form': {
           dialog = new FormDialog(reply.form, io, t, printer.style);
           const stop = await dialog.fill();
+          if (stop === 'skip') return this.skipped(dialog);
           if (stop) return sessionEndOf(stop);
           reply = await this.submit(dialog, event);
           break;
@@ -147,6 +148,7 @@ export class ShellSession {
           }
           const stop = await dialog.fix(reply.errors);
           if (stop === 'unfixable') return undefined;
+          if (stop === 'skip') return this.skipped(dialog);
           if (stop) return sessionEndOf(stop);
           reply = await this.submit(dialog, event);
           break;
@@ -154,6 +156,12 @@ export class ShellSession {
       }
     }
     return undefined;
+  }
+
+  /** A skippable form left unanswered: nothing is submitted, and a command typed instead runs now. */
+  private skipped(dialog: FormDialog): Promise<SessionEnd | undefined> | undefined {
+    this.deps.printer.line(this.deps.t('shell.form.skipped'));
+    return dialog.passOn === undefined ? undefined : this.handleLine(dialog.passOn);
   }
 
   /** Submits a filled form as the person who opened it, in the channel it was opened from. */
@@ -186,6 +194,6 @@ export class ShellSession {
   }
 }
 
-function sessionEndOf(stop: DialogStop): SessionEnd | undefined {
+function sessionEndOf(stop: Exclude<DialogStop, 'skip'>): SessionEnd | undefined {
   return stop === 'cancel' ? undefined : stop;
 }
