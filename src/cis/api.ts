@@ -2,7 +2,7 @@
 // WEBHOOK_TOKEN; a CSV (`text/csv`) or JSON (`application/json`) body within the server's body limit;
 // `?atomic=true` writes nothing unless every line is good. Answers per line what was created, changed,
 // left unchanged or refused (with the reason in English).
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { rowsFromCsv, rowsFromJson } from './batch-input.js';
 import { formatCiId } from './rules.js';
 import type { CiService } from './service.js';
@@ -22,7 +22,13 @@ function json(res: ServerResponse, status: number, body: unknown): void {
 
 /** Registers the route on `http` (before it listens). */
 export function addCiApiRoute(http: HttpServer, cis: CiService, token: string): void {
-  http.add('POST', CI_API_PATH, ciApiHandler(cis, token));
+  // The token is checked on the headers before the body is read: no credentials, 401 (never 413).
+  const authorize = (req: IncomingMessage, res: ServerResponse): boolean => {
+    if (hasBearer(req, token)) return true;
+    json(res, 401, { error: 'unauthorized' });
+    return false;
+  };
+  http.add('POST', CI_API_PATH, ciApiHandler(cis, token), { authorize });
 }
 
 /** The route's handler; audit entries name opsdesk itself (SYSTEM) as the actor. */

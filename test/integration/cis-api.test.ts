@@ -153,4 +153,17 @@ describe('POST /api/cis', () => {
     expect([413, 'reset']).toContain(await statusOfOversized(`${base}/api/cis`));
     expect(await world.store.manager.count(ConfigurationItem)).toBe(0);
   });
+
+  it('answers 401 from the headers alone when the token is missing, without reading the body', async () => {
+    // A body that never ends: the answer can only come before the body is read.
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(`${base}/api/cis`, { method: 'POST', headers: { 'content-type': 'text/csv' } }, (res) => {
+        resolve(res.statusCode ?? 0);
+        req.destroy();
+      });
+      req.on('error', reject);
+      req.write('x'.repeat(2 * 1024 * 1024));
+    });
+    expect(status).toBe(401);
+  });
 });
