@@ -59,6 +59,7 @@ export function qualifiedTable(dataSource: DataSource, entity: EntityTarget<Obje
 /** The plain-SQL runner of one data source; shapes of entities are read from TypeORM's metadata. */
 export class PlainSql {
   private readonly texts = new Map<string, string>();
+  private readonly byId = new Map<EntityMetadata, { sql: string; columns: ColumnMetadata[] }>();
   private readonly postgres: boolean;
 
   private constructor(private readonly dataSource: DataSource) {
@@ -104,11 +105,17 @@ export class PlainSql {
   /** The entity of this id as `findOne({ where: { id } })` would build it (columns only), or null. */
   async findById<E extends ObjectLiteral>(manager: EntityManager, entity: EntityTarget<E>, id: number): Promise<E | null> {
     const metadata = this.dataSource.getMetadata(entity);
-    const columns = readable(metadata);
-    const list = columns.map((c) => `"${c.databaseName}"`).join(', ');
-    const { rows } = await this.run(manager, `SELECT ${list} FROM ${this.table(entity)} WHERE "id" = ?`, [id]);
+    // The text and columns once per entity: every click reads its record by id, some twice.
+    let byId = this.byId.get(metadata);
+    if (byId === undefined) {
+      const columns = readable(metadata);
+      const list = columns.map((c) => `"${c.databaseName}"`).join(', ');
+      byId = { sql: `SELECT ${list} FROM ${this.table(entity)} WHERE "id" = ?`, columns };
+      this.byId.set(metadata, byId);
+    }
+    const { rows } = await this.run(manager, byId.sql, [id]);
     const row = rows[0];
-    return row === undefined ? null : this.hydrate<E>(metadata, columns, row);
+    return row === undefined ? null : this.hydrate<E>(metadata, byId.columns, row);
   }
 
   /**
