@@ -8,6 +8,7 @@ import type { PersonView } from '../chat/format.js';
 import { formatChangeId } from '../changes/rules.js';
 import { peopleViews } from '../people/views.js';
 import { Change, ConfigurationItem, RecordCi } from '../store/entities/index.js';
+import { PlainSql } from '../store/plain-sql.js';
 
 /** A change counts as a possible cause while in progress or for this long after it ended (issue #12). */
 export const POSSIBLE_CAUSE_WINDOW_MS = 72 * 3_600_000;
@@ -41,9 +42,11 @@ export interface FaultCiContext extends CiSummary {
  * undefined when the record is on no item (its "affected system" named none).
  */
 export async function recordCiSummary(manager: EntityManager, kind: 'fault' | 'request', recordId: number): Promise<(CiSummary & { id: number }) | undefined> {
-  const link = await manager.findOne(RecordCi, { where: { recordKind: kind, recordId }, order: { ciId: 'ASC' } });
+  // Fixed statements (src/store/plain-sql.ts): every card of a fault or request drawn after a click asks.
+  const sql = PlainSql.of(manager);
+  const [link] = await sql.find(manager, RecordCi, { recordKind: kind, recordId }, 'ciId');
   if (!link) return undefined;
-  const item = await manager.findOneBy(ConfigurationItem, { id: link.ciId });
+  const item = await sql.findById(manager, ConfigurationItem, link.ciId);
   if (!item) return undefined;
   const owner = item.ownerId === null ? undefined : (await peopleViews(manager, [item.ownerId])).views.get(item.ownerId);
   return { id: item.id, label: formatCiId(item.id), name: item.name, criticality: item.criticality, runbookUrl: item.runbookUrl, owner };

@@ -11,6 +11,7 @@ import { parseFaultId } from '../faults/rules.js';
 import { enqueue } from '../outbox/outbox.js';
 import { parseRequestId } from '../requests/rules.js';
 import { Change, ChangeApproval, ChangeNotice, Fault, HomeView, RoleGrant, ServiceRequest } from '../store/entities/index.js';
+import { PlainSql } from '../store/plain-sql.js';
 
 /** At most one republication per account in this many ms ("coalesced", issue 14). */
 export const HOME_REFRESH_GAP_MS = 5_000;
@@ -43,12 +44,12 @@ export async function concernedPeople(manager: EntityManager, input: AuditInput)
   switch (input.recordType) {
     case 'fault': {
       const id = parseFaultId(input.recordId);
-      const fault = id === undefined ? null : await manager.findOne(Fault, { where: { id } });
+      const fault = id === undefined ? null : await PlainSql.of(manager).findPartById(manager, Fault, id, ['reporterId', 'assigneeId']);
       return fault ? [fault.reporterId, ...(fault.assigneeId === null ? [] : [fault.assigneeId]), ...previous] : previous;
     }
     case 'request': {
       const id = parseRequestId(input.recordId);
-      const request = id === undefined ? null : await manager.findOne(ServiceRequest, { where: { id } });
+      const request = id === undefined ? null : await PlainSql.of(manager).findById(manager, ServiceRequest, id);
       if (!request) return previous;
       return [request.requesterId, request.beneficiaryId, request.assigneeId, ...previous].filter((p): p is number => p !== null);
     }
@@ -109,7 +110,9 @@ export function homeRefresher(gapMs: number = HOME_REFRESH_GAP_MS): (manager: En
   return async (manager, now, input) => {
     const concerned = await concernedPeople(manager, input);
     if (concerned !== 'everyone' && concerned.length === 0) return;
-    const homes = concerned === 'everyone' ? await manager.find(HomeView) : await manager.find(HomeView, { where: { personId: In([...new Set(concerned)]) } });
+    // Fixed statements (src/store/plain-sql.ts): every change of every record asks.
+    const sql = PlainSql.of(manager);
+    const homes = await sql.find(manager, HomeView, concerned === 'everyone' ? {} : { personId: [...new Set(concerned)] });
     for (const home of homes) await queueRefresh(manager, now, home, gapMs);
   };
 }

@@ -59,9 +59,35 @@ export class HttpServer {
   private readonly routes = new Map<string, { handler: RouteHandler; maxBytes: number; authorize: RouteOptions['authorize'] }>();
   private readonly server: Server;
   private listening = false;
+  /** Requests received whose response has not completed yet. */
+  private open = 0;
+  private readonly waitingForAnswers: (() => void)[] = [];
 
   constructor(private readonly logger: Logger) {
-    this.server = createServer((req, res) => void this.dispatch(req, res));
+    this.server = createServer((req, res) => {
+      this.open += 1;
+      // 'close' comes once the response went out, or when the connection dropped before it did.
+      res.once('close', () => {
+        this.open -= 1;
+        if (this.open === 0) for (const resume of this.waitingForAnswers.splice(0)) resume();
+      });
+      void this.dispatch(req, res);
+    });
+  }
+
+  /** How many requests are waiting for (or receiving) their response now. */
+  get unanswered(): number {
+    return this.open;
+  }
+
+  /**
+   * Resolves once every request received so far (and any received meanwhile) has had its response,
+   * at once when none waits. Work that may wait (the handling of acknowledged Slack clicks) uses it
+   * to give way to requests that wait for an answer (src/platforms/slack/click-queue.ts).
+   */
+  answered(): Promise<void> {
+    if (this.open === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => this.waitingForAnswers.push(resolve));
   }
 
   /**

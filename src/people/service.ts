@@ -8,6 +8,7 @@ import type { Clock } from '../clock.js';
 import { ForbiddenError, InvalidInputError } from '../errors.js';
 import type { Store } from '../store/store.js';
 import { Identity, Person, RoleGrant } from '../store/entities/index.js';
+import { PlainSql } from '../store/plain-sql.js';
 
 /** A platform account named in a command (`<@U123>`) or a form (a user picker). */
 export interface AccountRef {
@@ -22,16 +23,6 @@ export interface RoleHolder {
   roles: Role[];
 }
 
-interface RawIdentityRow {
-  id: number | string;
-  display_name: string;
-  locale: string | null;
-  /** A count: a number on SQLite, a string (bigint) on PostgreSQL. */
-  accounts: number | string;
-  /** The person's granted roles joined by commas, or null without any. */
-  roles: string | null;
-}
-
 interface IdentityRow {
   person: { id: number; displayName: string; locale: string | null };
   accounts: number;
@@ -39,8 +30,9 @@ interface IdentityRow {
 }
 
 /**
- * The one read per request (see resolveWithLocale), through the unique index on (platform, user_id).
- * Table names come from the entities, qualified with the DataSource's schema when it has one
+ * The one read per request (see resolveWithLocale): id, display_name, locale, accounts (a count: a
+ * number on SQLite, a bigint string on PostgreSQL) and roles (granted roles joined by commas, or
+ * null), through the unique index on (platform, user_id). Table names come from the entities, qualified with the DataSource's schema when it has one
  * (PostgreSQL test schemas), like src/jobs/lease.ts.
  */
 function identitySql(manager: EntityManager): string {
@@ -57,7 +49,7 @@ function identitySql(manager: EntityManager): string {
       (SELECT COUNT(*) FROM ${table(Identity)} o WHERE o.person_id = p.id) AS accounts,
       (SELECT ${roles} FROM ${table(RoleGrant)} g WHERE g.person_id = p.id) AS roles
     FROM ${table(Identity)} i JOIN ${table(Person)} p ON p.id = i.person_id
-    WHERE i.platform = ${postgres ? '$1' : '?'} AND i.user_id = ${postgres ? '$2' : '?'}`;
+    WHERE i.platform = ? AND i.user_id = ?`;
 }
 
 export class PeopleService {
@@ -127,11 +119,15 @@ export class PeopleService {
   /** The person behind an account with their account count and roles, in one query; undefined for an unknown account. */
   private async readIdentity(platform: Platform, userId: string): Promise<IdentityRow | undefined> {
     this.identityQuery ??= identitySql(this.store.manager);
-    const rows = await this.store.manager.query<RawIdentityRow[]>(this.identityQuery, [platform, userId]);
+    const { manager } = this.store;
+    // PlainSql: prepared once (SQLite) and `?` numbered for PostgreSQL; TypeORM's query() adds its
+    // query runner, logging and event broadcast to every request.
+    const { rows } = await PlainSql.of(manager).run(manager, this.identityQuery, [platform, userId]);
     const row = rows[0];
     if (!row) return undefined;
-    const roles = (row.roles ?? '').split(',').filter(isRole);
-    return { person: { id: Number(row.id), displayName: row.display_name, locale: row.locale }, accounts: Number(row.accounts), roles };
+    const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+    const roles = (text(row.roles) ?? '').split(',').filter(isRole);
+    return { person: { id: Number(row.id), displayName: text(row.display_name) ?? '', locale: text(row.locale) }, accounts: Number(row.accounts), roles };
   }
 
   async rolesOf(manager: EntityManager, personId: number): Promise<Role[]> {

@@ -7,6 +7,7 @@ import { ForbiddenError, InvalidInputError } from '../errors.js';
 import type { Actor } from '../people/actor.js';
 import { hasRole } from '../people/roles.js';
 import { Setting } from '../store/entities/index.js';
+import { PlainSql } from '../store/plain-sql.js';
 import type { Store } from '../store/store.js';
 
 export function channelTarget(value: string | undefined): ChatTarget | undefined {
@@ -32,13 +33,21 @@ export class SettingsService {
     return this.changes;
   }
 
+  /**
+   * The stored value of `key`, else the environment's default. Read from the database every time (one
+   * fixed statement, src/store/plain-sql.ts): another replica may have changed it, and every click
+   * that posts a card reads its channel.
+   */
   async get(key: string): Promise<string | undefined> {
-    const row = await this.store.manager.findOne(Setting, { where: { key } });
+    const { manager } = this.store;
+    const [row] = await PlainSql.of(manager).find(manager, Setting, { key });
     return row?.value ?? this.defaults[key];
   }
 
+  /** Every registered setting's value (stored, else the default), read like `get`. */
   async all(): Promise<Map<string, string | undefined>> {
-    const rows = await this.store.manager.find(Setting);
+    const { manager } = this.store;
+    const rows = await PlainSql.of(manager).find(manager, Setting);
     const stored = new Map(rows.map((r) => [r.key, r.value]));
     return new Map(settingKeys().map((key) => [key, stored.get(key) ?? this.defaults[key]]));
   }

@@ -151,21 +151,27 @@ function windowsOf(day: DateTime, calendar: BusinessCalendar): [number, number][
   return (calendar.week[day.weekday] ?? []).map((w) => [localInstant(day, w.start, calendar.zone), localInstant(day, w.end, calendar.zone)]);
 }
 
-/** The instant `ms` of working time after `from`. With no working time left in the day, the next day's windows count. */
+/**
+ * The instant `ms` of working time after `from`. With no working time left in the day, the next day's
+ * windows count. Days come from the per-calendar cache (localDay, dayContaining): every change of a
+ * record computes a dozen of these instants (SLA steps), and luxon's zone arithmetic per day was most
+ * of a click's SLA cost (issue #15 item 4, profiles). Throws RangeError for a negative `ms`, or when
+ * the calendar has no working time in the next ten years.
+ */
 export function addWorkingTime(from: Date, ms: number, calendar: Calendar): Date {
   if (ms < 0) throw new RangeError('working time must not be negative');
   if (calendar.kind === '24x7' || ms === 0) return new Date(from.getTime() + ms);
   let remaining = ms;
   const start = from.getTime();
-  let day = startOfLocalDay(start, calendar.zone);
+  let day = dayContaining(start, calendar);
   for (let searched = 0; searched < MAX_DAYS_SEARCHED; searched++) {
-    for (const [windowStart, windowEnd] of windowsOf(day, calendar)) {
+    for (const [windowStart, windowEnd] of day.windows) {
       const begin = Math.max(windowStart, start);
       if (windowEnd <= begin) continue;
       if (remaining <= windowEnd - begin) return new Date(begin + remaining);
       remaining -= windowEnd - begin;
     }
-    day = day.plus({ days: 1 }).startOf('day');
+    day = localDay(day.next, calendar);
   }
   throw new RangeError('the calendar has no working time in the next ten years');
 }

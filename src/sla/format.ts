@@ -6,9 +6,11 @@ import { formatTime } from '../chat/format.js';
 
 /** `10:15` when `date` falls on the same local day as `now`, else `2026-11-24 10:15`. */
 export function formatDeadline(date: Date, now: Date, zone: string): string {
-  const a = DateTime.fromMillis(date.getTime(), { zone });
-  const b = DateTime.fromMillis(now.getTime(), { zone });
-  return a.hasSame(b, 'day') ? a.toFormat('HH:mm') : formatTime(date, zone);
+  // Both through formatTime's cached formatter (`YYYY-MM-DD HH:mm`): two luxon DateTimes per deadline
+  // were a visible share of drawing a card after every click (issue #15 item 4).
+  const due = formatTime(date, zone);
+  const today = formatTime(now, zone);
+  return due.slice(0, 10) === today.slice(0, 10) ? due.slice(11) : due;
 }
 
 /** `Mon 2026-11-24 09:00` (the weekday in the reader's language). */

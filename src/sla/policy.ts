@@ -125,8 +125,21 @@ export function slaPolicyFrom(values: ReadonlyMap<string, string | undefined>, z
   };
 }
 
+const businessCalendars = new WeakMap<SlaPolicy, Calendar>();
+
+/**
+ * The calendar a target of `policy` runs on: one object per policy, so that the days it computed
+ * (calendar.ts caches them per calendar object) serve every later record under the same policy.
+ * Policies are never changed after slaPolicyFrom built them.
+ */
 export function calendarOf(policy: SlaPolicy, kind: CalendarKind): Calendar {
-  return kind === '24x7' ? ALWAYS : businessCalendar(policy.zone, policy.businessHours, policy.holidays);
+  if (kind === '24x7') return ALWAYS;
+  let calendar = businessCalendars.get(policy);
+  if (calendar === undefined) {
+    calendar = businessCalendar(policy.zone, policy.businessHours, policy.holidays);
+    businessCalendars.set(policy, calendar);
+  }
+  return calendar;
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { evaluate, slaFieldsOf, type Evaluation, type SlaFields } from './evaluate.js';
-import { slaPolicyFrom, type SlaPolicy } from './policy.js';
+import { SLA_SETTING_KEYS, slaPolicyFrom, type SlaPolicy } from './policy.js';
 import { FAULT_SUBJECT, REQUEST_SUBJECT, subjectOfId, type SlaRecord, type SlaSubject } from './subjects.js';
 import { appendAudit } from '../audit/chain.js';
 import type { Locale } from '../chat/i18n/catalog.js';
@@ -30,6 +30,20 @@ export interface SlaHook<R> {
 export async function loadRecord<R extends SlaRecord>(manager: EntityManager, subject: SlaSubject<R>, id: number): Promise<R | null> {
   return PlainSql.of(manager).findById(manager, subject.entity, id);
 }
+
+/** The columns an SLA recompute reads afresh (slaFieldsOf). */
+const SLA_FIELDS: readonly (keyof SlaFields)[] = [
+  'responseDueAt',
+  'resolveDueAt',
+  'responseBreachedAt',
+  'resolveBreachedAt',
+  'slaStops',
+  'slaStoppedSince',
+  'slaSnoozedUntil',
+  'slaResponseStep',
+  'slaResolveStep',
+  'nextReminderAt',
+];
 
 /**
  * Writes SLA fields without touching the record's optimistic version: the SLA is bookkeeping about
@@ -74,9 +88,20 @@ export class SlaService {
     return this.options.timeZone;
   }
 
-  /** The policy in force: settings over the defaults of DESIGN.md. */
+  /** The last policy built, by the SLA settings' values it was built from (see policy()). */
+  private built: { values: string; policy: SlaPolicy } | undefined;
+
+  /**
+   * The policy in force: settings over the defaults of DESIGN.md. The settings are read every time
+   * (another replica may have changed them); the policy is parsed again only when the SLA settings'
+   * values differ from the last ones, so that every record under the same settings shares one policy
+   * object and its calendar's cached days (calendarOf). Callers must not change the object.
+   */
   async policy(): Promise<SlaPolicy> {
-    return slaPolicyFrom(await this.settings.all(), this.options.timeZone);
+    const settings = await this.settings.all();
+    const values = JSON.stringify(SLA_SETTING_KEYS.map((key) => settings.get(key) ?? null));
+    if (this.built?.values !== values) this.built = { values, policy: slaPolicyFrom(settings, this.options.timeZone) };
+    return this.built.policy;
   }
 
   /**
@@ -86,7 +111,7 @@ export class SlaService {
    */
   async onChange<R extends SlaRecord>(manager: EntityManager, subject: SlaSubject<R>, record: R, now: Date): Promise<Evaluation> {
     const policy = await this.policy();
-    const stored = (await loadRecord(manager, subject, record.id)) ?? record;
+    const stored = (await PlainSql.of(manager).findPartById<SlaRecord, keyof SlaFields>(manager, subject.entity, record.id, SLA_FIELDS)) ?? record;
     const evaluation = evaluate(subject.facts(record), slaFieldsOf(stored), policy.targets[subject.kind][record.priority], policy, now);
     await writeSla(manager, subject, record.id, evaluation.fields);
     Object.assign(record, evaluation.fields);

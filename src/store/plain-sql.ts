@@ -59,6 +59,7 @@ export function qualifiedTable(dataSource: DataSource, entity: EntityTarget<Obje
 /** The plain-SQL runner of one data source; shapes of entities are read from TypeORM's metadata. */
 export class PlainSql {
   private readonly texts = new Map<string, string>();
+  private readonly byId = new Map<EntityMetadata, { sql: string; columns: ColumnMetadata[] }>();
   private readonly postgres: boolean;
 
   private constructor(private readonly dataSource: DataSource) {
@@ -104,11 +105,72 @@ export class PlainSql {
   /** The entity of this id as `findOne({ where: { id } })` would build it (columns only), or null. */
   async findById<E extends ObjectLiteral>(manager: EntityManager, entity: EntityTarget<E>, id: number): Promise<E | null> {
     const metadata = this.dataSource.getMetadata(entity);
-    const columns = readable(metadata);
+    // The text and columns once per entity: every click reads its record by id, some twice.
+    let byId = this.byId.get(metadata);
+    if (byId === undefined) {
+      const columns = readable(metadata);
+      const list = columns.map((c) => `"${c.databaseName}"`).join(', ');
+      byId = { sql: `SELECT ${list} FROM ${this.table(entity)} WHERE "id" = ?`, columns };
+      this.byId.set(metadata, byId);
+    }
+    const { rows } = await this.run(manager, byId.sql, [id]);
+    const row = rows[0];
+    return row === undefined ? null : this.hydrate<E>(metadata, byId.columns, row);
+  }
+
+  /**
+   * Only `properties` of the entity of this id, or null: for a caller that needs a few columns of a
+   * wide row (the SLA fields of a fault, its reporter and assignee) on a hot path.
+   */
+  async findPartById<E extends ObjectLiteral, K extends keyof E & string>(manager: EntityManager, entity: EntityTarget<E>, id: number, properties: readonly K[]): Promise<Pick<E, K> | null> {
+    const metadata = this.dataSource.getMetadata(entity);
+    const columns = properties.map((p) => column(metadata, p));
     const list = columns.map((c) => `"${c.databaseName}"`).join(', ');
     const { rows } = await this.run(manager, `SELECT ${list} FROM ${this.table(entity)} WHERE "id" = ?`, [id]);
     const row = rows[0];
     return row === undefined ? null : this.hydrate<E>(metadata, columns, row);
+  }
+
+  /**
+   * The entities matching `where` (entity properties; a null reads IS NULL, an array is an IN list,
+   * an empty one matches nothing), as `find({ where, order: { [orderBy]: 'ASC' } })` would build them
+   * (columns only). IN lists are padded to a power of two with their last value, so that the texts to
+   * prepare stay few whatever the list's length. Throws on a property the entity does not have.
+   */
+  async find<E extends ObjectLiteral>(
+    manager: EntityManager,
+    entity: EntityTarget<E>,
+    where: { [P in keyof E]?: E[P] | readonly E[P][] } = {},
+    orderBy?: keyof E & string,
+  ): Promise<E[]> {
+    const metadata = this.dataSource.getMetadata(entity);
+    const columns = readable(metadata);
+    const tests: string[] = [];
+    const params: SqlParam[] = [];
+    for (const property of Object.keys(where)) {
+      const c = column(metadata, property);
+      const value: unknown = where[property];
+      if (Array.isArray(value)) {
+        const list: unknown[] = value;
+        if (list.length === 0) return [];
+        let size = 1;
+        while (size < list.length) size *= 2;
+        for (let i = 0; i < size; i++) params.push(this.persistent(c, list[Math.min(i, list.length - 1)]));
+        tests.push(`"${c.databaseName}" IN (${Array.from({ length: size }, () => '?').join(', ')})`);
+        continue;
+      }
+      const stored = this.persistent(c, value);
+      if (stored === null) tests.push(`"${c.databaseName}" IS NULL`);
+      else {
+        tests.push(`"${c.databaseName}" = ?`);
+        params.push(stored);
+      }
+    }
+    const list = columns.map((c) => `"${c.databaseName}"`).join(', ');
+    const order = orderBy === undefined ? '' : ` ORDER BY "${column(metadata, orderBy).databaseName}" ASC`;
+    const sql = `SELECT ${list} FROM ${this.table(entity)}${tests.length > 0 ? ` WHERE ${tests.join(' AND ')}` : ''}${order}`;
+    const { rows } = await this.run(manager, sql, params);
+    return rows.map((row) => this.hydrate<E>(metadata, columns, row));
   }
 
   /**

@@ -43,6 +43,27 @@ describe('plain SQL on the record hot path', () => {
     expect(await PlainSql.of(manager).findById(manager, Fault, id + 1000)).toBeNull();
   });
 
+  it('finds rows as TypeORM does: IN lists of any length, nulls, no condition, ordered; and reads only some columns', async () => {
+    const anna = await world.actor('anna');
+    const ids: number[] = [];
+    for (let i = 0; i < 5; i++) ids.push((await world.services.faults.report(anna, { ...report, title: `Printer ${i}` })).id);
+    const manager = world.store.manager;
+    const sql = PlainSql.of(manager);
+    // Three ids pad to four placeholders with the last one repeated: still the three rows, once each.
+    const three = [ids[4], ids[0], ids[2]].filter((id): id is number => id !== undefined);
+    const found = await sql.find(manager, Fault, { id: three }, 'id');
+    expect(found.map((f) => f.id)).toEqual([...three].sort((a, b) => a - b));
+    expect(found).toEqual(await manager.find(Fault, { where: three.map((id) => ({ id })), order: { id: 'ASC' } }));
+    expect(await sql.find(manager, Fault, { id: [] })).toEqual([]);
+    expect((await sql.find(manager, Fault, { assigneeId: null, reporterId: anna.personId }, 'id')).map((f) => f.id)).toEqual(ids);
+    expect(await sql.find(manager, Fault, {}, 'id')).toHaveLength(5);
+    const part = await sql.findPartById(manager, Fault, ids[1] ?? 0, ['reporterId', 'assigneeId', 'slaStops']);
+    expect(part).toMatchObject({ reporterId: anna.personId, assigneeId: null, slaStops: [] });
+    const present = Object.entries(part ?? {}).filter(([, value]) => value !== undefined);
+    expect(present.map(([key]) => key).sort()).toEqual(['assigneeId', 'reporterId', 'slaStops']);
+    expect(await sql.findPartById(manager, Fault, (ids[4] ?? 0) + 1000, ['reporterId'])).toBeNull();
+  });
+
   it('writes a versioned change once: a stale version changes nothing and says so', async () => {
     const anna = await world.actor('anna');
     const { id } = await world.services.faults.report(anna, report);

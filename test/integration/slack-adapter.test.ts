@@ -294,6 +294,30 @@ describe('Slack adapter: buttons', () => {
     expect(ephemeral).toMatchObject({ channel: 'C0FAULTS', user: 'U0ALICE', text: 'Only engineers can acknowledge faults.' });
   });
 
+  it('acks a click at once but handles it only once a command waiting for its ack has been answered', async () => {
+    const ref = await postCard();
+    const order: string[] = [];
+    h.script = async (event) => {
+      if (event.type === 'command') {
+        await sleep(300);
+        order.push('command answered');
+        return { type: 'done' };
+      }
+      order.push('click handled');
+      return { type: 'done' };
+    };
+    const started = performance.now();
+    const command = h.driver.slashCommand({ command: '/fault', text: 'list' });
+    await sleep(20);
+    const click = await h.driver.clickButton({ channelId: ref.channelId, ts: ref.messageId, actionId: 'fault.ack' });
+    expect(click.status).toBe(200);
+    // The click's own ack did not wait for the command.
+    expect(performance.now() - started).toBeLessThan(250);
+    expect((await command).status).toBe(200);
+    await h.fake.waitFor(() => (order.length === 2 ? order : undefined));
+    expect(order).toEqual(['command answered', 'click handled']);
+  });
+
   it('opens a form from a click with the click’s trigger_id', async () => {
     const ref = await postCard();
     h.script = () => ({ type: 'form', form: { ...reportForm, formId: 'fault.resolve', context: 'INC-42' } });

@@ -1,3 +1,4 @@
+import { formatDeadline } from '../../src/sla/format.js';
 import { describe, expect, it } from 'vitest';
 import {
   ALWAYS,
@@ -157,5 +158,18 @@ describe('the local day of an instant, remembered per UTC hour', () => {
     expect(workingTimeBetween(at('2026-11-23T18:40:00Z'), at('2026-11-23T18:50:00Z'), lateHour)).toBe(0);
     expect(workingTimeBetween(at('2026-11-23T18:10:00Z'), at('2026-11-23T18:25:00Z'), lateHour)).toBe(15 * M);
     expect(workingTimeBetween(at('2026-11-23T18:45:00Z'), at('2026-11-24T17:40:00Z'), lateHour)).toBe(10 * M);
+  });
+});
+
+describe('formatDeadline', () => {
+  const now = new Date('2026-11-27T22:30:00Z'); // 23:30 in Berlin
+
+  it('shows only the time on the same local day, in the zone', () => {
+    expect(formatDeadline(new Date('2026-11-27T22:50:00Z'), now, 'Europe/Berlin')).toBe('23:50');
+  });
+
+  it('shows the date when the deadline falls on another local day, even the same UTC day', () => {
+    expect(formatDeadline(new Date('2026-11-27T23:15:00Z'), now, 'Europe/Berlin')).toBe('2026-11-28 00:15');
+    expect(formatDeadline(new Date('2026-11-27T23:15:00Z'), now, 'UTC')).toBe('23:15');
   });
 });

@@ -68,6 +68,32 @@ describe('ClickQueue', () => {
     expect(queue.size).toBe(0);
   });
 
+  it('starts a handler only once the requests waiting for their answer have it', async () => {
+    // A stand-in for the HTTP server: two requests still waiting for their ack.
+    let unanswered = 2;
+    const answered = deferred();
+    const queue = new ClickQueue(1, { yieldTo: { get unanswered() { return unanswered; }, answered: () => answered.promise }, maxDelayMs: 60_000 });
+    let started = false;
+    const done = queue.run(async () => {
+      started = true;
+    });
+    for (let i = 0; i < 5; i++) await tick();
+    expect(started).toBe(false);
+    unanswered = 0;
+    answered.resolve();
+    await done;
+    expect(started).toBe(true);
+  });
+
+  it('starts a handler after maxDelayMs even while requests keep waiting, so load cannot starve clicks', async () => {
+    const never = new Promise<void>(() => undefined);
+    const queue = new ClickQueue(1, { yieldTo: { unanswered: 1, answered: () => never }, maxDelayMs: 50 });
+    const queuedAt = performance.now();
+    const startedAt = await queue.run(async () => performance.now());
+    expect(startedAt - queuedAt).toBeGreaterThanOrEqual(45);
+    expect(startedAt - queuedAt).toBeLessThan(2_000);
+  });
+
   it('refuses a concurrency below one', () => {
     expect(() => new ClickQueue(0)).toThrow('positive integer');
   });

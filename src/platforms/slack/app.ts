@@ -69,7 +69,9 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     throw error;
   });
   const directChannels = new DirectChannels(app.client);
-  const clicks = new ClickQueue(CLICK_CONCURRENCY);
+  // Over HTTP the handlers give way to requests waiting for their ack (click-queue.ts); Socket Mode
+  // acks travel on the socket, not through the server.
+  const clicks = new ClickQueue(CLICK_CONCURRENCY, socket ? {} : { yieldTo: deps.http });
   registerSlackListeners(app, {
     clicks,
     handler: deps.handler,

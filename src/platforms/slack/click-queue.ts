@@ -3,7 +3,29 @@
 // requests still waiting for their ack: each await of each handler let the others' synchronous
 // database work run first, so under load acks waited behind record changes and Slack saw the bot as
 // slow as its slowest click (bench/results.md, "Slack clicks"). Here at most `concurrency` handlers
-// run, each started after pending I/O (the next requests and their acks) had its turn.
+// run, each started after pending I/O (the next requests and their acks) had its turn, and, given
+// the server's requests (`yieldTo`), only once no request waits for its answer or the click has
+// waited `maxDelayMs` since it was queued.
+
+/** Requests waiting for an answer: the HTTP server's (src/http/server.ts). */
+export interface AnswerGauge {
+  /** Requests received and not answered yet. */
+  readonly unanswered: number;
+  /** Resolves once none is left unanswered. */
+  answered(): Promise<void>;
+}
+
+export interface ClickQueueOptions {
+  /** Handlers give way to these requests: the HTTP mode's server. Without it, only to pending I/O. */
+  yieldTo?: AnswerGauge;
+  /**
+   * The longest a click waits for the requests to be answered before its handler starts anyway, ms
+   * from when it was queued, so that sustained load cannot starve the handling (default 1000 ms).
+   */
+  maxDelayMs?: number;
+}
+
+export const DEFAULT_MAX_CLICK_DELAY_MS = 1000;
 
 /**
  * A FIFO limiter for click handling. `run` resolves with the work's result once it has run;
@@ -13,16 +35,36 @@
  * Trade-off: an acknowledged click that waits here is lost if the process dies before its turn, as an
  * acknowledged click whose handler was still running was before; Slack does not resend acknowledged
  * interactions either way. The queue makes that window longer only while clicks arrive faster than
- * they can be handled, which is also when answering them late would have made Slack show an error.
+ * they can be handled, which is also when answering them late would have made Slack show an error;
+ * giving way to unanswered requests makes it at most `maxDelayMs` longer, and only while requests
+ * keep arriving.
+ *
+ * Not done (issue #15 item 4, considered): writing each click to a durable inbox table before its ack,
+ * so that a click acknowledged by a process that then died is handled by a restart or another replica.
+ * On SQLite the bot has one connection and serialises its transactions (src/store/store.ts), so the
+ * insert before the ack would wait behind the handlers' transactions (the very wait this queue removes
+ * from the ack) or need a second connection blocking on the write lock; and the commit per click is
+ * already the largest single cost of a changing click, which the inbox would double (the insert, then
+ * the handler marking its row done). Handling a row again after a crash between the change and the
+ * mark would also repeat its reply ("already acknowledged by …") unless the mark joined the handler's
+ * own transactions. The window it closes is the one above: a process dying with clicks queued.
  */
 export class ClickQueue {
   private running = 0;
   private readonly waiting: (() => void)[] = [];
   private readonly drained: (() => void)[] = [];
+  private readonly maxDelayMs: number;
+  /** One wait for the server to have answered everything, shared by the handlers waiting for it. */
+  private idle: Promise<void> | undefined;
 
-  /** `concurrency`: handlers running at once (>= 1). */
-  constructor(private readonly concurrency: number) {
+  /** `concurrency`: handlers running at once (>= 1). Throws on anything else or a negative delay. */
+  constructor(
+    private readonly concurrency: number,
+    private readonly options: ClickQueueOptions = {},
+  ) {
     if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`ClickQueue concurrency must be a positive integer, got ${concurrency}`);
+    this.maxDelayMs = options.maxDelayMs ?? DEFAULT_MAX_CLICK_DELAY_MS;
+    if (!(this.maxDelayMs >= 0)) throw new Error(`ClickQueue maxDelayMs must not be negative, got ${this.maxDelayMs}`);
   }
 
   /** Clicks queued or being handled. */
@@ -31,12 +73,14 @@ export class ClickQueue {
   }
 
   async run<T>(work: () => Promise<T>): Promise<T> {
+    const queuedAt = performance.now();
     if (this.running < this.concurrency) this.running += 1;
     // The finishing handler hands its slot over (release), so `running` stays as it was.
     else await new Promise<void>((resolve) => this.waiting.push(resolve));
     try {
       // Requests that arrived meanwhile are read and acknowledged before this handler starts.
       await new Promise<void>((resolve) => setImmediate(resolve));
+      await this.giveWay(queuedAt);
       return await work();
     } finally {
       this.release();
@@ -47,6 +91,22 @@ export class ClickQueue {
   async drain(): Promise<void> {
     if (this.size === 0) return;
     await new Promise<void>((resolve) => this.drained.push(resolve));
+  }
+
+  /** Waits while requests wait for their answer, until `maxDelayMs` after `queuedAt`. */
+  private async giveWay(queuedAt: number): Promise<void> {
+    const gauge = this.options.yieldTo;
+    if (!gauge || gauge.unanswered === 0) return;
+    const left = queuedAt + this.maxDelayMs - performance.now();
+    if (left <= 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, left)));
+    try {
+      this.idle ??= gauge.answered().finally(() => (this.idle = undefined));
+      await Promise.race([this.idle, bound]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private release(): void {
