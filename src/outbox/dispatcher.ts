@@ -221,7 +221,7 @@ export class OutboxDispatcher {
     // mark that makes the next attempt look the message up first), so PostgreSQL needs no transaction.
     return this.unit(async (manager, sql) => {
       if (!(await sql.renewClaim(manager, candidate.id, this.holder, expires))) return { kind: 'skip' };
-      const group = await sql.group(manager, keyed);
+      const { versions: group, ref } = await sql.group(manager, keyed);
       const pending = group.filter((r) => r.status === 'pending');
       if (pending.some((r) => r.id > candidate.id)) {
         // A newer version will be delivered instead; keep the mark of an earlier attempt for it.
@@ -243,7 +243,6 @@ export class OutboxDispatcher {
           if (previous.has(r.id)) await sql.restoreClaimant(manager, r.id, previous.get(r.id) ?? null);
         }
       }
-      const ref = await sql.findRef(manager, keyed);
       if (ref) return { kind: 'deliver', row: candidate, ref, identity };
       // Not posted yet as far as the database knows; any version since the last sent one that was
       // claimed may have been posted by a dispatcher that died before it could say so.

@@ -157,23 +157,28 @@ export class OutboxSql {
   }
 
   /**
-   * The versions of a keyed message that matter to its delivery, by id: every pending one, the last
-   * sent one and everything after it (superseded ones before the last sent one are history).
+   * The versions of a keyed message that matter to its delivery, by id (every pending one, the last
+   * sent one and everything after it; superseded ones before the last sent one are history), and
+   * where the message was posted, if the database knows: one statement.
    */
-  async group(manager: EntityManager, row: KeyedRow): Promise<GroupRow[]> {
+  async group(manager: EntityManager, row: KeyedRow): Promise<{ versions: GroupRow[]; ref: PostedRef | undefined }> {
     const same = `"message_key" = ? AND "platform" = ? AND "target_id" = ?`;
     const text =
-      `SELECT "id", "status", "claimed_by", "claim_expires_at", "created_at" FROM ${this.outbox} WHERE ${same} AND "status" IN ('pending', 'superseded', 'sent') ` +
-      `AND ("status" = 'pending' OR "id" >= (SELECT COALESCE(MAX("id"), 0) FROM ${this.outbox} WHERE ${same} AND "status" = 'sent')) ORDER BY "id"`;
+      `SELECT o."id", o."status", o."claimed_by", o."claim_expires_at", o."created_at", r."channel_id", r."message_id" FROM ${this.outbox} o ` +
+      `LEFT JOIN ${this.refs} r ON r."message_key" = o."message_key" AND r."platform" = o."platform" AND r."target_id" = o."target_id" ` +
+      `WHERE o."message_key" = ? AND o."platform" = ? AND o."target_id" = ? AND o."status" IN ('pending', 'superseded', 'sent') ` +
+      `AND (o."status" = 'pending' OR o."id" >= (SELECT COALESCE(MAX("id"), 0) FROM ${this.outbox} WHERE ${same} AND "status" = 'sent')) ORDER BY o."id"`;
     const key = [row.messageKey, row.platform, row.targetId];
     const rows = await this.rows(manager, text, [...key, ...key]);
-    return rows.map((r) => ({
+    const versions = rows.map((r) => ({
       id: num(r.id),
       status: str(r.status) as OutboxMessage['status'],
       claimedBy: strOrNull(r.claimed_by),
       claimExpiresAt: dateOrNull(r.claim_expires_at),
       createdAt: date(r.created_at),
     }));
+    const posted = rows.find((r) => r.channel_id !== null && r.channel_id !== undefined);
+    return { versions, ref: posted === undefined ? undefined : { channelId: str(posted.channel_id), messageId: str(posted.message_id) } };
   }
 
   /** Marks one row superseded (a newer version will be delivered), keeping `claimedBy` as the mark of an earlier attempt. */
@@ -196,13 +201,6 @@ export class OutboxSql {
   async markSent(manager: EntityManager, id: number, sentAt: Date): Promise<boolean> {
     const text = `UPDATE ${this.outbox} SET "status" = 'sent', "sent_at" = ?, "last_error" = NULL, "claim_expires_at" = NULL WHERE "id" = ? AND "status" = 'pending'`;
     return (await this.affected(manager, text, [iso(sentAt), id])) === 1;
-  }
-
-  /** Where the keyed message was posted, if the database knows. */
-  async findRef(manager: EntityManager, row: KeyedRow): Promise<PostedRef | undefined> {
-    const text = `SELECT "channel_id", "message_id" FROM ${this.refs} WHERE "message_key" = ? AND "platform" = ? AND "target_id" = ?`;
-    const found = (await this.rows(manager, text, [row.messageKey, row.platform, row.targetId]))[0];
-    return found === undefined ? undefined : { channelId: str(found.channel_id), messageId: str(found.message_id) };
   }
 
   /** Records (or moves) where the keyed message was posted; a new ref is created at `now` (UTC). */
