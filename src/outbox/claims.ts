@@ -3,7 +3,6 @@
 // died lapses by itself. A claim is not cleared after a delivery attempt whose outcome is unknown:
 // `claimed_by` then marks that the message may already be on the platform, which the next attempt
 // must allow for (DeliveryIdentity.maybeSent). The statements are in sql.ts.
-import type { EntityManager } from 'typeorm';
 import type { OutboxMessage } from '../store/entities/index.js';
 import type { Store } from '../store/store.js';
 import { OutboxSql } from './sql.js';
@@ -48,20 +47,4 @@ export async function claimDue(store: Store, request: ClaimRequest): Promise<Cla
     }
     return claimed;
   });
-}
-
-/**
- * Extends this holder's claim on a row before the platform call; false when the row is no longer
- * pending or the claim went to another dispatcher.
- */
-export async function renewClaim(manager: EntityManager, id: number, holder: string, expires: Date): Promise<boolean> {
-  return OutboxSql.of(manager).renewClaim(manager, id, holder, expires);
-}
-
-/**
- * Gives a claim back without having called the platform: the row is claimable at once, and keeps the
- * mark of an earlier attempt (`previousClaimant`) if it had one.
- */
-export async function releaseClaim(manager: EntityManager, claimed: ClaimedRow, holder: string): Promise<void> {
-  await OutboxSql.of(manager).releaseClaim(manager, claimed.row.id, holder, claimed.previousClaimant);
 }
