@@ -4,17 +4,17 @@ import type { Clock } from '../clock.js';
 import type { Metrics } from '../http/metrics.js';
 import type { Logger } from '../logger.js';
 import { MessageGoneError, PermanentDeliveryError, RateLimitedError, RecipientUnreachableError, type Deliverer, type DeliveryIdentity, type PostedRef } from '../platforms/port.js';
-import { MessageRef, OutboxMessage } from '../store/entities/index.js';
+import { OutboxMessage } from '../store/entities/index.js';
 import { PlainSql } from '../store/plain-sql.js';
 import { UNREACHABLE_ERROR_PREFIX } from './outbox.js';
 import type { Store } from '../store/store.js';
-import { claimDue, releaseClaim, renewClaim, type ClaimedRow } from './claims.js';
+import { claimDue, type ClaimedRow } from './claims.js';
 import { deliveryIdOf } from './identity.js';
 import { inDeliveryOrder } from './delivery-order.js';
 import { activePauses, pauseRoute } from './pauses.js';
-import { forgetRef, saveRef } from './message-refs.js';
 import { backoffMs, describeError } from './retry.js';
 import { payloadMessage, releaseSpooled } from './spool.js';
+import { OutboxSql, type GroupRow, type KeyedRow } from './sql.js';
 
 export { backoffMs, describeError } from './retry.js';
 
@@ -169,9 +169,10 @@ export class OutboxDispatcher {
       if (platform !== undefined && until > (this.pausedUntil.get(platform) ?? 0)) this.pausedUntil.set(platform, until);
     }
     const platforms = PLATFORMS.filter((p) => this.lookup(p) !== undefined && !this.paused(p));
+    const claimedAt = this.clock.now();
     const claimed = await claimDue(this.store, {
       holder: this.holder,
-      now: this.clock.now(),
+      now: claimedAt,
       ttlMs: this.claimTtlMs,
       limit: this.batchSize,
       platforms,
@@ -184,10 +185,10 @@ export class OutboxDispatcher {
       const platform = asPlatform(claim.row.platform);
       const deliverer = platform === undefined ? undefined : this.lookup(platform);
       if (platform === undefined || deliverer === undefined || this.paused(platform)) {
-        await this.store.transaction((manager) => releaseClaim(manager, claim, this.holder));
+        await this.unit((manager, sql) => sql.releaseClaim(manager, claim.row.id, this.holder, claim.previousClaimant));
         continue;
       }
-      const prepared = await this.prepare(claim, previous);
+      const prepared = await this.prepare(claim, previous, claimedAt.getTime() + this.claimTtlMs);
       if (prepared.kind === 'skip') continue;
       if (await this.deliver(platform, deliverer, prepared)) delivered++;
     }
@@ -195,76 +196,82 @@ export class OutboxDispatcher {
   }
 
   /**
-   * Renews the claim right before the platform call. For a keyed row: a row with a newer version
+   * Renews the claim right before the platform call (an unkeyed row's only once less than half of
+   * the claim is left, `claimedUntil`: ms since the epoch). For a keyed row: a row with a newer version
    * pending is superseded; a version another dispatcher is delivering is waited for; older pending
    * versions are superseded and the message's existing ref is picked up. Unkeyed rows are delivered
    * as they are.
    */
-  private async prepare(claim: ClaimedRow, previous: ReadonlyMap<number, string | null>): Promise<Prepared> {
+  private async prepare(claim: ClaimedRow, previous: ReadonlyMap<number, string | null>, claimedUntil: number): Promise<Prepared> {
     const candidate = claim.row;
     const now = this.clock.now();
-    return this.store.transaction(async (manager) => {
-      if (!(await renewClaim(manager, candidate.id, this.holder, new Date(now.getTime() + this.claimTtlMs)))) return { kind: 'skip' };
-      const key = candidate.messageKey;
-      const identity: DeliveryIdentity = { id: deliveryIdOf(candidate), maybeSent: claim.previousClaimant !== null, since: candidate.createdAt };
-      if (key === null) return { kind: 'deliver', row: candidate, ref: undefined, identity };
-
-      const group = await manager
-        .getRepository(OutboxMessage)
-        .createQueryBuilder('o')
-        .where('o.messageKey = :key AND o.platform = :platform AND o.targetId = :target AND o.status IN (:...statuses)', {
-          key,
-          platform: candidate.platform,
-          target: candidate.targetId,
-          statuses: ['pending', 'superseded', 'sent'],
-        })
-        .orderBy('o.id', 'ASC')
-        .getMany();
+    const expires = new Date(now.getTime() + this.claimTtlMs);
+    const identity: DeliveryIdentity = { id: deliveryIdOf(candidate), maybeSent: claim.previousClaimant !== null, since: candidate.createdAt };
+    const key = candidate.messageKey;
+    if (key === null) {
+      // A live claim cannot be taken or the row changed by another dispatcher (they skip claimed
+      // rows, and a keyed row's newer version waits for it), so while at least half of it is left,
+      // as it is for most of a pass, there is nothing to renew or check.
+      if (claimedUntil - now.getTime() >= this.claimTtlMs / 2) return { kind: 'deliver', row: candidate, ref: undefined, identity };
+      const renewed = await this.unit((manager, sql) => sql.renewClaim(manager, candidate.id, this.holder, expires));
+      return renewed ? { kind: 'deliver', row: candidate, ref: undefined, identity } : { kind: 'skip' };
+    }
+    const keyed: KeyedRow & { id: number } = { id: candidate.id, messageKey: key, platform: candidate.platform, targetId: candidate.targetId };
+    // Every state between these statements is safe to stop in (a superseded row keeps at worst a
+    // mark that makes the next attempt look the message up first), so PostgreSQL needs no transaction.
+    return this.unit(async (manager, sql) => {
+      if (!(await sql.renewClaim(manager, candidate.id, this.holder, expires))) return { kind: 'skip' };
+      const { versions: group, ref } = await sql.group(manager, keyed);
       const pending = group.filter((r) => r.status === 'pending');
       if (pending.some((r) => r.id > candidate.id)) {
         // A newer version will be delivered instead; keep the mark of an earlier attempt for it.
-        await manager.update(OutboxMessage, { id: candidate.id }, { status: 'superseded', claimedBy: claim.previousClaimant, claimExpiresAt: null });
+        await sql.supersede(manager, candidate.id, claim.previousClaimant);
         return { kind: 'skip' };
       }
       const busy = pending.some((r) => r.id !== candidate.id && r.claimedBy !== this.holder && r.claimExpiresAt !== null && r.claimExpiresAt > now);
       if (busy) {
         // An older version is in flight with another dispatcher: wait for its ref.
-        await releaseClaim(manager, claim, this.holder);
+        await sql.releaseClaim(manager, candidate.id, this.holder, claim.previousClaimant);
         return { kind: 'skip' };
       }
-      const superseded = await this.supersedeOlder(manager, candidate);
-      if (superseded > 0) this.logger.debug({ key, superseded }, 'outbox: superseded older versions of a keyed message');
-      // Older versions this pass claimed but never tried keep the mark they had before.
-      for (const r of pending) {
-        if (r.id < candidate.id && previous.has(r.id)) await manager.update(OutboxMessage, { id: r.id }, { claimedBy: previous.get(r.id) ?? null });
+      const older = pending.filter((r) => r.id < candidate.id);
+      if (older.length > 0) {
+        const superseded = await sql.supersedeOlder(manager, keyed);
+        if (superseded > 0) this.logger.debug({ key, superseded }, 'outbox: superseded older versions of a keyed message');
+        // Older versions this pass claimed but never tried keep the mark they had before.
+        for (const r of older) {
+          if (previous.has(r.id)) await sql.restoreClaimant(manager, r.id, previous.get(r.id) ?? null);
+        }
       }
-      const ref = await manager.findOneBy(MessageRef, { messageKey: key, platform: candidate.platform, targetId: candidate.targetId });
-      if (ref) return { kind: 'deliver', row: candidate, ref: { channelId: ref.channelId, messageId: ref.messageId }, identity };
+      if (ref) return { kind: 'deliver', row: candidate, ref, identity };
       // Not posted yet as far as the database knows; any version since the last sent one that was
       // claimed may have been posted by a dispatcher that died before it could say so.
       const lastSent = group.filter((r) => r.status === 'sent').at(-1)?.id ?? 0;
       const unsettled = group.filter((r) => r.id > lastSent && r.id !== candidate.id);
       const since = unsettled.reduce((earliest, r) => (r.createdAt < earliest ? r.createdAt : earliest), candidate.createdAt);
-      const attemptedBy = (r: OutboxMessage): string | null => (previous.has(r.id) ? (previous.get(r.id) ?? null) : r.claimedBy);
+      const attemptedBy = (r: GroupRow): string | null => (previous.has(r.id) ? (previous.get(r.id) ?? null) : r.claimedBy);
       const maybeSent = identity.maybeSent || unsettled.some((r) => attemptedBy(r) !== null);
       return { kind: 'deliver', row: candidate, ref: undefined, identity: { ...identity, maybeSent, since } };
     });
   }
 
-  private async supersedeOlder(manager: EntityManager, newest: OutboxMessage): Promise<number> {
-    const result = await manager
-      .createQueryBuilder()
-      .update(OutboxMessage)
-      .set({ status: 'superseded', claimExpiresAt: null })
-      .where('status = :status AND message_key = :key AND platform = :platform AND target_id = :target AND id < :id', {
-        status: 'pending',
-        key: newest.messageKey,
-        platform: newest.platform,
-        target: newest.targetId,
-        id: newest.id,
-      })
-      .execute();
-    return result.affected ?? 0;
+  /**
+   * Runs some of the dispatcher's statements, each of which leaves the outbox in a state that is safe
+   * to stop in: on PostgreSQL each on its own (autocommitted; a transaction would add two round trips
+   * and, at READ COMMITTED, no isolation), on SQLite in one transaction, since Store serialises this
+   * process's transactions on its one connection and a write outside them would join whichever is open.
+   */
+  private async unit<T>(work: (manager: EntityManager, sql: OutboxSql) => Promise<T>): Promise<T> {
+    if (this.store.kind === 'postgres') {
+      // One pooled connection for all of them.
+      const runner = this.store.dataSource.createQueryRunner();
+      try {
+        return await work(runner.manager, OutboxSql.of(runner.manager));
+      } finally {
+        await runner.release();
+      }
+    }
+    return this.store.transaction((manager) => work(manager, OutboxSql.of(manager)));
   }
 
   private async deliver(platform: Platform, deliverer: Deliverer, prepared: Extract<Prepared, { kind: 'deliver' }>): Promise<boolean> {
@@ -290,7 +297,10 @@ export class OutboxDispatcher {
           // goes first, so that a failed post is retried as a post. No delivery identity: its nonce
           // would name the deleted message.
           this.logger.warn({ outboxId: row.id, platform, key: row.messageKey }, 'outbox: the message to edit was deleted; posting it anew');
-          await this.store.transaction((manager) => forgetRef(manager, row));
+          if (row.messageKey !== null) {
+            const keyed = { messageKey: row.messageKey, platform: row.platform, targetId: row.targetId };
+            await this.unit((manager, sql) => sql.forgetRef(manager, keyed));
+          }
           reposted = true;
           posted = await deliverer.post(target, message);
         }
@@ -306,13 +316,18 @@ export class OutboxDispatcher {
     this.afterPlatformCall?.();
 
     const sentAt = this.clock.now();
-    const marked = await this.store.transaction(async (manager) => {
-      const affected = await PlainSql.of(manager).update(manager, OutboxMessage, { id: row.id, status: 'pending' }, { status: 'sent', sentAt, lastError: null, claimExpiresAt: null });
-      if (row.messageKey !== null && posted) await saveRef(manager, row, row.messageKey, posted, sentAt);
-      const won = affected === 1;
-      if (won && reposted && this.fallbacks) await this.fallbacks.reposted(manager, row, sentAt);
-      return won;
-    });
+    const key = row.messageKey;
+    const newRef = key !== null && posted !== undefined ? posted : undefined;
+    const marked =
+      newRef === undefined && !reposted
+        ? await this.unit((manager, sql) => sql.markSent(manager, row.id, sentAt))
+        : await this.store.transaction(async (manager) => {
+            const sql = OutboxSql.of(manager);
+            const won = await sql.markSent(manager, row.id, sentAt);
+            if (key !== null && newRef !== undefined) await sql.saveRef(manager, { messageKey: key, platform: row.platform, targetId: row.targetId }, newRef, sentAt);
+            if (won && reposted && this.fallbacks) await this.fallbacks.reposted(manager, row, sentAt);
+            return won;
+          });
     if (!marked) {
       this.logger.warn({ outboxId: row.id, platform }, 'outbox: row changed while it was being delivered');
     }
@@ -352,14 +367,9 @@ export class OutboxDispatcher {
     const unreachable = error instanceof RecipientUnreachableError && row.targetKind === 'dm' ? this.fallbacks : undefined;
     const pausedUntil = reason === 'rate_limited' ? this.pausedUntil.get(platform) : undefined;
     await this.store.transaction(async (manager) => {
-      const result = await manager
-        .createQueryBuilder()
-        .update(OutboxMessage)
-        .set(changes)
-        .where('id = :id AND status = :status', { id: row.id, status: 'pending' })
-        .execute();
+      const affected = await PlainSql.of(manager).update(manager, OutboxMessage, { id: row.id, status: 'pending' }, changes);
       // Only the process that marked the row dead falls back, so the fallback happens once.
-      if (unreachable && (result.affected ?? 0) === 1) {
+      if (unreachable && affected === 1) {
         await unreachable.unreachable(manager, row, now);
         this.moreDue = true;
       }

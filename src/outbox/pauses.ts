@@ -2,13 +2,15 @@
 import type { EntityManager } from 'typeorm';
 import { OutboxPause } from '../store/entities/index.js';
 import type { Store } from '../store/store.js';
+import { OutboxSql } from './sql.js';
 
-/** Routes paused at `now` (UTC), with the end of each pause in ms since the epoch. */
+/**
+ * Routes paused at `now` (UTC), with the end of each pause in ms since the epoch. One read outside any
+ * transaction (sql.ts): a pause written a moment later is seen on the next pass.
+ */
 export async function activePauses(store: Store, now: Date): Promise<Map<string, number>> {
-  const rows = await store.transaction((manager) =>
-    manager.getRepository(OutboxPause).createQueryBuilder('p').where('p.pausedUntil > :now', { now: now.toISOString() }).getMany(),
-  );
-  return new Map(rows.map((r) => [r.route, r.pausedUntil.getTime()]));
+  const manager = store.dataSource.manager;
+  return OutboxSql.of(manager).activePauses(manager, now);
 }
 
 /**
