@@ -79,7 +79,7 @@ describe('SLA reminders, escalation and service requests on the fake Slack serve
     for (const engineer of [LI_WEI, SAM]) expect(await command(ADMIN, '/ops', `role add <@${engineer.id}|${engineer.name}> engineer`)).toContain('is now engineer');
     expect(await command(ADMIN, '/ops', 'sla set sla_fault_p1 15m/1h 24x7')).toContain('sla_fault_p1 is now 15m/1h 24x7');
     expect(await command(ANNA, '/ops', 'sla set sla_fault_p1 1m/1h 24x7')).toContain('needs the admin role');
-    expect(await command(ADMIN, '/oncall', `rotation set primary <@${LI_WEI.id}|${LI_WEI.name}>`)).toContain('The Primary rotation now has 1 people');
+    expect(await command(ADMIN, '/oncall', `rotation set primary <@${LI_WEI.id}|${LI_WEI.name}>`)).toContain('The Primary rotation now has 1 person,');
     expect(await command(ADMIN, '/oncall', `rotation set secondary <@${SAM.id}|${SAM.name}> handoff="Mon 09:00" length=1w`)).toContain('Secondary rotation');
     expect(await command(LI_WEI, '/oncall', 'rotation set primary <@U0X|x>')).toContain('needs the manager role');
     await fake.waitFor(() => dmsTo(LI_WEI).find((m) => m.text.includes('You are on call as Primary from Mon 2026-11-23 09:00 until Mon 2026-11-30 09:00')), 5_000);
