@@ -21,6 +21,13 @@ import { sweepSpool } from './exports/spool-sweep.js';
 import { openDatabase } from './store/data-source.js';
 import { Store } from './store/store.js';
 
+/**
+ * How long a stopping process waits for the HTTP requests in flight (ms): a large alert group takes
+ * a few seconds to store; well inside the 30 s a container runtime gives before SIGKILL (Kubernetes'
+ * default terminationGracePeriodSeconds, Docker's 10 s is the tighter one: docs/deploy.md).
+ */
+const HTTP_DRAIN_MS = 8_000;
+
 /** Where the interactive terminal session writes its logs. */
 const SHELL_LOG_FILE = './data/opsdesk.log';
 
@@ -113,6 +120,9 @@ async function main(): Promise<void> {
   const shutdown = (code: number): Promise<void> => {
     stopping ??= (async () => {
       logger.info('shutting down');
+      // Requests in flight are answered first, while the store and the adapters they use still run.
+      const unanswered = await http.drain(HTTP_DRAIN_MS);
+      if (unanswered > 0) logger.warn({ unanswered, waitedMs: HTTP_DRAIN_MS }, 'http: requests still unanswered when the grace period ended; closing them');
       for (const adapter of adapters) await adapter.stop().catch((err: unknown) => logger.error({ err }, 'adapter stop failed'));
       for (const task of background) await task.stop();
       await scheduler.stop();
@@ -170,6 +180,8 @@ async function main(): Promise<void> {
   for (const route of routes) http.add(route.method, route.path, route.handler, route.options);
 
   addHealthRoutes(http, metrics, [
+    // False from SIGTERM on (the port closes then too; a probe on a kept-alive connection sees this).
+    { name: 'running', check: () => !http.draining },
     { name: 'database', check: async () => (await dataSource.query<unknown[]>('SELECT 1 AS up')).length === 1 },
     ...adapters.map((a) => ({ name: a.platform, check: () => a.isReady() })),
   ]);

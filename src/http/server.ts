@@ -53,9 +53,22 @@ export class HttpServer {
   private readonly routes = new Map<string, { handler: RouteHandler; maxBytes: number }>();
   private readonly server: Server;
   private listening = false;
+  private closed: Promise<void> | undefined;
+  /** The requests being handled, by their response: `drain` waits for them. */
+  private readonly inFlight = new Map<ServerResponse, Promise<void>>();
+  private stopping = false;
 
   constructor(private readonly logger: Logger) {
-    this.server = createServer((req, res) => void this.dispatch(req, res));
+    this.server = createServer((req, res) => {
+      const handled = this.dispatch(req, res);
+      this.inFlight.set(res, handled);
+      void handled.finally(() => this.inFlight.delete(res));
+    });
+  }
+
+  /** True once `drain` has begun: /readyz answers 503 from here on (src/http/health.ts). */
+  get draining(): boolean {
+    return this.stopping;
   }
 
   /**
@@ -77,12 +90,48 @@ export class HttpServer {
     return (this.server.address() as AddressInfo).port;
   }
 
+  /**
+   * The first step of a graceful stop (a rolling restart's SIGTERM, docs/deploy.md): closes the port to
+   * new connections (the balancer retries a refused connection on another replica), answers further
+   * requests on kept-alive connections with `Connection: close`, and waits until the requests in
+   * flight have been answered, at most `graceMs` (ms). Returns the number still unanswered then.
+   */
+  async drain(graceMs: number): Promise<number> {
+    this.stopping = true;
+    this.closeListener();
+    // Kept-alive connections with no request on them would otherwise hold the server open, and so
+    // would those whose answer is still being worked out.
+    this.server.closeIdleConnections();
+    for (const res of this.inFlight.keys()) if (!res.headersSent) res.setHeader('connection', 'close');
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
+    try {
+      while (this.inFlight.size > 0) {
+        const settled = Promise.allSettled([...this.inFlight.values()]).then(() => true);
+        if (!(await Promise.race([settled, deadline.then(() => false)]))) break;
+      }
+    } finally {
+      clearTimeout(timer);
+    }
+    return this.inFlight.size;
+  }
+
+  /** Ends every connection, answered or not, and the port; after `drain`, only what outlived the grace period. */
   async close(): Promise<void> {
+    this.stopping = true;
+    this.closeListener();
     this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await this.closed;
+  }
+
+  private closeListener(): void {
+    // Resolves on an error too: a server that never listened (a busy port in the terminal) has nothing to close.
+    this.closed ??= new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
   private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // A connection kept alive past the answer would keep this process from stopping.
+    if (this.stopping) res.setHeader('connection', 'close');
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const route = this.routes.get(`${req.method ?? 'GET'} ${path}`);
     if (!route) {

@@ -3,7 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiscordBotDriver, FakeDiscordServer, InteractionSigner } from '../fakes/discord/index.js';
 import { FakeSlackServer } from '../fakes/slack/index.js';
 import { BotProcess } from '../helpers/bot-process.js';
+import { amBody } from '../helpers/alerts.js';
 import { freshTestDatabase } from '../helpers/db.js';
+import { queryDatabase } from '../helpers/db-query.js';
+import { HOOK_TOKEN } from '../helpers/hooks.js';
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -61,6 +64,7 @@ describe('ready means ready', () => {
   let discord: FakeDiscordServer;
   let bot: BotProcess;
   let port: number;
+  let databaseUrl: string;
   let release: () => void;
   const driver = () => new DiscordBotDriver(discord, { kind: 'http', url: `http://127.0.0.1:${port}/discord/interactions`, signer });
 
@@ -70,7 +74,8 @@ describe('ready means ready', () => {
     release = discord.hold('GET /users/@me');
     port = await freePort();
     bot = new BotProcess({
-      DATABASE_URL: await freshTestDatabase('opsdesk-readiness-'),
+      DATABASE_URL: (databaseUrl = await freshTestDatabase('opsdesk-readiness-')),
+      WEBHOOK_TOKEN: HOOK_TOKEN,
       PORT: String(port),
       SLACK_BOT_TOKEN: slack.botToken,
       SLACK_SIGNING_SECRET: 'readiness-signing-secret-0123456789',
@@ -114,7 +119,44 @@ describe('ready means ready', () => {
       after = await request(port, 'GET', '/readyz');
     }
     expect(after.status).toBe(200);
-    expect(JSON.parse(after.body)).toEqual({ ready: true, checks: { database: true, slack: true, discord: true } });
+    expect(JSON.parse(after.body)).toEqual({ ready: true, checks: { running: true, database: true, slack: true, discord: true } });
     expect(await driver().ping()).toEqual({ status: 200, body: '{"type":1}' });
+  }, 60_000);
+
+  // Last: it stops the bot. A rolling restart's SIGTERM must not cut off a webhook being received.
+  it('on SIGTERM refuses new connections but answers the request in flight, stores it, then exits', async () => {
+    const body = JSON.stringify(amBody('{}:{alertname="DrainTest"}', [{ name: 'DrainTest', fingerprint: 'drain-1', summary: 'x'.repeat(90_000) }]));
+    const half = Math.floor(body.length / 2);
+    const socket = await firstConnection(port, 5_000);
+    let received = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => (received += chunk));
+    const ended = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    const headers = ['POST /hooks/alertmanager HTTP/1.1', 'Host: 127.0.0.1', `Authorization: Bearer ${HOOK_TOKEN}`, 'Content-Type: application/json', `Content-Length: ${Buffer.byteLength(body)}`];
+    socket.write(`${headers.join('\r\n')}\r\n\r\n${body.slice(0, half)}`);
+    await new Promise((r) => setTimeout(r, 200));
+
+    const exited = bot.stop();
+    await bot.waitForLog(/shutting down/, 10_000);
+    // The port closes: a new connection is refused (the balancer retries it on another replica).
+    await bot.waitFor(
+      () => new Promise<boolean>((resolve) => {
+        const probe = connect(port, '127.0.0.1');
+        probe.once('connect', () => (probe.destroy(), resolve(false)));
+        probe.once('error', () => resolve(true));
+      }),
+      'the port to refuse new connections',
+      5_000,
+    );
+    // Well past the moment the old shutdown cut every connection (~190 ms): the request is still open.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(received).toBe('');
+    socket.write(body.slice(half));
+    await ended;
+    expect(received).toMatch(/^HTTP\/1\.1 20[02] /);
+    expect(received.toLowerCase()).toContain('connection: close');
+    expect(await exited).toBe(0);
+    const stored = await queryDatabase<{ fingerprint: string }>(databaseUrl, "SELECT fingerprint FROM alerts WHERE fingerprint = 'drain-1'");
+    expect(stored).toEqual([{ fingerprint: 'drain-1' }]);
   }, 60_000);
 });
