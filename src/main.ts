@@ -18,7 +18,8 @@ import type { BackgroundTask } from './capability.js';
 import { createServices, resolveServiceKeys } from './services.js';
 import type { ChannelKey } from './settings/registry.js';
 import { sweepSpool } from './exports/spool-sweep.js';
-import { openDatabase } from './store/data-source.js';
+import { createDataSource } from './store/data-source.js';
+import { migrateUnderLock, type MigrationEvent } from './store/migration-lock.js';
 import { Store } from './store/store.js';
 
 /**
@@ -61,6 +62,16 @@ async function listenOrWarn(http: HttpServer, port: number, shellMode: boolean, 
   }
 }
 
+/** The migration steps in the log: a replica may wait minutes for another one's lock at start-up. */
+function logMigration(logger: Logger): (event: MigrationEvent) => void {
+  return (event) => {
+    if (event.kind === 'waiting') logger.info('waiting for the migration lock (another process is migrating)');
+    else if (event.kind === 'running') logger.info({ migrations: event.names }, `running ${event.names.length} migrations`);
+    else if (event.kind === 'done') logger.info({ migrations: event.names.length, ms: event.ms }, 'migrations done');
+    else logger.warn({ unknown: event.names }, 'the database has migrations this build does not know: a newer release migrated it; run that release or newer');
+  };
+}
+
 async function main(): Promise<void> {
   let config: Config;
   try {
@@ -80,7 +91,10 @@ async function main(): Promise<void> {
   // End-to-end tests move time by rewriting a file instead of waiting hours for a reminder.
   const clock = config.OPSDESK_CLOCK_FILE ? new FileClock(config.OPSDESK_CLOCK_FILE) : systemClock;
 
-  const dataSource = await openDatabase(config.DATABASE_URL);
+  // Connected but not migrated yet: the port opens first (below), so that /healthz answers meanwhile.
+  const dataSource = createDataSource(config.DATABASE_URL);
+  await dataSource.initialize();
+  let migrated = false;
   const store = new Store(dataSource, config.DATABASE_URL);
   const keys = resolveServiceKeys(config, logger);
   const metrics = new Metrics();
@@ -182,10 +196,16 @@ async function main(): Promise<void> {
   addHealthRoutes(http, metrics, [
     // False from SIGTERM on (the port closes then too; a probe on a kept-alive connection sees this).
     { name: 'running', check: () => !http.draining },
+    { name: 'migrations', check: () => migrated },
     { name: 'database', check: async () => (await dataSource.query<unknown[]>('SELECT 1 AS up')).length === 1 },
     ...adapters.map((a) => ({ name: a.platform, check: () => a.isReady() })),
   ]);
+  // Until the schema is current, only health and metrics answer; every other route says 503.
+  http.hold();
   await listenOrWarn(http, config.PORT, shellMode, routes.length > 0, logger);
+  await migrateUnderLock(dataSource, config.DATABASE_URL, logMigration(logger));
+  migrated = true;
+  http.release();
   for (const adapter of adapters) await adapter.start();
   dispatcher.start();
   // Export files spooled by a process that stopped before queuing them (src/exports/spool-sweep.ts).

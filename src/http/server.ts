@@ -41,6 +41,8 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 /** Per-route choices; `maxBytes` overrides MAX_BODY_BYTES (alert webhooks carry large groups). */
 export interface RouteOptions {
   maxBytes?: number;
+  /** Answers while the server is held (`hold`): health and metrics, which need no migrated schema. */
+  whileHeld?: boolean;
 }
 
 /**
@@ -50,7 +52,8 @@ export interface RouteOptions {
  * merely late; a component not ready yet answers 503 from its own route instead.
  */
 export class HttpServer {
-  private readonly routes = new Map<string, { handler: RouteHandler; maxBytes: number }>();
+  private readonly routes = new Map<string, { handler: RouteHandler; maxBytes: number; whileHeld: boolean }>();
+  private held = false;
   private readonly server: Server;
   private listening = false;
   private closed: Promise<void> | undefined;
@@ -77,7 +80,20 @@ export class HttpServer {
    */
   add(method: HttpMethod, path: string, handler: RouteHandler, options: RouteOptions = {}): void {
     if (this.listening) throw new Error(`route ${method} ${path} added after the HTTP server started listening`);
-    this.routes.set(`${method} ${path}`, { handler, maxBytes: options.maxBytes ?? MAX_BODY_BYTES });
+    this.routes.set(`${method} ${path}`, { handler, maxBytes: options.maxBytes ?? MAX_BODY_BYTES, whileHeld: options.whileHeld ?? false });
+  }
+
+  /**
+   * Until `release`, routes not added `whileHeld` answer 503 `{"error":"starting"}` with Retry-After:
+   * the port opens before the migrations (which may wait minutes for another replica's lock), so that
+   * /healthz answers a liveness probe meanwhile (docs/deploy.md).
+   */
+  hold(): void {
+    this.held = true;
+  }
+
+  release(): void {
+    this.held = false;
   }
 
   /** Opens the port (0: any free one) and returns it; no route can be added from here on. */
@@ -142,6 +158,10 @@ export class HttpServer {
         return;
       }
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not_found"}');
+      return;
+    }
+    if (this.held && !route.whileHeld) {
+      res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '5' }).end('{"error":"starting"}');
       return;
     }
     try {
