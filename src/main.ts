@@ -68,7 +68,7 @@ function logMigration(logger: Logger): (event: MigrationEvent) => void {
     if (event.kind === 'waiting') logger.info('waiting for the migration lock (another process is migrating)');
     else if (event.kind === 'running') logger.info({ migrations: event.names }, `running ${event.names.length} migrations`);
     else if (event.kind === 'done') logger.info({ migrations: event.names.length, ms: event.ms }, 'migrations done');
-    else logger.warn({ unknown: event.names }, 'the database has migrations this build does not know: a newer release migrated it; run that release or newer');
+    else logger.warn({ unknown: event.names }, `the database has migrations this build does not know (${event.names.join(', ')}): a newer release migrated it; run that release or newer`);
   };
 }
 
