@@ -15,7 +15,7 @@ import { faultInjection } from './outbox/fault-injection.js';
 import type { PlatformAdapter, Suggestions } from './platforms/port.js';
 import { createShellAdapter } from './platforms/shell/index.js';
 import type { BackgroundTask } from './capability.js';
-import { createServices, resolveServiceKeys } from './services.js';
+import { createServices, resolveServiceKeys, type Services } from './services.js';
 import type { ChannelKey } from './settings/registry.js';
 import { sweepSpool } from './exports/spool-sweep.js';
 import { createDataSource } from './store/data-source.js';
@@ -70,6 +70,17 @@ function logMigration(logger: Logger): (event: MigrationEvent) => void {
     else if (event.kind === 'done') logger.info({ migrations: event.names.length, ms: event.ms }, 'migrations done');
     else logger.warn({ unknown: event.names }, `the database has migrations this build does not know (${event.names.join(', ')}): a newer release migrated it; run that release or newer`);
   };
+}
+
+/** Says at start-up when this process's poll key is not the one the polls were opened with (votes are then refused). */
+async function checkPollKeyAtStart(services: Services, logger: Logger): Promise<void> {
+  try {
+    if ((await services.feedback.polls.checkKey()) === 'differs') {
+      logger.error('POLL_SECRET differs from the poll key the polls were opened with (its fingerprint is in the settings table): this process refuses votes; set the same POLL_SECRET on every replica');
+    }
+  } catch (error) {
+    logger.warn({ err: error }, 'could not compare the poll key with the stored fingerprint; the first vote will');
+  }
 }
 
 async function main(): Promise<void> {
@@ -206,6 +217,7 @@ async function main(): Promise<void> {
   await migrateUnderLock(dataSource, config.DATABASE_URL, logMigration(logger));
   migrated = true;
   http.release();
+  await checkPollKeyAtStart(services, logger);
   for (const adapter of adapters) await adapter.start();
   dispatcher.start();
   // Export files spooled by a process that stopped before queuing them (src/exports/spool-sweep.ts).
