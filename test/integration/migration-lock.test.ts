@@ -85,5 +85,7 @@ describe('migrations under a lock', () => {
     expect(postgresTarget('postgres://u@h:5432/db?schema=ops_1&sslmode=disable')).toEqual({ url: 'postgres://u@h:5432/db?sslmode=disable', schema: 'ops_1' });
     expect(postgresTarget('postgres://u@h:5432/db')).toEqual({ url: 'postgres://u@h:5432/db' });
     expect(() => postgresTarget('postgres://u@h/db?schema=a;drop')).toThrow(/invalid PostgreSQL schema name "a;drop"/);
+    // Letters and digits, but a digit first: the message must say what is wrong with it.
+    expect(() => postgresTarget('postgres://u@h/db?schema=1abc')).toThrow('invalid PostgreSQL schema name "1abc": expected letters, digits and _, starting with a letter or _');
   });
 });
