@@ -100,14 +100,37 @@ export class ConfigError extends Error {
   }
 }
 
-/** Parses the environment; every problem becomes one line naming the variable. */
+/** Variables whose whole value is a credential: a problem with one names it but never shows it. */
+const SECRET_NAME = /TOKEN|SECRET|PASSWORD/;
+
+/**
+ * Masks the credentials a URL-like value may carry, for error messages and logs: the password of
+ * `scheme://user:password@host` becomes `***` (`user:***@host`), and so do the values of query
+ * parameters whose name says password, secret, token or key (node-postgres takes `?password=`).
+ * Works on text that is not a valid URL too (`postgresql+asyncpg://...`, an unencoded `@` in the
+ * password): the userinfo runs to the last `@` before the path.
+ */
+export function maskCredentials(value: string): string {
+  return value
+    .replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/)([^/?#]*)@/, (_all, scheme: string, userinfo: string) => {
+      const colon = userinfo.indexOf(':');
+      return colon < 0 ? `${scheme}${userinfo}@` : `${scheme}${userinfo.slice(0, colon)}:***@`;
+    })
+    .replace(/([?&][^=&#]*(?:pass|secret|token|key)[^=&#]*=)[^&#]*/gi, '$1***');
+}
+
+/**
+ * Parses the environment; every problem becomes one line naming the variable, with the offending value
+ * (credentials masked, src/config.ts maskCredentials) unless the variable is a secret as a whole.
+ * @throws ConfigError listing every problem.
+ */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const result = configSchema.safeParse(env);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     const name = issue.path.join('.') || 'environment';
     const value = typeof issue.path[0] === 'string' ? env[issue.path[0]] : undefined;
-    const shown = value === undefined || /TOKEN|SECRET/.test(name) ? '' : ` (got "${value}")`;
+    const shown = value === undefined || SECRET_NAME.test(name) ? '' : ` (got "${maskCredentials(value)}")`;
     return `${name}: ${issue.message}${shown}`;
   });
   throw new ConfigError(problems);

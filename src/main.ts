@@ -15,11 +15,19 @@ import { faultInjection } from './outbox/fault-injection.js';
 import type { PlatformAdapter, Suggestions } from './platforms/port.js';
 import { createShellAdapter } from './platforms/shell/index.js';
 import type { BackgroundTask } from './capability.js';
-import { createServices, resolveServiceKeys } from './services.js';
+import { createServices, resolveServiceKeys, type Services } from './services.js';
 import type { ChannelKey } from './settings/registry.js';
 import { sweepSpool } from './exports/spool-sweep.js';
-import { openDatabase } from './store/data-source.js';
+import { createDataSource } from './store/data-source.js';
+import { migrateUnderLock, type MigrationEvent } from './store/migration-lock.js';
 import { Store } from './store/store.js';
+
+/**
+ * How long a stopping process waits for the HTTP requests in flight (ms): a large alert group takes
+ * a few seconds to store; well inside the 30 s a container runtime gives before SIGKILL (Kubernetes'
+ * default terminationGracePeriodSeconds, Docker's 10 s is the tighter one: docs/deploy.md).
+ */
+const HTTP_DRAIN_MS = 8_000;
 
 /** Where the interactive terminal session writes its logs. */
 const SHELL_LOG_FILE = './data/opsdesk.log';
@@ -54,6 +62,27 @@ async function listenOrWarn(http: HttpServer, port: number, shellMode: boolean, 
   }
 }
 
+/** The migration steps in the log: a replica may wait minutes for another one's lock at start-up. */
+function logMigration(logger: Logger): (event: MigrationEvent) => void {
+  return (event) => {
+    if (event.kind === 'waiting') logger.info('waiting for the migration lock (another process is migrating)');
+    else if (event.kind === 'running') logger.info({ migrations: event.names }, `running ${event.names.length} migrations`);
+    else if (event.kind === 'done') logger.info({ migrations: event.names.length, ms: event.ms }, 'migrations done');
+    else logger.warn({ unknown: event.names }, `the database has migrations this build does not know (${event.names.join(', ')}): a newer release migrated it; run that release or newer`);
+  };
+}
+
+/** Says at start-up when this process's poll key is not the one the polls were opened with (votes are then refused). */
+async function checkPollKeyAtStart(services: Services, logger: Logger): Promise<void> {
+  try {
+    if ((await services.feedback.polls.checkKey()) === 'differs') {
+      logger.error('POLL_SECRET differs from the poll key the polls were opened with (its fingerprint is in the settings table): this process refuses votes; set the same POLL_SECRET on every replica');
+    }
+  } catch (error) {
+    logger.warn({ err: error }, 'could not compare the poll key with the stored fingerprint; the first vote will');
+  }
+}
+
 async function main(): Promise<void> {
   let config: Config;
   try {
@@ -73,7 +102,10 @@ async function main(): Promise<void> {
   // End-to-end tests move time by rewriting a file instead of waiting hours for a reminder.
   const clock = config.OPSDESK_CLOCK_FILE ? new FileClock(config.OPSDESK_CLOCK_FILE) : systemClock;
 
-  const dataSource = await openDatabase(config.DATABASE_URL);
+  // Connected but not migrated yet: the port opens first (below), so that /healthz answers meanwhile.
+  const dataSource = createDataSource(config.DATABASE_URL);
+  await dataSource.initialize();
+  let migrated = false;
   const store = new Store(dataSource, config.DATABASE_URL);
   const keys = resolveServiceKeys(config, logger);
   const metrics = new Metrics();
@@ -113,6 +145,9 @@ async function main(): Promise<void> {
   const shutdown = (code: number): Promise<void> => {
     stopping ??= (async () => {
       logger.info('shutting down');
+      // Requests in flight are answered first, while the store and the adapters they use still run.
+      const unanswered = await http.drain(HTTP_DRAIN_MS);
+      if (unanswered > 0) logger.warn({ unanswered, waitedMs: HTTP_DRAIN_MS }, 'http: requests still unanswered when the grace period ended; closing them');
       for (const adapter of adapters) await adapter.stop().catch((err: unknown) => logger.error({ err }, 'adapter stop failed'));
       for (const task of background) await task.stop();
       await scheduler.stop();
@@ -170,10 +205,19 @@ async function main(): Promise<void> {
   for (const route of routes) http.add(route.method, route.path, route.handler, route.options);
 
   addHealthRoutes(http, metrics, [
+    // False from SIGTERM on (the port closes then too; a probe on a kept-alive connection sees this).
+    { name: 'running', check: () => !http.draining },
+    { name: 'migrations', check: () => migrated },
     { name: 'database', check: async () => (await dataSource.query<unknown[]>('SELECT 1 AS up')).length === 1 },
     ...adapters.map((a) => ({ name: a.platform, check: () => a.isReady() })),
   ]);
+  // Until the schema is current, only health and metrics answer; every other route says 503.
+  http.hold();
   await listenOrWarn(http, config.PORT, shellMode, routes.length > 0, logger);
+  await migrateUnderLock(dataSource, config.DATABASE_URL, logMigration(logger));
+  migrated = true;
+  http.release();
+  await checkPollKeyAtStart(services, logger);
   for (const adapter of adapters) await adapter.start();
   dispatcher.start();
   // Export files spooled by a process that stopped before queuing them (src/exports/spool-sweep.ts).

@@ -103,6 +103,8 @@ export const en = {
   'feedback.error.noFeedbackChannel': 'No feedback channel is set. An admin can set one: /ops config set feedback_channel #channel',
   'feedback.error.noPollSecret':
     'Anonymous polls are off: the bot has no poll key outside its database. The administrator of the server must set POLL_SECRET in the environment (the same on every replica) and restart.',
+  'feedback.error.pollKeyDiffers':
+    "Not done: this server's poll key differs from the one the polls were opened with, so a vote could be counted twice. Ask an admin to set the same POLL_SECRET on every replica.",
   'feedback.error.suggestionNotFound': 'There is no suggestion {id}.',
   'feedback.error.engineerOnlyReply': 'Only engineers can answer suggestions. Ask an admin: /ops role add @you engineer',
   'feedback.error.anonymousNoReply': '{id} was sent anonymously, so it cannot be answered personally.',
@@ -221,6 +223,7 @@ export const zhCN: Record<keyof typeof en, string> = {
   'feedback.error.adminOnlyPoll': '只有管理员可以发起投票。每周投票会自动发布（设置项 poll_schedule）。',
   'feedback.error.noFeedbackChannel': '尚未设置反馈频道。管理员可以设置：/ops config set feedback_channel #频道',
   'feedback.error.noPollSecret': '匿名投票已停用：机器人没有存放在数据库之外的投票密钥。服务器管理员需要在环境变量中设置 POLL_SECRET（所有副本相同）并重启。',
+  'feedback.error.pollKeyDiffers': '未执行：此服务器的投票密钥与开启投票时所用的不同，投票可能被重复计算。请联系管理员，为所有副本设置相同的 POLL_SECRET。',
   'feedback.error.suggestionNotFound': '没有建议 {id}。',
   'feedback.error.engineerOnlyReply': '只有工程师可以回复建议。请联系管理员：/ops role add @you engineer',
   'feedback.error.anonymousNoReply': '{id} 是匿名提交的，无法单独回复。',

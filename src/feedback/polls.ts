@@ -2,6 +2,7 @@ import cron from 'node-cron';
 import { IsNull, Not, type EntityManager } from 'typeorm';
 import { closedPollMessage, openPollMessage, pollSummaryMessage } from './cards.js';
 import { channelOf, storedChannel, type FeedbackOptions } from './delivery.js';
+import { checkPollKey } from './poll-key-check.js';
 import { countsOf, latestSlot, tally, voterKey, type Counts, type Period, type Rating, type Tally } from './rules.js';
 import type { FeedbackSettings } from './settings.js';
 import { appendAudit } from '../audit/chain.js';
@@ -50,6 +51,8 @@ export interface ClosedPoll {
 export class PollService {
   /** Up to when this process has looked for schedule minutes (each look covers the minutes since). */
   private scannedUpTo: number | undefined;
+  /** Whether the key is the one the polls were opened with (poll-key-check.ts), asked once. */
+  private keyCheck: Promise<'stored' | 'same' | 'differs'> | undefined;
 
   constructor(
     private readonly store: Store,
@@ -63,7 +66,7 @@ export class PollService {
   /** `/feedback poll`: an admin posts a poll now, with the configured question unless another is given. */
   async post(actor: Actor, question?: string): Promise<FeedbackPoll> {
     if (!hasRole(actor.roles, 'admin')) throw new ForbiddenError('feedback.error.adminOnlyPoll');
-    this.secret();
+    await this.secret();
     const channel = await this.settings.feedbackChannel();
     if (!channel) throw new InvalidInputError('feedback.error.noFeedbackChannel');
     const text = question ?? (await this.defaultQuestion());
@@ -102,6 +105,7 @@ export class PollService {
     if (!channel) return undefined;
     // The job runner logs this at the schedule's minute; a poll nobody could vote in is not posted.
     if (this.pollSecret === undefined) throw new Error('weekly poll not posted: there is no poll key outside the database (set POLL_SECRET)');
+    if ((await this.checkKey()) === 'differs') throw new Error('weekly poll not posted: this process\'s poll key differs from the one the polls were opened with (set the same POLL_SECRET on every replica)');
     const question = await this.defaultQuestion();
     const at = slot;
     const poll = await this.store.transaction(async (manager) => {
@@ -126,7 +130,7 @@ export class PollService {
   }
 
   private async recordVote(actor: Actor, pollId: number, choice: Rating): Promise<{ closesAt: Date }> {
-    const secret = this.secret();
+    const secret = await this.secret();
     return this.store.transaction(async (manager) => {
       const poll = await manager.findOne(FeedbackPoll, { where: { id: pollId } });
       if (!poll) throw new NotFoundError('feedback.error.pollNotFound');
@@ -252,9 +256,30 @@ export class PollService {
     return (await this.settings.pollQuestion()) ?? translator(this.options.defaultLocale)('feedback.poll.defaultQuestion');
   }
 
-  /** The key of the voter hashes, which is never in the database; without it polls are refused. */
-  private secret(): string {
+  /**
+   * Compares this process's poll key with the one the polls were opened with (its fingerprint in the
+   * settings table, stored by the first process to ask): `none` without a key. Asked once per process;
+   * a failed look-up (database away) is asked again next time. Throws the database's errors.
+   */
+  async checkKey(): Promise<'none' | 'stored' | 'same' | 'differs'> {
+    if (this.pollSecret === undefined) return 'none';
+    this.keyCheck ??= checkPollKey(this.store, this.pollSecret, this.clock.now());
+    try {
+      return await this.keyCheck;
+    } catch (error) {
+      this.keyCheck = undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * The key of the voter hashes, which is never in the database. Without it polls are refused, and
+   * with a key other than the polls were opened with too: each key gives one person another voter key,
+   * so votes on two replicas would count twice.
+   */
+  private async secret(): Promise<string> {
     if (this.pollSecret === undefined) throw new InvalidInputError('feedback.error.noPollSecret');
+    if ((await this.checkKey()) === 'differs') throw new InvalidInputError('feedback.error.pollKeyDiffers');
     return this.pollSecret;
   }
 }

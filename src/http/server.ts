@@ -47,6 +47,8 @@ export interface RouteOptions {
    * request on; false means it has answered the request, whose body is then never read.
    */
   authorize?: (req: IncomingMessage, res: ServerResponse) => boolean;
+  /** Answers while the server is held (`hold`): health and metrics, which need no migrated schema. */
+  whileHeld?: boolean;
 }
 
 /**
@@ -56,10 +58,15 @@ export interface RouteOptions {
  * merely late; a component not ready yet answers 503 from its own route instead.
  */
 export class HttpServer {
-  private readonly routes = new Map<string, { handler: RouteHandler; maxBytes: number; authorize: RouteOptions['authorize'] }>();
+  private readonly routes = new Map<string, { handler: RouteHandler; maxBytes: number; authorize: RouteOptions['authorize']; whileHeld: boolean }>();
+  private held = false;
   private readonly server: Server;
   private listening = false;
-  /** Requests received whose response has not completed yet. */
+  private closed: Promise<void> | undefined;
+  /** The requests being handled, by their response: `drain` waits for them. */
+  private readonly inFlight = new Map<ServerResponse, Promise<void>>();
+  private stopping = false;
+  /** Requests received whose response has not completed yet (the handler may still run after it). */
   private open = 0;
   private readonly waitingForAnswers: (() => void)[] = [];
 
@@ -71,7 +78,9 @@ export class HttpServer {
         this.open -= 1;
         if (this.open === 0) for (const resume of this.waitingForAnswers.splice(0)) resume();
       });
-      void this.dispatch(req, res);
+      const handled = this.dispatch(req, res);
+      this.inFlight.set(res, handled);
+      void handled.finally(() => this.inFlight.delete(res));
     });
   }
 
@@ -90,13 +99,31 @@ export class HttpServer {
     return new Promise<void>((resolve) => this.waitingForAnswers.push(resolve));
   }
 
+  /** True once `drain` has begun: /readyz answers 503 from here on (src/http/health.ts). */
+  get draining(): boolean {
+    return this.stopping;
+  }
+
   /**
    * Adds a route; `options.maxBytes` overrides MAX_BODY_BYTES for it. Throws when the server already
    * listens: a late route is the bug this class prevents.
    */
   add(method: HttpMethod, path: string, handler: RouteHandler, options: RouteOptions = {}): void {
     if (this.listening) throw new Error(`route ${method} ${path} added after the HTTP server started listening`);
-    this.routes.set(`${method} ${path}`, { handler, maxBytes: options.maxBytes ?? MAX_BODY_BYTES, authorize: options.authorize });
+    this.routes.set(`${method} ${path}`, { handler, maxBytes: options.maxBytes ?? MAX_BODY_BYTES, authorize: options.authorize, whileHeld: options.whileHeld ?? false });
+  }
+
+  /**
+   * Until `release`, routes not added `whileHeld` answer 503 `{"error":"starting"}` with Retry-After:
+   * the port opens before the migrations (which may wait minutes for another replica's lock), so that
+   * /healthz answers a liveness probe meanwhile (docs/deploy.md).
+   */
+  hold(): void {
+    this.held = true;
+  }
+
+  release(): void {
+    this.held = false;
   }
 
   /** Opens the port (0: any free one) and returns it; no route can be added from here on. */
@@ -109,12 +136,48 @@ export class HttpServer {
     return (this.server.address() as AddressInfo).port;
   }
 
+  /**
+   * The first step of a graceful stop (a rolling restart's SIGTERM, docs/deploy.md): closes the port to
+   * new connections (the balancer retries a refused connection on another replica), answers further
+   * requests on kept-alive connections with `Connection: close`, and waits until the requests in
+   * flight have been answered, at most `graceMs` (ms). Returns the number still unanswered then.
+   */
+  async drain(graceMs: number): Promise<number> {
+    this.stopping = true;
+    this.closeListener();
+    // Kept-alive connections with no request on them would otherwise hold the server open, and so
+    // would those whose answer is still being worked out.
+    this.server.closeIdleConnections();
+    for (const res of this.inFlight.keys()) if (!res.headersSent) res.setHeader('connection', 'close');
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
+    try {
+      while (this.inFlight.size > 0) {
+        const settled = Promise.allSettled([...this.inFlight.values()]).then(() => true);
+        if (!(await Promise.race([settled, deadline.then(() => false)]))) break;
+      }
+    } finally {
+      clearTimeout(timer);
+    }
+    return this.inFlight.size;
+  }
+
+  /** Ends every connection, answered or not, and the port; after `drain`, only what outlived the grace period. */
   async close(): Promise<void> {
+    this.stopping = true;
+    this.closeListener();
     this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await this.closed;
+  }
+
+  private closeListener(): void {
+    // Resolves on an error too: a server that never listened (a busy port in the terminal) has nothing to close.
+    this.closed ??= new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
   private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // A connection kept alive past the answer would keep this process from stopping.
+    if (this.stopping) res.setHeader('connection', 'close');
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const route = this.routes.get(`${req.method ?? 'GET'} ${path}`);
     if (!route) {
@@ -125,6 +188,10 @@ export class HttpServer {
         return;
       }
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not_found"}');
+      return;
+    }
+    if (this.held && !route.whileHeld) {
+      res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '5' }).end('{"error":"starting"}');
       return;
     }
     if (route.authorize && !route.authorize(req, res)) {

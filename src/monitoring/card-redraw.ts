@@ -10,6 +10,7 @@ import type { IntakeSql } from './sql.js';
 import type { Locale } from '../chat/i18n/catalog.js';
 import type { BackgroundTask } from '../capability.js';
 import type { Clock } from '../clock.js';
+import { FailureBackoff } from '../jobs/failure-backoff.js';
 import type { Logger } from '../logger.js';
 import { enqueue } from '../outbox/outbox.js';
 import { Fault, type AlertGroup } from '../store/entities/index.js';
@@ -97,30 +98,35 @@ export class CardRedraws {
 
 /**
  * The task that draws due cards every `intervalMs` (the capability uses 1 s, 200 ms under a test clock,
- * which jumps). Errors are logged; the next pass tries again.
+ * which jumps). A failing pass (the database away) is retried later and later, up to 30 s, and logged
+ * once per step (src/jobs/failure-backoff.ts); a success goes back to `intervalMs`.
  */
-export function cardRedrawTask(redraws: CardRedraws, logger: Logger, intervalMs: number): BackgroundTask {
+export function cardRedrawTask(redraws: Pick<CardRedraws, 'drawDue'>, logger: Logger, intervalMs: number): BackgroundTask {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
-  let busy = false;
+  let started = false;
+  const backoff = new FailureBackoff(logger, 'monitoring: drawing due alert cards', intervalMs);
+  const schedule = () => {
+    timer = setTimeout(pass, backoff.nextDelayMs);
+    timer.unref();
+  };
   const pass = () => {
-    if (busy) return;
-    busy = true;
     running = redraws
       .drawDue()
-      .then(() => undefined)
-      .catch((error: unknown) => logger.error({ err: error }, 'monitoring: drawing due alert cards failed'))
+      .then(() => backoff.succeeded())
+      .catch((error: unknown) => backoff.failed(error))
       .finally(() => {
-        busy = false;
+        if (started) schedule();
       });
   };
   return {
     start: () => {
-      timer = setInterval(pass, intervalMs);
-      timer.unref();
+      started = true;
+      schedule();
     },
     stop: async () => {
-      if (timer) clearInterval(timer);
+      started = false;
+      clearTimeout(timer);
       await running;
     },
   };

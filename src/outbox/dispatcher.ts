@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { PLATFORMS, type ChatMessage, type ChatTarget, type Platform } from '../chat/model.js';
 import type { Clock } from '../clock.js';
 import type { Metrics } from '../http/metrics.js';
+import { FailureBackoff } from '../jobs/failure-backoff.js';
 import type { Logger } from '../logger.js';
 import { MessageGoneError, PermanentDeliveryError, RateLimitedError, RecipientUnreachableError, type Deliverer, type DeliveryIdentity, type PostedRef } from '../platforms/port.js';
 import { OutboxMessage } from '../store/entities/index.js';
@@ -91,6 +92,8 @@ export class OutboxDispatcher {
   private kicked = false;
   private moreDue = false;
   private chain: Promise<unknown> = Promise.resolve();
+  /** While passes fail (the database away), the next waits longer, up to 30 s, and the log gets one line per step. */
+  private readonly failures: FailureBackoff;
 
   constructor(options: OutboxDispatcherOptions) {
     this.store = options.store;
@@ -105,6 +108,7 @@ export class OutboxDispatcher {
     this.fallbacks = options.fallbacks;
     this.claimTtlMs = options.claimTtlMs ?? DEFAULT_CLAIM_TTL_MS;
     this.afterPlatformCall = options.afterPlatformCall;
+    this.failures = new FailureBackoff(this.logger, 'outbox: dispatch pass', this.pollIntervalMs);
   }
 
   /** Starts the poll loop (its timers do not keep the process alive). */
@@ -128,7 +132,8 @@ export class OutboxDispatcher {
   kick(): void {
     if (!this.running) return;
     this.kicked = true;
-    if (this.timer) {
+    // While passes fail, a kick does not cut the backoff short: every enqueue would be one more failing pass and stack trace.
+    if (this.timer && !this.failures.failing) {
       clearTimeout(this.timer);
       this.schedule(0);
     }
@@ -151,10 +156,11 @@ export class OutboxDispatcher {
     this.kicked = false;
     try {
       await this.runOnce();
+      this.failures.succeeded();
     } catch (error) {
-      this.logger.error({ err: error }, 'outbox: dispatch pass failed');
+      this.failures.failed(error);
     }
-    if (this.running && !this.timer) this.schedule(this.kicked || this.moreDue ? 0 : this.pollIntervalMs);
+    if (this.running && !this.timer) this.schedule(this.failures.failing ? this.failures.nextDelayMs : this.kicked || this.moreDue ? 0 : this.pollIntervalMs);
   }
 
   private paused(platform: Platform): boolean {

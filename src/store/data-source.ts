@@ -19,7 +19,8 @@ const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
  * Splits `postgres://...?schema=NAME` into the URL node-postgres gets and the schema. The `schema`
  * parameter is ours (node-postgres does not know it), so that one DATABASE_URL can place the bot in a
  * schema of a shared database; an explicit `options.schema` wins.
- * @throws Error when the schema name is not letters, digits and `_` (at most 63, PostgreSQL's limit).
+ * @throws Error when the schema name is not letters, digits and `_` starting with a letter or `_` (at
+ *   most 63, PostgreSQL's limit).
  */
 export function postgresTarget(url: string, explicitSchema?: string): { url: string; schema?: string } {
   let parsed: URL;
@@ -36,7 +37,9 @@ export function postgresTarget(url: string, explicitSchema?: string): { url: str
 }
 
 function checkedSchema(schema: string): string {
-  if (!SCHEMA_NAME.test(schema)) throw new Error(`invalid PostgreSQL schema name "${schema}": expected letters, digits and _`);
+  if (!SCHEMA_NAME.test(schema)) {
+    throw new Error(`invalid PostgreSQL schema name "${schema}": expected letters, digits and _, starting with a letter or _, at most 63 characters`);
+  }
   return schema;
 }
 

@@ -1,5 +1,17 @@
 import Database from 'better-sqlite3';
-import type { DataSource, Migration, QueryRunner } from 'typeorm';
+import { MigrationExecutor, type DataSource, type Migration, type QueryRunner } from 'typeorm';
+
+/**
+ * What a migration run reports, for the logs of a process that may wait minutes here:
+ * `waiting` when another process holds the lock, `running` (the pending migrations' names) and
+ * `done` (ms taken) when this process migrates, and `unknown` when the database has migrations this
+ * build does not know (a newer release migrated it; this one may not understand its schema).
+ */
+export type MigrationEvent =
+  | { kind: 'waiting' }
+  | { kind: 'running'; names: string[] }
+  | { kind: 'done'; names: string[]; ms: number }
+  | { kind: 'unknown'; names: string[] };
 
 /**
  * The first key of PostgreSQL's two-key advisory lock that guards migrations ("opsd" in ASCII); the
@@ -20,18 +32,35 @@ const SQLITE_LOCK_WAIT_MS = 10 * 60_000;
  * - SQLite: an exclusive lock on a sidecar file `PATH.migrate-lock` (SQLite's own file locking, which
  *   the operating system drops when the process dies); the database file itself cannot be locked
  *   exclusively while TypeORM's own connection writes the migrations to it.
- * Returns the migrations this process ran (none when another process ran them first).
+ * `report` hears of the steps (MigrationEvent). Returns the migrations this process ran (none when
+ * another process ran them first).
  * @throws the migration's error, or Error when the SQLite lock is not free within 10 minutes.
  */
-export async function migrateUnderLock(dataSource: DataSource, url: string): Promise<Migration[]> {
-  const run = () => dataSource.runMigrations({ transaction: 'each' });
+export async function migrateUnderLock(dataSource: DataSource, url: string, report: (event: MigrationEvent) => void = () => {}): Promise<Migration[]> {
+  const run = async (): Promise<Migration[]> => {
+    const executor = new MigrationExecutor(dataSource);
+    const known = new Set(dataSource.migrations.map((m) => m.name ?? m.constructor.name));
+    const unknown = (await executor.getExecutedMigrations()).map((m) => m.name).filter((name) => !known.has(name));
+    if (unknown.length > 0) report({ kind: 'unknown', names: unknown });
+    const pending = (await executor.getPendingMigrations()).map((m) => m.name);
+    if (pending.length === 0) return [];
+    const started = Date.now();
+    report({ kind: 'running', names: pending });
+    const ran = await dataSource.runMigrations({ transaction: 'each' });
+    report({ kind: 'done', names: ran.map((m) => m.name), ms: Date.now() - started });
+    return ran;
+  };
   if (dataSource.options.type === 'postgres') {
     const runner = dataSource.createQueryRunner();
     await runner.connect();
     try {
       // Named, not current_schema(): that is NULL while the configured schema does not exist yet.
       const schema = (dataSource.options as { schema?: string }).schema ?? 'public';
-      await runner.query('SELECT pg_advisory_lock($1, hashtext($2))', [MIGRATION_LOCK_KEY, schema]);
+      const tried = (await runner.query('SELECT pg_try_advisory_lock($1, hashtext($2)) AS ok', [MIGRATION_LOCK_KEY, schema])) as { ok: boolean }[];
+      if (tried[0]?.ok !== true) {
+        report({ kind: 'waiting' });
+        await runner.query('SELECT pg_advisory_lock($1, hashtext($2))', [MIGRATION_LOCK_KEY, schema]);
+      }
       try {
         await createSchemaIfMissing(runner, schema);
         return await run();
@@ -46,7 +75,7 @@ export async function migrateUnderLock(dataSource: DataSource, url: string): Pro
   if (path === ':memory:' || path === '') return run();
   const lock = new Database(`${path}.migrate-lock`, { timeout: 1_000 });
   try {
-    await acquireExclusive(lock);
+    await acquireExclusive(lock, () => report({ kind: 'waiting' }));
     try {
       return await run();
     } finally {
@@ -57,15 +86,16 @@ export async function migrateUnderLock(dataSource: DataSource, url: string): Pro
   }
 }
 
-async function acquireExclusive(lock: Database.Database): Promise<void> {
+async function acquireExclusive(lock: Database.Database, onFirstWait: () => void): Promise<void> {
   const deadline = Date.now() + SQLITE_LOCK_WAIT_MS;
-  for (;;) {
+  for (let tries = 0; ; tries++) {
     try {
       lock.exec('BEGIN EXCLUSIVE');
       return;
     } catch (error) {
       const busy = error instanceof Error && /SQLITE_BUSY|database is locked/i.test(`${error.message} ${String((error as { code?: unknown }).code)}`);
       if (!busy || Date.now() > deadline) throw error instanceof Error && busy ? new Error('migrations: another process has held the migration lock for 10 minutes') : error;
+      if (tries === 0) onFirstWait();
       // Yield to the event loop between tries: the lock's busy timeout blocks this thread meanwhile.
       await new Promise((resolve) => setTimeout(resolve, 50));
     }

@@ -70,7 +70,7 @@ describe('one process on Slack and Discord, with linked accounts', () => {
 
   it('runs both adapters and reports both ready', async () => {
     const ready = await fetch(`${baseUrl}/readyz`);
-    expect(await ready.json()).toEqual({ ready: true, checks: { database: true, slack: true, discord: true } });
+    expect(await ready.json()).toEqual({ ready: true, checks: { running: true, migrations: true, database: true, slack: true, discord: true } });
   });
 
   it('links the Slack and Discord accounts of one engineer with a one-time code', async () => {

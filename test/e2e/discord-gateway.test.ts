@@ -29,7 +29,7 @@ describe('the bot process on the fake Discord gateway', () => {
     expect(fake.identifies.map((i) => i.intents)).toEqual([1]);
     await fake.waitFor(() => (fake.heartbeats.length >= 2 ? true : undefined), 3_000);
     const ready = await fetch(`${world.baseUrl}/readyz`);
-    expect(await ready.json()).toEqual({ ready: true, checks: { database: true, discord: true } });
+    expect(await ready.json()).toEqual({ ready: true, checks: { running: true, migrations: true, database: true, discord: true } });
   });
 
   faultScenarioOnDiscord(() => world);

@@ -32,7 +32,7 @@ describe('the bot process answering Discord HTTP interactions', () => {
     expect(fake.callsTo('GET /users/@me').map((c) => c.status)).toEqual([200]);
     expect(await world.driver.ping()).toEqual({ status: 200, body: '{"type":1}' });
     const ready = await fetch(`${world.baseUrl}/readyz`);
-    expect(await ready.json()).toEqual({ ready: true, checks: { database: true, discord: true } });
+    expect(await ready.json()).toEqual({ ready: true, checks: { running: true, migrations: true, database: true, discord: true } });
   });
 
   it("refuses Discord's bad-signature spot checks and forged commands with 401, and stores nothing", async () => {

@@ -1,9 +1,36 @@
 import { connect, createServer, type Socket } from 'node:net';
+import Database from 'better-sqlite3';
+import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiscordBotDriver, FakeDiscordServer, InteractionSigner } from '../fakes/discord/index.js';
 import { FakeSlackServer } from '../fakes/slack/index.js';
 import { BotProcess } from '../helpers/bot-process.js';
+import { amBody } from '../helpers/alerts.js';
 import { freshTestDatabase } from '../helpers/db.js';
+import { queryDatabase } from '../helpers/db-query.js';
+import { HOOK_TOKEN } from '../helpers/hooks.js';
+import { postgresTarget } from '../../src/store/data-source.js';
+import { MIGRATION_LOCK_KEY } from '../../src/store/migration-lock.js';
+
+/** Takes the migration lock as another replica migrating would (src/store/migration-lock.ts); returns its release. */
+async function holdMigrationLock(url: string): Promise<() => Promise<void>> {
+  if (url.startsWith('sqlite:')) {
+    const lock = new Database(`${url.slice('sqlite:'.length)}.migrate-lock`);
+    lock.exec('BEGIN EXCLUSIVE');
+    return async () => {
+      lock.exec('ROLLBACK');
+      lock.close();
+    };
+  }
+  const target = postgresTarget(url);
+  const client = new Client({ connectionString: target.url });
+  await client.connect();
+  await client.query('SELECT pg_advisory_lock($1, hashtext($2))', [MIGRATION_LOCK_KEY, target.schema ?? 'public']);
+  return async () => {
+    await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [MIGRATION_LOCK_KEY, target.schema ?? 'public']);
+    await client.end();
+  };
+}
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -61,7 +88,9 @@ describe('ready means ready', () => {
   let discord: FakeDiscordServer;
   let bot: BotProcess;
   let port: number;
+  let databaseUrl: string;
   let release: () => void;
+  let releaseMigrationLock: (() => Promise<void>) | undefined;
   const driver = () => new DiscordBotDriver(discord, { kind: 'http', url: `http://127.0.0.1:${port}/discord/interactions`, signer });
 
   beforeAll(async () => {
@@ -69,8 +98,12 @@ describe('ready means ready', () => {
     discord = await FakeDiscordServer.start();
     release = discord.hold('GET /users/@me');
     port = await freePort();
+    databaseUrl = await freshTestDatabase('opsdesk-readiness-');
+    // Another replica "migrates" until the first test lets go.
+    releaseMigrationLock = await holdMigrationLock(databaseUrl);
     bot = new BotProcess({
-      DATABASE_URL: await freshTestDatabase('opsdesk-readiness-'),
+      DATABASE_URL: databaseUrl,
+      WEBHOOK_TOKEN: HOOK_TOKEN,
       PORT: String(port),
       SLACK_BOT_TOKEN: slack.botToken,
       SLACK_SIGNING_SECRET: 'readiness-signing-secret-0123456789',
@@ -82,6 +115,7 @@ describe('ready means ready', () => {
     });
   });
   afterAll(async () => {
+    await releaseMigrationLock?.();
     release?.();
     await bot?.kill();
     await discord?.stop();
@@ -91,9 +125,30 @@ describe('ready means ready', () => {
   it('answers the very first request after the port opens from its route, never 404', async () => {
     const socket = await firstConnection(port, 90_000);
     const ping = JSON.stringify({ type: 1 });
-    // A spot check with no signature: the route refuses it (401); a missing route would say 404.
+    // The port opens before the migrations, which wait for the lock another replica holds: the route
+    // exists but says "starting"; liveness is fine, readiness names the pending migrations.
     const first = await rawRequest(socket, 'POST', '/discord/interactions', ping);
-    expect(first.status).toBe(401);
+    expect(first.status).toBe(503);
+    expect(first.body).toContain('{"error":"starting"}');
+    await bot.waitForLog(/waiting for the migration lock/, 20_000);
+    expect(await request(port, 'GET', '/healthz')).toEqual({ status: 200, body: '{"status":"ok"}' });
+    const waiting = await request(port, 'GET', '/readyz');
+    expect(waiting.status).toBe(503);
+    expect(JSON.parse(waiting.body)).toMatchObject({ ready: false, checks: { running: true, migrations: false, database: true } });
+    expect(bot.stderr).not.toMatch(/migrations done/);
+
+    const released = releaseMigrationLock?.();
+    releaseMigrationLock = undefined;
+    await released;
+    // A fresh SQLite file has everything to run; a PostgreSQL test schema is a migrated copy.
+    if (databaseUrl.startsWith('sqlite:')) {
+      await bot.waitForLog(/migrations done/, 30_000);
+      expect(bot.stderr).toMatch(/running \d\d+ migrations/);
+    }
+    await bot.waitFor(async () => (JSON.parse((await request(port, 'GET', '/readyz')).body) as { checks: { migrations: boolean } }).checks.migrations, 'migrations done in /readyz', 30_000);
+    // A spot check with no signature: the route refuses it (401); a missing route would say 404.
+    const unsigned = await request(port, 'POST', '/discord/interactions', ping);
+    expect(unsigned.status).toBe(401);
     const slackEvents = await request(port, 'POST', '/slack/events', '{}');
     expect([401, 503]).toContain(slackEvents.status);
     // Signed correctly, but the token is not proven yet: "try again later", not "no such page".
@@ -114,7 +169,44 @@ describe('ready means ready', () => {
       after = await request(port, 'GET', '/readyz');
     }
     expect(after.status).toBe(200);
-    expect(JSON.parse(after.body)).toEqual({ ready: true, checks: { database: true, slack: true, discord: true } });
+    expect(JSON.parse(after.body)).toEqual({ ready: true, checks: { running: true, migrations: true, database: true, slack: true, discord: true } });
     expect(await driver().ping()).toEqual({ status: 200, body: '{"type":1}' });
+  }, 60_000);
+
+  // Last: it stops the bot. A rolling restart's SIGTERM must not cut off a webhook being received.
+  it('on SIGTERM refuses new connections but answers the request in flight, stores it, then exits', async () => {
+    const body = JSON.stringify(amBody('{}:{alertname="DrainTest"}', [{ name: 'DrainTest', fingerprint: 'drain-1', summary: 'x'.repeat(90_000) }]));
+    const half = Math.floor(body.length / 2);
+    const socket = await firstConnection(port, 5_000);
+    let received = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => (received += chunk));
+    const ended = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    const headers = ['POST /hooks/alertmanager HTTP/1.1', 'Host: 127.0.0.1', `Authorization: Bearer ${HOOK_TOKEN}`, 'Content-Type: application/json', `Content-Length: ${Buffer.byteLength(body)}`];
+    socket.write(`${headers.join('\r\n')}\r\n\r\n${body.slice(0, half)}`);
+    await new Promise((r) => setTimeout(r, 200));
+
+    const exited = bot.stop();
+    await bot.waitForLog(/shutting down/, 10_000);
+    // The port closes: a new connection is refused (the balancer retries it on another replica).
+    await bot.waitFor(
+      () => new Promise<boolean>((resolve) => {
+        const probe = connect(port, '127.0.0.1');
+        probe.once('connect', () => (probe.destroy(), resolve(false)));
+        probe.once('error', () => resolve(true));
+      }),
+      'the port to refuse new connections',
+      5_000,
+    );
+    // Well past the moment the old shutdown cut every connection (~190 ms): the request is still open.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(received).toBe('');
+    socket.write(body.slice(half));
+    await ended;
+    expect(received).toMatch(/^HTTP\/1\.1 20[02] /);
+    expect(received.toLowerCase()).toContain('connection: close');
+    expect(await exited).toBe(0);
+    const stored = await queryDatabase<{ fingerprint: string }>(databaseUrl, "SELECT fingerprint FROM alerts WHERE fingerprint = 'drain-1'");
+    expect(stored).toEqual([{ fingerprint: 'drain-1' }]);
   }, 60_000);
 });

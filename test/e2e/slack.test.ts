@@ -70,7 +70,7 @@ describe('the bot process against the fake Slack server', () => {
     expect((await fetch(`${baseUrl}/healthz`)).status).toBe(200);
     const ready = await fetch(`${baseUrl}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ ready: true, checks: { database: true, slack: true } });
+    expect(await ready.json()).toEqual({ ready: true, checks: { running: true, migrations: true, database: true, slack: true } });
     expect(await (await fetch(`${baseUrl}/metrics`)).text()).toContain('opsdesk_outbox_deliveries_total');
   });
 

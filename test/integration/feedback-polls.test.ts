@@ -12,6 +12,7 @@ import { createLogger } from '../../src/logger.js';
 import { createServices, type Services } from '../../src/services.js';
 import { FeedbackBallot, FeedbackPoll, OutboxMessage, Setting } from '../../src/store/entities/index.js';
 import type { Store } from '../../src/store/store.js';
+import { POLL_KEY_FINGERPRINT_SETTING, pollKeyFingerprint } from '../../src/feedback/poll-key-check.js';
 import { openTestStore, openTestWorld, freshTestDatabase, TEST_POLL_SECRET, type TestWorld } from '../helpers/db.js';
 
 const DAY = 86_400_000;
@@ -118,6 +119,30 @@ describe('the anonymous feedback poll', () => {
     expect(payload(inChannel[2]).body).toBe(
       'Poll closed: "How satisfied were you with IT services this week?": 5 votes, average 3.4 / 5, 60% satisfied (4-5).',
     );
+  });
+
+  it('refuses votes on a process whose poll key differs from the one the polls were opened with', async () => {
+    // Two replicas on one database, the second with another POLL_SECRET.
+    const url = await freshTestDatabase();
+    const first = await openTestWorld({ url });
+    const second = await openTestWorld({ url, pollSecret: 'another-poll-secret-0123456789abcdef0123456789' });
+    await first.services.settings.set(await first.actor('admin'), 'feedback_channel', 'slack:CFEEDBACK');
+    const poll = await first.services.feedback.polls.post(await first.actor('admin'));
+    await first.services.feedback.polls.vote(await first.actor('amara.k'), poll.id, 4);
+    // The fingerprint, never the key, is in the database.
+    const stored = await first.store.manager.findOneByOrFail(Setting, { key: POLL_KEY_FINGERPRINT_SETTING });
+    expect(stored.value).toBe(pollKeyFingerprint(TEST_POLL_SECRET));
+    expect(stored.value).not.toContain(TEST_POLL_SECRET);
+
+    expect(await second.services.feedback.polls.checkKey()).toBe('differs');
+    const secondRuntime = new ChatRuntime({ services: second.services, commands: COMMANDS, buttons: BUTTONS, forms: FORMS, defaultLocale: 'en', clock: second.clock, timeZone: 'Europe/Berlin', logger: createLogger('silent'), metrics: new Metrics() });
+    const reply = await secondRuntime.handle({ type: 'button', actor: chat('amara.k'), actionId: 'feedback.vote', value: `${poll.id}:2` });
+    expect(text(reply)).toContain("this server's poll key differs from the one the polls were opened with");
+    await expect(second.services.feedback.polls.vote(await second.actor('bruno.t'), poll.id, 3)).rejects.toMatchObject({ messageKey: 'feedback.error.pollKeyDiffers' });
+    expect(await first.store.manager.count(FeedbackBallot)).toBe(1);
+    // The first key still counts, and the stored fingerprint stays the first one.
+    expect(await first.services.feedback.polls.checkKey()).toBe('stored');
+    expect((await first.store.manager.findOneByOrFail(Setting, { key: POLL_KEY_FINGERPRINT_SETTING })).value).toBe(stored.value);
   });
 
   it('leaves no row and no log line that links a voter to a choice', async () => {

@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
 import { MIGRATIONS } from '../../migrations/index.js';
 import { openDatabase, postgresTarget } from '../../src/store/data-source.js';
+import { migrateUnderLock, type MigrationEvent } from '../../src/store/migration-lock.js';
 import { tempSqliteUrl } from '../helpers/db.js';
 import { POSTGRES_URL, createSchema } from '../helpers/postgres.js';
 
@@ -59,9 +60,32 @@ describe('migrations under a lock', () => {
     expect(new Set(names).size).toBe(names.length);
   });
 
+  it('warns of migrations a newer release ran, on both databases and in npm run migrate', async () => {
+    const { schema, drop } = await createSchema();
+    drops.push(drop);
+    for (const url of [`${POSTGRES_URL}?schema=${schema}`, tempSqliteUrl('opsdesk-migrate-newer-')]) {
+      const dataSource = await openDatabase(url);
+      opened.push(dataSource);
+      await dataSource.query(`INSERT INTO migrations (timestamp, name) VALUES (1799999999999, 'FromTheFuture1799999999999')`);
+      const events: MigrationEvent[] = [];
+      expect(await migrateUnderLock(dataSource, url, (event) => events.push(event))).toEqual([]);
+      expect(events).toEqual([{ kind: 'unknown', names: ['FromTheFuture1799999999999'] }]);
+      if (url.startsWith('sqlite:')) {
+        const cli = await promisify(execFile)(resolve(ROOT, 'node_modules/.bin/tsx'), ['src/store/migrate-cli.ts'], {
+          cwd: ROOT,
+          env: { PATH: process.env.PATH ?? '', DATABASE_URL: url },
+        });
+        expect(cli.stdout).toBe('schema is up to date\n');
+        expect(cli.stderr).toContain('warning: the database has migrations this build does not know (FromTheFuture1799999999999)');
+      }
+    }
+  });
+
   it('reads the schema from the URL and refuses a name that is not letters, digits and _', () => {
     expect(postgresTarget('postgres://u@h:5432/db?schema=ops_1&sslmode=disable')).toEqual({ url: 'postgres://u@h:5432/db?sslmode=disable', schema: 'ops_1' });
     expect(postgresTarget('postgres://u@h:5432/db')).toEqual({ url: 'postgres://u@h:5432/db' });
     expect(() => postgresTarget('postgres://u@h/db?schema=a;drop')).toThrow(/invalid PostgreSQL schema name "a;drop"/);
+    // Letters and digits, but a digit first: the message must say what is wrong with it.
+    expect(() => postgresTarget('postgres://u@h/db?schema=1abc')).toThrow('invalid PostgreSQL schema name "1abc": expected letters, digits and _, starting with a letter or _');
   });
 });
