@@ -1,24 +1,15 @@
 // While the database is away the alert card redraw loop backs off and logs once per step
 // (src/jobs/failure-backoff.ts), instead of a stack trace every pass.
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/logger.js';
 import { cardRedrawTask } from '../../src/monitoring/card-redraw.js';
 import { openTestWorld } from '../helpers/db.js';
+import { capturingLogger, sleep } from '../helpers/log-capture.js';
 
-interface LogLine {
-  level: number;
-  msg: string;
-  err?: { stack?: string };
-  failures?: number;
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('alert card redraws while the database is away', () => {
   it('back off exponentially, log the repeated failure once per step without its stack, and recover', async () => {
     const world = await openTestWorld();
-    const lines: LogLine[] = [];
-    const logger = createLogger('info', { write: (line: string) => void lines.push(JSON.parse(line) as LogLine) });
+    const { logger, lines } = capturingLogger();
     let passes = 0;
     const redraws = { drawDue: () => (passes++, world.services.alerts.cards.drawDue()) };
     const task = cardRedrawTask(redraws, logger, 50);

@@ -3,19 +3,11 @@
 // enqueued by another process path) does not cut the wait short; it recovers when the database is back.
 import { describe, expect, it } from 'vitest';
 import { Metrics } from '../../src/http/metrics.js';
-import { createLogger } from '../../src/logger.js';
 import { OutboxDispatcher } from '../../src/outbox/dispatcher.js';
 import type { Deliverer } from '../../src/platforms/port.js';
 import { openTestWorld } from '../helpers/db.js';
+import { capturingLogger, sleep } from '../helpers/log-capture.js';
 
-interface LogLine {
-  level: number;
-  msg: string;
-  err?: { stack?: string };
-  failures?: number;
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const noop: Deliverer = {
   platform: 'slack',
@@ -26,8 +18,7 @@ const noop: Deliverer = {
 describe('the outbox dispatcher while the database is away', () => {
   it('backs off exponentially, logs a repeated failure once per step without its stack, ignores kicks meanwhile, and recovers', async () => {
     const world = await openTestWorld();
-    const lines: LogLine[] = [];
-    const logger = createLogger('info', { write: (line: string) => void lines.push(JSON.parse(line) as LogLine) });
+    const { logger, lines } = capturingLogger();
     const outbox = new OutboxDispatcher({ store: world.store, deliverers: new Map([['slack', noop]]), clock: world.clock, logger, metrics: new Metrics(), holder: 'proc-a', pollIntervalMs: 50 });
     const failing = () => lines.filter((l) => /^outbox: dispatch pass (failed|still failing)$/.test(l.msg));
     await world.store.dataSource.destroy();
