@@ -108,11 +108,12 @@ const SECRET_NAME = /TOKEN|SECRET|PASSWORD/;
  * `scheme://user:password@host` becomes `***` (`user:***@host`), and so do the values of query
  * parameters whose name says password, secret, token or key (node-postgres takes `?password=`).
  * Works on text that is not a valid URL too (`postgresql+asyncpg://...`, an unencoded `@` in the
- * password): the userinfo runs to the last `@` before the path.
+ * password): the userinfo runs to the last `@` of the value, so a `/` or `?` in the password is
+ * masked too (an `@` later in the value masks more than needed, never less).
  */
 export function maskCredentials(value: string): string {
   return value
-    .replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/)([^/?#]*)@/, (_all, scheme: string, userinfo: string) => {
+    .replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/)(.*)@/, (_all, scheme: string, userinfo: string) => {
       const colon = userinfo.indexOf(':');
       return colon < 0 ? `${scheme}${userinfo}@` : `${scheme}${userinfo.slice(0, colon)}:***@`;
     })

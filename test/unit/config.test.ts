@@ -41,6 +41,10 @@ describe('configuration', () => {
     const db = problems({ DATABASE_URL: 'postgresql+asyncpg://opsdesk:SuperSecretPw@db.internal:5432/ops' });
     expect(db).toContain('DATABASE_URL: expected sqlite:PATH or postgres://... (got "postgresql+asyncpg://opsdesk:***@db.internal:5432/ops")');
     expect(db).not.toContain('SuperSecretPw');
+    // A `/` or `?` in an unencoded password does not end the masking early.
+    const slash = problems({ DATABASE_URL: 'postgresql+x://opsdesk:Sec/ret?Pw@db.internal/ops' });
+    expect(slash).not.toMatch(/Sec\/ret|ret\?Pw/);
+    expect(slash).toContain('(got "postgresql+x://opsdesk:***@db.internal/ops")');
     // An unencoded @ in the password, and node-postgres's ?password= parameter.
     const api = problems({ SLACK_API_URL: 'https://bot:pa@ss@slack host/api?password=Hidden1&sslkey=Hidden2&x=1', DATABASE_URL: 'mysql://u@h/db?Password=Hidden3' });
     expect(api).not.toMatch(/pa@ss|Hidden1|Hidden2|Hidden3/);
