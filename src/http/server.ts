@@ -63,39 +63,38 @@ export class HttpServer {
   private readonly server: Server;
   private listening = false;
   private closed: Promise<void> | undefined;
-  /** The requests being handled, by their response: `drain` waits for them. */
-  private readonly inFlight = new Map<ServerResponse, Promise<void>>();
   private stopping = false;
-  /** Requests received whose response has not completed yet (the handler may still run after it). */
-  private open = 0;
+  /**
+   * Responses not completed yet: the click queue gives way while there are any, and `drain` waits for
+   * them. 'close' removes one once it went out, or when the connection dropped before it did.
+   */
+  private readonly unansweredResponses = new Set<ServerResponse>();
   private readonly waitingForAnswers: (() => void)[] = [];
 
   constructor(private readonly logger: Logger) {
     this.server = createServer((req, res) => {
-      this.open += 1;
-      // 'close' comes once the response went out, or when the connection dropped before it did.
+      this.unansweredResponses.add(res);
       res.once('close', () => {
-        this.open -= 1;
-        if (this.open === 0) for (const resume of this.waitingForAnswers.splice(0)) resume();
+        this.unansweredResponses.delete(res);
+        if (this.unansweredResponses.size === 0) for (const resume of this.waitingForAnswers.splice(0)) resume();
       });
-      const handled = this.dispatch(req, res);
-      this.inFlight.set(res, handled);
-      void handled.finally(() => this.inFlight.delete(res));
+      void this.dispatch(req, res);
     });
   }
 
   /** How many requests are waiting for (or receiving) their response now. */
   get unanswered(): number {
-    return this.open;
+    return this.unansweredResponses.size;
   }
 
   /**
    * Resolves once every request received so far (and any received meanwhile) has had its response,
    * at once when none waits. Work that may wait (the handling of acknowledged Slack clicks) uses it
-   * to give way to requests that wait for an answer (src/platforms/slack/click-queue.ts).
+   * to give way to requests that wait for an answer (src/platforms/slack/click-queue.ts); `drain`
+   * waits for it too.
    */
   answered(): Promise<void> {
-    if (this.open === 0) return Promise.resolve();
+    if (this.unansweredResponses.size === 0) return Promise.resolve();
     return new Promise<void>((resolve) => this.waitingForAnswers.push(resolve));
   }
 
@@ -148,18 +147,15 @@ export class HttpServer {
     // Kept-alive connections with no request on them would otherwise hold the server open, and so
     // would those whose answer is still being worked out.
     this.server.closeIdleConnections();
-    for (const res of this.inFlight.keys()) if (!res.headersSent) res.setHeader('connection', 'close');
+    for (const res of this.unansweredResponses) if (!res.headersSent) res.setHeader('connection', 'close');
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
     try {
-      while (this.inFlight.size > 0) {
-        const settled = Promise.allSettled([...this.inFlight.values()]).then(() => true);
-        if (!(await Promise.race([settled, deadline.then(() => false)]))) break;
-      }
+      await Promise.race([this.answered(), deadline]);
     } finally {
       clearTimeout(timer);
     }
-    return this.inFlight.size;
+    return this.unansweredResponses.size;
   }
 
   /** Ends every connection, answered or not, and the port; after `drain`, only what outlived the grace period. */
