@@ -17,7 +17,7 @@ import { Metrics } from '../src/http/metrics.js';
 import { HttpServer } from '../src/http/server.js';
 import { createLogger } from '../src/logger.js';
 import { cardRedrawTask } from '../src/monitoring/card-redraw.js';
-import { bearerMatches } from '../src/monitoring/auth.js';
+import { bearerMatches } from '../src/http/bearer.js';
 import { parseAlertmanager } from '../src/monitoring/normalize.js';
 import { monitoringRoutes } from '../src/monitoring/routes.js';
 import { plainInput } from '../src/chat/markup.js';

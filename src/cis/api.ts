@@ -10,7 +10,7 @@ import { refusalText } from './views.js';
 import { translator } from '../chat/i18n/catalog.js';
 import { plainInput } from '../chat/markup.js';
 import { UserError } from '../errors.js';
-import { hasBearer } from '../http/bearer.js';
+import { bearerMatches } from '../http/bearer.js';
 import type { HttpServer, RouteHandler } from '../http/server.js';
 import { SYSTEM } from '../people/actor.js';
 
@@ -24,7 +24,7 @@ function json(res: ServerResponse, status: number, body: unknown): void {
 export function addCiApiRoute(http: HttpServer, cis: CiService, token: string): void {
   // The token is checked on the headers before the body is read: no credentials, 401 (never 413).
   const authorize = (req: IncomingMessage, res: ServerResponse): boolean => {
-    if (hasBearer(req, token)) return true;
+    if (bearerMatches(req.headers, token)) return true;
     json(res, 401, { error: 'unauthorized' });
     return false;
   };
@@ -35,7 +35,7 @@ export function addCiApiRoute(http: HttpServer, cis: CiService, token: string): 
 export function ciApiHandler(cis: CiService, token: string): RouteHandler {
   const t = translator('en');
   return async (req, res, body) => {
-    if (!hasBearer(req, token)) return json(res, 401, { error: 'unauthorized' });
+    if (!bearerMatches(req.headers, token)) return json(res, 401, { error: 'unauthorized' });
     const contentType = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
     const atomic = atomicFlag(new URL(req.url ?? '/', 'http://localhost').searchParams.get('atomic'));
     if (atomic === undefined) return json(res, 400, { error: 'bad_atomic', message: t('cis.error.atomic') });

@@ -14,19 +14,6 @@ export function constantTimeEqual(a: string, b: string): boolean {
   return timingSafeEqual(sha256(a), sha256(b));
 }
 
-// The configured token's digest, computed once rather than on every request (one token per process).
-let tokenDigest: { token: string; digest: Buffer } | undefined;
-
-/** True when the `Authorization` header is exactly `Bearer TOKEN` (scheme case-insensitive, RFC 6750), compared in constant time. */
-export function bearerMatches(headers: IncomingHttpHeaders, token: string): boolean {
-  const header = headers.authorization;
-  if (typeof header !== 'string') return false;
-  const m = /^Bearer[ ]+(\S+)\s*$/i.exec(header);
-  if (m?.[1] === undefined) return false;
-  if (tokenDigest?.token !== token) tokenDigest = { token, digest: sha256(token) };
-  return timingSafeEqual(sha256(m[1]), tokenDigest.digest);
-}
-
 export interface GrafanaSignatureOptions {
   secret: string;
   /** Header with the hex HMAC; Grafana's default is X-Grafana-Alerting-Signature. */

@@ -3,7 +3,8 @@
 // gets 4xx with nothing stored, and 2xx is only sent once the notification is committed. The monitoring
 // capability descriptor (capability.ts) hands these to the server before it listens.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { bearerMatches, checkGrafanaSignature, type GrafanaSignatureOptions } from './auth.js';
+import { checkGrafanaSignature, type GrafanaSignatureOptions } from './auth.js';
+import { bearerMatches } from '../http/bearer.js';
 import type { AlertIntake } from './intake.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
 import { mayNeedCleaning, parseAlertmanager, parseGeneric, parseGrafana, type ParseOptions, type ParseResult } from './normalize.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { bearerMatches, checkGrafanaSignature } from '../../src/monitoring/auth.js';
+import { bearerMatches } from '../../src/http/bearer.js';
+import { checkGrafanaSignature } from '../../src/monitoring/auth.js';
 import { MAX_ALERTS_PER_BODY, cleanText, labelFingerprint, parseAlertmanager, parseGrafana } from '../../src/monitoring/normalize.js';
 import { alertReportMessage } from '../../src/monitoring/report.js';
 import { translator } from '../../src/chat/i18n/catalog.js';
