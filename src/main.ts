@@ -4,6 +4,7 @@ import { ChatRuntime } from './chat/runtime.js';
 import { FileClock, systemClock } from './clock.js';
 import { ConfigError, hasDiscord, hasSlack, loadConfig, loadDotEnv, type Config } from './config.js';
 import { BUTTONS, CAPABILITIES, FORMS, allJobs } from './capabilities.js';
+import { AnswersFirst } from './http/answers-first.js';
 import { addHealthRoutes } from './http/health.js';
 import { Metrics } from './http/metrics.js';
 import { HttpServer } from './http/server.js';
@@ -197,6 +198,7 @@ async function main(): Promise<void> {
     fallbacks: new RecordFallbacks({ settings: services.settings, people: services.people, logger, timeZone: config.TZ_NAME, defaultLocale: config.DEFAULT_LOCALE }),
     claimTtlMs: config.OUTBOX_CLAIM_SECONDS * 1000,
     afterPlatformCall: faultInjection(config.OPSDESK_FAULT_INJECT, process.env.NODE_ENV, logger),
+    answersFirst: new AnswersFirst(http),
   });
   const context = { services, store, logger, config, metrics, clock };
   background = CAPABILITIES.flatMap((c) => c.background?.(context) ?? []);

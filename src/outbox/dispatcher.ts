@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { PLATFORMS, type ChatMessage, type ChatTarget, type Platform } from '../chat/model.js';
 import type { Clock } from '../clock.js';
+import type { AnswersFirst } from '../http/answers-first.js';
 import type { Metrics } from '../http/metrics.js';
 import { FailureBackoff } from '../jobs/failure-backoff.js';
 import type { Logger } from '../logger.js';
@@ -55,6 +56,11 @@ export interface OutboxDispatcherOptions {
   claimTtlMs?: number;
   /** Called right after a successful platform call, before the row is marked sent (fault injection). */
   afterPlatformCall?: () => void;
+  /**
+   * Deliveries give way to HTTP requests waiting for their answer (the server's), at most the gate's
+   * bound per pass (src/http/answers-first.ts). Without it they go as soon as claimed.
+   */
+  answersFirst?: AnswersFirst;
 }
 
 /** Default claim duration: long enough for a slow platform call, short for a quick retry after a crash. */
@@ -85,6 +91,7 @@ export class OutboxDispatcher {
   private readonly fallbacks: DeliveryFallbacks | undefined;
   private readonly claimTtlMs: number;
   private readonly afterPlatformCall: (() => void) | undefined;
+  private readonly answersFirst: AnswersFirst | undefined;
 
   private readonly pausedUntil = new Map<Platform, number>();
   private running = false;
@@ -108,6 +115,7 @@ export class OutboxDispatcher {
     this.fallbacks = options.fallbacks;
     this.claimTtlMs = options.claimTtlMs ?? DEFAULT_CLAIM_TTL_MS;
     this.afterPlatformCall = options.afterPlatformCall;
+    this.answersFirst = options.answersFirst;
     this.failures = new FailureBackoff(this.logger, 'outbox: dispatch pass', this.pollIntervalMs);
   }
 
@@ -187,7 +195,11 @@ export class OutboxDispatcher {
     const previous = new Map(claimed.map((c) => [c.row.id, c.previousClaimant]));
 
     let delivered = 0;
+    const due = performance.now();
     for (const claim of inDeliveryOrder(claimed)) {
+      // Requests waiting for their ack go first, for at most the gate's bound per pass; the claims
+      // (OUTBOX_CLAIM_SECONDS) outlast that wait by far.
+      await this.answersFirst?.turn(due);
       const platform = asPlatform(claim.row.platform);
       const deliverer = platform === undefined ? undefined : this.lookup(platform);
       if (platform === undefined || deliverer === undefined || this.paused(platform)) {

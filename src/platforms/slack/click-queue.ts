@@ -5,15 +5,8 @@
 // slow as its slowest click (bench/results.md, "Slack clicks"). Here at most `concurrency` handlers
 // run, each started after pending I/O (the next requests and their acks) had its turn, and, given
 // the server's requests (`yieldTo`), only once no request waits for its answer or the click has
-// waited `maxDelayMs` since it was queued.
-
-/** Requests waiting for an answer: the HTTP server's (src/http/server.ts). */
-export interface AnswerGauge {
-  /** Requests received and not answered yet. */
-  readonly unanswered: number;
-  /** Resolves once none is left unanswered. */
-  answered(): Promise<void>;
-}
+// waited `maxDelayMs` since it was queued (src/http/answers-first.ts).
+import { AnswersFirst, DEFAULT_MAX_GIVE_WAY_MS, type AnswerGauge } from '../../http/answers-first.js';
 
 export interface ClickQueueOptions {
   /** Handlers give way to these requests: the HTTP mode's server. Without it, only to pending I/O. */
@@ -25,7 +18,7 @@ export interface ClickQueueOptions {
   maxDelayMs?: number;
 }
 
-export const DEFAULT_MAX_CLICK_DELAY_MS = 1000;
+export const DEFAULT_MAX_CLICK_DELAY_MS = DEFAULT_MAX_GIVE_WAY_MS;
 
 /**
  * A FIFO limiter for click handling. `run` resolves with the work's result once it has run;
@@ -53,9 +46,7 @@ export class ClickQueue {
   private running = 0;
   private readonly waiting: (() => void)[] = [];
   private readonly drained: (() => void)[] = [];
-  private readonly maxDelayMs: number;
-  /** One wait for the server to have answered everything, shared by the handlers waiting for it. */
-  private idle: Promise<void> | undefined;
+  private readonly answersFirst: AnswersFirst | undefined;
 
   /** `concurrency`: handlers running at once (>= 1). Throws on anything else or a negative delay. */
   constructor(
@@ -63,8 +54,9 @@ export class ClickQueue {
     private readonly options: ClickQueueOptions = {},
   ) {
     if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`ClickQueue concurrency must be a positive integer, got ${concurrency}`);
-    this.maxDelayMs = options.maxDelayMs ?? DEFAULT_MAX_CLICK_DELAY_MS;
-    if (!(this.maxDelayMs >= 0)) throw new Error(`ClickQueue maxDelayMs must not be negative, got ${this.maxDelayMs}`);
+    const maxDelayMs = options.maxDelayMs ?? DEFAULT_MAX_CLICK_DELAY_MS;
+    if (!(maxDelayMs >= 0)) throw new Error(`ClickQueue maxDelayMs must not be negative, got ${maxDelayMs}`);
+    this.answersFirst = options.yieldTo ? new AnswersFirst(options.yieldTo, maxDelayMs) : undefined;
   }
 
   /** Clicks queued or being handled. */
@@ -80,7 +72,7 @@ export class ClickQueue {
     try {
       // Requests that arrived meanwhile are read and acknowledged before this handler starts.
       await new Promise<void>((resolve) => setImmediate(resolve));
-      await this.giveWay(queuedAt);
+      await this.answersFirst?.turn(queuedAt);
       return await work();
     } finally {
       this.release();
@@ -91,22 +83,6 @@ export class ClickQueue {
   async drain(): Promise<void> {
     if (this.size === 0) return;
     await new Promise<void>((resolve) => this.drained.push(resolve));
-  }
-
-  /** Waits while requests wait for their answer, until `maxDelayMs` after `queuedAt`. */
-  private async giveWay(queuedAt: number): Promise<void> {
-    const gauge = this.options.yieldTo;
-    if (!gauge || gauge.unanswered === 0) return;
-    const left = queuedAt + this.maxDelayMs - performance.now();
-    if (left <= 0) return;
-    let timer: NodeJS.Timeout | undefined;
-    const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, left)));
-    try {
-      this.idle ??= gauge.answered().finally(() => (this.idle = undefined));
-      await Promise.race([this.idle, bound]);
-    } finally {
-      clearTimeout(timer);
-    }
   }
 
   private release(): void {
