@@ -174,6 +174,20 @@ export class PlainSql {
   }
 
   /**
+   * The entities of `SELECT <every column> FROM <entity's table> <clause>`, hydrated as `find` would
+   * build them. `clause` (WHERE, ORDER BY, LIMIT, with `?` placeholders for `params`) is SQL the
+   * caller writes with the columns' database names; never put input in it, bind it. For read paths
+   * that TypeORM's query builder made expensive (`/fault list`, issue #15 item 4).
+   */
+  async select<E extends ObjectLiteral>(manager: EntityManager, entity: EntityTarget<E>, clause: string, params: readonly SqlParam[]): Promise<E[]> {
+    const metadata = this.dataSource.getMetadata(entity);
+    const columns = readable(metadata);
+    const list = columns.map((c) => `"${c.databaseName}"`).join(', ');
+    const { rows } = await this.run(manager, `SELECT ${list} FROM ${this.table(entity)} ${clause}`, params);
+    return rows.map((row) => this.hydrate<E>(metadata, columns, row));
+  }
+
+  /**
    * `UPDATE … SET <values> WHERE <where>` (each an object of entity properties; a null in `where`
    * reads IS NULL) and the number of rows changed. Unlike TypeORM's update it never adds the version
    * bump itself: a caller that versions sets `version` in `values`. Throws on a property the entity
