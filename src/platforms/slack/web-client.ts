@@ -1,4 +1,5 @@
 import type { WebClientOptions } from '@slack/web-api';
+import { slackFetch } from './fetch.js';
 
 /** Where the Web API lives; SLACK_API_URL points tests at the fake server. The SDK appends method names. */
 export function slackApiUrl(configured: string | undefined): string | undefined {
@@ -9,7 +10,7 @@ export function slackApiUrl(configured: string | undefined): string | undefined 
 /**
  * Options for the App's WebClient (Bolt adds its logger): it never waits or retries on its own. The
  * outbox owns retries (and honours Retry-After), and interactive replies must not stall past Slack's
- * 3-second windows.
+ * 3-second windows. Calls go through undici's `request` (fetch.ts).
  */
 export function webClientOptions(apiUrl: string | undefined): WebClientOptions {
   const base = slackApiUrl(apiUrl);
@@ -18,5 +19,6 @@ export function webClientOptions(apiUrl: string | undefined): WebClientOptions {
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
     timeout: 10_000,
+    fetch: slackFetch,
   };
 }
