@@ -128,6 +128,12 @@ export interface ChatForm {
    * line starting with `/`, which then runs as usual instead of becoming the answer.
    */
   skippable?: boolean;
+  /**
+   * With `skippable`: what the terminal says when the form is skipped or /cancel'ed, in the reader's
+   * language, naming what stays saved (e.g. "Comment skipped; your rating is saved."). A generic
+   * "Skipped." when absent; never "nothing was saved", which is untrue after a save.
+   */
+  skippedNote?: string;
 }
 
 /**

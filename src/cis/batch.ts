@@ -10,6 +10,7 @@ import { formatCiId, nameKey, splitNames } from './rules.js';
 import { appendAudit } from '../audit/chain.js';
 import type { Clock } from '../clock.js';
 import type { Party } from '../people/actor.js';
+import { accountId } from '../people/account-id.js';
 import type { PeopleService } from '../people/service.js';
 import type { Platform } from '../chat/model.js';
 import { PLATFORMS } from '../chat/model.js';
@@ -23,8 +24,14 @@ export interface LineOutcome {
   outcome: 'created' | 'changed' | 'unchanged' | 'refused';
   id?: number;
   /** Why it was refused: `cis.refused.<code>` in the catalog, with its parameters. */
-  refusal?: Refusal | { code: 'unknownOwner' | 'columns' | 'repeated'; params: Record<string, string> } | { code: LineProblem['problem']; params: Record<string, string> };
+  refusal?: Refusal | { code: OwnerRefusal | 'columns' | 'repeated'; params: Record<string, string> } | { code: LineProblem['problem']; params: Record<string, string> };
 }
+
+/** Why an owner was refused: nobody by that name, or a `platform:id` whose id the platform cannot have. */
+type OwnerRefusal = 'unknownOwner' | 'badOwner';
+
+/** An owner resolved to a person's id (null: no owner), or refused. */
+type OwnerLookup = { id: number | null } | { refusal: OwnerRefusal };
 
 export interface BatchResult {
   lines: LineOutcome[];
@@ -66,25 +73,33 @@ export class CiBatches {
     private readonly people: PeopleService,
   ) {}
 
-  /** One batch; line numbers in the result count from 1 in `rows` order. */
-  /** `platform:userId` (created if new, so owners can be named ahead), `@name`, or a person's display name. */
-  private async ownerId(manager: EntityManager, owner: string | null, platform: Platform | undefined): Promise<number | null | undefined> {
-    if (owner === null) return null;
+  /**
+   * `platform:userId` (created if new, so owners can be named ahead; the id must be one the platform
+   * could have, by accountId), `@name`, or a person's display name. Null for no owner.
+   */
+  private async ownerId(manager: EntityManager, owner: string | null, platform: Platform | undefined): Promise<OwnerLookup> {
+    if (owner === null) return { id: null };
     const account = /^([a-z]+):(\S{1,64})$/.exec(owner);
-    if (account && (PLATFORMS as readonly string[]).includes(account[1] ?? '')) {
-      const person = await this.people.personFor(manager, { platform: account[1] as Platform, userId: account[2] ?? '' });
-      return person.id;
-    }
+    const accountPlatform = PLATFORMS.find((p) => p === account?.[1]);
+    if (account && accountPlatform) return this.account(manager, accountPlatform, account[2] ?? '');
     const name = owner.replace(/^@/, '').trim();
     const people = await manager.createQueryBuilder(Person, 'p').where('LOWER(p.display_name) = :name', { name: name.toLowerCase() }).take(2).getMany();
-    if (people.length === 1) return people[0]?.id;
+    const [only] = people;
+    if (people.length === 1 && only) return { id: only.id };
     if (platform) {
       const mentioned = /^<@!?([A-Z0-9]{2,64})(?:\|[^>]*)?>$/i.exec(owner);
-      if (mentioned) return (await this.people.personFor(manager, { platform, userId: mentioned[1] ?? '' })).id;
+      if (mentioned) return this.account(manager, platform, mentioned[1] ?? '');
     }
-    return undefined;
+    return { refusal: 'unknownOwner' };
   }
 
+  private async account(manager: EntityManager, platform: Platform, raw: string): Promise<OwnerLookup> {
+    const userId = accountId(platform, raw);
+    if (userId === undefined) return { refusal: 'badOwner' };
+    return { id: (await this.people.personFor(manager, { platform, userId })).id };
+  }
+
+  /** One batch; line numbers in the result count from 1 in `rows` order. */
   async run(party: Party, rows: Record<string, unknown>[], options: BatchOptions): Promise<BatchResult> {
     return this.store.transaction(async (manager) => {
       const refused = new Map<number, NonNullable<LineOutcome['refusal']>>();
@@ -177,11 +192,12 @@ export class CiBatches {
         continue;
       }
       const keepOwner = before && (options.keepOwner || input.owner === undefined);
-      const ownerId = keepOwner ? before.ownerId : await this.ownerId(manager, line.owner, options.platform);
-      if (ownerId === undefined) {
-        refused.set(index, { code: 'unknownOwner', params: { owner: line.owner ?? '' } });
+      const owner = keepOwner ? { id: before.ownerId } : await this.ownerId(manager, line.owner, options.platform);
+      if ('refusal' in owner) {
+        refused.set(index, { code: owner.refusal, params: { owner: line.owner ?? '' } });
         continue;
       }
+      const ownerId = owner.id;
       let id: number;
       if (existing === undefined) {
         id = catalog.add(line.name, line.aliases);

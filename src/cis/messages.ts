@@ -86,6 +86,8 @@ export const en = {
   'cis.refused.dependencyRefused': 'it depends on {name}, which line {line} would have added but was refused.',
   'cis.refused.notFound': 'there is no {ref}.',
   'cis.refused.unknownOwner': 'no person is known as {owner}; use platform:id (e.g. slack:U123) or a display name.',
+  'cis.refused.badOwner':
+    '{owner} names no account: a Slack id starts with U or W (slack:U123), a Discord id is 17 to 20 digits, a shell name uses letters, digits, dots, dashes and underscores (shell:li.wei).',
   'cis.refused.required': 'the {field} column is empty.',
   'cis.refused.invalid': 'the {field} column is not valid: {expected}',
   'cis.expected.name': 'a name without commas or semicolons, not of the form CI-n.',
@@ -203,6 +205,7 @@ export const zhCN: Record<keyof typeof en, string> = {
   'cis.refused.dependencyRefused': '它依赖的 {name} 本应由第 {line} 行新增,但该行被拒绝。',
   'cis.refused.notFound': '没有 {ref}。',
   'cis.refused.unknownOwner': '找不到 {owner};请用 平台:ID(如 slack:U123)或显示名。',
+  'cis.refused.badOwner': '{owner} 不是有效的账号:Slack ID 以 U 或 W 开头(如 slack:U123),Discord ID 为 17 到 20 位数字,终端名字只能包含字母、数字、点、短横线和下划线(如 shell:li.wei)。',
   'cis.refused.required': '{field} 列为空。',
   'cis.refused.invalid': '{field} 列无效:{expected}',
   'cis.expected.name': '名称不能含逗号或分号,也不能是 CI-n 的形式。',

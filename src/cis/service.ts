@@ -228,6 +228,7 @@ export class CiService {
       const { code, params } = outcome.refusal;
       if (code === 'invalid') throw new InvalidInputError('cis.refused.invalid', { ...params, expected: { key: expectedKey(params.field) } }, params.field);
       if (code === 'required' || code === 'tooLong') throw new InvalidInputError(`cis.refused.${code}`, params, params.field);
+      if (code === 'badOwner') throw new InvalidInputError('cis.refused.badOwner', params, 'owner');
       throw new ConflictError(`cis.refused.${code}`, params, code === 'unknownOwner' ? 'owner' : code === 'aliasTaken' ? 'aliases' : code === 'nameTaken' ? 'name' : undefined);
     }
     return this.store.manager.findOneByOrFail(ConfigurationItem, { id: outcome.id ?? 0 });

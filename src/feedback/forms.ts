@@ -45,6 +45,7 @@ export function commentForm(t: Translate, survey: FeedbackSurvey): ChatForm {
     submitLabel: t('feedback.form.commentSubmit'),
     context: String(survey.id),
     skippable: true,
+    skippedNote: t(commentSkippedKey(survey)),
     fields: [
       {
         id: 'comment',
@@ -57,6 +58,16 @@ export function commentForm(t: Translate, survey: FeedbackSurvey): ChatForm {
       },
     ],
   };
+}
+
+/**
+ * What skipping the comment leaves saved: the rating when there is one (the form follows a first
+ * rating, or the "Add a comment" button after it), and an earlier comment, which skipping keeps.
+ */
+function commentSkippedKey(survey: FeedbackSurvey) {
+  const rated = survey.rating !== null;
+  if (survey.comment) return rated ? 'feedback.form.commentKeptRated' : 'feedback.form.commentKept';
+  return rated ? 'feedback.form.commentSkippedRated' : 'feedback.form.commentSkipped';
 }
 
 /** An engineer's answer to a named suggestion. */

@@ -1,6 +1,7 @@
 // Issue #11 item 10: the configuration item an alert is about, from the labels `alert_ci_labels` names,
 // and the items (issue #12, src/cis) whose name or alias matches, to link a new monitoring fault to.
 import { In, type EntityManager } from 'typeorm';
+import { giveWay } from './give-way.js';
 import type { IncomingAlert } from './normalize.js';
 import { nameKey } from '../cis/rules.js';
 import { ConfigurationItem, ConfigurationItemAlias } from '../store/entities/index.js';
@@ -42,6 +43,8 @@ export async function matchItems(manager: EntityManager, names: readonly string[
   const keys = [...new Set(names.map(nameKey).filter((k) => k.length > 0))];
   const byKey = new Map<string, number>();
   for (let i = 0; i < keys.length; i += IN_CHUNK) {
+    // Thousands of alerts may name as many items: other requests are served between chunks (give-way.ts).
+    if (i > 0) await giveWay();
     const chunk = keys.slice(i, i + IN_CHUNK);
     const [items, aliases] = await Promise.all([
       manager.find(ConfigurationItem, { where: { nameKey: In(chunk) }, select: { id: true, nameKey: true } }),
@@ -51,10 +54,11 @@ export async function matchItems(manager: EntityManager, names: readonly string[
     // A name wins over another item's alias (names and aliases are unique together, but be sure).
     for (const item of items) byKey.set(item.nameKey, item.id);
   }
-  const found: { id: number; name: string }[] = [];
+  // Each item once, by the first name that matched it: a set, not a search of `found` per name, which was quadratic.
+  const found = new Map<number, { id: number; name: string }>();
   for (const name of names) {
     const id = byKey.get(nameKey(name));
-    if (id !== undefined && !found.some((f) => f.id === id)) found.push({ id, name });
+    if (id !== undefined && !found.has(id)) found.set(id, { id, name });
   }
-  return found;
+  return [...found.values()];
 }

@@ -4,6 +4,7 @@ import { personalCardMessage, type AlertCounts, type CardContext } from './card.
 import { changedFrom, firesAnew, onePerFingerprint, ownStatus, slaStart } from './alert-rules.js';
 import { CardRedraws } from './card-redraw.js';
 import { ciNameOf, matchItems } from './ci-link.js';
+import { ALERTS_PER_TURN, giveWay, slices } from './give-way.js';
 import type { IncomingAlert, Notification } from './normalize.js';
 import { MonitoringSettingsCache, priorityFor, type MonitoringSettings } from './settings.js';
 import { IntakeSql, type AlertEventRow, type AlertFields, type FaultHead, type NewAlertRow, type StoredAlert } from './sql.js';
@@ -269,8 +270,26 @@ export class AlertIntake {
     if (message) await enqueue(manager, now, [message], { kind: 'fault', id: fault.id });
   }
 
-  /** Inserts the new alerts in multi-row statements, updates the changed ones, and writes one timeline line each. */
+  /**
+   * Inserts the new alerts in multi-row statements, updates the changed ones, and writes one timeline
+   * line each; ALERTS_PER_TURN at a time, giving way to other requests in between (give-way.ts).
+   */
   private async writeAlerts(
+    manager: EntityManager,
+    faultId: number,
+    source: string,
+    alerts: IncomingAlert[],
+    stored: Map<string, StoredAlert>,
+    config: MonitoringSettings,
+    now: Date,
+  ): Promise<void> {
+    for (const [i, slice] of slices(alerts, ALERTS_PER_TURN).entries()) {
+      if (i > 0) await giveWay();
+      await this.writeSlice(manager, faultId, source, slice, stored, config, now);
+    }
+  }
+
+  private async writeSlice(
     manager: EntityManager,
     faultId: number,
     source: string,

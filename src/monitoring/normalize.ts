@@ -3,6 +3,7 @@
 // fields that older senders omit are optional, and newer additions are accepted.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { ALERTS_PER_TURN, giveWay } from './give-way.js';
 import { timestampField } from './timestamps.js';
 
 /** `alertmanager`, `grafana`, or the `source` a generic sender names. */
@@ -72,7 +73,8 @@ const alertmanagerBody = z.object({
   commonLabels: labelMap,
   commonAnnotations: labelMap,
   externalURL: z.string().max(10_000).nullish(),
-  alerts: z.array(baseAlert),
+  // Checked one alert at a time (checkBody), so that a large body can give way between slices.
+  alerts: z.array(z.unknown()),
 });
 
 const grafanaAlert = baseAlert.extend({
@@ -89,7 +91,6 @@ const grafanaBody = alertmanagerBody.extend({
   title: z.string().max(10_000).nullish(),
   state: z.string().max(32).nullish(),
   message: z.string().max(100_000).nullish(),
-  alerts: z.array(grafanaAlert),
 });
 
 /** Our own schema for senders without a native integration (docs/monitoring.md). */
@@ -155,20 +156,12 @@ export function cleanBody(value: unknown): unknown {
   return value;
 }
 
-/** The body with at most MAX_ALERTS_PER_BODY alerts, and how many it left out. */
-function capAlerts(body: unknown): { body: unknown; capped: number } {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return { body, capped: 0 };
-  const alerts = (body as { alerts?: unknown }).alerts;
-  if (!Array.isArray(alerts) || alerts.length <= MAX_ALERTS_PER_BODY) return { body, capped: 0 };
-  return { body: { ...body, alerts: alerts.slice(0, MAX_ALERTS_PER_BODY) }, capped: alerts.length - MAX_ALERTS_PER_BODY };
-}
-
 function shorten(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
-function issues(error: z.ZodError): string {
-  return error.issues
+function issues(found: readonly z.core.$ZodIssue[]): string {
+  return found
     .slice(0, 5)
     .map((i) => `${i.path.join('.') || 'body'}: ${i.message}`)
     .join('; ');
@@ -211,13 +204,71 @@ function description(commonAnnotations: Record<string, string>, alerts: Incoming
   return shorten(text, 4000);
 }
 
-/** Reads an Alertmanager webhook body (version "4"). */
-export function parseAlertmanager(body: unknown, options: ParseOptions = {}): ParseResult {
+/** The body with at most MAX_ALERTS_PER_BODY alerts, and how many it left out. */
+function capAlerts(body: unknown): { body: unknown; capped: number } {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return { body, capped: 0 };
+  const alerts = (body as { alerts?: unknown }).alerts;
+  if (!Array.isArray(alerts) || alerts.length <= MAX_ALERTS_PER_BODY) return { body, capped: 0 };
+  return { body: { ...body, alerts: alerts.slice(0, MAX_ALERTS_PER_BODY) }, capped: alerts.length - MAX_ALERTS_PER_BODY };
+}
+
+/**
+ * A parse as steps: the generator yields between slices of ALERTS_PER_TURN alerts. parseX runs it
+ * through at once; parseInTurns gives way to other requests at each yield (give-way.ts).
+ */
+type ParseSteps = Generator<void, ParseResult, void>;
+
+function runThrough(steps: ParseSteps): ParseResult {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * The body's top level cleaned like cleanBody, except its `alerts` array, whose alerts checkBody
+ * cleans slice by slice (the result is the same as cleanBody's).
+ */
+function cleanTopLevel(body: unknown): unknown {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return cleanBody(body);
+  return Object.fromEntries(Object.entries(body).map(([k, v]) => {
+    const key = cleanText(k);
+    return [key, key === 'alerts' && Array.isArray(v) ? v : cleanBody(v)];
+  }));
+}
+
+type Checked<E extends z.ZodType, A extends z.ZodType> = { ok: true; envelope: z.output<E>; alerts: z.output<A>[] } | { ok: false; issues: string };
+
+/**
+ * `envelope` checked on the body without its alerts, then `alert` on each alert, ALERTS_PER_TURN at a
+ * time with a yield in between; issues as zod reports them for the whole body (envelope first, alert
+ * paths as `alerts.N.field`). `clean`: the alerts are cleaned (cleanText) as they are checked.
+ */
+function* checkBody<E extends z.ZodType, A extends z.ZodType>(envelope: E, alert: A, body: unknown, clean: boolean): Generator<void, Checked<E, A>, void> {
+  const rawAlerts = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as { alerts?: unknown }).alerts : undefined;
+  const list = Array.isArray(rawAlerts) ? rawAlerts : [];
+  const head = envelope.safeParse(Array.isArray(rawAlerts) ? { ...(body as object), alerts: [] } : body);
+  const found: z.core.$ZodIssue[] = head.success ? [] : [...head.error.issues];
+  const alerts: z.output<A>[] = [];
+  for (let i = 0; i < list.length; i++) {
+    if (i > 0 && i % ALERTS_PER_TURN === 0) yield;
+    const one = alert.safeParse(clean ? cleanBody(list[i]) : list[i]);
+    if (one.success) alerts.push(one.data);
+    else found.push(...one.error.issues.map((issue) => ({ ...issue, path: ['alerts', i, ...issue.path] })));
+    // The answer names five issues at most: no need to look for more.
+    if (found.length >= 5) break;
+  }
+  if (!head.success || found.length > 0) return { ok: false, issues: issues(found) };
+  return { ok: true, envelope: head.data, alerts };
+}
+
+function* alertmanagerSteps(body: unknown, options: ParseOptions): ParseSteps {
   const { body: capped, capped: left } = capAlerts(body);
-  const parsed = alertmanagerBody.safeParse(options.clean === false ? capped : cleanBody(capped));
-  if (!parsed.success) return { ok: false, reason: `not an Alertmanager webhook body (version 4): ${issues(parsed.error)}` };
-  const b = parsed.data;
-  const alerts = b.alerts.map((a) => fromSender(a));
+  const clean = options.clean !== false;
+  const checked = yield* checkBody(alertmanagerBody, baseAlert, clean ? cleanTopLevel(capped) : capped, clean);
+  if (!checked.ok) return { ok: false, reason: `not an Alertmanager webhook body (version 4): ${checked.issues}` };
+  const b = checked.envelope;
+  const alerts = checked.alerts.map((a) => fromSender(a));
   return {
     ok: true,
     notification: {
@@ -232,6 +283,11 @@ export function parseAlertmanager(body: unknown, options: ParseOptions = {}): Pa
   };
 }
 
+/** Reads an Alertmanager webhook body (version "4"). */
+export function parseAlertmanager(body: unknown, options: ParseOptions = {}): ParseResult {
+  return runThrough(alertmanagerSteps(body, options));
+}
+
 /** True for a body from Grafana's legacy (pre-unified) alerting, which has another shape. */
 export function isLegacyGrafana(body: unknown): boolean {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return false;
@@ -239,17 +295,17 @@ export function isLegacyGrafana(body: unknown): boolean {
   return !('alerts' in record) && ('ruleName' in record || 'evalMatches' in record || 'ruleId' in record);
 }
 
-/** Reads a Grafana unified alerting webhook body (version "1"). */
-export function parseGrafana(body: unknown, options: ParseOptions = {}): ParseResult {
-  const clean = options.clean === false ? body : cleanBody(body);
-  if (isLegacyGrafana(clean)) {
+function* grafanaSteps(body: unknown, options: ParseOptions): ParseSteps {
+  const clean = options.clean !== false;
+  const top = clean ? cleanTopLevel(body) : body;
+  if (isLegacyGrafana(top)) {
     return { ok: false, reason: 'this is a legacy Grafana alerting body (ruleName, evalMatches); use a contact point of Grafana unified alerting (webhook, version 1)' };
   }
-  const { body: capped, capped: left } = capAlerts(clean);
-  const parsed = grafanaBody.safeParse(capped);
-  if (!parsed.success) return { ok: false, reason: `not a Grafana unified alerting webhook body (version 1): ${issues(parsed.error)}` };
-  const b = parsed.data;
-  const alerts = b.alerts.map((a) => fromSender({ ...a, value: valueText(a) }));
+  const { body: capped, capped: left } = capAlerts(top);
+  const checked = yield* checkBody(grafanaBody, grafanaAlert, capped, clean);
+  if (!checked.ok) return { ok: false, reason: `not a Grafana unified alerting webhook body (version 1): ${checked.issues}` };
+  const b = checked.envelope;
+  const alerts = checked.alerts.map((a) => fromSender({ ...a, value: valueText(a) }));
   return {
     ok: true,
     notification: {
@@ -262,6 +318,26 @@ export function parseGrafana(body: unknown, options: ParseOptions = {}): ParseRe
       alerts,
     },
   };
+}
+
+/** Reads a Grafana unified alerting webhook body (version "1"). */
+export function parseGrafana(body: unknown, options: ParseOptions = {}): ParseResult {
+  return runThrough(grafanaSteps(body, options));
+}
+
+/**
+ * What the hooks use for a large body: `parse` of parseAlertmanager or parseGrafana run in turns,
+ * giving way to other requests every ALERTS_PER_TURN alerts; the result is the same. The generic
+ * parser (one alert) runs at once.
+ */
+export async function parseInTurns(parse: (body: unknown, options: ParseOptions) => ParseResult, body: unknown, options: ParseOptions = {}): Promise<ParseResult> {
+  const steps = parse === parseAlertmanager ? alertmanagerSteps(body, options) : parse === parseGrafana ? grafanaSteps(body, options) : undefined;
+  if (!steps) return parse(body, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await giveWay();
+  }
 }
 
 /** Fault descriptions hold at most this many characters (FAULT_LIMITS.description). */
@@ -280,7 +356,7 @@ function withLink(text: string, link: string | undefined): string {
 /** Reads a generic body: one alert, grouped by `key`. */
 export function parseGeneric(body: unknown, options: ParseOptions = {}): ParseResult {
   const parsed = genericBody.safeParse(options.clean === false ? body : cleanBody(body));
-  if (!parsed.success) return { ok: false, reason: `not a generic alert body: ${issues(parsed.error)}` };
+  if (!parsed.success) return { ok: false, reason: `not a generic alert body: ${issues(parsed.error.issues)}` };
   const b = parsed.data;
   const labels: Record<string, string> = { ...(b.labels ?? {}), ...(b.severity ? { severity: b.severity } : {}) };
   const alert: IncomingAlert = {

@@ -6,8 +6,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { checkGrafanaSignature, type GrafanaSignatureOptions } from './auth.js';
 import { bearerMatches } from '../http/bearer.js';
 import type { AlertIntake } from './intake.js';
+import { GIVE_WAY_BYTES, giveWay } from './give-way.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
-import { mayNeedCleaning, parseAlertmanager, parseGeneric, parseGrafana, type ParseOptions, type ParseResult } from './normalize.js';
+import { mayNeedCleaning, parseAlertmanager, parseGeneric, parseGrafana, parseInTurns, type ParseOptions, type ParseResult } from './normalize.js';
 import type { HttpRoute } from '../capability.js';
 import { plainInput } from '../chat/markup.js';
 import type { Clock } from '../clock.js';
@@ -71,11 +72,15 @@ export function monitoringRoutes(options: MonitoringRoutesOptions): HttpRoute[] 
         return;
       }
     }
+    // A large body gives way to other requests between its synchronous steps (give-way.ts).
+    const large = rawBody.length > GIVE_WAY_BYTES;
+    const turn = () => (large ? giveWay() : undefined);
     if (nestsDeeperThan(rawBody, MAX_JSON_DEPTH)) {
       // Refused before JSON.parse, which would block the process for seconds on millions of levels.
       refuse(400, 'too_deep', `the body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep`);
       return;
     }
+    await turn();
     let body: unknown;
     const text = rawBody.toString('utf8');
     try {
@@ -85,12 +90,15 @@ export function monitoringRoutes(options: MonitoringRoutesOptions): HttpRoute[] 
       refuse(400, 'invalid_json', 'the body is not valid JSON');
       return;
     }
-    const parsed = parse(body, { clean: mayNeedCleaning(text) });
+    await turn();
+    const parseOptions = { clean: mayNeedCleaning(text) };
+    const parsed = large ? await parseInTurns(parse, body, parseOptions) : parse(body, parseOptions);
     if (!parsed.ok) {
       refuse(400, 'invalid_body', parsed.reason);
       return;
     }
     const n = parsed.notification;
+    await turn();
     const result = await options.intake.ingest(n);
     // Bounded labels: the endpoint (a generic sender names its own `source`, which must not become a
     // label value) and each alert's own status as the intake took it, never the body's group status.

@@ -9,6 +9,7 @@
 // statement than SQLite itself.
 import type { Statement } from 'better-sqlite3';
 import type { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import { giveWay } from './give-way.js';
 import type { IncomingAlert } from './normalize.js';
 import type { FaultState } from '../faults/rules.js';
 import { Alert, AlertGroup, Fault, RecordEvent } from '../store/entities/index.js';
@@ -180,10 +181,11 @@ export class IntakeSql {
     return row ? groupFrom(row, String(row.group_hash)) : undefined;
   }
 
-  /** The fault's stored alerts among these fingerprints, by fingerprint. */
+  /** The fault's stored alerts among these fingerprints, by fingerprint; gives way to other requests between chunks (give-way.ts). */
   async storedAlerts(manager: EntityManager, faultId: number, fingerprints: readonly string[]): Promise<Map<string, StoredAlert>> {
     const found = new Map<string, StoredAlert>();
     for (let i = 0; i < fingerprints.length; i += IN_CHUNK) {
+      if (i > 0) await giveWay();
       const chunk = fingerprints.slice(i, i + IN_CHUNK);
       const { rows } = await this.run(manager, storedAlertsSql(chunk.length), [faultId, ...chunk]);
       for (const r of rows) found.set(String(r.fingerprint), storedFrom(r));

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addCiApiRoute } from '../../src/cis/api.js';
 import { HttpServer } from '../../src/http/server.js';
 import { createLogger } from '../../src/logger.js';
-import { AuditEntry, ConfigurationItem, ConfigurationItemAlias, ConfigurationItemLink } from '../../src/store/entities/index.js';
+import { AuditEntry, ConfigurationItem, ConfigurationItemAlias, ConfigurationItemLink, Identity } from '../../src/store/entities/index.js';
 import { openTestWorld, type TestWorld } from '../helpers/db.js';
 import { request } from 'node:http';
 import { Writable } from 'node:stream';
@@ -144,6 +144,43 @@ describe('POST /api/cis', () => {
     expect(body.written).toBe(false);
     expect(body.lines.map((l) => [l.outcome, l.id])).toEqual([['changed', `CI-${db.id}`], ['created', undefined], ['refused', undefined]]);
     expect((await world.store.manager.findOneByOrFail(ConfigurationItem, { id: db.id })).environment).toBe('production');
+  });
+
+  // Commands never take `-cmd` or `.x` as a name (typedName); a platform:id owner follows its platform's id rule too.
+  it('refuses an owner whose platform:id cannot be an account there, and creates no person for it', async () => {
+    const accounts = async () => (await world.store.manager.find(Identity)).map((i) => `${i.platform}:${i.userId}`).sort();
+    const before = await accounts();
+    const csv = [
+      HEADER,
+      'a,server,production,shell:-cmd,2,,,',
+      'b,server,production,shell:.x,2,,,',
+      'c,server,production,slack:hello,2,,,',
+      'd,server,production,discord:42,2,,,',
+      'e,server,production,shell:Li.Wei,2,,,',
+      'f,server,production,slack:U0LIWEI,2,,,',
+      'g,server,production,discord:123456789012345678,2,,,',
+    ].join('\n');
+    const body = (await (await post(csv, 'text/csv')).json()) as { created: number; refused: number; lines: { name: string; outcome: string; reason?: string }[] };
+    expect(body.lines.filter((l) => l.outcome === 'refused').map((l) => l.name)).toEqual(['a', 'b', 'c', 'd']);
+    expect(body.lines[0]?.reason).toBe(
+      'shell:-cmd names no account: a Slack id starts with U or W (slack:U123), a Discord id is 17 to 20 digits, a shell name uses letters, digits, dots, dashes and underscores (shell:li.wei).',
+    );
+    expect(body.created).toBe(3);
+    // The shell's events carry its names in lower case: shell:Li.Wei is the person who types /as li.wei.
+    expect(await accounts()).toEqual([...before, 'discord:123456789012345678', 'shell:li.wei', 'slack:U0LIWEI'].sort());
+
+    const atomic = await post(JSON.stringify([{ name: 'h', type: 'server', environment: 'production', owner: 'shell:-rf' }]), 'application/json', { query: '?atomic=true' });
+    expect(((await atomic.json()) as { written: boolean }).written).toBe(false);
+    expect(await accounts()).toEqual([...before, 'discord:123456789012345678', 'shell:li.wei', 'slack:U0LIWEI'].sort());
+    expect(await world.store.manager.count(ConfigurationItem)).toBe(3);
+  });
+
+  it('refuses such an owner in the add form too, on the owner field', async () => {
+    const admin = await world.actor('admin');
+    const values = { name: 'mail', type: 'server', environment: 'production', criticality: '2', runbook: '', aliases: '', notes: '', owner: 'shell:-cmd' };
+    await expect(world.services.cis.add(admin, values)).rejects.toMatchObject({ messageKey: 'cis.refused.badOwner', field: 'owner' });
+    expect(await world.store.manager.count(ConfigurationItem)).toBe(0);
+    expect(await world.store.manager.count(Identity, { where: { platform: 'shell', userId: '-cmd' } })).toBe(0);
   });
 
   it('refuses other media types, malformed bodies and oversized bodies', async () => {

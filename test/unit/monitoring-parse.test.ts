@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { bearerMatches } from '../../src/http/bearer.js';
 import { checkGrafanaSignature } from '../../src/monitoring/auth.js';
-import { MAX_ALERTS_PER_BODY, cleanText, labelFingerprint, parseAlertmanager, parseGrafana } from '../../src/monitoring/normalize.js';
+import { ALERTS_PER_TURN } from '../../src/monitoring/give-way.js';
+import { MAX_ALERTS_PER_BODY, cleanText, labelFingerprint, parseAlertmanager, parseGrafana, parseInTurns } from '../../src/monitoring/normalize.js';
 import { alertReportMessage } from '../../src/monitoring/report.js';
 import { translator } from '../../src/chat/i18n/catalog.js';
 import { parseSeverityMap } from '../../src/monitoring/setting-specs.js';
@@ -97,5 +98,42 @@ describe('/ops report alerts text', () => {
     const value = message.fields?.find((f) => f.label === t('monitoring.report.byName'))?.value ?? '';
     expect(value).toContain(`${'a'.repeat(78)}…`);
     expect(cleanText(value)).toBe(value);
+  });
+
+  // A large body is checked in slices with turns of the event loop between them (give-way.ts), with
+  // the same result as at once: the same notification, the same cleaning, the same reasons.
+  it('reads a large body in turns, giving way between slices, with the result of reading it at once', async () => {
+    const many = (n: number, summary = 'Disk full') => Array.from({ length: n }, (_, i) => ({ name: 'DiskFull', fingerprint: i.toString(16).padStart(16, '0'), summary: `${summary} ${i}` }));
+    const count = ALERTS_PER_TURN * 10 + 1;
+    const turnsDuring = async (run: () => Promise<unknown>) => {
+      let turns = 0;
+      let running = true;
+      const tick = () => {
+        turns++;
+        if (running) setImmediate(tick);
+      };
+      setImmediate(tick);
+      await run();
+      running = false;
+      return turns;
+    };
+    for (const [parse, body] of [
+      [parseAlertmanager, amBody('g', many(count, 'Disk\u0000 full \ud800'))],
+      [parseGrafana, grafanaBody('g', many(count))],
+    ] as const) {
+      let inTurns: unknown;
+      const turns = await turnsDuring(async () => (inTurns = await parseInTurns(parse, body)));
+      expect(turns).toBeGreaterThanOrEqual(10);
+      expect(inTurns).toEqual(parse(body));
+      expect(inTurns).toMatchObject({ ok: true, notification: { alerts: { length: count } } });
+    }
+    const cleaned = await parseInTurns(parseAlertmanager, amBody('g', many(3, 'Disk\u0000 full \ud800')));
+    expect(cleaned.ok && cleaned.notification.alerts[0]?.summary).toBe('Disk full \ufffd 0');
+
+    const broken = amBody('g', many(count));
+    (broken.alerts as { status: string }[])[ALERTS_PER_TURN * 3 + 7] = { status: 'burning' };
+    const reason = await parseInTurns(parseAlertmanager, { ...broken, version: '3' });
+    expect(reason).toEqual(parseAlertmanager({ ...broken, version: '3' }));
+    expect(reason.ok ? '' : reason.reason).toMatch(new RegExp(`^not an Alertmanager webhook body \\(version 4\\): version: .*; alerts\\.${ALERTS_PER_TURN * 3 + 7}\\.status: `));
   });
 });

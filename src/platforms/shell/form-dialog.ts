@@ -8,7 +8,7 @@ import type { ShellTranslate } from './translate.js';
 
 /**
  * Why a dialog stopped before all answers were in: /cancel, /quit, the end of input, or a skippable
- * form left unanswered (`passOn` then holds the line to run at the main prompt, if any).
+ * form left unanswered or /cancel'ed (`passOn` then holds the line to run at the main prompt, if any).
  */
 export type DialogStop = 'cancel' | 'quit' | 'eof' | 'skip';
 
@@ -47,7 +47,7 @@ export class FormDialog {
 
   /**
    * Shows the bot's errors next to their field labels and asks those fields again. 'unfixable' when
-   * no error names a field of this form.
+   * no error names a field of this form ('skip' for a skippable form, which follows a save).
    */
   async fix(errors: Record<string, string>): Promise<DialogStop | 'unfixable' | undefined> {
     for (const [fieldId, error] of Object.entries(errors)) {
@@ -56,6 +56,8 @@ export class FormDialog {
     }
     const fields = this.form.fields.filter((field) => errors[field.id] !== undefined);
     if (fields.length === 0) {
+      // After a save (a skippable form), "nothing was saved" would be untrue: the session's note says what is kept.
+      if (this.form.skippable) return 'skip';
       this.io.print(this.t('shell.form.cannotFix'));
       return 'unfixable';
     }
@@ -78,6 +80,9 @@ export class FormDialog {
       const parsed = parseFormLine(line);
       switch (parsed.kind) {
         case 'cancel':
+          // A skippable form follows something already saved: /cancel only skips it, and the
+          // session says what is kept instead of "nothing was saved".
+          if (this.form.skippable) return 'skip';
           this.io.print(this.t('shell.form.cancelled'));
           return 'cancel';
         case 'quit':

@@ -158,9 +158,12 @@ export class ShellSession {
     return undefined;
   }
 
-  /** A skippable form left unanswered: nothing is submitted, and a command typed instead runs now. */
+  /**
+   * A skippable form left unanswered: nothing is submitted, the form's own note says what stays saved,
+   * and a command typed instead runs now.
+   */
   private skipped(dialog: FormDialog): Promise<SessionEnd | undefined> | undefined {
-    this.deps.printer.line(this.deps.t('shell.form.skipped'));
+    this.deps.printer.line(dialog.form.skippedNote ?? this.deps.t('shell.form.skipped'));
     return dialog.passOn === undefined ? undefined : this.handleLine(dialog.passOn);
   }
 
