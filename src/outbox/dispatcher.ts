@@ -55,6 +55,13 @@ export interface OutboxDispatcherOptions {
   claimTtlMs?: number;
   /** Called right after a successful platform call, before the row is marked sent (fault injection). */
   afterPlatformCall?: () => void;
+  /**
+   * Whether this process can reach a platform right now: its adapter's `isReady()`, what /readyz
+   * reports per platform (default: always). Rows of a platform that is not ready are left unclaimed, so
+   * that a replica that can reach it delivers them instead of this one retrying into a dead connection;
+   * they are claimed again from the first pass after the platform is ready again.
+   */
+  ready?: (platform: Platform) => boolean;
 }
 
 /** Default claim duration: long enough for a slow platform call, short for a quick retry after a crash. */
@@ -85,6 +92,9 @@ export class OutboxDispatcher {
   private readonly fallbacks: DeliveryFallbacks | undefined;
   private readonly claimTtlMs: number;
   private readonly afterPlatformCall: (() => void) | undefined;
+  private readonly ready: (platform: Platform) => boolean;
+  /** Platforms left alone in the last pass because they were not ready (logged on change only). */
+  private notReady: readonly Platform[] = [];
 
   private readonly pausedUntil = new Map<Platform, number>();
   private running = false;
@@ -108,6 +118,7 @@ export class OutboxDispatcher {
     this.fallbacks = options.fallbacks;
     this.claimTtlMs = options.claimTtlMs ?? DEFAULT_CLAIM_TTL_MS;
     this.afterPlatformCall = options.afterPlatformCall;
+    this.ready = options.ready ?? (() => true);
     this.failures = new FailureBackoff(this.logger, 'outbox: dispatch pass', this.pollIntervalMs);
   }
 
@@ -167,6 +178,17 @@ export class OutboxDispatcher {
     return (this.pausedUntil.get(platform) ?? 0) > this.clock.now().getTime();
   }
 
+  /** Remembers which platforms are not ready and logs when that set changes (not on every pass). */
+  private noteReadiness(notReady: readonly Platform[]): void {
+    const same = notReady.length === this.notReady.length && notReady.every((p) => this.notReady.includes(p));
+    if (same) return;
+    const resumed = this.notReady.filter((p) => !notReady.includes(p));
+    const left = notReady.filter((p) => !this.notReady.includes(p));
+    if (left.length > 0) this.logger.warn({ platforms: left }, 'outbox: platform not ready; leaving its messages to other replicas');
+    if (resumed.length > 0) this.logger.info({ platforms: resumed }, 'outbox: platform ready again; delivering its messages');
+    this.notReady = notReady;
+  }
+
   private async pass(): Promise<number> {
     this.moreDue = false;
     // Pauses other replicas were told about count here too (Retry-After applies to the bot token).
@@ -174,7 +196,9 @@ export class OutboxDispatcher {
       const platform = asPlatform(route);
       if (platform !== undefined && until > (this.pausedUntil.get(platform) ?? 0)) this.pausedUntil.set(platform, until);
     }
-    const platforms = PLATFORMS.filter((p) => this.lookup(p) !== undefined && !this.paused(p));
+    const configured = PLATFORMS.filter((p) => this.lookup(p) !== undefined);
+    this.noteReadiness(configured.filter((p) => !this.ready(p)));
+    const platforms = configured.filter((p) => !this.paused(p) && !this.notReady.includes(p));
     const claimedAt = this.clock.now();
     const claimed = await claimDue(this.store, {
       holder: this.holder,
@@ -190,7 +214,8 @@ export class OutboxDispatcher {
     for (const claim of inDeliveryOrder(claimed)) {
       const platform = asPlatform(claim.row.platform);
       const deliverer = platform === undefined ? undefined : this.lookup(platform);
-      if (platform === undefined || deliverer === undefined || this.paused(platform)) {
+      // A platform that stopped being ready during the pass: its remaining rows go back for other replicas.
+      if (platform === undefined || deliverer === undefined || this.paused(platform) || !this.ready(platform)) {
         await this.unit((manager, sql) => sql.releaseClaim(manager, claim.row.id, this.holder, claim.previousClaimant));
         continue;
       }
