@@ -4,20 +4,20 @@ import type { Clock } from '../clock.js';
 import type { Metrics } from '../http/metrics.js';
 import { FailureBackoff } from '../jobs/failure-backoff.js';
 import type { Logger } from '../logger.js';
-import { MessageGoneError, PermanentDeliveryError, RateLimitedError, RecipientUnreachableError, type Deliverer, type DeliveryIdentity, type PostedRef } from '../platforms/port.js';
+import { MessageGoneError, NotSettledError, PermanentDeliveryError, RecipientUnreachableError, type Deliverer, type DeliveryIdentity, type PostedRef } from '../platforms/port.js';
 import { OutboxMessage } from '../store/entities/index.js';
 import { PlainSql } from '../store/plain-sql.js';
-import { UNREACHABLE_ERROR_PREFIX } from './outbox.js';
 import type { Store } from '../store/store.js';
 import { claimDue, type ClaimedRow } from './claims.js';
 import { deliveryIdOf } from './identity.js';
 import { inDeliveryOrder } from './delivery-order.js';
 import { activePauses, pauseRoute } from './pauses.js';
-import { backoffMs, describeError } from './retry.js';
+import { describeError, settling } from './retry.js';
+import { failureOutcome } from './failure.js';
 import { payloadMessage, releaseSpooled } from './spool.js';
 import { OutboxSql, type GroupRow, type KeyedRow } from './sql.js';
 
-export { backoffMs, describeError } from './retry.js';
+export { OUTCOME_SETTLE_MS, backoffMs, describeError } from './retry.js';
 
 
 export type DelivererLookup = ReadonlyMap<Platform, Deliverer> | ((platform: Platform) => Deliverer | undefined);
@@ -237,7 +237,7 @@ export class OutboxDispatcher {
     const candidate = claim.row;
     const now = this.clock.now();
     const expires = new Date(now.getTime() + this.claimTtlMs);
-    const identity: DeliveryIdentity = { id: deliveryIdOf(candidate), maybeSent: claim.previousClaimant !== null, since: candidate.createdAt };
+    const identity: DeliveryIdentity = { id: deliveryIdOf(candidate), maybeSent: claim.previousClaimant !== null, since: candidate.createdAt, ...settling(claim, this.claimTtlMs, now) };
     const key = candidate.messageKey;
     if (key === null) {
       // A live claim cannot be taken or the row changed by another dispatcher (they skip claimed
@@ -341,7 +341,8 @@ export class OutboxDispatcher {
         if (identity.maybeSent && row.messageKey !== null) await deliverer.update(posted, message);
       }
     } catch (error) {
-      await this.recordFailure(platform, row, error);
+      // An edit is idempotent: only a post whose outcome is unknown makes the retry wait for it to settle.
+      await this.recordFailure(platform, row, error, ref === undefined || reposted);
       return false;
     }
     this.afterPlatformCall?.();
@@ -368,35 +369,20 @@ export class OutboxDispatcher {
     return true;
   }
 
-  private async recordFailure(platform: Platform, row: OutboxMessage, error: unknown): Promise<void> {
-    const now = this.clock.now();
-    // The prefix lets the fallbacks find who could not be reached (src/changes/approvers-reach.ts).
-    const lastError = error instanceof RecipientUnreachableError ? `${UNREACHABLE_ERROR_PREFIX}${describeError(error)}` : describeError(error);
-    const attempts = row.attempts + 1;
-    const context = { outboxId: row.id, platform, key: row.messageKey, attempts, error: lastError };
-    let changes: Partial<OutboxMessage>;
-    let reason: string;
-    if (error instanceof PermanentDeliveryError) {
-      reason = 'permanent';
-      changes = { status: 'dead', attempts, lastError, claimedBy: null, claimExpiresAt: null };
-      this.logger.error(context, 'outbox: message cannot be delivered; marked dead');
-    } else if (error instanceof RateLimitedError) {
-      reason = 'rate_limited';
-      const waitMs = Math.max(0, Math.ceil(error.retryAfterSeconds * 1000));
-      const retryAt = now.getTime() + waitMs;
-      this.pausedUntil.set(platform, retryAt);
-      // A 429 is a definite "not posted": the next attempt need not look for the message first.
-      changes = { attempts, lastError, nextAttemptAt: new Date(retryAt), claimedBy: null, claimExpiresAt: null };
-      this.logger.warn({ ...context, retryAfterSeconds: error.retryAfterSeconds }, 'outbox: platform rate limit; pausing it');
-    } else {
-      reason = 'error';
-      // The outcome is unknown (a timeout may hide a success): claimed_by stays as the mark of an attempt.
-      changes = { attempts, lastError, nextAttemptAt: new Date(now.getTime() + backoffMs(attempts)), claimExpiresAt: null };
-      this.logger.warn(context, 'outbox: delivery failed; will retry');
+  private async recordFailure(platform: Platform, row: OutboxMessage, error: unknown, posting = false): Promise<void> {
+    if (error instanceof NotSettledError) {
+      // Not a failed attempt: nothing was posted, and the mark of the earlier attempt (claimed_by) stays.
+      this.logger.debug({ outboxId: row.id, platform, until: error.until.toISOString() }, 'outbox: an earlier attempt may still appear; looking again later');
+      await this.unit((manager) => PlainSql.of(manager).update(manager, OutboxMessage, { id: row.id, status: 'pending' }, { nextAttemptAt: error.until, claimExpiresAt: null }));
+      return;
     }
-    this.metrics.outboxFailures.inc({ platform, reason });
+    const now = this.clock.now();
+    const outcome = failureOutcome(row, platform, error, now, posting);
+    this.logger[outcome.level](outcome.fields, outcome.msg);
+    this.metrics.outboxFailures.inc({ platform, reason: outcome.reason });
+    const { pausedUntil, changes } = outcome;
+    if (pausedUntil !== undefined) this.pausedUntil.set(platform, pausedUntil);
     const unreachable = error instanceof RecipientUnreachableError && row.targetKind === 'dm' ? this.fallbacks : undefined;
-    const pausedUntil = reason === 'rate_limited' ? this.pausedUntil.get(platform) : undefined;
     await this.store.transaction(async (manager) => {
       const affected = await PlainSql.of(manager).update(manager, OutboxMessage, { id: row.id, status: 'pending' }, changes);
       // Only the process that marked the row dead falls back, so the fallback happens once.
