@@ -199,6 +199,8 @@ async function main(): Promise<void> {
     claimTtlMs: config.OUTBOX_CLAIM_SECONDS * 1000,
     afterPlatformCall: faultInjection(config.OPSDESK_FAULT_INJECT, process.env.NODE_ENV, logger),
     answersFirst: new AnswersFirst(http),
+    // The same per-platform readiness /readyz reports: a replica cut off from a platform leaves its rows to the others.
+    ready: (platform) => adapters.find((a) => a.platform === platform)?.isReady() ?? false,
   });
   const context = { services, store, logger, config, metrics, clock };
   background = CAPABILITIES.flatMap((c) => c.background?.(context) ?? []);

@@ -5,6 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { checkGrafanaSignature, type GrafanaSignatureOptions } from './auth.js';
 import { bearerMatches } from '../http/bearer.js';
+import { RefusalLog } from '../http/refusal-log.js';
 import type { AlertIntake } from './intake.js';
 import { GIVE_WAY_BYTES, giveWay } from './give-way.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
@@ -49,8 +50,13 @@ type Parser = (body: unknown, options: ParseOptions) => ParseResult;
  * each with a body limit of `options.maxBytes` (413 beyond, from Content-Length or while reading).
  */
 export function monitoringRoutes(options: MonitoringRoutesOptions): HttpRoute[] {
+  // Refusals for a missing token or signature can come from anyone at any rate: summarised (refusal-log.ts).
+  // The others come from a sender that proved the token, and each says what to fix.
+  const unauthenticated = new RefusalLog(options.logger, 'monitoring: webhook refused');
   const refuser = (kind: keyof typeof HOOK_PATHS, res: ServerResponse) => (status: number, error: string, message: string, headers: Record<string, string> = {}) => {
-    options.logger.warn({ hook: kind, status, error, reason: message.slice(0, 300) }, 'monitoring: webhook refused');
+    const fields = { hook: kind, status, error, reason: message.slice(0, 300) };
+    if (status === 401) unauthenticated.refused(fields);
+    else options.logger.warn(fields, 'monitoring: webhook refused');
     reply(res, status, { error, message }, headers);
   };
   // The token is checked on the headers, before the server reads the body (RouteOptions.authorize).

@@ -7,10 +7,15 @@ import type { OutboxMessage } from '../store/entities/index.js';
 import type { Store } from '../store/store.js';
 import { OutboxSql } from './sql.js';
 
-/** A row this dispatcher claimed, with who had claimed it before (null: nobody ever tried it). */
+/**
+ * A row this dispatcher claimed, with who had claimed it before (null: nobody ever tried it) and until
+ * when: a time (UTC) only when the earlier claim lapsed, i.e. its holder died or hung while holding it
+ * (a recorded failure or a release clears it).
+ */
 export interface ClaimedRow {
   row: OutboxMessage;
   previousClaimant: string | null;
+  previousClaimExpiresAt: Date | null;
 }
 
 export interface ClaimRequest {
@@ -37,13 +42,15 @@ export async function claimDue(store: Store, request: ClaimRequest): Promise<Cla
   if (store.kind === 'postgres') {
     const manager = store.dataSource.manager;
     const rows = await OutboxSql.of(manager).claimLocked(manager, request.holder, request.now, expires, request.limit, request.platforms);
-    return rows.map((row) => ({ row, previousClaimant: row.claimedBy }));
+    return rows.map((row) => ({ row, previousClaimant: row.claimedBy, previousClaimExpiresAt: row.claimExpiresAt }));
   }
   return store.transaction(async (manager) => {
     const sql = OutboxSql.of(manager);
     const claimed: ClaimedRow[] = [];
     for (const row of await sql.dueRows(manager, request.now, request.limit, request.platforms)) {
-      if (await sql.claimRow(manager, row.id, request.holder, request.now, expires)) claimed.push({ row, previousClaimant: row.claimedBy });
+      if (await sql.claimRow(manager, row.id, request.holder, request.now, expires)) {
+        claimed.push({ row, previousClaimant: row.claimedBy, previousClaimExpiresAt: row.claimExpiresAt });
+      }
     }
     return claimed;
   });

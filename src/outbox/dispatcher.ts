@@ -5,63 +5,22 @@ import type { AnswersFirst } from '../http/answers-first.js';
 import type { Metrics } from '../http/metrics.js';
 import { FailureBackoff } from '../jobs/failure-backoff.js';
 import type { Logger } from '../logger.js';
-import { MessageGoneError, PermanentDeliveryError, RateLimitedError, RecipientUnreachableError, type Deliverer, type DeliveryIdentity, type PostedRef } from '../platforms/port.js';
+import { MessageGoneError, NotSettledError, PermanentDeliveryError, RecipientUnreachableError, type Deliverer, type DeliveryIdentity, type PostedRef } from '../platforms/port.js';
 import { OutboxMessage } from '../store/entities/index.js';
 import { PlainSql } from '../store/plain-sql.js';
-import { UNREACHABLE_ERROR_PREFIX } from './outbox.js';
 import type { Store } from '../store/store.js';
 import { claimDue, type ClaimedRow } from './claims.js';
 import { deliveryIdOf } from './identity.js';
 import { inDeliveryOrder } from './delivery-order.js';
 import { activePauses, pauseRoute } from './pauses.js';
-import { backoffMs, describeError } from './retry.js';
+import { describeError, settling } from './retry.js';
+import { failureOutcome } from './failure.js';
 import { payloadMessage, releaseSpooled } from './spool.js';
+import type { DeliveryFallbacks, OutboxDispatcherOptions } from './dispatcher-options.js';
 import { OutboxSql, type GroupRow, type KeyedRow } from './sql.js';
 
-export { backoffMs, describeError } from './retry.js';
-
-
-export type DelivererLookup = ReadonlyMap<Platform, Deliverer> | ((platform: Platform) => Deliverer | undefined);
-
-/**
- * What happens, inside the transaction that settles the row, when a message cannot be delivered as
- * written (DESIGN.md: "a message that cannot be delivered is never dropped silently").
- */
-export interface DeliveryFallbacks {
-  /** A DM whose person can never be reached was just marked dead. */
-  unreachable(manager: EntityManager, row: OutboxMessage, now: Date): Promise<void>;
-  /** A keyed message whose original was deleted was posted anew; its ref is already replaced. */
-  reposted(manager: EntityManager, row: OutboxMessage, now: Date): Promise<void>;
-}
-
-export interface OutboxDispatcherOptions {
-  store: Store;
-  /** The configured platforms' deliverers; a platform without one keeps its messages pending. */
-  deliverers: DelivererLookup;
-  clock: Clock;
-  logger: Logger;
-  metrics: Metrics;
-  /** This process's id, written into the rows it claims (at most 64 characters). */
-  holder: string;
-  /** Pause between passes of the poll loop (default 200 ms). */
-  pollIntervalMs?: number;
-  /** Most rows looked at in one pass (default 50). */
-  batchSize?: number;
-  /** Fallbacks for undeliverable DMs and deleted messages; without them such rows are only marked dead. */
-  fallbacks?: DeliveryFallbacks;
-  /**
-   * How long a claim on a row lasts (ms, default 60 s). A row whose claimant died is retried after
-   * this; it must stay below Discord's nonce window ("a few minutes") for the nonce to catch a repeat.
-   */
-  claimTtlMs?: number;
-  /** Called right after a successful platform call, before the row is marked sent (fault injection). */
-  afterPlatformCall?: () => void;
-  /**
-   * Deliveries give way to HTTP requests waiting for their answer (the server's), at most the gate's
-   * bound per pass (src/http/answers-first.ts). Without it they go as soon as claimed.
-   */
-  answersFirst?: AnswersFirst;
-}
+export { OUTCOME_SETTLE_MS, backoffMs, describeError } from './retry.js';
+export type { DelivererLookup, DeliveryFallbacks, OutboxDispatcherOptions } from './dispatcher-options.js';
 
 /** Default claim duration: long enough for a slow platform call, short for a quick retry after a crash. */
 export const DEFAULT_CLAIM_TTL_MS = 60_000;
@@ -92,6 +51,9 @@ export class OutboxDispatcher {
   private readonly claimTtlMs: number;
   private readonly afterPlatformCall: (() => void) | undefined;
   private readonly answersFirst: AnswersFirst | undefined;
+  private readonly ready: (platform: Platform) => boolean;
+  /** Platforms left alone in the last pass because they were not ready (logged on change only). */
+  private notReady: readonly Platform[] = [];
 
   private readonly pausedUntil = new Map<Platform, number>();
   private running = false;
@@ -116,6 +78,7 @@ export class OutboxDispatcher {
     this.claimTtlMs = options.claimTtlMs ?? DEFAULT_CLAIM_TTL_MS;
     this.afterPlatformCall = options.afterPlatformCall;
     this.answersFirst = options.answersFirst;
+    this.ready = options.ready ?? (() => true);
     this.failures = new FailureBackoff(this.logger, 'outbox: dispatch pass', this.pollIntervalMs);
   }
 
@@ -175,6 +138,17 @@ export class OutboxDispatcher {
     return (this.pausedUntil.get(platform) ?? 0) > this.clock.now().getTime();
   }
 
+  /** Remembers which platforms are not ready and logs when that set changes (not on every pass). */
+  private noteReadiness(notReady: readonly Platform[]): void {
+    const same = notReady.length === this.notReady.length && notReady.every((p) => this.notReady.includes(p));
+    if (same) return;
+    const resumed = this.notReady.filter((p) => !notReady.includes(p));
+    const left = notReady.filter((p) => !this.notReady.includes(p));
+    if (left.length > 0) this.logger.warn({ platforms: left }, 'outbox: platform not ready; leaving its messages to other replicas');
+    if (resumed.length > 0) this.logger.info({ platforms: resumed }, 'outbox: platform ready again; delivering its messages');
+    this.notReady = notReady;
+  }
+
   private async pass(): Promise<number> {
     this.moreDue = false;
     // Pauses other replicas were told about count here too (Retry-After applies to the bot token).
@@ -182,7 +156,9 @@ export class OutboxDispatcher {
       const platform = asPlatform(route);
       if (platform !== undefined && until > (this.pausedUntil.get(platform) ?? 0)) this.pausedUntil.set(platform, until);
     }
-    const platforms = PLATFORMS.filter((p) => this.lookup(p) !== undefined && !this.paused(p));
+    const configured = PLATFORMS.filter((p) => this.lookup(p) !== undefined);
+    this.noteReadiness(configured.filter((p) => !this.ready(p)));
+    const platforms = configured.filter((p) => !this.paused(p) && !this.notReady.includes(p));
     const claimedAt = this.clock.now();
     const claimed = await claimDue(this.store, {
       holder: this.holder,
@@ -202,7 +178,8 @@ export class OutboxDispatcher {
       await this.answersFirst?.turn(due);
       const platform = asPlatform(claim.row.platform);
       const deliverer = platform === undefined ? undefined : this.lookup(platform);
-      if (platform === undefined || deliverer === undefined || this.paused(platform)) {
+      // A platform that stopped being ready during the pass: its remaining rows go back for other replicas.
+      if (platform === undefined || deliverer === undefined || this.paused(platform) || !this.ready(platform)) {
         await this.unit((manager, sql) => sql.releaseClaim(manager, claim.row.id, this.holder, claim.previousClaimant));
         continue;
       }
@@ -224,7 +201,7 @@ export class OutboxDispatcher {
     const candidate = claim.row;
     const now = this.clock.now();
     const expires = new Date(now.getTime() + this.claimTtlMs);
-    const identity: DeliveryIdentity = { id: deliveryIdOf(candidate), maybeSent: claim.previousClaimant !== null, since: candidate.createdAt };
+    const identity: DeliveryIdentity = { id: deliveryIdOf(candidate), maybeSent: claim.previousClaimant !== null, since: candidate.createdAt, ...settling(claim, this.claimTtlMs, now) };
     const key = candidate.messageKey;
     if (key === null) {
       // A live claim cannot be taken or the row changed by another dispatcher (they skip claimed
@@ -328,7 +305,8 @@ export class OutboxDispatcher {
         if (identity.maybeSent && row.messageKey !== null) await deliverer.update(posted, message);
       }
     } catch (error) {
-      await this.recordFailure(platform, row, error);
+      // An edit is idempotent: only a post whose outcome is unknown makes the retry wait for it to settle.
+      await this.recordFailure(platform, row, error, ref === undefined || reposted);
       return false;
     }
     this.afterPlatformCall?.();
@@ -355,35 +333,20 @@ export class OutboxDispatcher {
     return true;
   }
 
-  private async recordFailure(platform: Platform, row: OutboxMessage, error: unknown): Promise<void> {
-    const now = this.clock.now();
-    // The prefix lets the fallbacks find who could not be reached (src/changes/approvers-reach.ts).
-    const lastError = error instanceof RecipientUnreachableError ? `${UNREACHABLE_ERROR_PREFIX}${describeError(error)}` : describeError(error);
-    const attempts = row.attempts + 1;
-    const context = { outboxId: row.id, platform, key: row.messageKey, attempts, error: lastError };
-    let changes: Partial<OutboxMessage>;
-    let reason: string;
-    if (error instanceof PermanentDeliveryError) {
-      reason = 'permanent';
-      changes = { status: 'dead', attempts, lastError, claimedBy: null, claimExpiresAt: null };
-      this.logger.error(context, 'outbox: message cannot be delivered; marked dead');
-    } else if (error instanceof RateLimitedError) {
-      reason = 'rate_limited';
-      const waitMs = Math.max(0, Math.ceil(error.retryAfterSeconds * 1000));
-      const retryAt = now.getTime() + waitMs;
-      this.pausedUntil.set(platform, retryAt);
-      // A 429 is a definite "not posted": the next attempt need not look for the message first.
-      changes = { attempts, lastError, nextAttemptAt: new Date(retryAt), claimedBy: null, claimExpiresAt: null };
-      this.logger.warn({ ...context, retryAfterSeconds: error.retryAfterSeconds }, 'outbox: platform rate limit; pausing it');
-    } else {
-      reason = 'error';
-      // The outcome is unknown (a timeout may hide a success): claimed_by stays as the mark of an attempt.
-      changes = { attempts, lastError, nextAttemptAt: new Date(now.getTime() + backoffMs(attempts)), claimExpiresAt: null };
-      this.logger.warn(context, 'outbox: delivery failed; will retry');
+  private async recordFailure(platform: Platform, row: OutboxMessage, error: unknown, posting = false): Promise<void> {
+    if (error instanceof NotSettledError) {
+      // Not a failed attempt: nothing was posted, and the mark of the earlier attempt (claimed_by) stays.
+      this.logger.debug({ outboxId: row.id, platform, until: error.until.toISOString() }, 'outbox: an earlier attempt may still appear; looking again later');
+      await this.unit((manager) => PlainSql.of(manager).update(manager, OutboxMessage, { id: row.id, status: 'pending' }, { nextAttemptAt: error.until, claimExpiresAt: null }));
+      return;
     }
-    this.metrics.outboxFailures.inc({ platform, reason });
+    const now = this.clock.now();
+    const outcome = failureOutcome(row, platform, error, now, posting);
+    this.logger[outcome.level](outcome.fields, outcome.msg);
+    this.metrics.outboxFailures.inc({ platform, reason: outcome.reason });
+    const { pausedUntil, changes } = outcome;
+    if (pausedUntil !== undefined) this.pausedUntil.set(platform, pausedUntil);
     const unreachable = error instanceof RecipientUnreachableError && row.targetKind === 'dm' ? this.fallbacks : undefined;
-    const pausedUntil = reason === 'rate_limited' ? this.pausedUntil.get(platform) : undefined;
     await this.store.transaction(async (manager) => {
       const affected = await PlainSql.of(manager).update(manager, OutboxMessage, { id: row.id, status: 'pending' }, changes);
       // Only the process that marked the row dead falls back, so the fallback happens once.

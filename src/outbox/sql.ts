@@ -121,12 +121,12 @@ export class OutboxSql {
   /**
    * PostgreSQL: claims up to `limit` due rows, oldest first, in one statement (`FOR UPDATE SKIP
    * LOCKED`, so concurrent dispatchers take disjoint rows without waiting). Each row comes back with
-   * `claimedBy` as it was before this claim. Sorted by id.
+   * `claimedBy` and `claimExpiresAt` as they were before this claim (as dueRows gives them). Sorted by id.
    */
   async claimLocked(manager: EntityManager, holder: string, now: Date, expires: Date, limit: number, platforms: readonly string[]): Promise<OutboxMessage[]> {
-    const returning = COLUMNS.map((c) => (c === 'claimed_by' ? `due."claimed_by"` : `o."${c}"`)).join(', ');
+    const returning = COLUMNS.map((c) => (c === 'claimed_by' || c === 'claim_expires_at' ? `due."${c}"` : `o."${c}"`)).join(', ');
     const text =
-      `WITH due AS (SELECT "id", "claimed_by" FROM ${this.outbox} WHERE ${this.due(platforms.length)} ORDER BY "id" LIMIT ? FOR UPDATE SKIP LOCKED) ` +
+      `WITH due AS (SELECT "id", "claimed_by", "claim_expires_at" FROM ${this.outbox} WHERE ${this.due(platforms.length)} ORDER BY "id" LIMIT ? FOR UPDATE SKIP LOCKED) ` +
       `UPDATE ${this.outbox} o SET "claimed_by" = ?, "claim_expires_at" = ? FROM due WHERE o."id" = due."id" RETURNING ${returning}`;
     const rows = await this.rows(manager, text, [iso(now), ...platforms, iso(now), limit, holder, iso(expires)]);
     return rows.map(outboxRow).sort((a, b) => a.id - b.id);

@@ -27,6 +27,25 @@ export class RecipientUnreachableError extends PermanentDeliveryError {}
 export class MessageGoneError extends PermanentDeliveryError {}
 
 /**
+ * Thrown by a deliverer when the platform answered and definitely did not take the message, but a
+ * retry may work (a token an admin will fix, a missing scope): Slack `ok: false` with a code that does
+ * not hide a success, Discord 4xx. Any other error counts as an unknown outcome (a timeout, a reset
+ * connection, a 5xx): the message may yet appear, and the retry waits for that (OUTCOME_SETTLE_MS).
+ */
+export class NotDeliveredError extends Error {}
+
+/**
+ * Thrown by a deliverer that looked for an earlier attempt's message (DeliveryIdentity.maybeSent)
+ * before `identity.settlesAt`, did not find it, and so did not post: not finding it yet proves nothing.
+ * The outbox tries again at `until` without counting a failed attempt.
+ */
+export class NotSettledError extends Error {
+  constructor(readonly until: Date) {
+    super(`an earlier attempt may still appear; looking again at ${until.toISOString()}`);
+  }
+}
+
+/**
  * Who a post is, across attempts, so that a platform call repeated after a crash does not create a
  * second message (issue #15 item 3).
  */
@@ -43,6 +62,12 @@ export interface DeliveryIdentity {
   maybeSent: boolean;
   /** No earlier attempt was made before this time (UTC): bounds that look-up. */
   since: Date;
+  /**
+   * Set when an earlier attempt may have been made so recently that the platform may not show its
+   * message yet (UTC; see OUTCOME_SETTLE_MS): a deliverer that finds nothing by looking it up throws
+   * NotSettledError(settlesAt) instead of posting. A platform with idempotent create ignores it.
+   */
+  settlesAt?: Date;
 }
 
 /** The outgoing half of an adapter: what the outbox dispatcher calls. */

@@ -179,8 +179,10 @@ describe('three replicas on one PostgreSQL schema', () => {
     await new Promise((r) => setTimeout(r, 30));
     await replicas[2]?.bot.kill();
     expect([...firstHalf, ...(await secondHalf)].flat().every((status) => status === 200)).toBe(true);
-    // Time goes on past the dead replica's claims (OUTBOX_CLAIM_SECONDS; claims run on the bots' clock).
-    clock.set('2026-11-23T08:50:10.000Z');
+    // Time goes on past the dead replica's claims (OUTBOX_CLAIM_SECONDS; claims run on the bots' clock)
+    // and past the moment its posts have settled at Slack: a row it claimed and had not posted is
+    // looked up in the history and posted only then (OUTCOME_SETTLE_MS, settlesAt in src/outbox/retry.ts).
+    clock.set('2026-11-23T08:50:40.000Z');
     // A replacement joins, as the orchestrator would start one.
     const replacement = startReplica();
 
@@ -212,7 +214,8 @@ describe('three replicas on one PostgreSQL schema', () => {
     const victim = live()[0];
     await fake.waitFor(() => (reminders().length > 0 ? true : undefined), 20_000);
     await victim?.bot.kill();
-    clock.set('2026-11-23T08:57:40.000Z');
+    // Past the victim's claims and the settling of its posts (as in the storm above).
+    clock.set('2026-11-23T08:58:10.000Z');
     const survivor = live()[0];
     if (!survivor) throw new Error('no live replica');
     await survivor.bot.waitFor(async () => (reminders().length >= GROUPS && (await pendingOutbox()) === 0 ? true : undefined), 'every reminder sent', 60_000);

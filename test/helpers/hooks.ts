@@ -4,7 +4,7 @@ import { loadConfig } from '../../src/config.js';
 import { Metrics } from '../../src/http/metrics.js';
 import { addHealthRoutes } from '../../src/http/health.js';
 import { HttpServer } from '../../src/http/server.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger, type Logger } from '../../src/logger.js';
 import type { GrafanaSignatureOptions } from '../../src/monitoring/auth.js';
 import { monitoringCapability } from '../../src/monitoring/capability.js';
 import type { Services } from '../../src/services.js';
@@ -27,13 +27,14 @@ function hookEnv(options: { maxBytes?: number; grafanaSignature?: GrafanaSignatu
 
 /**
  * The monitoring capability's routes on a real HTTP server on loopback, mounted from its descriptor
- * before the server listens, as main.ts does. `token: null` leaves WEBHOOK_TOKEN unset.
+ * before the server listens, as main.ts does. `token: null` leaves WEBHOOK_TOKEN unset; `logger`
+ * defaults to a silent one.
  */
 export async function startHooks(
   world: { services: Services; store: Store; clock: Clock },
-  options: { maxBytes?: number; grafanaSignature?: GrafanaSignatureOptions; token?: string | null } = {},
+  options: { maxBytes?: number; grafanaSignature?: GrafanaSignatureOptions; token?: string | null; logger?: Logger } = {},
 ): Promise<{ url: string; metrics: Metrics; close: () => Promise<void> }> {
-  const logger = createLogger('silent');
+  const logger = options.logger ?? createLogger('silent');
   const http = new HttpServer(logger);
   const metrics = new Metrics();
   const config = loadConfig(hookEnv(options));

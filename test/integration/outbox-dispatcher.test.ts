@@ -6,10 +6,10 @@ import type { ChatMessage, ChatTarget, Platform } from '../../src/chat/model.js'
 import { ManualClock } from '../../src/clock.js';
 import { Metrics } from '../../src/http/metrics.js';
 import { createLogger } from '../../src/logger.js';
-import { OutboxDispatcher, backoffMs, describeError } from '../../src/outbox/dispatcher.js';
+import { OUTCOME_SETTLE_MS, OutboxDispatcher, backoffMs, describeError } from '../../src/outbox/dispatcher.js';
 import { enqueue, type OutgoingMessage } from '../../src/outbox/outbox.js';
 import { claimDue } from '../../src/outbox/claims.js';
-import { PermanentDeliveryError, RateLimitedError, type Deliverer, type DeliveryIdentity, type PostedRef } from '../../src/platforms/port.js';
+import { NotDeliveredError, PermanentDeliveryError, RateLimitedError, type Deliverer, type DeliveryIdentity, type PostedRef } from '../../src/platforms/port.js';
 import { openDatabase } from '../../src/store/data-source.js';
 import { MessageRef, OutboxMessage } from '../../src/store/entities/index.js';
 import { Store } from '../../src/store/store.js';
@@ -136,14 +136,15 @@ describe('outbox dispatcher', () => {
     const { store } = await freshDb();
     const clock = new ManualClock(T0);
     const slack = new RecordingDeliverer('slack');
-    slack.failures.push(new Error('socket hang up'), new Error('ECONNRESET'));
+    // A definite refusal is retried after the backoff; an unknown outcome no sooner than the settle delay.
+    slack.failures.push(new NotDeliveredError('slack: not_authed'), new Error('ECONNRESET'));
     const metrics = new Metrics();
     const outbox = dispatcher(store, clock, [slack], 'proc-a', metrics);
     await send(store, clock, [{ target: channel, message: text('INC-1 reported') }]);
 
     expect(await outbox.runOnce()).toBe(0);
     let [row] = await rows(store);
-    expect(row).toMatchObject({ status: 'pending', attempts: 1, lastError: 'socket hang up' });
+    expect(row).toMatchObject({ status: 'pending', attempts: 1, lastError: 'slack: not_authed' });
     expect(row?.nextAttemptAt.toISOString()).toBe(new Date(T0.getTime() + 1_000).toISOString());
 
     // Not due yet: the platform is not asked again.
@@ -155,9 +156,9 @@ describe('outbox dispatcher', () => {
     expect(await outbox.runOnce()).toBe(0);
     [row] = await rows(store);
     expect(row).toMatchObject({ status: 'pending', attempts: 2, lastError: 'ECONNRESET' });
-    expect(row?.nextAttemptAt.toISOString()).toBe(new Date(clock.now().getTime() + 2_000).toISOString());
+    expect(row?.nextAttemptAt.toISOString()).toBe(new Date(clock.now().getTime() + OUTCOME_SETTLE_MS).toISOString());
 
-    clock.advance(2_000);
+    clock.advance(OUTCOME_SETTLE_MS);
     expect(await outbox.runOnce()).toBe(1);
     [row] = await rows(store);
     expect(row).toMatchObject({ status: 'sent', attempts: 2, lastError: null });

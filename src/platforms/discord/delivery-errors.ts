@@ -1,7 +1,7 @@
 // REST failures -> what the outbox understands: wait (429), give up (the message or its target can
 // never work), or retry later (everything else: network errors, 5xx, a refused token).
 import { DiscordAPIError, HTTPError, RateLimitError } from '@discordjs/rest';
-import { MessageGoneError, PermanentDeliveryError, RateLimitedError, RecipientUnreachableError } from '../port.js';
+import { MessageGoneError, NotDeliveredError, PermanentDeliveryError, RateLimitedError, RecipientUnreachableError } from '../port.js';
 
 /**
  * Statuses about this message or its target (400 invalid body, 403 no access to the channel, 404
@@ -32,7 +32,9 @@ export function toDeliveryError(error: unknown, call: DiscordDeliveryCall = 'cha
     if (call === 'update' && Number(error.code) === UNKNOWN_MESSAGE) return new MessageGoneError(what);
     // An edit of a DM copy whose person closed their DMs or left; the outbox only acts on this for DMs.
     if (call === 'update' && DM_UNREACHABLE_CODES.has(Number(error.code))) return new RecipientUnreachableError(what);
-    return PERMANENT_STATUSES.has(error.status) ? new PermanentDeliveryError(what) : new Error(what);
+    if (PERMANENT_STATUSES.has(error.status)) return new PermanentDeliveryError(what);
+    // A 4xx is Discord's definite refusal; a 5xx may come after the message was created.
+    return error.status < 500 ? new NotDeliveredError(what) : new Error(what);
   }
   if (error instanceof HTTPError) return new Error(`discord: HTTP ${error.status}`);
   return error instanceof Error ? error : new Error(String(error));

@@ -4,6 +4,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HttpServer } from '../../http/server.js';
+import { RefusalLog } from '../../http/refusal-log.js';
 import type { Logger } from '../../logger.js';
 import { parseInteraction } from './inbound.js';
 import type { DiscordInteractionProcessor } from './processor.js';
@@ -40,10 +41,12 @@ function parseJson(raw: Buffer): unknown {
 
 export function mountHttpInteractions(options: HttpInteractionsOptions): void {
   const { http, publicKey, processor, logger } = options;
+  // Discord sends bad signatures on purpose as spot checks, and anyone else can at any rate (refusal-log.ts).
+  const forged = new RefusalLog(logger, 'discord: interaction with a bad signature refused');
   http.add('POST', DISCORD_INTERACTIONS_PATH, async (req, res, rawBody) => {
     const signed = { signature: header(req, 'x-signature-ed25519'), timestamp: header(req, 'x-signature-timestamp'), rawBody };
     if (!verifyDiscordSignature(publicKey, signed)) {
-      logger.warn('discord: interaction with a bad signature refused');
+      forged.refused({ ip: req.socket.remoteAddress });
       return json(res, 401, { error: 'invalid request signature' });
     }
     if (!options.isAccepting()) return json(res, 503, { error: 'not accepting' });

@@ -2,7 +2,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { ChatAttachment, ChatMessage, ChatTarget } from '../../chat/model.js';
 import { SLACK_LIMITS } from './limits.js';
-import type { Deliverer, DeliveryIdentity, PostedRef } from '../port.js';
+import { NotSettledError, type Deliverer, type DeliveryIdentity, type PostedRef } from '../port.js';
 import { toDeliveryError } from './delivery-errors.js';
 import { findPosted, outboxMetadata } from './posted-lookup.js';
 import type { HomeHooks } from '../home-port.js';
@@ -40,7 +40,8 @@ export class SlackDeliverer implements Deliverer {
   /**
    * chat.postMessage, with the identity as message metadata; when an earlier attempt may have
    * succeeded, the conversation's history is searched for it first and a found message is returned
-   * unposted. Throws RateLimitedError or PermanentDeliveryError (delivery-errors.ts), else the error.
+   * unposted; not found before `identity.settlesAt`, NotSettledError. Throws RateLimitedError,
+   * PermanentDeliveryError or NotDeliveredError (delivery-errors.ts), else the error (outcome unknown).
    */
   async post(target: ChatTarget, message: ChatMessage, identity?: DeliveryIdentity): Promise<PostedRef> {
     if (target.kind === 'home') return this.publishHome(target.id);
@@ -50,6 +51,8 @@ export class SlackDeliverer implements Deliverer {
       if (identity?.maybeSent) {
         const ts = await findPosted(this.client, channel, identity);
         if (ts) return { channelId: channel, messageId: ts };
+        // Looked too soon to trust "not there": look again once the earlier attempt has settled.
+        if (identity.settlesAt) throw new NotSettledError(identity.settlesAt);
       }
       const posted = await this.client.chat.postMessage({
         channel,

@@ -1,7 +1,8 @@
 // Web API failures -> what the outbox understands: wait (429), give up (the message itself can never
-// be delivered), or retry later (everything else, including network errors).
+// be delivered), or retry later: soon after a definite refusal, after a settle delay when the outcome
+// is unknown (network errors, timeouts).
 import { WebAPIPlatformError, WebAPIRateLimitedError } from '@slack/web-api';
-import { MessageGoneError, PermanentDeliveryError, RateLimitedError, RecipientUnreachableError } from '../port.js';
+import { MessageGoneError, NotDeliveredError, PermanentDeliveryError, RateLimitedError, RecipientUnreachableError } from '../port.js';
 
 /**
  * Errors about this message or its target. Token and scope problems are deliberately absent: they are
@@ -37,6 +38,13 @@ const DM_UNREACHABLE = new Set(['cannot_dm_bot', 'user_not_found', 'users_not_fo
 /** Of those, the answers that can only be about a person (not about a channel). */
 const PERSON_GONE = new Set(['cannot_dm_bot', 'user_not_found', 'users_not_found', 'user_disabled', 'account_inactive']);
 
+/**
+ * Answers that may hide a success: Slack documents that "some aspect of the operation" may have
+ * succeeded before `internal_error` or `fatal_error` was raised. Every other `ok: false` is a definite
+ * "not posted".
+ */
+const MAYBE_DONE_ERRORS = new Set(['internal_error', 'fatal_error']);
+
 /** What the failed call was doing: posting to a channel, posting a DM, or editing a posted message. */
 export type SlackDeliveryCall = 'channel' | 'dm' | 'update';
 
@@ -54,6 +62,8 @@ export function toDeliveryError(error: unknown, call: SlackDeliveryCall = 'chann
   if (code && call === 'update' && PERSON_GONE.has(code)) return new RecipientUnreachableError(`slack: ${code}`);
   if (code === 'message_not_found' && call === 'update') return new MessageGoneError(`slack: ${code}`);
   if (code && PERMANENT_ERRORS.has(code)) return new PermanentDeliveryError(`slack: ${code}`);
-  if (code) return new Error(`slack: ${code}`);
+  if (code && MAYBE_DONE_ERRORS.has(code)) return new Error(`slack: ${code}`);
+  if (code) return new NotDeliveredError(`slack: ${code}`);
+  // No answer (a timeout, a reset connection) or an HTTP error status: the outcome is unknown.
   return error instanceof Error ? error : new Error(String(error));
 }

@@ -4,6 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ReceiverMultipleAckError, type AckFn, type App, type Receiver, type ReceiverEvent } from '@slack/bolt';
 import type { HttpServer } from '../../http/server.js';
+import { RefusalLog } from '../../http/refusal-log.js';
 import type { Logger } from '../../logger.js';
 import { parseInteraction, parseSlashCommand, type InboundParse } from './inbound.js';
 import type { SlackRequestMetrics } from './request-metrics.js';
@@ -101,8 +102,11 @@ function retryNumOf(req: IncomingMessage): number | undefined {
 export class SlackHttpReceiver implements Receiver {
   private app: App | undefined;
   private accepting = false;
+  /** Unsigned and forged requests: anyone can send them at any rate, so they are summarised (refusal-log.ts). */
+  private readonly forged: RefusalLog;
 
   constructor(private readonly options: SlackHttpReceiverOptions) {
+    this.forged = new RefusalLog(options.logger, 'slack: request signature refused');
     // The shared server cannot unmount a route: until start() and after stop(), requests get 503, so
     // that Slack tries again later.
     options.http.add('POST', SLACK_EVENTS_PATH, (req, res, rawBody) => this.onRequest(req, res, rawBody));
@@ -131,7 +135,7 @@ export class SlackHttpReceiver implements Receiver {
     });
     if (!check.valid) {
       // Logged without the signature or the body: neither helps, and both are the caller's secrets.
-      logger.warn({ reason: check.reason, ip: req.socket.remoteAddress }, 'slack: request signature refused');
+      this.forged.refused({ reason: check.reason, ip: req.socket.remoteAddress });
       requests.count('other', 'refused');
       return answer(res, 401);
     }

@@ -188,6 +188,7 @@ export class FakeSlackServer {
   private readonly triggers = new Map<string, TriggerState>();
   private readonly responseUrls = new Map<string, ResponseUrlState>();
   private readonly failures = new Map<string, InjectedFailure[]>();
+  private readonly delays = new Map<string, number[]>();
   /** People the bot can never DM, with the error Slack gives (`user_disabled`, `cannot_dm_bot`...). */
   private readonly unreachable = new Map<string, string>();
   private readonly triggerIdTtlMs: number;
@@ -250,6 +251,18 @@ export class FakeSlackServer {
     const queue = this.failures.get(method) ?? [];
     queue.push(failure);
     this.failures.set(method, queue);
+  }
+
+  /**
+   * Makes the next call of `method` slow, as Slack sometimes is: the fake waits `ms` before it handles
+   * the call, so its effect (a message stored, and shown by conversations.history) and its answer come
+   * only then. A client that gave up waiting sooner never sees the answer, but the call still takes
+   * effect: a timeout on the caller's side says nothing about whether Slack posted.
+   */
+  delayNext(method: string, ms: number): void {
+    const queue = this.delays.get(method) ?? [];
+    queue.push(ms);
+    this.delays.set(method, queue);
   }
 
   /**
@@ -333,6 +346,8 @@ export class FakeSlackServer {
       result = await this.receiveUpload(path.slice('/upload/'.length), bytes, contentType);
     } else if (path.startsWith('/api/') && req.method === 'POST') {
       method = path.slice('/api/'.length);
+      const delayMs = this.delays.get(method)?.shift();
+      if (delayMs !== undefined) await new Promise((resolve) => setTimeout(resolve, delayMs));
       result = this.api(method, body, req.headers.authorization, contentType.startsWith('application/json'));
     } else if (path.startsWith('/response/') && req.method === 'POST') {
       method = 'response_url';
@@ -342,6 +357,8 @@ export class FakeSlackServer {
       result = { status: 404, body: { ok: false, error: 'not_found' } };
     }
     this.calls.push({ method, body, at: Date.now(), status: result.status, response: result.body });
+    // The caller may have given up on a slow call; the call took effect all the same.
+    if (req.socket.destroyed) return;
     res.writeHead(result.status, { 'content-type': 'application/json', ...result.headers }).end(JSON.stringify(result.body));
   }
 
