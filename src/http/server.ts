@@ -12,6 +12,24 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 
 class BodyTooLargeError extends Error {}
 
+/** Why a route cannot serve a request now: the process is not ready yet, or it is shutting down. */
+export type UnavailableReason = 'starting' | 'stopping';
+
+/** Seconds a caller is asked to wait before it tries again (`Retry-After`). */
+export const RETRY_AFTER_SECONDS = 5;
+
+/**
+ * The one "try again" answer (docs/deploy.md, "Load balancer and health checks"): 503 with
+ * `Retry-After: 5` and `{"error":"starting"}` (or `"stopping"`). The held server answers it before
+ * the migrations, and the platform routes answer it while their platform is still connecting or
+ * after their adapter stopped, so that Slack and Discord (and a balancer) see one shape. Does
+ * nothing when the response has already begun.
+ */
+export function answerUnavailable(res: ServerResponse, reason: UnavailableReason): void {
+  if (res.headersSent) return;
+  res.writeHead(503, { 'content-type': 'application/json', 'retry-after': String(RETRY_AFTER_SECONDS) }).end(JSON.stringify({ error: reason }));
+}
+
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
@@ -187,7 +205,7 @@ export class HttpServer {
       return;
     }
     if (this.held && !route.whileHeld) {
-      res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '5' }).end('{"error":"starting"}');
+      answerUnavailable(res, 'starting');
       return;
     }
     if (route.authorize && !route.authorize(req, res)) {

@@ -56,6 +56,8 @@ export class OutboxDispatcher {
   private notReady: readonly Platform[] = [];
 
   private readonly pausedUntil = new Map<Platform, number>();
+  /** Stored pauses already logged as ignored (`route@end`). */
+  private readonly ignoredPauses = new Set<string>();
   private running = false;
   private timer: NodeJS.Timeout | undefined;
   private kicked = false;
@@ -138,6 +140,16 @@ export class OutboxDispatcher {
     return (this.pausedUntil.get(platform) ?? 0) > this.clock.now().getTime();
   }
 
+  /** Logs each stored pause ignored as a wrong clock's once (pauses.ts, MAX_PAUSE_MS), not on every pass. */
+  private noteImplausiblePauses(implausible: ReadonlyMap<string, number>): void {
+    for (const [route, until] of implausible) {
+      const key = `${route}@${until}`;
+      if (this.ignoredPauses.has(key)) continue;
+      this.ignoredPauses.add(key);
+      this.logger.warn({ route, pausedUntil: new Date(until).toISOString() }, 'outbox: stored rate-limit pause ends implausibly late (a replica with a wrong clock?); ignoring it');
+    }
+  }
+
   /** Remembers which platforms are not ready and logs when that set changes (not on every pass). */
   private noteReadiness(notReady: readonly Platform[]): void {
     const same = notReady.length === this.notReady.length && notReady.every((p) => this.notReady.includes(p));
@@ -152,10 +164,12 @@ export class OutboxDispatcher {
   private async pass(): Promise<number> {
     this.moreDue = false;
     // Pauses other replicas were told about count here too (Retry-After applies to the bot token).
-    for (const [route, until] of await activePauses(this.store, this.clock.now())) {
+    const pauses = await activePauses(this.store, this.clock.now());
+    for (const [route, until] of pauses.active) {
       const platform = asPlatform(route);
       if (platform !== undefined && until > (this.pausedUntil.get(platform) ?? 0)) this.pausedUntil.set(platform, until);
     }
+    this.noteImplausiblePauses(pauses.implausible);
     const configured = PLATFORMS.filter((p) => this.lookup(p) !== undefined);
     this.noteReadiness(configured.filter((p) => !this.ready(p)));
     const platforms = configured.filter((p) => !this.paused(p) && !this.notReady.includes(p));
@@ -354,7 +368,7 @@ export class OutboxDispatcher {
         await unreachable.unreachable(manager, row, now);
         this.moreDue = true;
       }
-      if (pausedUntil !== undefined) await pauseRoute(manager, this.store.kind, platform, new Date(pausedUntil));
+      if (pausedUntil !== undefined) await pauseRoute(manager, this.store.kind, platform, new Date(pausedUntil), now);
     });
     if (changes.status === 'dead') await this.releaseFile(row, payloadMessage(row.payload));
   }

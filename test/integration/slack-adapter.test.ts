@@ -142,7 +142,11 @@ describe('Slack adapter: start-up', () => {
       expect(adapter.isReady()).toBe(false);
       const port = await http.listen(0, '127.0.0.1');
       const driver = new SlackBotDriver({ fake, eventsUrl: `http://127.0.0.1:${port}/slack/events`, signingSecret: SECRET });
-      expect((await driver.slashCommand({ command: '/fault' })).status).toBe(503);
+      // The server's own "starting" answer (docs/deploy.md), so that Slack and a balancer try again.
+      const connecting = await driver.slashCommand({ command: '/fault' });
+      expect(connecting.status).toBe(503);
+      expect(connecting.body).toBe('{"error":"starting"}');
+      expect(connecting.headers).toMatchObject({ 'content-type': 'application/json', 'retry-after': '5' });
 
       await vi.waitFor(() => expect(adapter.isReady()).toBe(true), { timeout: 5_000, interval: 50 });
       expect(fake.callsTo('auth.test')).toHaveLength(2);
@@ -218,6 +222,8 @@ describe('Slack adapter: requests it does not act on', () => {
     await h.adapter.stop();
     const answer = await h.driver.slashCommand({ command: '/fault' });
     expect(answer.status).toBe(503);
+    expect(answer.body).toBe('{"error":"stopping"}');
+    expect(answer.headers).toMatchObject({ 'content-type': 'application/json', 'retry-after': '5' });
     expect(h.events).toHaveLength(0);
   });
 });

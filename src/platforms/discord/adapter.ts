@@ -56,6 +56,8 @@ class DiscordAdapter implements PlatformAdapter {
   private readonly processor: DiscordInteractionProcessor;
   private readonly gateway: DiscordGateway | undefined;
   private accepting = false;
+  /** stop() ran: HTTP interactions are answered "stopping" rather than "starting". */
+  private stopped = false;
   private tokenVerified = false;
   private retry: NodeJS.Timeout | undefined;
 
@@ -91,6 +93,7 @@ class DiscordAdapter implements PlatformAdapter {
 
   async start(): Promise<void> {
     this.accepting = true;
+    this.stopped = false;
     if (this.settings.guildId) await this.registerIntoGuild(this.settings.guildId);
     if (this.gateway) {
       await this.connectGateway(RETRY_MIN_MS);
@@ -101,6 +104,7 @@ class DiscordAdapter implements PlatformAdapter {
 
   async stop(): Promise<void> {
     this.accepting = false;
+    this.stopped = true;
     clearTimeout(this.retry);
     this.retry = undefined;
     await this.gateway?.destroy();
@@ -132,7 +136,7 @@ class DiscordAdapter implements PlatformAdapter {
       publicKey: publicKeyFromHex(publicKey),
       processor: this.processor,
       logger: this.logger,
-      isAccepting: () => this.accepting && this.tokenVerified,
+      availability: () => (this.accepting && this.tokenVerified ? true : this.stopped ? 'stopping' : 'starting'),
     });
     this.logger.info(`discord: HTTP interactions at POST ${DISCORD_INTERACTIONS_PATH}`);
   }

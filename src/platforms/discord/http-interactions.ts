@@ -3,7 +3,7 @@
 // everything later goes through REST. This is the mode for several replicas behind a load balancer.
 import type { KeyObject } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { HttpServer } from '../../http/server.js';
+import { answerUnavailable, type HttpServer, type UnavailableReason } from '../../http/server.js';
 import { RefusalLog } from '../../http/refusal-log.js';
 import type { Logger } from '../../logger.js';
 import { parseInteraction } from './inbound.js';
@@ -17,8 +17,11 @@ export interface HttpInteractionsOptions {
   publicKey: KeyObject;
   processor: DiscordInteractionProcessor;
   logger: Logger;
-  /** False before start and after stop: Discord then gets 503 and tries again later. */
-  isAccepting(): boolean;
+  /**
+   * True while interactions are processed; otherwise why not (before the token is proven: `starting`;
+   * after stop: `stopping`). Discord then gets the server's 503 with Retry-After and tries again later.
+   */
+  availability(): true | UnavailableReason;
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {
@@ -49,7 +52,8 @@ export function mountHttpInteractions(options: HttpInteractionsOptions): void {
       forged.refused({ ip: req.socket.remoteAddress });
       return json(res, 401, { error: 'invalid request signature' });
     }
-    if (!options.isAccepting()) return json(res, 503, { error: 'not accepting' });
+    const availability = options.availability();
+    if (availability !== true) return answerUnavailable(res, availability);
     const parsed = parseInteraction(parseJson(rawBody));
     if (!parsed.ok) {
       logger.warn({ problem: parsed.problem }, 'discord: unreadable interaction refused');

@@ -3,7 +3,7 @@
 // to Bolt; the HTTP response is whatever a listener acknowledges, or empty at the deadline.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ReceiverMultipleAckError, type AckFn, type App, type Receiver, type ReceiverEvent } from '@slack/bolt';
-import type { HttpServer } from '../../http/server.js';
+import { answerUnavailable, type HttpServer } from '../../http/server.js';
 import { RefusalLog } from '../../http/refusal-log.js';
 import type { Logger } from '../../logger.js';
 import { parseInteraction, parseSlashCommand, type InboundParse } from './inbound.js';
@@ -102,13 +102,15 @@ function retryNumOf(req: IncomingMessage): number | undefined {
 export class SlackHttpReceiver implements Receiver {
   private app: App | undefined;
   private accepting = false;
+  /** stop() ran: a request is answered "stopping" rather than "starting". */
+  private stopped = false;
   /** Unsigned and forged requests: anyone can send them at any rate, so they are summarised (refusal-log.ts). */
   private readonly forged: RefusalLog;
 
   constructor(private readonly options: SlackHttpReceiverOptions) {
     this.forged = new RefusalLog(options.logger, 'slack: request signature refused');
-    // The shared server cannot unmount a route: until start() and after stop(), requests get 503, so
-    // that Slack tries again later.
+    // The shared server cannot unmount a route: until start() and after stop(), requests get the
+    // server's 503 with Retry-After (answerUnavailable), so that Slack tries again later.
     options.http.add('POST', SLACK_EVENTS_PATH, (req, res, rawBody) => this.onRequest(req, res, rawBody));
   }
 
@@ -118,16 +120,18 @@ export class SlackHttpReceiver implements Receiver {
 
   async start(): Promise<void> {
     this.accepting = true;
+    this.stopped = false;
   }
 
   async stop(): Promise<void> {
     this.accepting = false;
+    this.stopped = true;
   }
 
   private async onRequest(req: IncomingMessage, res: ServerResponse, rawBody: Buffer): Promise<void> {
     const { logger, requests } = this.options;
     const app = this.app;
-    if (!this.accepting || !app) return answer(res, 503);
+    if (!this.accepting || !app) return answerUnavailable(res, this.stopped ? 'stopping' : 'starting');
     const check = verifySlackSignature(this.options.signingSecret, {
       signature: header(req, 'x-slack-signature'),
       timestamp: header(req, 'x-slack-request-timestamp'),

@@ -7,7 +7,23 @@ import type { DeliveryIdentity } from '../port.js';
 /** `metadata.event_type` of every message the outbox posts. */
 export const OUTBOX_EVENT_TYPE = 'opsdesk_outbox';
 
-/** Pages of history read at most (200 messages each) before concluding the message is not there. */
+/**
+ * How far before `identity.since` the look-up starts (ms): the clock skew between replicas and Slack
+ * it tolerates. `since` is a time on a replica's clock (the row's creation), while a message's `ts` is
+ * on Slack's; a replica whose clock ran ahead of Slack's by more than this margin would look only
+ * after the message it posted, miss it, and post it again. Five minutes is far beyond what NTP keeps
+ * (milliseconds) and what docs/deploy.md asks of the replicas, and at Slack's posting limit of about
+ * one message per second per channel (PLATFORM-FACTS.md) adds at most ~300 of the bot's messages,
+ * two pages of history.
+ */
+export const CLOCK_SKEW_TOLERANCE_MS = 5 * 60_000;
+
+/**
+ * Pages of history read at most before concluding the message is not there: conversations.history
+ * returns newest first, `limit` per page (Slack allows up to 999 and recommends no more than 200) and
+ * a `next_cursor` for the next page while `has_more`. 5 x 200 messages covers the skew margin above
+ * and the time since the row was created on a busy channel, in at most five Tier 3 calls.
+ */
 const MAX_PAGES = 5;
 const PAGE_SIZE = 200;
 
@@ -24,14 +40,14 @@ function carries(message: { metadata?: { event_type?: string; event_payload?: un
 }
 
 /**
- * The ts of the message in `channel` posted since `identity.since` that carries `identity.id` in its
- * metadata, or undefined. Uses conversations.history with `include_all_metadata` (Tier 3; needs the
+ * The ts of the message in `channel` posted since `identity.since` (less CLOCK_SKEW_TOLERANCE_MS)
+ * that carries `identity.id` in its metadata, or undefined. Uses conversations.history with `include_all_metadata` (Tier 3; needs the
  * `channels:history`, `groups:history`, `im:history` or `mpim:history` scope of the conversation).
  * Throws the Web API's errors.
  */
 export async function findPosted(client: WebClient, channel: string, identity: DeliveryIdentity): Promise<string | undefined> {
-  // A second of slack for clocks that disagree: Slack's ts is Slack's clock, `since` is ours.
-  const oldest = String(Math.max(0, Math.floor(identity.since.getTime() / 1000) - 1));
+  // Slack's ts is Slack's clock, `since` is ours: start early enough for clocks that disagree.
+  const oldest = String(Math.max(0, Math.floor((identity.since.getTime() - CLOCK_SKEW_TOLERANCE_MS) / 1000)));
   let cursor: string | undefined;
   for (let page = 0; page < MAX_PAGES; page++) {
     const history = await client.conversations.history({

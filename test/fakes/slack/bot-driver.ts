@@ -42,6 +42,8 @@ export interface BotAnswer {
   /** The body parsed as JSON, when it was JSON. */
   json: unknown;
   elapsedMs: number;
+  /** The response headers, names in lower case. */
+  headers: Record<string, string>;
   /** What real Slack would object to in this answer; empty when all is well. */
   problems: string[];
 }
@@ -156,7 +158,7 @@ export class SlackBotDriver {
     const elapsedMs = Date.now() - started;
     const problems: string[] = [];
     if (elapsedMs > L.ackDeadlineMs) problems.push(`ack took ${elapsedMs} ms (Slack gives up after 3 s)`);
-    return { status: response.status, body: text, json: parseJson(text), elapsedMs, problems };
+    return { status: response.status, body: text, json: parseJson(text), elapsedMs, headers: Object.fromEntries(response.headers), problems };
   }
 
   async slashCommand(input: SlashCommandInput, options: SendOptions = {}): Promise<BotAnswer & { triggerId: string; responseUrl: string }> {
