@@ -22,6 +22,7 @@ const NOT_ON_POSTGRES = [
   // start-up sweep test counts its files (the streaming itself does not depend on the database).
   'test/integration/export-delivery.test.ts',
   // No database.
+  'test/integration/http-slow-senders.test.ts',
   'test/integration/shell-adapter.test.ts',
   'test/integration/slack-adapter.test.ts',
 ];

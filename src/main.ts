@@ -198,7 +198,7 @@ async function main(): Promise<void> {
     fallbacks: new RecordFallbacks({ settings: services.settings, people: services.people, logger, timeZone: config.TZ_NAME, defaultLocale: config.DEFAULT_LOCALE }),
     claimTtlMs: config.OUTBOX_CLAIM_SECONDS * 1000,
     afterPlatformCall: faultInjection(config.OPSDESK_FAULT_INJECT, process.env.NODE_ENV, logger),
-    answersFirst: new AnswersFirst(http),
+    answersFirst: new AnswersFirst(http.processing),
     // The same per-platform readiness /readyz reports: a replica cut off from a platform leaves its rows to the others.
     ready: (platform) => adapters.find((a) => a.platform === platform)?.isReady() ?? false,
   });

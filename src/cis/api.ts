@@ -11,7 +11,10 @@ import { translator } from '../chat/i18n/catalog.js';
 import { plainInput } from '../chat/markup.js';
 import { UserError } from '../errors.js';
 import { bearerMatches } from '../http/bearer.js';
+import { RefusalLog } from '../http/refusal-log.js';
 import type { HttpServer, RouteHandler } from '../http/server.js';
+import type { HttpRoute } from '../capability.js';
+import type { Logger } from '../logger.js';
 import { SYSTEM } from '../people/actor.js';
 
 export const CI_API_PATH = '/api/cis';
@@ -20,15 +23,28 @@ function json(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
 }
 
-/** Registers the route on `http` (before it listens). */
-export function addCiApiRoute(http: HttpServer, cis: CiService, token: string): void {
-  // The token is checked on the headers before the body is read: no credentials, 401 (never 413).
+/**
+ * The route as main.ts registers it: the token is checked on the headers before the body is read (no
+ * credentials: 401, never 413, and no body read), and refusals are logged as the hooks' are, the first
+ * in full and then one summary per minute (refusal-log.ts).
+ */
+export function ciApiRoute(cis: CiService, token: string, logger: Logger): HttpRoute {
+  const refusals = new RefusalLog(logger, 'cis api: request without the token refused');
   const authorize = (req: IncomingMessage, res: ServerResponse): boolean => {
     if (bearerMatches(req.headers, token)) return true;
+    refusals.refused({ reason: req.headers.authorization === undefined ? 'missing' : 'mismatch', ip: req.socket.remoteAddress });
+    res.setHeader('www-authenticate', 'Bearer');
+    res.setHeader('connection', 'close');
     json(res, 401, { error: 'unauthorized' });
     return false;
   };
-  http.add('POST', CI_API_PATH, ciApiHandler(cis, token), { authorize });
+  return { method: 'POST', path: CI_API_PATH, handler: ciApiHandler(cis, token), options: { authorize } };
+}
+
+/** Registers ciApiRoute on `http` (before it listens). */
+export function addCiApiRoute(http: HttpServer, cis: CiService, token: string, logger: Logger): void {
+  const route = ciApiRoute(cis, token, logger);
+  http.add(route.method, route.path, route.handler, route.options);
 }
 
 /** The route's handler; audit entries name opsdesk itself (SYSTEM) as the actor. */

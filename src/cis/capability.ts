@@ -1,4 +1,4 @@
-import { CI_API_PATH, ciApiHandler } from './api.js';
+import { ciApiRoute } from './api.js';
 import { ciForms } from './interactions.js';
 import { opsCiSubcommands } from '../../commands/ops-ci.js';
 import { opsExportSubcommands } from '../../commands/ops-export.js';
@@ -12,5 +12,5 @@ export const ciCapability: Capability = {
   name: 'cis',
   subcommands: [{ command: 'ops', subcommands: [...opsCiSubcommands, ...opsExportSubcommands] }],
   forms: ciForms,
-  routes: ({ services, config }) => (config.WEBHOOK_TOKEN ? [{ method: 'POST', path: CI_API_PATH, handler: ciApiHandler(services.cis, config.WEBHOOK_TOKEN) }] : []),
+  routes: ({ services, config, logger }) => (config.WEBHOOK_TOKEN ? [ciApiRoute(services.cis, config.WEBHOOK_TOKEN, logger)] : []),
 };

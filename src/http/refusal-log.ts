@@ -10,14 +10,15 @@ export const REFUSAL_LOG_INTERVAL_MS = 60_000;
 /**
  * One kind of refusal in the log (e.g. `slack: request signature refused`). `refused(fields)` logs a
  * warning with `fields` when no line was written in the last `intervalMs`; otherwise it only counts,
- * and one summary line (the same message, `refusedSinceLastLine`: how many, and the latest refusal's
- * fields) follows when the interval since the last line has passed. The summary's timer does not keep
+ * and one summary line (the same message, `refusedSinceLastLine`: how many, `reasons`: how many of
+ * each `fields.reason` when refusals give one, and the latest refusal's other fields) follows when the interval since the last line has passed. The summary's timer does not keep
  * the process alive; a count still open when the process exits is not logged.
  */
 export class RefusalLog {
   private lastLineAt = Number.NEGATIVE_INFINITY;
   private unlogged = 0;
   private latest: Record<string, unknown> = {};
+  private reasons = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -35,7 +36,9 @@ export class RefusalLog {
       return;
     }
     this.unlogged++;
-    this.latest = fields;
+    const { reason, ...rest } = fields;
+    this.latest = rest;
+    if (typeof reason === 'string') this.reasons.set(reason, (this.reasons.get(reason) ?? 0) + 1);
     if (this.timer === undefined) {
       this.timer = setTimeout(() => this.summarise(), Math.max(0, this.lastLineAt + this.intervalMs - now));
       this.timer.unref();
@@ -45,8 +48,10 @@ export class RefusalLog {
   private summarise(): void {
     this.timer = undefined;
     if (this.unlogged === 0) return;
-    this.logger.warn({ ...this.latest, refusedSinceLastLine: this.unlogged }, this.message);
+    const reasons = this.reasons.size > 0 ? { reasons: Object.fromEntries(this.reasons) } : {};
+    this.logger.warn({ ...this.latest, ...reasons, refusedSinceLastLine: this.unlogged }, this.message);
     this.lastLineAt = Date.now();
     this.unlogged = 0;
+    this.reasons = new Map();
   }
 }

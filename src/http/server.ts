@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../logger.js';
+import type { AnswerGauge } from './answers-first.js';
+import { ResponseTracker } from './response-tracker.js';
 
 /** The methods routes are registered for (Grafana's webhook contact point can be set to PUT). */
 export type HttpMethod = 'GET' | 'POST' | 'PUT';
@@ -11,6 +13,16 @@ export type RouteHandler = (req: IncomingMessage, res: ServerResponse, rawBody: 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 class BodyTooLargeError extends Error {}
+
+/**
+ * How long a request may take to arrive, headers and body, ms (Node's default is 300 s). Slack and
+ * Discord want their answer within 3 s and Alertmanager sends a 10 MiB body in well under this; a
+ * sender slower than that is answered 408 and its connection closed, so that slow senders cannot
+ * hold connections (and the drain) for minutes.
+ */
+export const REQUEST_TIMEOUT_MS = 30_000;
+/** How long the request line and headers may take to arrive, ms (Node's default is 60 s). */
+export const HEADERS_TIMEOUT_MS = 10_000;
 
 /** Why a route cannot serve a request now: the process is not ready yet, or it is shutting down. */
 export type UnavailableReason = 'starting' | 'stopping';
@@ -82,38 +94,33 @@ export class HttpServer {
   private listening = false;
   private closed: Promise<void> | undefined;
   private stopping = false;
+  /** Every request not answered yet, from its first byte: what `drain` waits for. */
+  private readonly inFlight = new ResponseTracker();
   /**
-   * Responses not completed yet: the click queue gives way while there are any, and `drain` waits for
-   * them. 'close' removes one once it went out, or when the connection dropped before it did.
+   * Requests whose body has arrived and whose answer is being worked out: what background work gives
+   * way to (src/http/answers-first.ts). A request still sending its body is not in it, so that slow or
+   * stalled senders (anyone can open such a connection, before any signature is checked) cannot make
+   * click handling and deliveries wait their bound every time.
    */
-  private readonly unansweredResponses = new Set<ServerResponse>();
-  private readonly waitingForAnswers: (() => void)[] = [];
+  readonly processing: AnswerGauge;
+  private readonly processingResponses = new ResponseTracker();
 
-  constructor(private readonly logger: Logger) {
-    this.server = createServer((req, res) => {
-      this.unansweredResponses.add(res);
-      res.once('close', () => {
-        this.unansweredResponses.delete(res);
-        if (this.unansweredResponses.size === 0) for (const resume of this.waitingForAnswers.splice(0)) resume();
-      });
+  /** `requestTimeoutMs`: how long a request may take to arrive, headers and body (default REQUEST_TIMEOUT_MS). */
+  constructor(
+    private readonly logger: Logger,
+    requestTimeoutMs = REQUEST_TIMEOUT_MS,
+  ) {
+    this.processing = this.processingResponses;
+    const timeouts = {
+      requestTimeout: requestTimeoutMs,
+      headersTimeout: Math.min(HEADERS_TIMEOUT_MS, requestTimeoutMs),
+      // Node looks for requests past their time every 30 s by default, which would double the timeout.
+      connectionsCheckingInterval: Math.max(10, Math.min(1_000, requestTimeoutMs / 4)),
+    };
+    this.server = createServer(timeouts, (req, res) => {
+      this.inFlight.track(res);
       void this.dispatch(req, res);
     });
-  }
-
-  /** How many requests are waiting for (or receiving) their response now. */
-  get unanswered(): number {
-    return this.unansweredResponses.size;
-  }
-
-  /**
-   * Resolves once every request received so far (and any received meanwhile) has had its response,
-   * at once when none waits. Work that may wait (the handling of acknowledged Slack clicks) uses it
-   * to give way to requests that wait for an answer (src/platforms/slack/click-queue.ts); `drain`
-   * waits for it too.
-   */
-  answered(): Promise<void> {
-    if (this.unansweredResponses.size === 0) return Promise.resolve();
-    return new Promise<void>((resolve) => this.waitingForAnswers.push(resolve));
   }
 
   /** True once `drain` has begun: /readyz answers 503 from here on (src/http/health.ts). */
@@ -165,15 +172,15 @@ export class HttpServer {
     // Kept-alive connections with no request on them would otherwise hold the server open, and so
     // would those whose answer is still being worked out.
     this.server.closeIdleConnections();
-    for (const res of this.unansweredResponses) if (!res.headersSent) res.setHeader('connection', 'close');
+    for (const res of this.inFlight.list()) if (!res.headersSent) res.setHeader('connection', 'close');
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
     try {
-      await Promise.race([this.answered(), deadline]);
+      await Promise.race([this.inFlight.answered(), deadline]);
     } finally {
       clearTimeout(timer);
     }
-    return this.unansweredResponses.size;
+    return this.inFlight.unanswered;
   }
 
   /** Ends every connection, answered or not, and the port; after `drain`, only what outlived the grace period. */
@@ -215,6 +222,7 @@ export class HttpServer {
     }
     try {
       const body = await readBody(req, route.maxBytes);
+      this.processingResponses.track(res);
       await route.handler(req, res, body);
     } catch (error) {
       if (error instanceof BodyTooLargeError) {

@@ -30,7 +30,7 @@ describe('POST /api/cis', () => {
   beforeEach(async () => {
     world = await openTestWorld();
     http = new HttpServer(createLogger('fatal', new Writable({ write: (_c, _e, done) => done() })));
-    addCiApiRoute(http, world.services.cis, TOKEN);
+    addCiApiRoute(http, world.services.cis, TOKEN, createLogger('fatal', new Writable({ write: (_c, _e, done) => done() })));
     base = `http://127.0.0.1:${await http.listen(0, '127.0.0.1')}`;
   });
   afterEach(async () => {

@@ -35,12 +35,14 @@ describe('RefusalLog', () => {
     log.refused({ reason: 'first' });
     for (let i = 0; i < 99; i++) {
       vi.advanceTimersByTime(100);
-      log.refused({ reason: 'again' });
+      log.refused({ reason: i % 3 === 0 ? 'stale' : 'mismatch', ip: `10.0.0.${i}` });
     }
     expect(refusals()).toHaveLength(1);
     vi.advanceTimersByTime(REFUSAL_LOG_INTERVAL_MS);
     expect(refusals()).toHaveLength(2);
-    expect(refusals()[1]).toMatchObject({ level: 40, reason: 'again', refusedSinceLastLine: 99 });
+    // Every reason counted, not only the latest one's.
+    expect(refusals()[1]).toMatchObject({ level: 40, reasons: { stale: 33, mismatch: 66 }, ip: '10.0.0.98', refusedSinceLastLine: 99 });
+    expect(refusals()[1]).not.toHaveProperty('reason');
 
     // Quiet: no more lines without refusals, and the next one after a whole interval is logged as it comes.
     vi.advanceTimersByTime(5 * REFUSAL_LOG_INTERVAL_MS);

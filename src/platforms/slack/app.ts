@@ -71,7 +71,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   const directChannels = new DirectChannels(app.client);
   // Over HTTP the handlers give way to requests waiting for their ack (click-queue.ts); Socket Mode
   // acks travel on the socket, not through the server.
-  const clicks = new ClickQueue(CLICK_CONCURRENCY, socket ? {} : { yieldTo: deps.http });
+  const clicks = new ClickQueue(CLICK_CONCURRENCY, socket ? {} : { yieldTo: deps.http.processing });
   registerSlackListeners(app, {
     clicks,
     handler: deps.handler,
