@@ -163,4 +163,54 @@ describe('outbox dispatcher: targets side by side', () => {
     // Released, not tried: no attempt, and no mark that they may have been posted.
     for (const t of ['y2', 'z2', 'x2']) expect(byText.get(t)).toMatchObject({ status: 'pending', attempts: 0, claimedBy: null });
   });
+
+  it('a row that was being prepared when another lane got a 429 is not sent either: the pause is checked again right before the call', async () => {
+    const store = await openTestStore();
+    const clock = new ManualClock(T0);
+    const calls: string[] = [];
+    let limit: (() => void) | undefined;
+    // x1's call is answered 429 at the moment y1 passes its first check, before y1 prepares.
+    const gate = new Promise<void>((resolve) => (limit = resolve));
+    const fallback = setTimeout(() => limit?.(), 3_000);
+    const slack: Deliverer = {
+      platform: 'slack',
+      async post(to: ChatTarget, message: ChatMessage): Promise<PostedRef> {
+        if (to.id === 'C-x') {
+          await gate;
+          calls.push(`${message.fallback}: 429`);
+          throw new RateLimitedError(30);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        calls.push(message.fallback);
+        return { channelId: to.id, messageId: message.fallback };
+      },
+      async update(): Promise<void> {},
+    };
+    let triggered = false;
+    const ready = (): boolean => {
+      if (calls.includes('y0') && !triggered) {
+        // y1's first check: the 429 comes now, while y1 prepares (its claim renewal and version
+        // check wait for this transaction on SQLite, for the database's answer on PostgreSQL).
+        triggered = true;
+        limit?.();
+        void store.transaction(() => new Promise((resolve) => setTimeout(resolve, 50)));
+      }
+      return true;
+    };
+    const outbox = new OutboxDispatcher({ store, deliverers: new Map([['slack', slack]]), clock, logger: createLogger('silent'), metrics: new Metrics(), holder: 'proc-a', ready });
+    await store.transaction((manager) =>
+      enqueue(manager, clock.now(), [
+        { target: target('C-x'), message: text('x1') },
+        { target: target('C-y'), message: text('y0') },
+        { target: target('C-y'), key: 'fault:1:card', message: text('y1') },
+      ]),
+    );
+
+    expect(await outbox.runOnce()).toBe(1);
+    clearTimeout(fallback);
+    expect(triggered).toBe(true);
+    expect(calls).toEqual(['y0', 'x1: 429']);
+    const byText = new Map((await rows(store)).map((r) => [(JSON.parse(r.payload) as ChatMessage).fallback, r]));
+    expect(byText.get('y1')).toMatchObject({ status: 'pending', attempts: 0, claimedBy: null });
+  });
 });
