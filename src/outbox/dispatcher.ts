@@ -11,7 +11,8 @@ import { PlainSql } from '../store/plain-sql.js';
 import type { Store } from '../store/store.js';
 import { claimDue, type ClaimedRow } from './claims.js';
 import { deliveryIdOf } from './identity.js';
-import { inDeliveryOrder } from './delivery-order.js';
+import { inDeliveryLanes } from './delivery-order.js';
+import { runLanes } from './lanes.js';
 import { activePauses, pauseRoute } from './pauses.js';
 import { describeError, settling } from './retry.js';
 import { failureOutcome } from './failure.js';
@@ -24,6 +25,14 @@ export type { DelivererLookup, DeliveryFallbacks, OutboxDispatcherOptions } from
 
 /** Default claim duration: long enough for a slow platform call, short for a quick retry after a crash. */
 export const DEFAULT_CLAIM_TTL_MS = 60_000;
+
+/**
+ * Targets a pass delivers to at once, each target's rows still in order (delivery-order.ts). One at a
+ * time, a call hanging until its client's timeout (Slack's: 10 s) held up every other message of the
+ * pass (issue #15). Few, because platforms rate-limit per token and a 429 stops the other lanes only
+ * before their next call: at most this many calls are in flight when one comes.
+ */
+export const DELIVERY_CONCURRENCY = 4;
 
 function asPlatform(value: string): Platform | undefined {
   return (PLATFORMS as readonly string[]).includes(value) ? (value as Platform) : undefined;
@@ -186,21 +195,27 @@ export class OutboxDispatcher {
 
     let delivered = 0;
     const due = performance.now();
-    for (const claim of inDeliveryOrder(claimed)) {
+    await runLanes(inDeliveryLanes(claimed), DELIVERY_CONCURRENCY, async (claim) => {
       // Requests waiting for their ack go first, for at most the gate's bound per pass; the claims
       // (OUTBOX_CLAIM_SECONDS) outlast that wait by far.
       await this.answersFirst?.turn(due);
       const platform = asPlatform(claim.row.platform);
       const deliverer = platform === undefined ? undefined : this.lookup(platform);
-      // A platform that stopped being ready during the pass: its remaining rows go back for other replicas.
+      const release = () => this.unit((manager, sql) => sql.releaseClaim(manager, claim.row.id, this.holder, claim.previousClaimant));
+      // A platform that stopped being ready during the pass, or said 429 to another lane: its remaining rows go back for other replicas.
       if (platform === undefined || deliverer === undefined || this.paused(platform) || !this.ready(platform)) {
-        await this.unit((manager, sql) => sql.releaseClaim(manager, claim.row.id, this.holder, claim.previousClaimant));
-        continue;
+        await release();
+        return;
       }
       const prepared = await this.prepare(claim, previous, claimedAt.getTime() + this.claimTtlMs);
-      if (prepared.kind === 'skip') continue;
+      if (prepared.kind === 'skip') return;
+      // Again right before the call: other lanes' calls went on while this one prepared.
+      if (this.paused(platform) || !this.ready(platform)) {
+        await release();
+        return;
+      }
       if (await this.deliver(platform, deliverer, prepared)) delivered++;
-    }
+    });
     return delivered;
   }
 
