@@ -20,7 +20,7 @@ import { openDatabase } from '../src/store/data-source.js';
 import { RoleGrant } from '../src/store/entities/index.js';
 import { Store } from '../src/store/store.js';
 import { FakeSlackServer } from '../test/fakes/slack/index.js';
-import { clickBody, commandBody, fire, type LoadFigures } from './slack-load.js';
+import { clickBody, commandBody, fireInWorker as fire, type LoadFigures } from './slack-load.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const SECRET = 'bench-signing-secret-0123456789';

@@ -3,6 +3,7 @@
 import { createHmac } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
 
 export interface LoadFigures {
   requests: number;
@@ -76,6 +77,23 @@ export async function fire(eventsUrl: string, secret: string, bodies: string[], 
   agent.destroy();
   latencies.sort((a, b) => a - b);
   return { requests: bodies.length, failed, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), perSecond: bodies.length / elapsedS };
+}
+
+/**
+ * `fire` on a worker thread of its own (bench/load-worker.ts), so that work on the calling thread
+ * (the fake Slack answering the bot's API calls) cannot delay the client's reading of answers and
+ * inflate the latencies measured. Rejects when the worker fails.
+ */
+export function fireInWorker(eventsUrl: string, secret: string, bodies: string[], concurrency: number): Promise<LoadFigures> {
+  return new Promise((resolve, reject) => {
+    // The worker is TypeScript like the bench: tsx's loader is registered on its thread first.
+    const script = new URL('./load-worker.ts', import.meta.url).href;
+    const boot = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(script)}); })`;
+    const worker = new Worker(boot, { eval: true, workerData: { url: eventsUrl, secret, bodies, concurrency } });
+    worker.once('message', (figures: LoadFigures) => resolve(figures));
+    worker.once('error', reject);
+    worker.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`load worker exited with ${code}`))));
+  });
 }
 
 /** A `block_actions` click on one button, shaped as Slack sends it from a channel message, form-encoded. */

@@ -4,21 +4,28 @@ import type { ServerResponse } from 'node:http';
 import type { AnswerGauge } from './answers-first.js';
 
 /**
- * A set of responses that leave it when they close ('close': sent, or the connection dropped first).
+ * A set of responses that leave it when they close ('close': sent, or the connection dropped first)
+ * or are taken out.
  * `unanswered` is how many are in it; `answered()` resolves once it is empty (at once when it is).
  */
 export class ResponseTracker implements AnswerGauge {
   private readonly responses = new Set<ServerResponse>();
   private readonly waiting: (() => void)[] = [];
+  /** Responses whose 'close' is already listened for. */
+  private readonly watched = new WeakSet<ServerResponse>();
 
-  /** Adds `res` until it closes; a response already closed is not added. */
+  /** Adds `res` until it closes (or `untrack`); a response already closed is not added. */
   track(res: ServerResponse): void {
-    if (res.closed || this.responses.has(res)) return;
+    if (res.closed) return;
     this.responses.add(res);
-    res.once('close', () => {
-      this.responses.delete(res);
-      if (this.responses.size === 0) for (const resume of this.waiting.splice(0)) resume();
-    });
+    if (this.watched.has(res)) return;
+    this.watched.add(res);
+    res.once('close', () => this.untrack(res));
+  }
+
+  /** Takes `res` out before it closes; `track` may add it again. */
+  untrack(res: ServerResponse): void {
+    if (this.responses.delete(res) && this.responses.size === 0) for (const resume of this.waiting.splice(0)) resume();
   }
 
   get unanswered(): number {
