@@ -86,7 +86,8 @@ export function parseCiLine(raw: Record<string, unknown>): { line: CiLineInput }
     const issue = result.error.issues[0];
     const field = String(issue?.path[0] ?? 'name');
     const value = raw[field];
-    const missing = issue?.code === 'invalid_type' || (issue?.code === 'too_small' && typeof value === 'string' && value.trim() === '');
+    // Missing only when nothing was given: a value of the wrong kind (criticality `high`) is not valid.
+    const missing = value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
     // Only text is "too long": a number over its maximum (criticality 7) is not valid, and the answer
     // says which values are (`cis.expected.<field>`).
     const tooLong = issue?.code === 'too_big' && issue.origin === 'string';

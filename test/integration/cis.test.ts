@@ -99,9 +99,10 @@ describe('configuration items', () => {
       'cache,database,staging,,2,,core-swich,',
       'db-main-replica,database,production,,2,,,SW1',
       'nobody-owned,server,production,Ghost Person,3,,,',
+      'printer,server,production,,high,,,',
     ].join('\r\n');
     const reply = replyText(await bot.submit('UMGR', 'ci.import', '', { csv, atomic: 'no' }));
-    expect(reply).toContain('1 created, 0 changed, 0 unchanged, 7 refused.');
+    expect(reply).toContain('1 created, 0 changed, 0 unchanged, 8 refused.');
     expect(reply).toContain('Line 3 (web, front) refused: the name column is not valid');
     expect(reply).toContain('Line 4 (db-main) refused: no configuration item is called web-back');
     expect(reply).toContain('Line 5 (mail) refused: the environment column is not valid');
@@ -109,6 +110,8 @@ describe('configuration items', () => {
     expect(reply).toContain('Line 7 (cache) refused: no configuration item is called core-swich (closest: core-switch).');
     expect(reply).toContain('Line 8 (db-main-replica) refused: the alias SW1 is already used by core-switch.');
     expect(reply).toContain('Line 9 (nobody-owned) refused: no person is known as Ghost Person');
+    // A value given but not valid is not called empty.
+    expect(reply).toContain('Line 10 (printer) refused: the criticality column is not valid: 1 (high), 2 or 3 (low).');
     const names = (await world.store.manager.find(ConfigurationItem, { order: { id: 'ASC' } })).map((i) => i.name);
     expect(names).toEqual(['core-switch']);
   });
