@@ -1,6 +1,7 @@
 // The order in which a dispatcher delivers the rows it claimed (kept apart from the dispatcher's I/O).
 import type { ClaimedRow } from './claims.js';
 import type { OutboxMessage } from '../store/entities/index.js';
+import type { Lane } from './lanes.js';
 
 function groupOf(row: OutboxMessage): string {
   return JSON.stringify([row.messageKey, row.platform, row.targetId]);
@@ -40,11 +41,11 @@ function laneOf(row: OutboxMessage): string {
 }
 
 /**
- * inDeliveryOrder split by target: one lane per platform and target id, each in delivery order, the
- * lanes in the order of their first row. Rows for one target (so also every version of a keyed
- * message) keep their order; rows for different targets no longer wait for each other.
+ * inDeliveryOrder split by target: one lane per platform and target id (its key), each in delivery
+ * order, the lanes in the order of their first row. Rows for one target (so also every version of a
+ * keyed message) keep their order; rows for different targets no longer wait for each other.
  */
-export function inDeliveryLanes(claimed: readonly ClaimedRow[]): ClaimedRow[][] {
+export function inDeliveryLanes(claimed: readonly ClaimedRow[]): Lane<ClaimedRow>[] {
   const lanes = new Map<string, ClaimedRow[]>();
   for (const claim of inDeliveryOrder(claimed)) {
     const lane = laneOf(claim.row);
@@ -52,5 +53,5 @@ export function inDeliveryLanes(claimed: readonly ClaimedRow[]): ClaimedRow[][] 
     if (rows) rows.push(claim);
     else lanes.set(lane, [claim]);
   }
-  return [...lanes.values()];
+  return [...lanes].map(([key, items]) => ({ key, items }));
 }
