@@ -30,7 +30,9 @@ export interface ClaimRequest {
 }
 
 /**
- * Claims up to `limit` due rows, oldest first. PostgreSQL: one statement, `SELECT … FOR UPDATE SKIP
+ * Claims up to `limit` due rows, oldest first, leaving out a row while an earlier pending row of its
+ * platform and target is claimed by another holder (a replica that died or hangs holding it): the
+ * conversation's order waits for that claim to lapse (sql.ts, notBehindOthers). PostgreSQL: one statement, `SELECT … FOR UPDATE SKIP
  * LOCKED` and the claim together, so concurrent dispatchers take disjoint rows without waiting for
  * each other and without a transaction of their own. SQLite (one writer at a time): in one
  * transaction, the due rows, then a conditional UPDATE per row that succeeds only while the row is
@@ -47,7 +49,7 @@ export async function claimDue(store: Store, request: ClaimRequest): Promise<Cla
   return store.transaction(async (manager) => {
     const sql = OutboxSql.of(manager);
     const claimed: ClaimedRow[] = [];
-    for (const row of await sql.dueRows(manager, request.now, request.limit, request.platforms)) {
+    for (const row of await sql.dueRows(manager, request.holder, request.now, request.limit, request.platforms)) {
       if (await sql.claimRow(manager, row.id, request.holder, request.now, expires)) {
         claimed.push({ row, previousClaimant: row.claimedBy, previousClaimExpiresAt: row.claimExpiresAt });
       }

@@ -119,23 +119,43 @@ export class OutboxSql {
   }
 
   /**
+   * `WHERE` part: the row (of the outer query, as `d`) has no earlier pending row of its platform and
+   * target claimed by another holder until after now, so that the conversation's order holds when a
+   * replica died holding earlier rows (they wait for their claim to lapse, and the later rows with
+   * them). Parameters: holder, now.
+   */
+  private notBehindOthers(): string {
+    return (
+      `NOT EXISTS (SELECT 1 FROM ${this.outbox} e WHERE e."platform" = d."platform" AND e."target_id" = d."target_id" AND e."id" < d."id" ` +
+      `AND e."status" = 'pending' AND e."claimed_by" <> ? AND e."claim_expires_at" > ?)`
+    );
+  }
+
+  /**
    * PostgreSQL: claims up to `limit` due rows, oldest first, in one statement (`FOR UPDATE SKIP
-   * LOCKED`, so concurrent dispatchers take disjoint rows without waiting). Each row comes back with
-   * `claimedBy` and `claimExpiresAt` as they were before this claim (as dueRows gives them). Sorted by id.
+   * LOCKED`, so concurrent dispatchers take disjoint rows without waiting), none behind an earlier row
+   * of its target claimed by another holder (notBehindOthers; two claims running at the same moment
+   * do not see each other's, so there it is only as good as the last committed claim). Each row comes
+   * back with `claimedBy` and `claimExpiresAt` as they were before this claim (as dueRows gives them). Sorted by id.
    */
   async claimLocked(manager: EntityManager, holder: string, now: Date, expires: Date, limit: number, platforms: readonly string[]): Promise<OutboxMessage[]> {
     const returning = COLUMNS.map((c) => (c === 'claimed_by' || c === 'claim_expires_at' ? `due."${c}"` : `o."${c}"`)).join(', ');
     const text =
-      `WITH due AS (SELECT "id", "claimed_by", "claim_expires_at" FROM ${this.outbox} WHERE ${this.due(platforms.length)} ORDER BY "id" LIMIT ? FOR UPDATE SKIP LOCKED) ` +
+      `WITH due AS (SELECT "id", "claimed_by", "claim_expires_at" FROM ${this.outbox} d WHERE ${this.due(platforms.length)} AND ${this.notBehindOthers()} ` +
+      `ORDER BY "id" LIMIT ? FOR UPDATE SKIP LOCKED) ` +
       `UPDATE ${this.outbox} o SET "claimed_by" = ?, "claim_expires_at" = ? FROM due WHERE o."id" = due."id" RETURNING ${returning}`;
-    const rows = await this.rows(manager, text, [iso(now), ...platforms, iso(now), limit, holder, iso(expires)]);
+    const rows = await this.rows(manager, text, [iso(now), ...platforms, iso(now), holder, iso(now), limit, holder, iso(expires)]);
     return rows.map(outboxRow).sort((a, b) => a.id - b.id);
   }
 
-  /** Up to `limit` due, unclaimed rows, oldest first (SQLite's claim reads them, then claims each). */
-  async dueRows(manager: EntityManager, now: Date, limit: number, platforms: readonly string[]): Promise<OutboxMessage[]> {
-    const text = `SELECT ${COLUMNS.map((c) => `"${c}"`).join(', ')} FROM ${this.outbox} WHERE ${this.due(platforms.length)} ORDER BY "id" LIMIT ?`;
-    return (await this.rows(manager, text, [iso(now), ...platforms, iso(now), limit])).map(outboxRow);
+  /**
+   * Up to `limit` due, unclaimed rows, oldest first, none behind an earlier row of its target claimed
+   * by another holder than `holder` (notBehindOthers). SQLite's claim reads them, then claims each,
+   * in one transaction.
+   */
+  async dueRows(manager: EntityManager, holder: string, now: Date, limit: number, platforms: readonly string[]): Promise<OutboxMessage[]> {
+    const text = `SELECT ${COLUMNS.map((c) => `d."${c}"`).join(', ')} FROM ${this.outbox} d WHERE ${this.due(platforms.length)} AND ${this.notBehindOthers()} ORDER BY d."id" LIMIT ?`;
+    return (await this.rows(manager, text, [iso(now), ...platforms, iso(now), holder, iso(now), limit])).map(outboxRow);
   }
 
   /** Claims one row if it is still pending and unclaimed at `now`; true when it did. */
