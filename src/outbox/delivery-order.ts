@@ -1,7 +1,6 @@
 // The order in which a dispatcher delivers the rows it claimed (kept apart from the dispatcher's I/O).
 import type { ClaimedRow } from './claims.js';
 import type { OutboxMessage } from '../store/entities/index.js';
-import type { Lane } from './lanes.js';
 
 function groupOf(row: OutboxMessage): string {
   return JSON.stringify([row.messageKey, row.platform, row.targetId]);
@@ -41,11 +40,11 @@ function laneOf(row: OutboxMessage): string {
 }
 
 /**
- * inDeliveryOrder split by target: one lane per platform and target id (its key), each in delivery
- * order, the lanes in the order of their first row. Rows for one target (so also every version of a
- * keyed message) keep their order; rows for different targets no longer wait for each other.
+ * inDeliveryOrder split by target: one lane per platform and target id, each in delivery order, the
+ * lanes in the order of their first row. Rows for one target (so also every version of a keyed
+ * message) keep their order; rows for different targets no longer wait for each other.
  */
-export function inDeliveryLanes(claimed: readonly ClaimedRow[]): Lane<ClaimedRow>[] {
+export function inDeliveryLanes(claimed: readonly ClaimedRow[]): ClaimedRow[][] {
   const lanes = new Map<string, ClaimedRow[]>();
   for (const claim of inDeliveryOrder(claimed)) {
     const lane = laneOf(claim.row);
@@ -53,5 +52,5 @@ export function inDeliveryLanes(claimed: readonly ClaimedRow[]): Lane<ClaimedRow
     if (rows) rows.push(claim);
     else lanes.set(lane, [claim]);
   }
-  return [...lanes].map(([key, items]) => ({ key, items }));
+  return [...lanes.values()];
 }

@@ -1,3 +1,4 @@
+import type { EntityManager } from 'typeorm';
 import { PLATFORMS, type ChatMessage, type ChatTarget, type Platform } from '../chat/model.js';
 import type { Clock } from '../clock.js';
 import type { AnswersFirst } from '../http/answers-first.js';
@@ -11,15 +12,13 @@ import type { Store } from '../store/store.js';
 import { claimDue, type ClaimedRow } from './claims.js';
 import { deliveryIdOf } from './identity.js';
 import { inDeliveryLanes } from './delivery-order.js';
-import { LaneRunner, type Lane } from './lanes.js';
+import { runLanes } from './lanes.js';
 import { activePauses, pauseRoute } from './pauses.js';
 import { describeError, settling } from './retry.js';
 import { failureOutcome } from './failure.js';
 import { payloadMessage, releaseSpooled } from './spool.js';
 import type { DeliveryFallbacks, OutboxDispatcherOptions } from './dispatcher-options.js';
-import { DispatcherNotices } from './notices.js';
 import { OutboxSql, type GroupRow, type KeyedRow } from './sql.js';
-import { inUnit } from './unit.js';
 
 export { OUTCOME_SETTLE_MS, backoffMs, describeError } from './retry.js';
 export type { DelivererLookup, DeliveryFallbacks, OutboxDispatcherOptions } from './dispatcher-options.js';
@@ -28,10 +27,10 @@ export type { DelivererLookup, DeliveryFallbacks, OutboxDispatcherOptions } from
 export const DEFAULT_CLAIM_TTL_MS = 60_000;
 
 /**
- * Targets a dispatcher delivers to at once, over all its passes, each target's rows still in order
- * (delivery-order.ts). One at a time, a call hanging until its client's timeout (Slack's: 10 s) held up
- * every other message of the pass (issue #15). Few, because platforms rate-limit per token and a 429
- * stops the other lanes only before their next call: at most this many calls are in flight when one comes.
+ * Targets a pass delivers to at once, each target's rows still in order (delivery-order.ts). One at a
+ * time, a call hanging until its client's timeout (Slack's: 10 s) held up every other message of the
+ * pass (issue #15). Few, because platforms rate-limit per token and a 429 stops the other lanes only
+ * before their next call: at most this many calls are in flight when one comes.
  */
 export const DELIVERY_CONCURRENCY = 4;
 
@@ -62,23 +61,19 @@ export class OutboxDispatcher {
   private readonly afterPlatformCall: (() => void) | undefined;
   private readonly answersFirst: AnswersFirst | undefined;
   private readonly ready: (platform: Platform) => boolean;
+  /** Platforms left alone in the last pass because they were not ready (logged on change only). */
+  private notReady: readonly Platform[] = [];
 
   private readonly pausedUntil = new Map<Platform, number>();
+  /** Stored pauses already logged as ignored (`route@end`). */
+  private readonly ignoredPauses = new Set<string>();
   private running = false;
   private timer: NodeJS.Timeout | undefined;
   private kicked = false;
   private moreDue = false;
-  /** Claimed rows were left pending for a lane in flight, or the loop skipped a pass for want of a slot. */
-  private deferred = false;
-  /** Passes claim one after another; their lanes may overlap (the loop does not wait for them). */
-  private claiming: Promise<unknown> = Promise.resolve();
-  /** runOnce's passes, each one whole (its lanes included), one after another. */
-  private onceChain: Promise<unknown> = Promise.resolve();
-  /** Lanes in flight over all passes, by platform and target id (delivery-order.ts). */
-  private readonly lanes = new LaneRunner(DELIVERY_CONCURRENCY, () => this.laneDone());
+  private chain: Promise<unknown> = Promise.resolve();
   /** While passes fail (the database away), the next waits longer, up to 30 s, and the log gets one line per step. */
   private readonly failures: FailureBackoff;
-  private readonly notices: DispatcherNotices;
 
   constructor(options: OutboxDispatcherOptions) {
     this.store = options.store;
@@ -95,7 +90,6 @@ export class OutboxDispatcher {
     this.afterPlatformCall = options.afterPlatformCall;
     this.answersFirst = options.answersFirst;
     this.ready = options.ready ?? (() => true);
-    this.notices = new DispatcherNotices(this.logger);
     this.failures = new FailureBackoff(this.logger, 'outbox: dispatch pass', this.pollIntervalMs);
   }
 
@@ -108,13 +102,12 @@ export class OutboxDispatcher {
     this.schedule(0);
   }
 
-  /** Stops the loop and waits for the pass in progress and every lane in flight (unused claims lapse on their own). */
+  /** Stops the loop and waits for the pass in progress (its unused claims lapse on their own). */
   async stop(): Promise<void> {
     this.running = false;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    await Promise.all([this.claiming, this.onceChain]);
-    await this.lanes.idle();
+    await this.chain;
   }
 
   /** Asks for a pass soon, e.g. right after a transaction enqueued messages. */
@@ -128,21 +121,11 @@ export class OutboxDispatcher {
     }
   }
 
-  /**
-   * Runs one pass and returns how many messages it delivered, once all of its lanes are done; throws
-   * the pass's first error. runOnce's passes never overlap each other (the loop's may overlap them).
-   */
+  /** Runs one pass and returns how many messages it delivered. Passes never overlap. */
   runOnce(): Promise<number> {
-    const pass = this.onceChain.then(async () => (await this.begin()).delivered);
-    this.onceChain = pass.catch(() => undefined);
+    const pass = this.chain.then(() => this.pass());
+    this.chain = pass.catch(() => undefined);
     return pass;
-  }
-
-  /** Claims a pass's rows and starts its lanes, after the claims of earlier passes. */
-  private begin(): Promise<{ delivered: Promise<number> }> {
-    const started = this.claiming.then(() => this.pass());
-    this.claiming = started.catch(() => undefined);
-    return started;
   }
 
   private schedule(delayMs: number): void {
@@ -150,40 +133,44 @@ export class OutboxDispatcher {
     this.timer.unref();
   }
 
-  /**
-   * One turn of the loop: a pass, without waiting for its lanes, so that a slow call delays only its own
-   * target (issue #15). With every lane slot taken, no pass: a lane that finishes asks for one (laneDone).
-   */
   private async tick(): Promise<void> {
     this.timer = undefined;
     this.kicked = false;
-    const full = this.lanes.size >= DELIVERY_CONCURRENCY;
     try {
-      if (full) this.deferred = true;
-      else {
-        const { delivered } = await this.begin();
-        delivered.catch((error: unknown) => this.failures.failed(error));
-        this.failures.succeeded();
-      }
+      await this.runOnce();
+      this.failures.succeeded();
     } catch (error) {
       this.failures.failed(error);
     }
-    if (this.running && !this.timer) this.schedule(this.failures.failing ? this.failures.nextDelayMs : !full && (this.kicked || this.moreDue) ? 0 : this.pollIntervalMs);
-  }
-
-  /** A lane left: the work it held up (its target's later rows, a pass skipped for want of a slot, more due rows) can go now. */
-  private laneDone(): void {
-    if (!this.deferred && !this.moreDue) return;
-    this.deferred = false;
-    this.kick();
+    if (this.running && !this.timer) this.schedule(this.failures.failing ? this.failures.nextDelayMs : this.kicked || this.moreDue ? 0 : this.pollIntervalMs);
   }
 
   private paused(platform: Platform): boolean {
     return (this.pausedUntil.get(platform) ?? 0) > this.clock.now().getTime();
   }
 
-  /** Claims due rows and starts their lanes; resolves with a promise of how many the lanes deliver. */
-  private async pass(): Promise<{ delivered: Promise<number> }> {
+  /** Logs each stored pause ignored as a wrong clock's once (pauses.ts, MAX_PAUSE_MS), not on every pass. */
+  private noteImplausiblePauses(implausible: ReadonlyMap<string, number>): void {
+    for (const [route, until] of implausible) {
+      const key = `${route}@${until}`;
+      if (this.ignoredPauses.has(key)) continue;
+      this.ignoredPauses.add(key);
+      this.logger.warn({ route, pausedUntil: new Date(until).toISOString() }, 'outbox: stored rate-limit pause ends implausibly late (a replica with a wrong clock?); ignoring it');
+    }
+  }
+
+  /** Remembers which platforms are not ready and logs when that set changes (not on every pass). */
+  private noteReadiness(notReady: readonly Platform[]): void {
+    const same = notReady.length === this.notReady.length && notReady.every((p) => this.notReady.includes(p));
+    if (same) return;
+    const resumed = this.notReady.filter((p) => !notReady.includes(p));
+    const left = notReady.filter((p) => !this.notReady.includes(p));
+    if (left.length > 0) this.logger.warn({ platforms: left }, 'outbox: platform not ready; leaving its messages to other replicas');
+    if (resumed.length > 0) this.logger.info({ platforms: resumed }, 'outbox: platform ready again; delivering its messages');
+    this.notReady = notReady;
+  }
+
+  private async pass(): Promise<number> {
     this.moreDue = false;
     // Pauses other replicas were told about count here too (Retry-After applies to the bot token).
     const pauses = await activePauses(this.store, this.clock.now());
@@ -191,10 +178,10 @@ export class OutboxDispatcher {
       const platform = asPlatform(route);
       if (platform !== undefined && until > (this.pausedUntil.get(platform) ?? 0)) this.pausedUntil.set(platform, until);
     }
-    this.notices.noteImplausiblePauses(pauses.implausible);
+    this.noteImplausiblePauses(pauses.implausible);
     const configured = PLATFORMS.filter((p) => this.lookup(p) !== undefined);
-    this.notices.noteReadiness(configured.filter((p) => !this.ready(p)));
-    const platforms = configured.filter((p) => !this.paused(p) && !this.notices.notReady.includes(p));
+    this.noteReadiness(configured.filter((p) => !this.ready(p)));
+    const platforms = configured.filter((p) => !this.paused(p) && !this.notReady.includes(p));
     const claimedAt = this.clock.now();
     const claimed = await claimDue(this.store, {
       holder: this.holder,
@@ -206,27 +193,15 @@ export class OutboxDispatcher {
     this.moreDue = claimed.length === this.batchSize;
     const previous = new Map(claimed.map((c) => [c.row.id, c.previousClaimant]));
 
-    const lanes: Lane<ClaimedRow>[] = [];
-    for (const lane of inDeliveryLanes(claimed)) {
-      if (!this.lanes.busy(lane.key)) {
-        lanes.push(lane);
-        continue;
-      }
-      // An earlier pass's lane to this target is still in flight (a slow call): its rows stay pending
-      // behind it, in order, and come again once it is done (laneDone).
-      this.deferred = true;
-      for (const claim of lane.items) await inUnit(this.store, (manager, sql) => sql.releaseClaim(manager, claim.row.id, this.holder, claim.previousClaimant));
-    }
-
     let delivered = 0;
     const due = performance.now();
-    const run = this.lanes.run(lanes, async (claim) => {
+    await runLanes(inDeliveryLanes(claimed), DELIVERY_CONCURRENCY, async (claim) => {
       // Requests waiting for their ack go first, for at most the gate's bound per pass; the claims
       // (OUTBOX_CLAIM_SECONDS) outlast that wait by far.
       await this.answersFirst?.turn(due);
       const platform = asPlatform(claim.row.platform);
       const deliverer = platform === undefined ? undefined : this.lookup(platform);
-      const release = () => inUnit(this.store, (manager, sql) => sql.releaseClaim(manager, claim.row.id, this.holder, claim.previousClaimant));
+      const release = () => this.unit((manager, sql) => sql.releaseClaim(manager, claim.row.id, this.holder, claim.previousClaimant));
       // A platform that stopped being ready during the pass, or said 429 to another lane: its remaining rows go back for other replicas.
       if (platform === undefined || deliverer === undefined || this.paused(platform) || !this.ready(platform)) {
         await release();
@@ -241,7 +216,7 @@ export class OutboxDispatcher {
       }
       if (await this.deliver(platform, deliverer, prepared)) delivered++;
     });
-    return { delivered: run.then(() => delivered) };
+    return delivered;
   }
 
   /**
@@ -262,13 +237,13 @@ export class OutboxDispatcher {
       // rows, and a keyed row's newer version waits for it), so while at least half of it is left,
       // as it is for most of a pass, there is nothing to renew or check.
       if (claimedUntil - now.getTime() >= this.claimTtlMs / 2) return { kind: 'deliver', row: candidate, ref: undefined, identity };
-      const renewed = await inUnit(this.store, (manager, sql) => sql.renewClaim(manager, candidate.id, this.holder, expires));
+      const renewed = await this.unit((manager, sql) => sql.renewClaim(manager, candidate.id, this.holder, expires));
       return renewed ? { kind: 'deliver', row: candidate, ref: undefined, identity } : { kind: 'skip' };
     }
     const keyed: KeyedRow & { id: number } = { id: candidate.id, messageKey: key, platform: candidate.platform, targetId: candidate.targetId };
     // Every state between these statements is safe to stop in (a superseded row keeps at worst a
     // mark that makes the next attempt look the message up first), so PostgreSQL needs no transaction.
-    return inUnit(this.store, async (manager, sql) => {
+    return this.unit(async (manager, sql) => {
       if (!(await sql.renewClaim(manager, candidate.id, this.holder, expires))) return { kind: 'skip' };
       const { versions: group, ref } = await sql.group(manager, keyed);
       const pending = group.filter((r) => r.status === 'pending');
@@ -304,6 +279,25 @@ export class OutboxDispatcher {
     });
   }
 
+  /**
+   * Runs some of the dispatcher's statements, each of which leaves the outbox in a state that is safe
+   * to stop in: on PostgreSQL each on its own (autocommitted; a transaction would add two round trips
+   * and, at READ COMMITTED, no isolation), on SQLite in one transaction, since Store serialises this
+   * process's transactions on its one connection and a write outside them would join whichever is open.
+   */
+  private async unit<T>(work: (manager: EntityManager, sql: OutboxSql) => Promise<T>): Promise<T> {
+    if (this.store.kind === 'postgres') {
+      // One pooled connection for all of them.
+      const runner = this.store.dataSource.createQueryRunner();
+      try {
+        return await work(runner.manager, OutboxSql.of(runner.manager));
+      } finally {
+        await runner.release();
+      }
+    }
+    return this.store.transaction((manager) => work(manager, OutboxSql.of(manager)));
+  }
+
   private async deliver(platform: Platform, deliverer: Deliverer, prepared: Extract<Prepared, { kind: 'deliver' }>): Promise<boolean> {
     const { row, ref, identity } = prepared;
     let message: ChatMessage;
@@ -329,7 +323,7 @@ export class OutboxDispatcher {
           this.logger.warn({ outboxId: row.id, platform, key: row.messageKey }, 'outbox: the message to edit was deleted; posting it anew');
           if (row.messageKey !== null) {
             const keyed = { messageKey: row.messageKey, platform: row.platform, targetId: row.targetId };
-            await inUnit(this.store, (manager, sql) => sql.forgetRef(manager, keyed));
+            await this.unit((manager, sql) => sql.forgetRef(manager, keyed));
           }
           reposted = true;
           posted = await deliverer.post(target, message);
@@ -351,7 +345,7 @@ export class OutboxDispatcher {
     const newRef = key !== null && posted !== undefined ? posted : undefined;
     const marked =
       newRef === undefined && !reposted
-        ? await inUnit(this.store, (manager, sql) => sql.markSent(manager, row.id, sentAt))
+        ? await this.unit((manager, sql) => sql.markSent(manager, row.id, sentAt))
         : await this.store.transaction(async (manager) => {
             const sql = OutboxSql.of(manager);
             const won = await sql.markSent(manager, row.id, sentAt);
@@ -372,7 +366,7 @@ export class OutboxDispatcher {
     if (error instanceof NotSettledError) {
       // Not a failed attempt: nothing was posted, and the mark of the earlier attempt (claimed_by) stays.
       this.logger.debug({ outboxId: row.id, platform, until: error.until.toISOString() }, 'outbox: an earlier attempt may still appear; looking again later');
-      await inUnit(this.store, (manager) => PlainSql.of(manager).update(manager, OutboxMessage, { id: row.id, status: 'pending' }, { nextAttemptAt: error.until, claimExpiresAt: null }));
+      await this.unit((manager) => PlainSql.of(manager).update(manager, OutboxMessage, { id: row.id, status: 'pending' }, { nextAttemptAt: error.until, claimExpiresAt: null }));
       return;
     }
     const now = this.clock.now();
