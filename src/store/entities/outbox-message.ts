@@ -10,7 +10,7 @@ export type OutboxStatus = 'pending' | 'sent' | 'superseded' | 'dead';
 @Entity('outbox')
 @Index('IDX_outbox_due', ['status', 'nextAttemptAt'])
 @Index('IDX_outbox_message_key', ['messageKey', 'platform', 'targetId'])
-@Index('IDX_outbox_target', ['platform', 'targetId', 'status', 'id'])
+@Index('IDX_outbox_target', ['platform', 'targetId', 'status', 'claimExpiresAt'])
 export class OutboxMessage {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id!: number;
