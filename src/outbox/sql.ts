@@ -156,7 +156,9 @@ export class OutboxSql {
   async dueRows(manager: EntityManager, holder: string, now: Date, limit: number, platforms: readonly string[]): Promise<OutboxMessage[]> {
     // The oldest `limit` due rows first, then the check on those only: in the same WHERE, the check
     // ran for every due row of a backlog before the LIMIT, on each pass (bench/results.md, "The final
-    // build"). A row left out here comes again in a later pass.
+    // build"). A row left out here comes again in a later pass. Trade-off: when all of the oldest
+    // `limit` rows wait behind a dead process's claim, other conversations' rows behind them wait too,
+    // at most until that claim lapses (OUTBOX_CLAIM_SECONDS); PostgreSQL (claimLocked) has no such wait.
     const columns = COLUMNS.map((c) => `"${c}"`).join(', ');
     const text =
       `SELECT ${COLUMNS.map((c) => `d."${c}"`).join(', ')} FROM (SELECT ${columns} FROM ${this.outbox} WHERE ${this.due(platforms.length)} ORDER BY "id" LIMIT ?) d ` +
