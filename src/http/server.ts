@@ -109,7 +109,6 @@ export class HttpServer {
    * the headers, not from the body, matters: a request between the two would otherwise let
    * background work in ahead of its ack (bench: p99 3-6x bare Bolt's at 200 in flight, against 0.3-0.5x).
    */
-  readonly processing: AnswerGauge;
   private readonly processingResponses = new ResponseTracker();
 
   /** `requestTimeoutMs`: how long a request may take to arrive, headers and body (default REQUEST_TIMEOUT_MS). */
@@ -117,7 +116,6 @@ export class HttpServer {
     private readonly logger: Logger,
     requestTimeoutMs = REQUEST_TIMEOUT_MS,
   ) {
-    this.processing = this.processingResponses;
     const timeouts = {
       requestTimeout: requestTimeoutMs,
       headersTimeout: Math.min(HEADERS_TIMEOUT_MS, requestTimeoutMs),
@@ -128,6 +126,11 @@ export class HttpServer {
       this.inFlight.track(res);
       void this.dispatch(req, res);
     });
+  }
+
+  /** What background work gives way to: requests being received or answered (processingResponses). */
+  get processing(): AnswerGauge {
+    return this.processingResponses;
   }
 
   /** True once `drain` has begun: /readyz answers 503 from here on (src/http/health.ts). */

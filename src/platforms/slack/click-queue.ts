@@ -18,8 +18,6 @@ export interface ClickQueueOptions {
   maxDelayMs?: number;
 }
 
-export const DEFAULT_MAX_CLICK_DELAY_MS = DEFAULT_MAX_GIVE_WAY_MS;
-
 /**
  * A FIFO limiter for click handling. `run` resolves with the work's result once it has run;
  * `drain` resolves when nothing is queued or running (the adapter's stop waits for it, so that a
@@ -54,7 +52,7 @@ export class ClickQueue {
     private readonly options: ClickQueueOptions = {},
   ) {
     if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`ClickQueue concurrency must be a positive integer, got ${concurrency}`);
-    const maxDelayMs = options.maxDelayMs ?? DEFAULT_MAX_CLICK_DELAY_MS;
+    const maxDelayMs = options.maxDelayMs ?? DEFAULT_MAX_GIVE_WAY_MS;
     if (!(maxDelayMs >= 0)) throw new Error(`ClickQueue maxDelayMs must not be negative, got ${maxDelayMs}`);
     this.answersFirst = options.yieldTo ? new AnswersFirst(options.yieldTo, maxDelayMs) : undefined;
   }
