@@ -187,13 +187,16 @@ describe('outbox dispatcher: targets side by side', () => {
       async update(): Promise<void> {},
     };
     let triggered = false;
+    // The transaction that holds the database while y1 prepares; awaited before the test ends, since
+    // on PostgreSQL nothing else waits for it and closing the store under it fails its commit.
+    let holding: Promise<unknown> = Promise.resolve();
     const ready = (): boolean => {
       if (calls.includes('y0') && !triggered) {
         // y1's first check: the 429 comes now, while y1 prepares (its claim renewal and version
         // check wait for this transaction on SQLite, for the database's answer on PostgreSQL).
         triggered = true;
         limit?.();
-        void store.transaction(() => new Promise((resolve) => setTimeout(resolve, 50)));
+        holding = store.transaction(() => new Promise((resolve) => setTimeout(resolve, 50)));
       }
       return true;
     };
@@ -208,6 +211,7 @@ describe('outbox dispatcher: targets side by side', () => {
 
     expect(await outbox.runOnce()).toBe(1);
     clearTimeout(fallback);
+    await holding;
     expect(triggered).toBe(true);
     expect(calls).toEqual(['y0', 'x1: 429']);
     const byText = new Map((await rows(store)).map((r) => [(JSON.parse(r.payload) as ChatMessage).fallback, r]));
