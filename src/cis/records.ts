@@ -49,7 +49,11 @@ export async function openRecordsOf(manager: EntityManager, ciId: number): Promi
 
 /** Every record linked to any of the items, newest first. */
 export async function linkedRecords(manager: EntityManager, ciIds: number[]): Promise<RecordRef[]> {
-  const [faultIds, requestIds, changeIds] = await Promise.all([linkedIds(manager, ciIds, 'fault'), linkedIds(manager, ciIds, 'request'), linkedIds(manager, ciIds, 'change')]);
+  // One after another: on a transaction's manager these share one PostgreSQL connection, where
+  // overlapping queries only queue (and pg 9 refuses them).
+  const faultIds = await linkedIds(manager, ciIds, 'fault');
+  const requestIds = await linkedIds(manager, ciIds, 'request');
+  const changeIds = await linkedIds(manager, ciIds, 'change');
   const refs: RecordRef[] = [];
   if (faultIds.length) for (const f of await manager.find(Fault, { where: { id: In(faultIds) } })) refs.push({ kind: 'fault', id: f.id, label: formatFaultId(f.id), title: f.title, state: f.state, createdAt: f.createdAt });
   if (requestIds.length) for (const r of await manager.find(ServiceRequest, { where: { id: In(requestIds) } })) refs.push({ kind: 'request', id: r.id, label: formatRequestId(r.id), title: r.title, state: r.state, createdAt: r.createdAt });

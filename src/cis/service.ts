@@ -174,7 +174,8 @@ export class CiService {
         await manager.insert(ConfigurationItemLink, { ciId: from, dependsOnId: to });
         await appendAudit(manager, this.clock.now(), { actor, action: 'ci.linked', recordType: 'ci', recordId: formatCiId(from), before: null, after: { dependsOn: formatCiId(to) } });
       }
-      const [a, b] = await Promise.all([manager.findOneByOrFail(ConfigurationItem, { id: from }), manager.findOneByOrFail(ConfigurationItem, { id: to })]);
+      const a = await manager.findOneByOrFail(ConfigurationItem, { id: from });
+      const b = await manager.findOneByOrFail(ConfigurationItem, { id: to });
       return { from: a, to: b, added: !exists };
     });
   }
@@ -188,7 +189,8 @@ export class CiService {
       const result = await manager.delete(ConfigurationItemLink, { ciId: from, dependsOnId: to });
       const removed = (result.affected ?? 0) > 0;
       if (removed) await appendAudit(manager, this.clock.now(), { actor, action: 'ci.unlinked', recordType: 'ci', recordId: formatCiId(from), before: { dependsOn: formatCiId(to) }, after: null });
-      const [a, b] = await Promise.all([manager.findOneByOrFail(ConfigurationItem, { id: from }), manager.findOneByOrFail(ConfigurationItem, { id: to })]);
+      const a = await manager.findOneByOrFail(ConfigurationItem, { id: from });
+      const b = await manager.findOneByOrFail(ConfigurationItem, { id: to });
       return { from: a, to: b, removed };
     });
   }

@@ -46,10 +46,10 @@ export async function matchItems(manager: EntityManager, names: readonly string[
     // Thousands of alerts may name as many items: other requests are served between chunks (give-way.ts).
     if (i > 0) await giveWay();
     const chunk = keys.slice(i, i + IN_CHUNK);
-    const [items, aliases] = await Promise.all([
-      manager.find(ConfigurationItem, { where: { nameKey: In(chunk) }, select: { id: true, nameKey: true } }),
-      manager.find(ConfigurationItemAlias, { where: { aliasKey: In(chunk) }, select: { ciId: true, aliasKey: true } }),
-    ]);
+    // One after another: on a transaction's manager these share one PostgreSQL connection, where
+    // overlapping queries only queue (and pg 9 refuses them).
+    const items = await manager.find(ConfigurationItem, { where: { nameKey: In(chunk) }, select: { id: true, nameKey: true } });
+    const aliases = await manager.find(ConfigurationItemAlias, { where: { aliasKey: In(chunk) }, select: { ciId: true, aliasKey: true } });
     for (const a of aliases) byKey.set(a.aliasKey, a.ciId);
     // A name wins over another item's alias (names and aliases are unique together, but be sure).
     for (const item of items) byKey.set(item.nameKey, item.id);

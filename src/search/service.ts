@@ -178,11 +178,11 @@ export class SearchService {
   /** Adds state and priority from the records themselves (ten rows at most). */
   private async describe(manager: EntityManager, rows: Row[]): Promise<SearchHit[]> {
     const ids = (kind: SearchKind) => rows.filter((r) => r.kind === kind).map((r) => Number(r.record_id));
-    const [faults, requests, changes] = await Promise.all([
-      ids('fault').length ? manager.find(Fault, { where: { id: In(ids('fault')) } }) : [],
-      ids('request').length ? manager.find(ServiceRequest, { where: { id: In(ids('request')) } }) : [],
-      ids('change').length ? manager.find(Change, { where: { id: In(ids('change')) } }) : [],
-    ]);
+    // One after another: on a transaction's manager these share one PostgreSQL connection, where
+    // overlapping queries only queue (and pg 9 refuses them).
+    const faults = ids('fault').length ? await manager.find(Fault, { where: { id: In(ids('fault')) } }) : [];
+    const requests = ids('request').length ? await manager.find(ServiceRequest, { where: { id: In(ids('request')) } }) : [];
+    const changes = ids('change').length ? await manager.find(Change, { where: { id: In(ids('change')) } }) : [];
     const hits: SearchHit[] = [];
     for (const row of rows) {
       const id = Number(row.record_id);
