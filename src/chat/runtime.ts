@@ -11,7 +11,7 @@ import type { Clock } from '../clock.js';
 import type { Metrics } from '../http/metrics.js';
 import type { Logger } from '../logger.js';
 import { requireRole } from '../people/roles.js';
-import type { EventHandler } from '../platforms/port.js';
+import type { EventHandler, EventHooks } from '../platforms/port.js';
 import type { Services } from '../services.js';
 
 export interface RuntimeDeps {
@@ -54,13 +54,17 @@ export class ChatRuntime implements EventHandler {
     this.forms = new Map(deps.forms.map((f) => [f.formId, f]));
   }
 
-  async handle(inbound: InboundEvent): Promise<ChatReply> {
+  /**
+   * One event to its reply. `hooks.localeOf`, when the adapter offers it, is asked for the person's
+   * locale only when the event carries none and none is stored (PeopleService.resolveWithLocale).
+   */
+  async handle(inbound: InboundEvent, hooks?: EventHooks): Promise<ChatReply> {
     const event = withPlainInput(inbound);
     let t = translator(resolveLocale(event.actor.locale, this.deps.defaultLocale));
     const name = event.type === 'command' ? event.command.replace(/^\//, '') : event.type === 'button' ? event.actionId : event.formId;
     let outcome: Outcome = 'ok';
     try {
-      const ctx = await this.context(event);
+      const ctx = await this.context(event, hooks);
       t = ctx.t;
       return await this.dispatch(ctx, event);
     } catch (error) {
@@ -73,10 +77,13 @@ export class ChatRuntime implements EventHandler {
     }
   }
 
-  private async context(event: InboundEvent): Promise<CommandContext> {
-    const { actor, storedLocale } = await this.deps.services.people.resolveWithLocale(event.actor);
+  private async context(event: InboundEvent, hooks: EventHooks | undefined): Promise<CommandContext> {
+    const localeOf = hooks?.localeOf?.bind(hooks);
+    const lookup = localeOf ? () => localeOf(event.actor.userId) : undefined;
+    const { actor, storedLocale } = await this.deps.services.people.resolveWithLocale(event.actor, lookup);
     // Slack slash commands carry no locale: the one stored for the person (issue 14: "the person's own
-    // locale wins") comes before the installation's default.
+    // locale wins"), or else the one the platform gave when asked (hooks.localeOf), comes before the
+    // installation's default.
     const locale = resolveLocale(event.actor.locale ?? storedLocale, this.deps.defaultLocale);
     return {
       actor,

@@ -75,6 +75,11 @@ export class PeopleService {
    * `resolve`, plus the locale stored for the person (null when none), which a caller needs when
    * the event carries no locale (Slack slash commands).
    *
+   * `localeOf` asks the platform for the account's locale (Slack users.info: EventHooks.localeOf in
+   * src/platforms/port.ts). It is called only when `chat` carries no locale and none usable is stored,
+   * so once per new person; what it gives is stored like a locale seen on an event. It must not
+   * reject (a failed lookup resolves to undefined); its time is added to this request's.
+   *
    * Every chat request starts here, so the usual case (a known account, nothing to update) is one
    * prepared query that reads the person, their number of accounts and their role grants together
    * (identitySql), instead of three TypeORM finds. Nothing is cached in the process, on purpose:
@@ -83,7 +88,7 @@ export class PeopleService {
    * role still works. The cost of that choice is this one indexed query per request (tens of µs on
    * SQLite: bench/results.md), which is what a cache would also pay to check a version row.
    */
-  async resolveWithLocale(chat: ChatActor): Promise<{ actor: Actor; storedLocale: string | null }> {
+  async resolveWithLocale(chat: ChatActor, localeOf?: () => Promise<string | undefined>): Promise<{ actor: Actor; storedLocale: string | null }> {
     let found = await this.readIdentity(chat.platform, chat.userId);
     if (!found) {
       // Two first requests of a new account may race: the loser's unique violation is absorbed.
@@ -102,7 +107,10 @@ export class PeopleService {
       await this.store.transaction((m) => m.update(Person, { id: person.id }, { displayName: name }));
       person.displayName = name;
     }
-    const locale = matchLocale(chat.locale);
+    // A platform that sends no locale with some events (Slack slash commands) is asked once instead,
+    // when nothing usable is stored yet: the person's first contact is then in their own language.
+    const seen = chat.locale ?? (localeOf && !matchLocale(person.locale) ? await localeOf() : undefined);
+    const locale = matchLocale(seen);
     if (locale && matchLocale(person.locale) !== locale) {
       // The platform's locale is the person's latest choice; kept for events that carry none.
       await this.store.transaction((m) => m.update(Person, { id: person.id }, { locale }));

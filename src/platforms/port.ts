@@ -78,9 +78,25 @@ export interface Deliverer {
   update(ref: PostedRef, message: ChatMessage): Promise<void>;
 }
 
+/**
+ * What an adapter can offer the runtime beside an event, for what the event itself lacks. Every
+ * member is optional; an adapter whose events carry all it knows passes none.
+ */
+export interface EventHooks {
+  /**
+   * The platform's own locale of an account (`zh-CN`, `en-US`: the platform's spelling, which
+   * matchLocale maps), asked of the platform; undefined when it gives none. The runtime asks only
+   * when the event carries no locale and none is stored for the person (Slack slash commands of
+   * someone first seen), and stores what it gets like any locale seen on an event. It must settle
+   * within a bound short enough for the platform's answer window, and never reject: a lookup that
+   * fails or times out resolves to undefined (the installation's DEFAULT_LOCALE applies).
+   */
+  localeOf?(userId: string): Promise<string | undefined>;
+}
+
 /** The incoming half: adapters hand every event to the runtime and render its reply. */
 export interface EventHandler {
-  handle(event: InboundEvent): Promise<ChatReply>;
+  handle(event: InboundEvent, hooks?: EventHooks): Promise<ChatReply>;
 }
 
 /**

@@ -17,6 +17,7 @@ import type { SlackRequestMetrics } from './request-metrics.js';
 import { sdkLogger } from './sdk-logger.js';
 import { createSocketModeReceiver } from './socket-receiver.js';
 import { registerSuggestionListener } from './suggestions.js';
+import { SlackUserLocales, slackUsersInfo } from './user-locales.js';
 import { webClientOptions } from './web-client.js';
 
 export interface SlackAppDeps {
@@ -80,6 +81,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     logger,
     defaultLocale: config.DEFAULT_LOCALE,
     timings,
+    locales: new SlackUserLocales(slackUsersInfo(token, config.SLACK_API_URL, logger), logger),
   });
   if (deps.home) registerHomeListener(app, deps.home, logger);
   registerSuggestionListener(app, { logger, requests, defaultLocale: config.DEFAULT_LOCALE, ...(deps.suggestions ? { suggestions: deps.suggestions } : {}) });

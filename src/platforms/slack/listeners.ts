@@ -27,6 +27,7 @@ import { renderMessage } from './render.js';
 import { PLAIN_TEXT, renderText } from '../../chat/markup.js';
 import type { ReplySender } from './reply-sender.js';
 import type { SlackRequestMetrics } from './request-metrics.js';
+import type { SlackUserLocales } from './user-locales.js';
 
 export interface SlackTimings {
   /** How long a command or submission may take and still be answered in the ack itself. */
@@ -46,6 +47,8 @@ export interface ListenerDeps {
   timings: SlackTimings;
   /** Where the handling of acknowledged clicks waits its turn. */
   clicks: ClickQueue;
+  /** The locale of people whose event carries none (slash commands), for the runtime to ask. */
+  locales: SlackUserLocales;
 }
 
 type Handled = { reply: ChatReply };
@@ -115,11 +118,12 @@ class SlackListeners {
 
   async onCommand(inbound: CommandInbound, ack: CommandAck): Promise<void> {
     const { event, triggerId, responseUrl } = inbound;
-    const t = this.translate(event);
     const pending = this.handle(event);
     const early = await settleWithin(pending, this.deps.timings.replyBudgetMs);
     const { reply } = early.settled ? early.value : await this.afterEmptyAck(pending, ack);
     this.deps.requests.count('command', early.settled ? 'in_time' : 'late');
+    // After the handling: a locale the runtime had looked up for the person is known by then.
+    const t = this.translate(event);
 
     // Answers the command privately: in the ack while it is still open, else through the response_url.
     const answer = async (message: ChatMessage) => {
@@ -223,7 +227,7 @@ class SlackListeners {
   /** Runs the runtime; an unexpected failure becomes a private message with a reference that is in the log. */
   private async handle(event: InboundEvent): Promise<Handled> {
     try {
-      const reply = await this.deps.handler.handle(event);
+      const reply = await this.deps.handler.handle(event, this.deps.locales);
       return { reply };
     } catch (error) {
       const ref = randomUUID().slice(0, 8);
@@ -232,8 +236,9 @@ class SlackListeners {
     }
   }
 
+  /** The event's locale; for a command (none), the one users.info gave, so that a modal's close button matches its form. */
   private translate(event: InboundEvent): Translate {
-    return translator(resolveLocale(event.actor.locale, this.deps.defaultLocale));
+    return translator(resolveLocale(event.actor.locale ?? this.deps.locales.knownLocale(event.actor.userId), this.deps.defaultLocale));
   }
 }
 

@@ -17,7 +17,8 @@ export interface ManifestOptions {
 }
 
 // The history scopes let the outbox find a message it may already have posted before a crash (by its
-// metadata) instead of posting it twice (README, "Exactly once").
+// metadata) instead of posting it twice (README, "Exactly once"). `users:read` lets users.info give the
+// locale of someone whose first contact is a slash command, which carries none (user-locales.ts).
 export const BOT_SCOPES = [
   'commands',
   'chat:write',

@@ -141,6 +141,17 @@ export class SlackBotDriver {
     return this.options.fake;
   }
 
+  /**
+   * The person an event comes from (DEFAULT_USER when none is given), made a member of the fake
+   * workspace if the test did not add them: whoever Slack sends an event for is a user users.info
+   * knows. Added without a locale; a test that wants one adds the user itself first.
+   */
+  private member(given: SlackUser | undefined): SlackUser {
+    const user = given ?? DEFAULT_USER;
+    this.fake.addUserUnlessKnown(user);
+    return user;
+  }
+
   /** Sends a signed (or deliberately badly signed) body to the bot. */
   async send(body: string, contentType: string, options: SendOptions = {}): Promise<BotAnswer> {
     const mode = options.signature ?? 'valid';
@@ -162,7 +173,7 @@ export class SlackBotDriver {
   }
 
   async slashCommand(input: SlashCommandInput, options: SendOptions = {}): Promise<BotAnswer & { triggerId: string; responseUrl: string }> {
-    const user = input.user ?? DEFAULT_USER;
+    const user = this.member(input.user);
     const triggerId = this.fake.mintTriggerId();
     const responseUrl = this.fake.mintResponseUrl();
     const fields = new URLSearchParams({
@@ -186,7 +197,7 @@ export class SlackBotDriver {
   }
 
   async clickButton(input: ClickInput, options: SendOptions = {}): Promise<BotAnswer & { triggerId: string; responseUrl: string }> {
-    const user = input.user ?? DEFAULT_USER;
+    const user = this.member(input.user);
     const posted = this.fake.message(input.channelId, input.ts);
     const ephemeral = this.fake.ephemerals.find((e) => e.channel === input.channelId && e.ts === input.ts);
     const blocks = posted?.blocks ?? ephemeral?.blocks;
@@ -236,7 +247,7 @@ export class SlackBotDriver {
     const opened = input.view ?? this.fake.lastView();
     if (!opened) throw new Error('fake slack: no view was opened');
     const select = externalSelectOf(opened, input.blockId);
-    const payload = blockSuggestionPayload({ view: opened, select, query: input.query, user: input.user ?? DEFAULT_USER, teamId: this.fake.teamId, appId: APP_ID });
+    const payload = blockSuggestionPayload({ view: opened, select, query: input.query, user: this.member(input.user), teamId: this.fake.teamId, appId: APP_ID });
     const answer = await this.sendPayload(payload, options);
     const loaded = answer.status === 200 ? optionsOf(answer.json) : { options: [], problems: [`options request answered ${answer.status}`] };
     answer.problems.push(...loaded.problems);
@@ -245,7 +256,7 @@ export class SlackBotDriver {
   }
 
   async submitView(input: SubmitInput, options: SendOptions = {}): Promise<BotAnswer> {
-    const user = input.user ?? DEFAULT_USER;
+    const user = this.member(input.user);
     const opened = input.view ?? this.fake.lastView();
     if (!opened) throw new Error('fake slack: no view was opened');
     const loaded = (blockId: string) => this.loadedOptions.get(`${opened.id}/${blockId}`) ?? [];
@@ -272,7 +283,7 @@ export class SlackBotDriver {
    * X-Slack-Retry-Num 1.. and X-Slack-Retry-Reason http_timeout). Returns every answer, first first.
    */
   async openHome(input: HomeOpenedInput = {}, retries = 0): Promise<BotAnswer[]> {
-    const user = input.user ?? DEFAULT_USER;
+    const user = this.member(input.user);
     this.eventSequence += 1;
     const eventId = input.eventId ?? `Ev${Date.now().toString(36).toUpperCase()}${this.eventSequence}`;
     const body = JSON.stringify({
@@ -298,7 +309,7 @@ export class SlackBotDriver {
 
   /** A click on a button of the user's published Home tab: no channel and no response_url, as Slack sends it. */
   async clickHomeButton(input: HomeClickInput, options: SendOptions = {}): Promise<BotAnswer & { triggerId: string }> {
-    const user = input.user ?? DEFAULT_USER;
+    const user = this.member(input.user);
     const home = this.fake.homes.get(user.id);
     if (!home) throw new Error(`fake slack: ${user.id} has no Home tab`);
     const button = findButton(blocksOf(home.view), input.actionId, input.value, true);

@@ -64,6 +64,7 @@ export interface ResponseUrlPost {
 export interface FakeUser {
   id: string;
   name: string;
+  /** Slack's spelling (`zh-CN`, `en-US`); users.info gives it only when asked with `include_locale`. */
   locale?: string;
 }
 
@@ -280,6 +281,11 @@ export class FakeSlackServer {
 
   addUser(user: FakeUser): void {
     this.users.set(user.id, user);
+  }
+
+  /** Adds the user unless one with that id is known already (then it is left as the test set it up). */
+  addUserUnlessKnown(user: FakeUser): void {
+    if (!this.users.has(user.id)) this.users.set(user.id, user);
   }
 
   /** A trigger_id as Slack puts in a command or click: one views.open within 3 seconds. */
@@ -558,10 +564,16 @@ export class FakeSlackServer {
     });
   }
 
+  /**
+   * users.info: `user_not_found` for an id it does not know; the `locale` only with `include_locale`
+   * true (https://api.slack.com/methods/users.info: "If you don't include the parameter, no locale
+   * will be provided"), which form bodies carry as text.
+   */
   private userInfo(body: ApiBody): ApiResult {
     const id = str(body.user);
     const user = id ? this.users.get(id) : undefined;
     if (!user) return refused('user_not_found');
+    const withLocale = body.include_locale === true || body.include_locale === 'true';
     return ok({
       user: {
         id: user.id,
@@ -569,7 +581,7 @@ export class FakeSlackServer {
         real_name: user.name,
         tz: 'UTC',
         profile: { display_name: user.name, real_name: user.name },
-        ...(user.locale ? { locale: user.locale } : {}),
+        ...(withLocale && user.locale ? { locale: user.locale } : {}),
       },
     });
   }
