@@ -177,6 +177,11 @@ export type InboundEvent = CommandEvent | ButtonEvent | FormSubmitEvent;
 /** What the runtime answers to one inbound event; the adapter turns it into the platform's response. */
 export type ChatReply =
   | { type: 'private'; message: ChatMessage }
-  | { type: 'form'; form: ChatForm }
+  /**
+   * `locale`: the language the runtime wrote the form in (`en`, `zh-CN`), set by the runtime, so that
+   * what the adapter adds around it (Slack's close button, a "could not open" note) matches; events
+   * without a locale of their own (Slack slash commands) use the person's stored one.
+   */
+  | { type: 'form'; form: ChatForm; locale?: string }
   | { type: 'fieldErrors'; errors: Record<string, string> }
   | { type: 'done' };

@@ -66,7 +66,8 @@ export class ChatRuntime implements EventHandler {
     try {
       const ctx = await this.context(event, hooks);
       t = ctx.t;
-      return await this.dispatch(ctx, event);
+      const reply = await this.dispatch(ctx, event);
+      return reply.type === 'form' ? { ...reply, locale: ctx.locale } : reply;
     } catch (error) {
       outcome = error instanceof UserError || error instanceof FieldErrors ? 'user_error' : 'error';
       return this.renderError(error, event, t);

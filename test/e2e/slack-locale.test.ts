@@ -22,12 +22,11 @@ describe('the locale of a Slack person whose first contact is a slash command', 
   let bot: BotProcess;
   let driver: SlackBotDriver;
 
-  beforeAll(async () => {
-    fake = await FakeSlackServer.start();
-    for (const user of [MEI, SLOW, REFUSED]) fake.addUser({ ...user, locale: 'zh-CN' });
-    fake.addUser(NO_LOCALE);
+  let databaseUrl: string;
+
+  async function startBot(): Promise<void> {
     bot = new BotProcess({
-      DATABASE_URL: await freshTestDatabase('opsdesk-slack-locale-'),
+      DATABASE_URL: databaseUrl,
       PORT: '0',
       SLACK_BOT_TOKEN: fake.botToken,
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
@@ -37,6 +36,14 @@ describe('the locale of a Slack person whose first contact is a slash command', 
     const port = (await bot.waitForLog(/"port":(\d+),"msg":"http server listening"/))[1];
     await bot.waitForLog(/opsdesk started/);
     driver = new SlackBotDriver({ fake, eventsUrl: `http://127.0.0.1:${port}/slack/events`, signingSecret: SIGNING_SECRET });
+  }
+
+  beforeAll(async () => {
+    fake = await FakeSlackServer.start();
+    for (const user of [MEI, SLOW, REFUSED]) fake.addUser({ ...user, locale: 'zh-CN' });
+    fake.addUser(NO_LOCALE);
+    databaseUrl = await freshTestDatabase('opsdesk-slack-locale-');
+    await startBot();
   });
   afterAll(async () => {
     await bot?.kill();
@@ -99,5 +106,14 @@ describe('the locale of a Slack person whose first contact is a slash command', 
     }
     expect(lookupsOf(REFUSED)[0]?.response).toMatchObject({ ok: false, error: 'user_not_visible' });
     expect(lookupsOf(NO_LOCALE)[0]?.response).toMatchObject({ ok: true });
+  });
+
+  it('keeps the stored locale after a restart: the form and its close button in zh-CN, with no new lookup', async () => {
+    // MEI's locale was stored by the first test; the new process has asked Slack about nobody.
+    const before = lookupsOf(MEI).length;
+    await bot.kill();
+    await startBot();
+    expect(await openReportForm(MEI)).toEqual({ title: zh('faults.form.reportTitle'), close: zh('slack.form.close') });
+    expect(lookupsOf(MEI)).toHaveLength(before);
   });
 });

@@ -122,8 +122,7 @@ class SlackListeners {
     const early = await settleWithin(pending, this.deps.timings.replyBudgetMs);
     const { reply } = early.settled ? early.value : await this.afterEmptyAck(pending, ack);
     this.deps.requests.count('command', early.settled ? 'in_time' : 'late');
-    // After the handling: a locale the runtime had looked up for the person is known by then.
-    const t = this.translate(event);
+    const t = this.translate(event, reply);
 
     // Answers the command privately: in the ack while it is still open, else through the response_url.
     const answer = async (message: ChatMessage) => {
@@ -160,7 +159,7 @@ class SlackListeners {
       ...(event.channelId ? { channelId: event.channelId } : {}),
       ...(responseUrl ? { responseUrl } : {}),
     };
-    const t = this.translate(event);
+    const t = this.translate(event, reply);
     switch (reply.type) {
       case 'form':
         if (!(await this.deps.sender.openForm(triggerId, reply.form, event.channelId, t('slack.form.close')))) {
@@ -236,9 +235,13 @@ class SlackListeners {
     }
   }
 
-  /** The event's locale; for a command (none), the one users.info gave, so that a modal's close button matches its form. */
-  private translate(event: InboundEvent): Translate {
-    return translator(resolveLocale(event.actor.locale ?? this.deps.locales.knownLocale(event.actor.userId), this.deps.defaultLocale));
+  /**
+   * The event's locale, or for a form the one the runtime wrote it in: a slash command carries none,
+   * and the runtime's (stored or looked up: user-locales.ts) makes the close button match the form.
+   */
+  private translate(event: InboundEvent, reply?: ChatReply): Translate {
+    const formLocale = reply?.type === 'form' ? reply.locale : undefined;
+    return translator(resolveLocale(formLocale ?? event.actor.locale, this.deps.defaultLocale));
   }
 }
 

@@ -52,8 +52,6 @@ export function slackUsersInfo(token: string, apiUrl: string | undefined, logger
 export class SlackUserLocales implements Required<EventHooks> {
   /** By account id, the lookup (settled or not), least recently asked first. */
   private readonly lookups = new Map<string, Promise<string | undefined>>();
-  /** By account id, the locale a settled lookup gave. */
-  private readonly found = new Map<string, string>();
 
   constructor(
     private readonly usersInfo: UsersInfo,
@@ -74,25 +72,13 @@ export class SlackUserLocales implements Required<EventHooks> {
     for (const oldest of this.lookups.keys()) {
       if (this.lookups.size <= this.cap) break;
       this.lookups.delete(oldest);
-      this.found.delete(oldest);
     }
     return lookup;
   }
 
-  /**
-   * The locale this process was given for the account, if a lookup for it already settled with one.
-   * For texts the adapter writes itself around the runtime's reply (a modal's close button), in the
-   * language the runtime used.
-   */
-  knownLocale(userId: string): string | undefined {
-    return this.found.get(userId);
-  }
-
   private async ask(userId: string): Promise<string | undefined> {
     try {
-      const locale = await this.usersInfo(userId);
-      if (locale && this.lookups.has(userId)) this.found.set(userId, locale);
-      return locale;
+      return await this.usersInfo(userId);
     } catch (error) {
       this.logger.warn({ err: error, user: userId }, 'slack: users.info gave no locale; the default locale applies');
       return undefined;
