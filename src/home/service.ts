@@ -12,6 +12,7 @@ import type { Actor } from '../people/actor.js';
 import type { PeopleService } from '../people/service.js';
 import { peopleViews } from '../people/views.js';
 import type { OnCallService } from '../oncall/service.js';
+import type { EventHooks } from '../platforms/port.js';
 import { HomeView, Identity, Person, ProcessedEvent } from '../store/entities/index.js';
 import type { Store } from '../store/store.js';
 
@@ -86,9 +87,10 @@ export class HomeService {
    * Someone opened the Home tab: remembered (so that later changes republish it) and published now,
    * through the outbox. Returns false for a repeated delivery of the same event, which changes nothing.
    */
-  async opened(chat: ChatActor, eventId: string): Promise<boolean> {
+  async opened(chat: ChatActor, eventId: string, hooks?: EventHooks): Promise<boolean> {
     if (!(await this.firstDelivery(chat.platform, eventId))) return false;
-    const actor = await this.people.resolve(chat);
+    const localeOf = hooks?.localeOf?.bind(hooks);
+    const { actor } = await this.people.resolveWithLocale(chat, localeOf ? () => localeOf(chat.userId) : undefined);
     await this.store.transaction(async (manager) => {
       const now = this.clock.now();
       let home = await manager.findOne(HomeView, { where: { platform: chat.platform, userId: chat.userId } });

@@ -16,6 +16,7 @@ const MEI: SlackUser = { id: 'U0MEI', name: 'mei' };
 const SLOW: SlackUser = { id: 'U0SLOW', name: 'slow.wang' };
 const REFUSED: SlackUser = { id: 'U0HIDDEN', name: 'hidden.li' };
 const NO_LOCALE: SlackUser = { id: 'U0NOLOC', name: 'no.locale' };
+const JUN: SlackUser = { id: 'U0JUN', name: 'jun' };
 
 describe('the locale of a Slack person whose first contact is a slash command', () => {
   let fake: FakeSlackServer;
@@ -40,7 +41,7 @@ describe('the locale of a Slack person whose first contact is a slash command', 
 
   beforeAll(async () => {
     fake = await FakeSlackServer.start();
-    for (const user of [MEI, SLOW, REFUSED]) fake.addUser({ ...user, locale: 'zh-CN' });
+    for (const user of [MEI, SLOW, REFUSED, JUN]) fake.addUser({ ...user, locale: 'zh-CN' });
     fake.addUser(NO_LOCALE);
     databaseUrl = await freshTestDatabase('opsdesk-slack-locale-');
     await startBot();
@@ -115,5 +116,15 @@ describe('the locale of a Slack person whose first contact is a slash command', 
     await startBot();
     expect(await openReportForm(MEI)).toEqual({ title: zh('faults.form.reportTitle'), close: zh('slack.form.close') });
     expect(lookupsOf(MEI)).toHaveLength(before);
+  });
+
+  it('publishes a first Home tab in zh-CN for a zh-CN person whose first contact is opening Home', async () => {
+    const [answer] = await driver.openHome({ user: JUN });
+    expect(answer?.status).toBe(200);
+    const published = await fake.waitFor(() => fake.homes.get(JUN.id), 5_000);
+    const text = JSON.stringify(published.view);
+    expect(text).toContain(zh('home.title'));
+    expect(text).not.toContain(en('home.title'));
+    expect(lookupsOf(JUN)).toHaveLength(1);
   });
 });

@@ -73,6 +73,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   // Over HTTP the handlers give way to requests waiting for their ack (click-queue.ts); Socket Mode
   // acks travel on the socket, not through the server.
   const clicks = new ClickQueue(CLICK_CONCURRENCY, socket ? {} : { yieldTo: deps.http.processing });
+  const locales = new SlackUserLocales(slackUsersInfo(token, config.SLACK_API_URL, logger), logger);
   registerSlackListeners(app, {
     clicks,
     handler: deps.handler,
@@ -81,9 +82,9 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     logger,
     defaultLocale: config.DEFAULT_LOCALE,
     timings,
-    locales: new SlackUserLocales(slackUsersInfo(token, config.SLACK_API_URL, logger), logger),
+    locales,
   });
-  if (deps.home) registerHomeListener(app, deps.home, logger);
+  if (deps.home) registerHomeListener(app, deps.home, logger, locales);
   registerSuggestionListener(app, { logger, requests, defaultLocale: config.DEFAULT_LOCALE, ...(deps.suggestions ? { suggestions: deps.suggestions } : {}) });
   return { app, socket, clicks, deliverer: new SlackDeliverer(app.client, directChannels, deps.home) };
 }

@@ -6,6 +6,7 @@ import type { App } from '@slack/bolt';
 import { z } from 'zod';
 import type { Logger } from '../../logger.js';
 import type { HomeHooks } from '../home-port.js';
+import type { EventHooks } from '../port.js';
 
 const envelopeSchema = z.object({
   event_id: z.string().min(1).max(64),
@@ -17,7 +18,7 @@ const envelopeSchema = z.object({
 });
 
 /** Registers the Home listener: a first opening of the Home tab remembers the person and publishes their view. */
-export function registerHomeListener(app: App, home: HomeHooks, logger: Logger): void {
+export function registerHomeListener(app: App, home: HomeHooks, logger: Logger, hooks?: EventHooks): void {
   app.event('app_home_opened', async ({ body, context }) => {
     const parsed = envelopeSchema.safeParse(body);
     if (!parsed.success) {
@@ -29,7 +30,8 @@ export function registerHomeListener(app: App, home: HomeHooks, logger: Logger):
     if (event.tab !== undefined && event.tab !== 'home') return;
     try {
       // An empty name keeps the name the person already has (the event carries none).
-      const applied = await home.opened({ platform: 'slack', userId: event.user, displayName: '' }, eventId);
+      // The event carries no locale: someone first seen is looked up (user-locales.ts), so that their first Home tab is in their language.
+      const applied = await home.opened({ platform: 'slack', userId: event.user, displayName: '' }, eventId, hooks);
       if (!applied) logger.info({ eventId, retryNum: context.retryNum, retryReason: context.retryReason }, 'slack: repeated event ignored');
     } catch (error) {
       logger.error({ err: error, eventId }, 'slack: app_home_opened failed');
