@@ -163,7 +163,10 @@ async function main(): Promise<void> {
   // A platform's SDK (Bolt, discord.js) is loaded only when that platform is configured: each costs
   // start-up time and tens of MB of memory (bench/results.md).
   // Searchable choices (Slack external_select, Discord autocomplete) ask the core for their options.
-  const suggestions: Suggestions = { suggest: (source, query, limit) => (source === 'ci' ? services.cis.suggest(query, limit) : Promise.resolve([])) };
+  const suggestions: Suggestions = {
+    suggest: (source, query, limit) => (source === 'ci' ? services.cis.suggest(query, limit) : Promise.resolve([])),
+    storedLocale: (platform, userId) => services.people.storedLocale(platform, userId),
+  };
   if (hasSlack(config)) {
     const { createSlackAdapter } = await import('./platforms/slack/adapter.js');
     const home = { opened: services.home.opened.bind(services.home), tab: services.home.homeTab.bind(services.home) };

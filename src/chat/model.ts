@@ -174,14 +174,15 @@ export interface FormSubmitEvent extends InboundBase {
 
 export type InboundEvent = CommandEvent | ButtonEvent | FormSubmitEvent;
 
-/** What the runtime answers to one inbound event; the adapter turns it into the platform's response. */
-export type ChatReply =
+/**
+ * What the runtime answers to one inbound event; the adapter turns it into the platform's response.
+ * `locale`: the language the runtime answered in (`en`, `zh-CN`), so that what the adapter adds of its
+ * own (Slack's modal close button, a "not saved" note around field errors) matches; set by the
+ * runtime, since some events carry no locale (Slack's) and the person's stored one is used then.
+ */
+export type ChatReply = (
   | { type: 'private'; message: ChatMessage }
-  /**
-   * `locale`: the language the runtime wrote the form in (`en`, `zh-CN`), set by the runtime, so that
-   * what the adapter adds around it (Slack's close button, a "could not open" note) matches; events
-   * without a locale of their own (Slack slash commands) use the person's stored one.
-   */
-  | { type: 'form'; form: ChatForm; locale?: string }
+  | { type: 'form'; form: ChatForm }
   | { type: 'fieldErrors'; errors: Record<string, string> }
-  | { type: 'done' };
+  | { type: 'done' }
+) & { locale?: string };

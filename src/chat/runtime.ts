@@ -63,14 +63,15 @@ export class ChatRuntime implements EventHandler {
     let t = translator(resolveLocale(event.actor.locale, this.deps.defaultLocale));
     const name = event.type === 'command' ? event.command.replace(/^\//, '') : event.type === 'button' ? event.actionId : event.formId;
     let outcome: Outcome = 'ok';
+    let locale: string | undefined;
     try {
       const ctx = await this.context(event, hooks);
       t = ctx.t;
-      const reply = await this.dispatch(ctx, event);
-      return reply.type === 'form' ? { ...reply, locale: ctx.locale } : reply;
+      locale = ctx.locale;
+      return { ...(await this.dispatch(ctx, event)), locale };
     } catch (error) {
       outcome = error instanceof UserError || error instanceof FieldErrors ? 'user_error' : 'error';
-      return this.renderError(error, event, t);
+      return { ...this.renderError(error, event, t), ...(locale ? { locale } : {}) };
     } finally {
       const labels = { platform: event.actor.platform, outcome };
       if (event.type === 'command') this.deps.metrics.commands.inc({ ...labels, command: name });

@@ -124,6 +124,15 @@ export class PeopleService {
     return { actor, storedLocale: person.locale };
   }
 
+  /**
+   * The locale stored for an account's person (as stored: `en`, `zh-CN`, or a platform's spelling
+   * such as `en-US`), or undefined for an unknown account or none stored. Creates nothing: for texts
+   * written outside the runtime, such as Slack's option menus, whose requests carry no locale.
+   */
+  async storedLocale(platform: Platform, userId: string): Promise<string | undefined> {
+    return (await this.readIdentity(platform, userId))?.person.locale ?? undefined;
+  }
+
   /** The person behind an account with their account count and roles, in one query; undefined for an unknown account. */
   private async readIdentity(platform: Platform, userId: string): Promise<IdentityRow | undefined> {
     this.identityQuery ??= identitySql(this.store.manager);

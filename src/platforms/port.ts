@@ -106,6 +106,11 @@ export interface EventHandler {
  */
 export interface Suggestions {
   suggest(source: SuggestSource, query: string, limit: number): Promise<FormOption[]>;
+  /**
+   * The locale stored for an account (undefined: unknown account, or none stored), for the texts an
+   * adapter adds to the options when the request carries no locale (Slack's block_suggestion).
+   */
+  storedLocale?(platform: Platform, userId: string): Promise<string | undefined>;
 }
 
 /** A running platform adapter. */

@@ -3,16 +3,19 @@
 // signed, at the same /slack/events URL) are answered by the bot process within Slack's limits,
 // and the option picked links the fault to that item.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { translator } from '../../src/chat/i18n/catalog.js';
 import { FakeSlackServer, SlackBotDriver, type SlackUser } from '../fakes/slack/index.js';
 import { BotProcess } from '../helpers/bot-process.js';
 import { ciCatalogRows } from '../helpers/ci-catalog.js';
 import { tempSqliteUrl } from '../helpers/db.js';
 
 const SIGNING_SECRET = 'e2e-signing-secret-ci-select-01';
+const zh = translator('zh-CN');
 const WEBHOOK_TOKEN = 'e2e-webhook-token-ci-select-0123';
 const FAULTS = 'C0FAULTS';
 const ADMIN: SlackUser = { id: 'U0ADMIN', name: 'admin' };
 const ANNA: SlackUser = { id: 'U0ANNA', name: 'anna' };
+const MEI: SlackUser = { id: 'U0MEI', name: 'mei' };
 const REPORT = { title: 'Replication stopped', description: 'The replica is 2 hours behind', category: 'software', impact: '2', urgency: '2' };
 
 function labels(options: Record<string, unknown>[]): string[] {
@@ -30,6 +33,7 @@ describe('affected system as an external_select, through the bot process and the
 
   beforeAll(async () => {
     fake = await FakeSlackServer.start();
+    fake.addUser({ ...MEI, locale: 'zh-CN' });
     bot = new BotProcess({
       DATABASE_URL: tempSqliteUrl('opsdesk-slack-ci-select-'),
       PORT: '0',
@@ -124,5 +128,14 @@ describe('affected system as an external_select, through the bot process and the
     const announced = await fake.waitFor(() => card('INC-2'), 5_000);
     expect(textOf(announced)).toContain('coffee machine');
     expect(textOf(announced)).not.toMatch(/CI-\d+ /);
+  });
+
+  it("offers the as-typed choice in the person's language: option requests carry no locale, the stored one is used", async () => {
+    await driver.slashCommand({ command: '/fault', user: MEI });
+    const opened = fake.views.at(-1)?.view as { title?: { text?: string } } | undefined;
+    expect(opened?.title?.text).toBe(zh('faults.form.reportTitle'));
+    const answer = await driver.suggest({ blockId: 'affectedSystem', query: 'mail-99', user: MEI });
+    expect(answer.problems).toEqual([]);
+    expect(labels(answer.options)).toContain(zh('slack.suggest.asTyped', { text: 'mail-99' }));
   });
 });

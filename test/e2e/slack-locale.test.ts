@@ -127,4 +127,5 @@ describe('the locale of a Slack person whose first contact is a slash command', 
     expect(text).not.toContain(en('home.title'));
     expect(lookupsOf(JUN)).toHaveLength(1);
   });
+
 });

@@ -25,7 +25,7 @@ describe('configuration items', () => {
     const added = await bot.submit('UMGR', 'ci.add', '', form({ name: 'mail-01', owner: 'UENG', runbook: 'https://wiki.example/mail', aliases: 'mail.corp, smtp' }));
     expect(replyText(added)).toBe('CI-1 mail-01 added.');
     const again = await bot.submit('UMGR', 'ci.add', '', form({ name: 'MAIL-01' }));
-    expect(again).toEqual({ type: 'fieldErrors', errors: { name: 'the name MAIL-01 is already used by mail-01 (CI-1).' } });
+    expect(again).toEqual({ type: 'fieldErrors', errors: { name: 'the name MAIL-01 is already used by mail-01 (CI-1).' }, locale: 'en' });
     const shown = replyText(await bot.command('UENG', '/ops', 'ci show SMTP'));
     expect(shown).toContain('CI-1 · mail-01');
     expect(shown).toContain(`Owner: ${mentionNode('UENG', 'ueng')}`);

@@ -47,7 +47,7 @@ describe('suggestions and the feedback summary', () => {
     expect(send.type).toBe('form');
 
     const bad = await runtime.handle({ type: 'formSubmit', actor: chat('anna'), formId: 'feedback.suggest', context: '', values: { topic: 'weather', text: ' ', anonymous: 'no' } });
-    expect(bad).toEqual({ type: 'fieldErrors', errors: { topic: 'Pick one of the offered choices.', text: 'This field is required.' } });
+    expect(bad).toEqual({ type: 'fieldErrors', errors: { topic: 'Pick one of the offered choices.', text: 'This field is required.' }, locale: 'en' });
     expect(await world.store.manager.count(FeedbackSuggestion)).toBe(0);
 
     const sent = await runtime.handle({

@@ -66,6 +66,7 @@ describe('chat runtime over the real services', () => {
     expect(reply).toEqual({
       type: 'fieldErrors',
       errors: { title: 'This field is required.', description: 'Keep it to 4000 characters.', category: 'Pick one of the offered choices.' },
+      locale: 'en',
     });
     expect(await world.store.manager.count(Fault)).toBe(0);
   });
@@ -84,7 +85,7 @@ describe('chat runtime over the real services', () => {
     const form = await send({ type: 'button', actor: actor('UENG'), actionId: 'fault.resolve', value: 'INC-1', channelId: 'C1' });
     expect(form.type === 'form' && form.form.formId).toBe('fault.resolve');
     const reply = await send({ type: 'formSubmit', actor: actor('UENG'), formId: 'fault.resolve', context: 'INC-1', values: { rootCause: ' ', resolutionSteps: 'Restarted' } });
-    expect(reply).toEqual({ type: 'fieldErrors', errors: { rootCause: 'This field is required.' } });
+    expect(reply).toEqual({ type: 'fieldErrors', errors: { rootCause: 'This field is required.' }, locale: 'en' });
     expect((await world.services.faults.get(1)).state).toBe('reported');
   });
 

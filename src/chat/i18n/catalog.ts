@@ -60,12 +60,16 @@ export const catalogs: Record<Locale, Record<MessageKey, string>> = { en, 'zh-CN
 export type TranslateParams = Record<string, string | number>;
 export type Translate = (key: MessageKey, params?: TranslateParams) => string;
 
-/** Maps a platform locale (`zh-CN`, `zh_CN`, `zh-Hans`, `en-US`) onto a supported one. */
+/**
+ * Maps a platform locale (`zh-CN`, `zh_CN`, `zh-Hans`, `en-US`, `en`) onto a supported one by its
+ * language subtag (BCP 47): every Chinese variant to `zh-CN`, the only Chinese catalog (a reader of
+ * `zh-TW` reads it more easily than English); `zha` or `english` are not languages we have.
+ */
 export function matchLocale(platformLocale: string | undefined | null): Locale | undefined {
-  if (!platformLocale) return undefined;
-  const lower = platformLocale.toLowerCase().replace('_', '-');
-  if (lower.startsWith('zh')) return 'zh-CN';
-  if (lower.startsWith('en')) return 'en';
+  if (typeof platformLocale !== 'string') return undefined;
+  const language = /^([a-z]{2,3})(?:[-_]|$)/i.exec(platformLocale.trim())?.[1]?.toLowerCase();
+  if (language === 'zh') return 'zh-CN';
+  if (language === 'en') return 'en';
   return undefined;
 }
 

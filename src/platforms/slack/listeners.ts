@@ -183,11 +183,11 @@ class SlackListeners {
       return;
     }
     const { event, inputs } = inbound;
-    const t = this.translate(event);
     const pending = this.handle(event);
     const early = await settleWithin(pending, this.deps.timings.replyBudgetMs);
     const { reply } = early.settled ? early.value : await this.afterEmptyAck(pending, ack);
     this.deps.requests.count('form_submit', early.settled ? 'in_time' : 'late');
+    const t = this.translate(event, reply);
     // The modal has closed by the time these go out, so they go to the channel it was opened from.
     const sendPrivate = (message: ChatMessage) =>
       this.deps.sender.sendPrivate({ userId: event.actor.userId, ...(event.channelId ? { channelId: event.channelId } : {}) }, message);
@@ -236,12 +236,11 @@ class SlackListeners {
   }
 
   /**
-   * The event's locale, or for a form the one the runtime wrote it in: a slash command carries none,
-   * and the runtime's (stored or looked up: user-locales.ts) makes the close button match the form.
+   * The language the runtime answered in (the person's stored or looked-up locale: Slack's events
+   * carry none), else the event's, so that what this adapter adds matches the reply.
    */
   private translate(event: InboundEvent, reply?: ChatReply): Translate {
-    const formLocale = reply?.type === 'form' ? reply.locale : undefined;
-    return translator(resolveLocale(formLocale ?? event.actor.locale, this.deps.defaultLocale));
+    return translator(resolveLocale(reply?.locale ?? event.actor.locale, this.deps.defaultLocale));
   }
 }
 

@@ -56,6 +56,16 @@ export function suggestionOptions(query: string, matches: readonly FormOption[],
 }
 
 /** Registers the listener for every block_suggestion; unknown action ids get an empty list. */
+/** The locale stored for the person, if the core offers it; a failed read only costs the label's language. */
+async function storedLocale(deps: SuggestionListenerDeps, userId: string): Promise<string | undefined> {
+  try {
+    return await deps.suggestions?.storedLocale?.('slack', userId);
+  } catch (error) {
+    deps.logger.warn({ err: error }, 'slack: stored locale not read for an options request');
+    return undefined;
+  }
+}
+
 export function registerSuggestionListener(app: App, deps: SuggestionListenerDeps): void {
   app.options<'block_suggestion'>({ type: 'block_suggestion' }, async ({ body, ack }) => {
     const parsed = blockSuggestionSchema.safeParse(body);
@@ -73,7 +83,8 @@ export function registerSuggestionListener(app: App, deps: SuggestionListenerDep
       // The menu then offers the typed text alone: the form can still be sent.
       deps.logger.error({ err: error, source }, 'slack: suggestions failed');
     }
-    const t = translator(resolveLocale(user.locale, deps.defaultLocale));
+    // Slack's payload has no locale in practice: the person's stored one (the form they type in is in it).
+    const t = translator(resolveLocale(user.locale ?? (await storedLocale(deps, user.id)), deps.defaultLocale));
     deps.requests.count('other', 'in_time');
     return ack({ options: source ? suggestionOptions(query, matches, (text) => t('slack.suggest.asTyped', { text })) : [] });
   });
