@@ -68,6 +68,8 @@ export function slackUsersInfo(token: string, apiUrl: string | undefined, logger
 export class SlackUserLocales implements Required<EventHooks> {
   /** By account id, the lookup (settled or not), least recently asked first. */
   private readonly lookups = new Map<string, Promise<string | undefined>>();
+  /** Lookups that have settled (their answer): a person Slack gave no locale for asks on every click. */
+  private readonly settled = new WeakMap<Promise<string | undefined>, { locale: string | undefined }>();
   private inFlight = 0;
 
   constructor(
@@ -85,14 +87,17 @@ export class SlackUserLocales implements Required<EventHooks> {
       this.lookups.delete(userId);
     } else {
       if (this.inFlight >= this.maxInFlight) return Promise.resolve(undefined);
-      lookup = this.ask(userId);
+      const asked = this.ask(userId);
+      void asked.then((locale) => this.settled.set(asked, { locale }));
+      lookup = asked;
     }
     this.lookups.set(userId, lookup);
     for (const oldest of this.lookups.keys()) {
       if (this.lookups.size <= this.cap) break;
       this.lookups.delete(oldest);
     }
-    return this.within(lookup);
+    const answer = this.settled.get(lookup);
+    return answer ? Promise.resolve(answer.locale) : this.within(lookup);
   }
 
   /** The lookup's answer, or undefined once timeoutMs has passed (the lookup itself goes on). */
@@ -113,7 +118,10 @@ export class SlackUserLocales implements Required<EventHooks> {
     try {
       return await this.usersInfo(userId);
     } catch (error) {
-      this.logger.warn({ err: error, user: userId }, 'slack: users.info gave no locale; the default locale applies');
+      // One line per person without a stack (the Web API's message names the cause: user_not_found,
+      // missing_scope on an install from before users:read, a timeout), cut short: it can quote a body.
+      const reason = (error instanceof Error ? error.message : String(error)).slice(0, 200);
+      this.logger.warn({ reason, user: userId }, 'slack: users.info gave no locale; the default locale applies');
       return undefined;
     } finally {
       this.inFlight -= 1;
