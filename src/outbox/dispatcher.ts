@@ -12,6 +12,7 @@ import type { Store } from '../store/store.js';
 import { claimDue, type ClaimedRow } from './claims.js';
 import { deliveryIdOf } from './identity.js';
 import { inDeliveryLanes } from './delivery-order.js';
+import { keepClaim } from './claim-keeper.js';
 import { runLanes } from './lanes.js';
 import { activePauses, pauseRoute } from './pauses.js';
 import { describeError, settling } from './retry.js';
@@ -311,6 +312,8 @@ export class OutboxDispatcher {
 
     let posted: PostedRef | undefined;
     let reposted = false;
+    const renew = () => this.unit((manager, sql) => sql.renewClaim(manager, row.id, this.holder, new Date(this.clock.now().getTime() + this.claimTtlMs)));
+    const keeper = keepClaim(renew, this.claimTtlMs, (error) => this.logger.warn({ err: error, outboxId: row.id }, 'outbox: claim not renewed during a platform call'));
     try {
       if (ref) {
         try {
@@ -334,10 +337,12 @@ export class OutboxDispatcher {
         if (identity.maybeSent && row.messageKey !== null) await deliverer.update(posted, message);
       }
     } catch (error) {
+      await keeper.stop();
       // An edit is idempotent: only a post whose outcome is unknown makes the retry wait for it to settle.
       await this.recordFailure(platform, row, error, ref === undefined || reposted);
       return false;
     }
+    await keeper.stop();
     this.afterPlatformCall?.();
 
     const sentAt = this.clock.now();

@@ -266,7 +266,7 @@ export class PeopleService {
     const now = this.clock.now();
     const person = await manager.save(
       Person,
-      manager.create(Person, { displayName: chat.displayName.slice(0, 120) || chat.userId, locale: chat.locale ?? null, createdAt: now }),
+      manager.create(Person, { displayName: chat.displayName.slice(0, 120) || chat.userId, locale: matchLocale(chat.locale) ?? null, createdAt: now }),
     );
     await manager.save(Identity, manager.create(Identity, { personId: person.id, platform: chat.platform, userId: chat.userId, createdAt: now }));
     return person;

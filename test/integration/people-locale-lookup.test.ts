@@ -2,7 +2,6 @@
 // carry no locale): asked only when the event has no locale and none is stored, and what it gives is
 // stored like a locale seen on an event. Real services, real migrations.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { matchLocale } from '../../src/chat/i18n/catalog.js';
 import type { ChatActor } from '../../src/chat/model.js';
 import { Person } from '../../src/store/entities/index.js';
 import { openTestWorld, type TestWorld } from '../helpers/db.js';
@@ -36,10 +35,18 @@ describe('the locale of a person whose events carry none, asked of the platform'
     expect((await world.services.people.resolveWithLocale(command('U0MEI'), slack.localeOf)).storedLocale).toBe('zh-CN');
     expect(slack.calls()).toBe(1);
 
-    // A click carries the locale: it wins, and nothing is asked.
+    // An event that carries the locale (Discord's do): it wins, nothing is asked, and a person first
+    // seen with it is stored in the bot's spelling, as a locale seen later would be.
     const clicked = await world.services.people.resolveWithLocale({ ...command('U0ANNA'), locale: 'en-US' }, slack.localeOf);
-    expect(matchLocale(clicked.storedLocale)).toBe('en');
+    expect(clicked.storedLocale).toBe('en');
+    expect(await storedLocaleOf('U0ANNA')).toBe('en');
     expect(slack.calls()).toBe(1);
+  });
+
+  it('stores nothing for a person first seen with a locale the bot does not speak', async () => {
+    const created = await world.services.people.resolveWithLocale({ ...command('U0KO'), locale: 'ko-KR' });
+    expect(created.storedLocale).toBeNull();
+    expect(await storedLocaleOf('U0KO')).toBeNull();
   });
 
   it('stores nothing when the platform gives no locale or one the bot does not speak', async () => {
