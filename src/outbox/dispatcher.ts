@@ -12,7 +12,7 @@ import type { Store } from '../store/store.js';
 import { claimDue, type ClaimedRow } from './claims.js';
 import { deliveryIdOf } from './identity.js';
 import { inDeliveryLanes } from './delivery-order.js';
-import { keepClaim } from './claim-keeper.js';
+import { keepClaim, type ClaimKeeper } from './claim-keeper.js';
 import { runLanes } from './lanes.js';
 import { activePauses, pauseRoute } from './pauses.js';
 import { describeError, settling } from './retry.js';
@@ -196,6 +196,27 @@ export class OutboxDispatcher {
 
     let delivered = 0;
     const due = performance.now();
+    // The pass's claims stay live while it runs: rows waiting for a lane and calls that take long.
+    const keeper = this.keepClaims(claimed.map((c) => c.row.id));
+    try {
+      await this.deliverClaimed(claimed, previous, claimedAt, due, () => delivered++);
+    } finally {
+      await keeper.stop();
+    }
+    return delivered;
+  }
+
+  /** Renews the claims on `ids` every third of the claim's length until stopped (claim-keeper.ts). */
+  private keepClaims(ids: readonly number[]): ClaimKeeper {
+    const renew = () =>
+      this.unit(async (manager, sql) => {
+        const expires = new Date(this.clock.now().getTime() + this.claimTtlMs);
+        for (const id of ids) await sql.renewLiveClaim(manager, id, this.holder, expires);
+      });
+    return keepClaim(renew, this.claimTtlMs, (error) => this.logger.warn({ err: error }, 'outbox: claims not renewed during a pass'));
+  }
+
+  private async deliverClaimed(claimed: ClaimedRow[], previous: ReadonlyMap<number, string | null>, claimedAt: Date, due: number, deliveredOne: () => void): Promise<void> {
     await runLanes(inDeliveryLanes(claimed), DELIVERY_CONCURRENCY, async (claim) => {
       // Requests waiting for their ack go first, for at most the gate's bound per pass; the claims
       // (OUTBOX_CLAIM_SECONDS) outlast that wait by far.
@@ -215,9 +236,8 @@ export class OutboxDispatcher {
         await release();
         return;
       }
-      if (await this.deliver(platform, deliverer, prepared)) delivered++;
+      if (await this.deliver(platform, deliverer, prepared)) deliveredOne();
     });
-    return delivered;
   }
 
   /**
@@ -312,8 +332,6 @@ export class OutboxDispatcher {
 
     let posted: PostedRef | undefined;
     let reposted = false;
-    const renew = () => this.unit((manager, sql) => sql.renewClaim(manager, row.id, this.holder, new Date(this.clock.now().getTime() + this.claimTtlMs)));
-    const keeper = keepClaim(renew, this.claimTtlMs, (error) => this.logger.warn({ err: error, outboxId: row.id }, 'outbox: claim not renewed during a platform call'));
     try {
       if (ref) {
         try {
@@ -337,12 +355,10 @@ export class OutboxDispatcher {
         if (identity.maybeSent && row.messageKey !== null) await deliverer.update(posted, message);
       }
     } catch (error) {
-      await keeper.stop();
       // An edit is idempotent: only a post whose outcome is unknown makes the retry wait for it to settle.
       await this.recordFailure(platform, row, error, ref === undefined || reposted);
       return false;
     }
-    await keeper.stop();
     this.afterPlatformCall?.();
 
     const sentAt = this.clock.now();

@@ -179,6 +179,17 @@ export class OutboxSql {
     return (await this.affected(manager, text, [iso(expires), id, holder])) === 1;
   }
 
+  /**
+   * Extends `holder`'s claim on a pending row until `expires` only while the claim is live: every
+   * write that ends a claim (sent, failed, released, superseded, waiting to settle) clears
+   * claim_expires_at or the status, so a renewal that runs after it, even one started before it,
+   * changes nothing (claim-keeper.ts). One statement, atomic on both databases.
+   */
+  async renewLiveClaim(manager: EntityManager, id: number, holder: string, expires: Date): Promise<void> {
+    const text = `UPDATE ${this.outbox} SET "claim_expires_at" = ? WHERE "id" = ? AND "status" = 'pending' AND "claimed_by" = ? AND "claim_expires_at" IS NOT NULL`;
+    await this.affected(manager, text, [iso(expires), id, holder]);
+  }
+
   /** Gives `holder`'s claim on a pending row back, restoring the mark of an earlier attempt (`previous`). */
   async releaseClaim(manager: EntityManager, id: number, holder: string, previous: string | null): Promise<void> {
     const text = `UPDATE ${this.outbox} SET "claimed_by" = ?, "claim_expires_at" = NULL WHERE "id" = ? AND "status" = 'pending' AND "claimed_by" = ?`;
