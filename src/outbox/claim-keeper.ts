@@ -1,8 +1,9 @@
-// A claim outlives the platform call made under it: the dispatcher renews it while the call is in
-// flight, so that another replica takes a row over only when its holder died, never because one call
-// (a file upload, a slow Slack, a busy start-up) took longer than the claim (OUTBOX_CLAIM_SECONDS: 5 s
-// at least, against the Web API client's 10 s timeout). An upload has no message metadata to look up
-// afterwards (posted-lookup.ts), so a takeover of a live call was a second copy.
+// Claims outlive the work done under them: the dispatcher renews the claims of a delivery pass while
+// the pass runs, so that another replica takes a row over only when its holder died, never because a
+// call (a file upload, a slow Slack, a busy start-up), or the calls ahead of a row in its pass, took
+// longer than the claim (OUTBOX_CLAIM_SECONDS: 5 s at least, against the Web API client's 10 s
+// timeout). An upload has no message metadata to look up afterwards (posted-lookup.ts), so a takeover
+// from a live holder was a second copy. The renewal touches only live claims (sql.ts renewLiveClaim).
 
 /** A running renewal: `stop()` ends it and resolves once no renewal is running any more. */
 export interface ClaimKeeper {
@@ -11,9 +12,8 @@ export interface ClaimKeeper {
 
 /**
  * Calls `renew` every third of `ttlMs` (ms) until stopped; a renewal starts only when the previous one
- * has finished. `stop()` waits for a renewal in progress, so that none lands after the caller has
- * marked the row (sent, or failed with the mark of an attempt). `renew` may reject: `onError` gets it
- * and renewing goes on. The timer does not keep the process alive.
+ * has finished. `stop()` waits for a renewal in progress, so that none runs once the pass is over.
+ * `renew` may reject: `onError` gets it and renewing goes on. The timer does not keep the process alive.
  */
 export function keepClaim(renew: () => Promise<unknown>, ttlMs: number, onError: (error: unknown) => void): ClaimKeeper {
   let running: Promise<void> | undefined;
