@@ -5,21 +5,21 @@ import type { AnswersFirst } from '../http/answers-first.js';
 import type { Metrics } from '../http/metrics.js';
 import { FailureBackoff } from '../jobs/failure-backoff.js';
 import type { Logger } from '../logger.js';
-import { MessageGoneError, NotSettledError, PermanentDeliveryError, RecipientUnreachableError, type Deliverer, type DeliveryIdentity, type PostedRef } from '../platforms/port.js';
+import { MessageGoneError, NotSettledError, PermanentDeliveryError, RecipientUnreachableError, type Deliverer, type PostedRef } from '../platforms/port.js';
 import { OutboxMessage } from '../store/entities/index.js';
 import { PlainSql } from '../store/plain-sql.js';
 import type { Store } from '../store/store.js';
 import { claimDue, type ClaimedRow } from './claims.js';
-import { deliveryIdOf } from './identity.js';
 import { inDeliveryLanes } from './delivery-order.js';
 import { keepClaim, type ClaimKeeper } from './claim-keeper.js';
 import { runLanes } from './lanes.js';
 import { activePauses, pauseRoute } from './pauses.js';
-import { describeError, settling } from './retry.js';
+import { describeError } from './retry.js';
 import { failureOutcome } from './failure.js';
+import { prepareDelivery, type PrepareContext, type Prepared } from './prepare.js';
 import { payloadMessage, releaseSpooled } from './spool.js';
 import type { DeliveryFallbacks, OutboxDispatcherOptions } from './dispatcher-options.js';
-import { OutboxSql, type GroupRow, type KeyedRow } from './sql.js';
+import { OutboxSql } from './sql.js';
 
 export { OUTCOME_SETTLE_MS, backoffMs, describeError } from './retry.js';
 export type { DelivererLookup, DeliveryFallbacks, OutboxDispatcherOptions } from './dispatcher-options.js';
@@ -39,7 +39,6 @@ function asPlatform(value: string): Platform | undefined {
   return (PLATFORMS as readonly string[]).includes(value) ? (value as Platform) : undefined;
 }
 
-type Prepared = { kind: 'deliver'; row: OutboxMessage; ref: PostedRef | undefined; identity: DeliveryIdentity } | { kind: 'skip' };
 
 /**
  * Delivers the outbox. Any number of dispatchers (one per process) share the work by claiming rows
@@ -75,6 +74,7 @@ export class OutboxDispatcher {
   private chain: Promise<unknown> = Promise.resolve();
   /** While passes fail (the database away), the next waits longer, up to 30 s, and the log gets one line per step. */
   private readonly failures: FailureBackoff;
+  private readonly prepareContext: PrepareContext;
 
   constructor(options: OutboxDispatcherOptions) {
     this.store = options.store;
@@ -92,6 +92,7 @@ export class OutboxDispatcher {
     this.answersFirst = options.answersFirst;
     this.ready = options.ready ?? (() => true);
     this.failures = new FailureBackoff(this.logger, 'outbox: dispatch pass', this.pollIntervalMs);
+    this.prepareContext = { holder: this.holder, clock: this.clock, claimTtlMs: this.claimTtlMs, logger: this.logger, unit: (work) => this.unit(work) };
   }
 
   /** Starts the poll loop (its timers do not keep the process alive). */
@@ -229,7 +230,7 @@ export class OutboxDispatcher {
         await release();
         return;
       }
-      const prepared = await this.prepare(claim, previous, claimedAt.getTime() + this.claimTtlMs);
+      const prepared = await prepareDelivery(this.prepareContext, claim, previous, claimedAt.getTime() + this.claimTtlMs);
       if (prepared.kind === 'skip') return;
       // Again right before the call: other lanes' calls went on while this one prepared.
       if (this.paused(platform) || !this.ready(platform)) {
@@ -237,66 +238,6 @@ export class OutboxDispatcher {
         return;
       }
       if (await this.deliver(platform, deliverer, prepared)) deliveredOne();
-    });
-  }
-
-  /**
-   * Renews the claim right before the platform call (an unkeyed row's only once less than half of
-   * the claim is left, `claimedUntil`: ms since the epoch). For a keyed row: a row with a newer version
-   * pending is superseded; a version another dispatcher is delivering is waited for; older pending
-   * versions are superseded and the message's existing ref is picked up. Unkeyed rows are delivered
-   * as they are.
-   */
-  private async prepare(claim: ClaimedRow, previous: ReadonlyMap<number, string | null>, claimedUntil: number): Promise<Prepared> {
-    const candidate = claim.row;
-    const now = this.clock.now();
-    const expires = new Date(now.getTime() + this.claimTtlMs);
-    const identity: DeliveryIdentity = { id: deliveryIdOf(candidate), maybeSent: claim.previousClaimant !== null, since: candidate.createdAt, ...settling(claim, this.claimTtlMs, now) };
-    const key = candidate.messageKey;
-    if (key === null) {
-      // A live claim cannot be taken or the row changed by another dispatcher (they skip claimed
-      // rows, and a keyed row's newer version waits for it), so while at least half of it is left,
-      // as it is for most of a pass, there is nothing to renew or check.
-      if (claimedUntil - now.getTime() >= this.claimTtlMs / 2) return { kind: 'deliver', row: candidate, ref: undefined, identity };
-      const renewed = await this.unit((manager, sql) => sql.renewClaim(manager, candidate.id, this.holder, expires));
-      return renewed ? { kind: 'deliver', row: candidate, ref: undefined, identity } : { kind: 'skip' };
-    }
-    const keyed: KeyedRow & { id: number } = { id: candidate.id, messageKey: key, platform: candidate.platform, targetId: candidate.targetId };
-    // Every state between these statements is safe to stop in (a superseded row keeps at worst a
-    // mark that makes the next attempt look the message up first), so PostgreSQL needs no transaction.
-    return this.unit(async (manager, sql) => {
-      if (!(await sql.renewClaim(manager, candidate.id, this.holder, expires))) return { kind: 'skip' };
-      const { versions: group, ref } = await sql.group(manager, keyed);
-      const pending = group.filter((r) => r.status === 'pending');
-      if (pending.some((r) => r.id > candidate.id)) {
-        // A newer version will be delivered instead; keep the mark of an earlier attempt for it.
-        await sql.supersede(manager, candidate.id, claim.previousClaimant);
-        return { kind: 'skip' };
-      }
-      const busy = pending.some((r) => r.id !== candidate.id && r.claimedBy !== this.holder && r.claimExpiresAt !== null && r.claimExpiresAt > now);
-      if (busy) {
-        // An older version is in flight with another dispatcher: wait for its ref.
-        await sql.releaseClaim(manager, candidate.id, this.holder, claim.previousClaimant);
-        return { kind: 'skip' };
-      }
-      const older = pending.filter((r) => r.id < candidate.id);
-      if (older.length > 0) {
-        const superseded = await sql.supersedeOlder(manager, keyed);
-        if (superseded > 0) this.logger.debug({ key, superseded }, 'outbox: superseded older versions of a keyed message');
-        // Older versions this pass claimed but never tried keep the mark they had before.
-        for (const r of older) {
-          if (previous.has(r.id)) await sql.restoreClaimant(manager, r.id, previous.get(r.id) ?? null);
-        }
-      }
-      if (ref) return { kind: 'deliver', row: candidate, ref, identity };
-      // Not posted yet as far as the database knows; any version since the last sent one that was
-      // claimed may have been posted by a dispatcher that died before it could say so.
-      const lastSent = group.filter((r) => r.status === 'sent').at(-1)?.id ?? 0;
-      const unsettled = group.filter((r) => r.id > lastSent && r.id !== candidate.id);
-      const since = unsettled.reduce((earliest, r) => (r.createdAt < earliest ? r.createdAt : earliest), candidate.createdAt);
-      const attemptedBy = (r: GroupRow): string | null => (previous.has(r.id) ? (previous.get(r.id) ?? null) : r.claimedBy);
-      const maybeSent = identity.maybeSent || unsettled.some((r) => attemptedBy(r) !== null);
-      return { kind: 'deliver', row: candidate, ref: undefined, identity: { ...identity, maybeSent, since } };
     });
   }
 
