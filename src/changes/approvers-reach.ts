@@ -32,6 +32,9 @@ async function unreachablePeople(manager: EntityManager, record: RecordRef): Pro
       dead: 'dead',
       prefix: `${UNREACHABLE_ERROR_PREFIX}%`,
     })
+    // In the order their DMs were queued: the warning names people in a stable order (PostgreSQL
+    // returns unordered rows in whatever order its pages hold them, which updates change).
+    .orderBy('o.id', 'ASC')
     .getMany();
   const people = new Set<number>();
   for (const row of rows) {
